@@ -1,0 +1,7 @@
+// Every migration, in order. Listed explicitly so the same list runs from source (type stripping),
+// from tests and from the CLI without depending on file discovery. Add each new migration here.
+import { Migration20261124000000_initial_schema } from './Migration20261124000000_initial_schema.ts';
+
+export const MIGRATIONS = [
+  { name: 'Migration20261124000000_initial_schema', class: Migration20261124000000_initial_schema },
+];

@@ -1,0 +1,15 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Orm } from './db/orm.ts';
+import type { Logger } from './logger.ts';
+
+/** What services and listeners are built from. Assembled once by createBugsweep (src/bugsweep.ts). */
+export type AppContext = {
+  config: Config;
+  orm: Orm;
+  logger: Logger;
+  clock: Clock;
+  /** Web API client pointed at SLACK_API_URL; WebClient's own retries are off, the notifier owns retrying. */
+  slack: WebClient;
+};

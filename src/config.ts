@@ -1,0 +1,219 @@
+// The one place settings are read, validated and given their defaults.
+// Everything else receives a frozen `Config`; nothing reads process.env directly.
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { parseDuration } from './domain/duration.ts';
+
+const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+const list = (pattern: RegExp, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(/[\s,]+/)
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(pattern, `each entry must be ${what}`)));
+
+const duration = (fallback: string, { allowZero }: { allowZero: boolean }) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === null || (!allowZero && ms === 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a duration like 30s, 15m, 12h, 5d or 1w${allowZero ? ' (0 disables)' : ''}, got "${value}"`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'is required: the bot token (xoxb-...) from OAuth & Permissions' })
+      .trim()
+      .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+    SLACK_APP_TOKEN: optionalString.pipe(
+      z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp- (Socket Mode)').optional(),
+    ),
+    SLACK_SIGNING_SECRET: optionalString,
+    PORT: z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a whole number')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535')
+      .default(3000),
+    SLACK_API_URL: optionalString.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
+    DATABASE_URL: optionalString.pipe(
+      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+    ),
+    DATA_DIR: z.string().trim().min(1).default('.data'),
+    EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+    BUG_CHANNELS: list(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel ID such as C0123ABCD'),
+    ADMIN_USERS: list(/^[UW][A-Z0-9]{2,}$/, 'a Slack user ID such as U0123ABCD'),
+    DEVELOPER_USERS: list(/^[UW][A-Z0-9]{2,}$/, 'a Slack user ID such as U0123ABCD'),
+    DEVELOPER_USERGROUP: optionalString.pipe(
+      z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD').optional(),
+    ),
+    AUTO_CLOSE_AFTER: duration('5d', { allowZero: false }),
+    AUTO_CLOSE_WARNING: duration('1d', { allowZero: true }),
+    CLAIM_RELEASE_AFTER: duration('7d', { allowZero: false }),
+    CLAIM_REMINDER: duration('2d', { allowZero: true }),
+    REOPEN_WITHIN: duration('14d', { allowZero: true }),
+    SWEEP_SCHEDULE: z.string().trim().default('0 * * * *'),
+    SWEEP_TIMEZONE: z.string().trim().default('UTC'),
+    SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+    SWEEP_MAX_ITEMS: z.coerce.number().int().min(1).default(500),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required in HTTP mode (set SLACK_APP_TOKEN for Socket Mode instead)',
+      });
+    }
+    if (env.BUG_CHANNELS.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BUG_CHANNELS'],
+        message: 'is required: one or more channel IDs (comma-separated) whose top-level messages are bug reports',
+      });
+    }
+    if (env.DEVELOPER_USERS.length === 0 && !env.DEVELOPER_USERGROUP) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEVELOPER_USERS'],
+        message: 'set DEVELOPER_USERS (user IDs) and/or DEVELOPER_USERGROUP (a user group ID) so bugsweep knows who the developers are',
+      });
+    }
+    if (!isValidCron(env.SWEEP_SCHEDULE)) {
+      ctx.addIssue({ code: 'custom', path: ['SWEEP_SCHEDULE'], message: `expected a cron expression such as "0 * * * *", got "${env.SWEEP_SCHEDULE}"` });
+    }
+    if (!isValidTimezone(env.SWEEP_TIMEZONE)) {
+      ctx.addIssue({ code: 'custom', path: ['SWEEP_TIMEZONE'], message: `expected an IANA time zone such as UTC or Europe/Berlin, got "${env.SWEEP_TIMEZONE}"` });
+    }
+    if (env.AUTO_CLOSE_WARNING >= env.AUTO_CLOSE_AFTER) {
+      ctx.addIssue({ code: 'custom', path: ['AUTO_CLOSE_WARNING'], message: 'must be shorter than AUTO_CLOSE_AFTER' });
+    }
+    if (env.CLAIM_REMINDER >= env.CLAIM_RELEASE_AFTER) {
+      ctx.addIssue({ code: 'custom', path: ['CLAIM_REMINDER'], message: 'must be shorter than CLAIM_RELEASE_AFTER' });
+    }
+  });
+
+function isValidCron(pattern: string): boolean {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isValidTimezone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  slack: Readonly<{
+    botToken: string;
+    appToken: string | undefined;
+    signingSecret: string | undefined;
+    socketMode: boolean;
+    port: number;
+    apiUrl: string;
+  }>;
+  database: Readonly<{ url: string | undefined; dataDir: string; embeddedPort: number }>;
+  bugChannels: readonly string[];
+  adminUsers: readonly string[];
+  developerUsers: readonly string[];
+  developerUsergroup: string | undefined;
+  /** All durations in milliseconds. */
+  autoCloseAfterMs: number;
+  autoCloseWarningMs: number;
+  claimReleaseAfterMs: number;
+  claimReminderMs: number;
+  reopenWithinMs: number;
+  sweep: Readonly<{ schedule: string; timezone: string; batchSize: number; maxItems: number }>;
+  logLevel: string;
+}>;
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string[]) {
+    super(`bugsweep cannot start, the configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      return `${name} ${message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    env: e.NODE_ENV,
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      socketMode: Boolean(e.SLACK_APP_TOKEN),
+      port: e.PORT,
+      apiUrl: withTrailingSlash(e.SLACK_API_URL ?? DEFAULT_SLACK_API_URL),
+    },
+    database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
+    bugChannels: e.BUG_CHANNELS,
+    adminUsers: e.ADMIN_USERS,
+    developerUsers: e.DEVELOPER_USERS,
+    developerUsergroup: e.DEVELOPER_USERGROUP,
+    autoCloseAfterMs: e.AUTO_CLOSE_AFTER,
+    autoCloseWarningMs: e.AUTO_CLOSE_WARNING,
+    claimReleaseAfterMs: e.CLAIM_RELEASE_AFTER,
+    claimReminderMs: e.CLAIM_REMINDER,
+    reopenWithinMs: e.REOPEN_WITHIN,
+    sweep: { schedule: e.SWEEP_SCHEDULE, timezone: e.SWEEP_TIMEZONE, batchSize: e.SWEEP_BATCH_SIZE, maxItems: e.SWEEP_MAX_ITEMS },
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,44 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { BUG_STATUSES, CLOSE_REASONS, SEVERITIES } from '../../domain/bug-status.ts';
+
+export const BugReportSchema = defineEntity({
+  name: 'BugReport',
+  tableName: 'bug_reports',
+  properties: {
+    id: p.integer().primary(),
+    ref: p.text().unique(),
+    title: p.text(),
+    description: p.text().default(''),
+    severity: p.enum(SEVERITIES).default('medium'),
+    category: p.text().nullable(),
+    status: p.enum(BUG_STATUSES).default('open'),
+    reporterId: p.text(),
+    claimantId: p.text().nullable(),
+    claimedAt: p.datetime().columnType('timestamptz').nullable(),
+    channelId: p.text(),
+    threadTs: p.text(),
+    sourcePermalink: p.text().nullable(),
+    traceId: p.text().nullable(),
+    requestId: p.text().nullable(),
+    releaseSha: p.text().nullable(),
+    duplicateOfId: p.integer().nullable(),
+    createdAt: p.datetime().columnType('timestamptz'),
+    updatedAt: p.datetime().columnType('timestamptz'),
+    resolvedAt: p.datetime().columnType('timestamptz').nullable(),
+    closedAt: p.datetime().columnType('timestamptz').nullable(),
+    closeReason: p.enum(CLOSE_REASONS).nullable(),
+    /** Last reporter/developer activity (or creation): kept in step with bug_conversations so the sweep never aggregates. */
+    lastActivityAt: p.datetime().columnType('timestamptz'),
+    claimantLastActivityAt: p.datetime().columnType('timestamptz').nullable(),
+    warnedAt: p.datetime().columnType('timestamptz').nullable(),
+    warningTs: p.text().nullable(),
+    remindedAt: p.datetime().columnType('timestamptz').nullable(),
+    reminderTs: p.text().nullable(),
+    cardTs: p.text().nullable(),
+    version: p.integer().version(),
+  },
+  uniques: [{ properties: ['channelId', 'threadTs'], name: 'bug_reports_channel_thread_unique' }],
+});
+
+export class BugReport extends BugReportSchema.class {}
+BugReportSchema.setClass(BugReport);

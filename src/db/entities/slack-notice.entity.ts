@@ -1,0 +1,29 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+export const NOTICE_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+
+export const SlackNoticeSchema = defineEntity({
+  name: 'SlackNotice',
+  tableName: 'slack_notices',
+  properties: {
+    id: p.bigint('number').primary(),
+    bugId: p.integer().nullable(),
+    purpose: p.text(),
+    channelId: p.text(),
+    threadTs: p.text().nullable(),
+    payload: p.json<Record<string, unknown>>().default('{}'),
+    dedupeKey: p.text().nullable(),
+    status: p.enum(NOTICE_STATUSES).default('pending'),
+    attempts: p.integer().default(0),
+    nextAttemptAt: p.datetime().columnType('timestamptz'),
+    leaseUntil: p.datetime().columnType('timestamptz').nullable(),
+    lastError: p.text().nullable(),
+    resultTs: p.text().nullable(),
+    createdAt: p.datetime().columnType('timestamptz'),
+    sentAt: p.datetime().columnType('timestamptz').nullable(),
+  },
+});
+
+export class SlackNotice extends SlackNoticeSchema.class {}
+SlackNoticeSchema.setClass(SlackNotice);

@@ -1,0 +1,59 @@
+// Keeps bug_reports.last_activity_at in step with the staleness definition (domain/staleness.ts), so the
+// sweep's query is an index range scan instead of an aggregate over conversation rows.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ACTIVITY_EVENT_TYPES } from '../../domain/activity.ts';
+import { SWEEPABLE_STATUSES } from '../../domain/bug-status.ts';
+import { ACTIVITY_SENDER_TYPES } from '../../domain/sender-type.ts';
+import { BugReport } from '../entities/index.ts';
+
+/** A new reporter/developer message or activity event: activity only ever moves forward. */
+export async function bumpActivity(em: EntityManager, bugId: number, at: Date): Promise<void> {
+  await em.execute(
+    'update bug_reports set last_activity_at = greatest(last_activity_at, ?) where id = ?',
+    [at, bugId],
+  );
+}
+
+/** A claimant's own message keeps their claim alive. */
+export async function bumpClaimantActivity(em: EntityManager, bugId: number, claimantId: string, at: Date): Promise<void> {
+  await em.execute(
+    'update bug_reports set claimant_last_activity_at = greatest(claimant_last_activity_at, ?) where id = ? and claimant_id = ?',
+    [at, bugId, claimantId],
+  );
+}
+
+/**
+ * Recomputes the activity times from scratch, for when activity is taken away (a deleted message).
+ * Same definition as `lastActivityAt` in domain/staleness.ts; test/integration/staleness.test.ts proves they agree.
+ */
+export async function recomputeActivity(em: EntityManager, bugId: number): Promise<void> {
+  await em.execute(
+    `update bug_reports b set
+       last_activity_at = greatest(
+         b.created_at,
+         (select max(c.message_at) from bug_conversations c
+           where c.bug_id = b.id and c.deleted_at is null and c.sender_type = any(?::text[])),
+         (select max(e.created_at) from bug_events e
+           where e.bug_id = b.id and e.event_type = any(?::text[]))),
+       claimant_last_activity_at = case when b.claimant_id is null then null else greatest(
+         b.claimed_at,
+         (select max(c.message_at) from bug_conversations c
+           where c.bug_id = b.id and c.deleted_at is null and c.sender_id = b.claimant_id
+             and c.message_at >= b.claimed_at)) end
+     where b.id = ?`,
+    [toArray(ACTIVITY_SENDER_TYPES), toArray(ACTIVITY_EVENT_TYPES), bugId],
+  );
+}
+
+/** The oldest stale bugs first: idle since before `threshold` and in a state the sweep looks at. */
+export async function findStaleBugs(em: EntityManager, threshold: Date, limit: number): Promise<BugReport[]> {
+  return em.find(
+    BugReport,
+    { status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lt: threshold } },
+    { orderBy: { lastActivityAt: 'asc', id: 'asc' }, limit },
+  );
+}
+
+function toArray(values: readonly string[]): string {
+  return `{${values.join(',')}}`;
+}

@@ -1,0 +1,22 @@
+export const ACTOR_KINDS = ['user', 'admin', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+/** Every audit event type the bot writes to bug_events. */
+export const BUG_EVENT_TYPES = [
+  'bug.created',
+  'bug.claimed',
+  'bug.released',
+  'bug.resolved',
+  'bug.reopened',
+  'bug.escalated',
+  'bug.closed',
+  'bug.withdrawn',
+  'bug.kept_open',
+  'bug.warned',
+  'bug.warning_cleared',
+  'bug.auto_closed',
+  'bug.auto_reopened',
+  'claim.reminded',
+  'claim.timeout_released',
+] as const;
+export type BugEventType = (typeof BUG_EVENT_TYPES)[number];

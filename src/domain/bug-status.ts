@@ -1,0 +1,23 @@
+export const BUG_STATUSES = ['open', 'in_progress', 'resolved', 'closed', 'escalated'] as const;
+export type BugStatus = (typeof BUG_STATUSES)[number];
+
+/** Statuses the sweep looks at; resolved, closed and escalated bugs are never swept. */
+export const SWEEPABLE_STATUSES = ['open', 'in_progress'] as const satisfies readonly BugStatus[];
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CLOSE_REASONS = ['inactivity', 'withdrawn', 'manual', 'duplicate'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+export function isSweepable(status: BugStatus): boolean {
+  return (SWEEPABLE_STATUSES as readonly BugStatus[]).includes(status);
+}
+
+export const STATUS_LABELS: Record<BugStatus, string> = {
+  open: 'Open',
+  in_progress: 'In progress',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  escalated: 'Escalated',
+};

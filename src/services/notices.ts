@@ -1,0 +1,65 @@
+// The outbox side of the notifier: what a state change owes Slack is written in the same transaction,
+// and the dispatcher (services/notifier/) sends it after commit, paced, retried and at most once.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { SlackNotice } from '../db/entities/index.ts';
+
+/**
+ * - `card`: post the bug card into the thread, or update it in place; rendered from the bug's state at send time.
+ * - `thread_notice`: a message in the bug's thread.
+ * - `warning` / `reminder`: thread messages whose ts is kept on the bug (warning_ts / reminder_ts) to be edited later.
+ * - `message_update`: chat.update of an earlier message (`payload.ts`), e.g. a warning that no longer applies.
+ */
+export const NOTICE_PURPOSES = ['card', 'thread_notice', 'warning', 'reminder', 'message_update'] as const;
+export type NoticePurpose = (typeof NOTICE_PURPOSES)[number];
+
+export type NoticePayload = {
+  text: string;
+  blocks?: unknown[];
+  /** For message_update: the ts of the message to edit. */
+  ts?: string;
+};
+
+export type NoticeRequest = {
+  bugId: number | null;
+  purpose: NoticePurpose;
+  channelId: string;
+  threadTs: string | null;
+  payload: NoticePayload;
+  at: Date;
+  /** At most one unsent notice per key; a second request while one is pending is dropped. */
+  dedupeKey?: string;
+};
+
+/** Queues a notice in the current unit of work. Call `notifier.kick()` after the commit. */
+export function enqueueNotice(em: EntityManager, request: NoticeRequest): SlackNotice {
+  return em.create(SlackNotice, {
+    bugId: request.bugId,
+    purpose: request.purpose,
+    channelId: request.channelId,
+    threadTs: request.threadTs,
+    payload: request.payload as unknown as Record<string, unknown>,
+    dedupeKey: request.dedupeKey ?? null,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: request.at,
+    createdAt: request.at,
+  });
+}
+
+/**
+ * Asks for the bug card to be posted or refreshed. The card is rendered from the bug's state when it is sent,
+ * so several changes in a row cost one Slack call and a stale card is never shown.
+ */
+export async function requestCardRefresh(
+  em: EntityManager,
+  bug: { id: number; channelId: string; threadTs: string },
+  at: Date,
+): Promise<void> {
+  // Raw insert with ON CONFLICT: a refresh already pending covers this one too.
+  await em.execute(
+    `insert into slack_notices (bug_id, purpose, channel_id, thread_ts, payload, dedupe_key, status, attempts, next_attempt_at, created_at)
+     values (?, 'card', ?, ?, '{}', ?, 'pending', 0, ?, ?)
+     on conflict (dedupe_key) where dedupe_key is not null and status = 'pending' do nothing`,
+    [bug.id, bug.channelId, bug.threadTs, `card:${bug.id}`, at, at],
+  );
+}

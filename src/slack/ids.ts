@@ -1,0 +1,34 @@
+// Every callback, action and block id in one place, so registrations, builders and manifest.json agree.
+export const SLASH_COMMAND = '/bugs';
+
+export const SHORTCUTS = {
+  reportAsBug: 'report_as_bug',
+} as const;
+
+export const VIEWS = {
+  reportBug: 'report_bug_modal',
+  resolveBug: 'resolve_bug_modal',
+  releaseClaims: 'release_claims_modal',
+} as const;
+
+export const ACTIONS = {
+  claim: 'bug_claim',
+  release: 'bug_release',
+  resolve: 'bug_resolve',
+  reopen: 'bug_reopen',
+  keepOpen: 'bug_keep_open',
+} as const;
+
+/** Block and action ids of modal inputs: view_submission values are keyed by these. */
+export const INPUTS = {
+  title: { block: 'title_block', action: 'title_input' },
+  description: { block: 'description_block', action: 'description_input' },
+  severity: { block: 'severity_block', action: 'severity_input' },
+  traceId: { block: 'trace_block', action: 'trace_input' },
+  release: { block: 'release_block', action: 'release_input' },
+  resolutionNote: { block: 'resolution_note_block', action: 'resolution_note_input' },
+  resolutionLink: { block: 'resolution_link_block', action: 'resolution_link_input' },
+} as const;
+
+/** Slack message metadata event type carried by every post bugsweep makes (used to find a post after a crash). */
+export const NOTICE_METADATA_EVENT = 'bugsweep_notice';

@@ -1,0 +1,21 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AppContext } from '../../../app-context.ts';
+
+export type SubcommandArgs = SlackCommandMiddlewareArgs &
+  AllMiddlewareArgs & {
+    ctx: AppContext;
+    /** The words after the subcommand name. */
+    args: string[];
+    isAdmin: boolean;
+  };
+
+/** One `/bugs <name>` subcommand. Each lives in its own file and is listed in ./subcommands.ts. */
+export type Subcommand = {
+  name: string;
+  /** e.g. "claim <ref>" */
+  usage: string;
+  summary: string;
+  adminOnly: boolean;
+  /** Must ack (with the ephemeral answer, or empty before opening a modal). */
+  handle(args: SubcommandArgs): Promise<void>;
+};

@@ -1,0 +1,7 @@
+import type { App } from '@slack/bolt';
+import type { AppContext } from '../../../app-context.ts';
+
+export function registerEvents(app: App, ctx: AppContext): void {
+  void app;
+  void ctx;
+}

@@ -1,0 +1,25 @@
+// A fresh database per test file, copied from the migrated template.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { openOrm, type Orm } from '../../src/db/orm.ts';
+import { adminQuery, withDatabase } from './global-setup.ts';
+
+export type TestDatabase = { orm: Orm; url: string };
+
+/** Call at the top of a test file: the returned object is filled in before the first test runs. */
+export function useTestDatabase(): TestDatabase {
+  const adminUrl = inject('adminDatabaseUrl');
+  const template = inject('templateDatabase');
+  const name = `bugsweep_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const handle = {} as TestDatabase;
+  beforeAll(async () => {
+    await adminQuery(adminUrl, `create database ${name} template ${template}`);
+    handle.url = withDatabase(adminUrl, name);
+    handle.orm = await openOrm(handle.url);
+  });
+  afterAll(async () => {
+    await handle.orm?.close(true);
+    await adminQuery(adminUrl, `drop database if exists ${name} with (force)`);
+  });
+  return handle;
+}

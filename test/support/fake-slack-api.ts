@@ -1,0 +1,120 @@
+// A loopback stand-in for Slack's Web API, reached through SLACK_API_URL. It records every call and answers
+// with Slack-shaped responses; tests can script failures (HTTP 429 with Retry-After, 5xx, ok:false errors).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type RecordedCall = { method: string; body: Record<string, unknown>; at: number };
+
+export type ScriptedReply =
+  | { status: number; body: Record<string, unknown>; headers?: Record<string, string> }
+  | ((call: RecordedCall) => { status: number; body: Record<string, unknown>; headers?: Record<string, string> } | undefined);
+
+export type FakeSlackApi = {
+  url: string;
+  calls: RecordedCall[];
+  /** Calls of one Web API method, in order. */
+  callsTo(method: string): RecordedCall[];
+  /** Answers the next call(s) of `method` with this reply, once each, before the defaults. */
+  enqueue(method: string, ...replies: ScriptedReply[]): void;
+  /** Replaces the default answer of `method` (a function may return undefined to fall back). */
+  on(method: string, reply: ScriptedReply): void;
+  reset(): void;
+  close(): Promise<void>;
+};
+
+export const FAKE_BOT = { botId: 'BBUGSWEEP', botUserId: 'UBUGSWEEP', teamId: 'TTEAM' } as const;
+
+let tsSeq = 0;
+function nextMessageTs(): string {
+  tsSeq += 1;
+  return `1800000000.${String(tsSeq).padStart(6, '0')}`;
+}
+
+function defaultReply(call: RecordedCall): { status: number; body: Record<string, unknown> } {
+  const channel = call.body.channel as string | undefined;
+  switch (call.method) {
+    case 'auth.test':
+      return { status: 200, body: { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'bugsweep', team_id: FAKE_BOT.teamId, user_id: FAKE_BOT.botUserId, bot_id: FAKE_BOT.botId } };
+    case 'chat.postMessage': {
+      const ts = nextMessageTs();
+      return { status: 200, body: { ok: true, channel, ts, message: { type: 'message', text: call.body.text, user: FAKE_BOT.botUserId, bot_id: FAKE_BOT.botId, ts, thread_ts: call.body.thread_ts } } };
+    }
+    case 'chat.update':
+      return { status: 200, body: { ok: true, channel, ts: call.body.ts, text: call.body.text } };
+    case 'chat.postEphemeral':
+      return { status: 200, body: { ok: true, message_ts: nextMessageTs() } };
+    case 'chat.getPermalink':
+      return { status: 200, body: { ok: true, channel, permalink: `https://example.slack.com/archives/${channel}/p${String(call.body.message_ts).replace('.', '')}` } };
+    case 'conversations.replies':
+      return { status: 200, body: { ok: true, messages: [], has_more: false } };
+    case 'usergroups.users.list':
+      return { status: 200, body: { ok: true, users: [] } };
+    case 'views.open':
+    case 'views.update':
+    case 'views.push':
+      return { status: 200, body: { ok: true, view: { id: 'VFAKE', ...(call.body.view as object) } } };
+    case 'users.info':
+      return { status: 200, body: { ok: true, user: { id: call.body.user, name: 'someone', is_bot: false } } };
+    default:
+      return { status: 200, body: { ok: true } };
+  }
+}
+
+export async function startFakeSlackApi(): Promise<FakeSlackApi> {
+  const calls: RecordedCall[] = [];
+  const queued = new Map<string, ScriptedReply[]>();
+  const overrides = new Map<string, ScriptedReply>();
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const call: RecordedCall = { method, body: parseBody(raw, req.headers['content-type'] ?? ''), at: Date.now() };
+      calls.push(call);
+      const reply = resolveReply(call, queued.get(method)?.shift() ?? overrides.get(method)) ?? defaultReply(call);
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...('headers' in reply ? (reply.headers ?? {}) : {}) });
+      res.end(JSON.stringify(reply.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    calls,
+    callsTo: (method) => calls.filter((call) => call.method === method),
+    enqueue: (method, ...replies) => queued.set(method, [...(queued.get(method) ?? []), ...replies]),
+    on: (method, reply) => overrides.set(method, reply),
+    reset: () => {
+      calls.length = 0;
+      queued.clear();
+      overrides.clear();
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function resolveReply(call: RecordedCall, reply: ScriptedReply | undefined) {
+  if (!reply) return undefined;
+  return typeof reply === 'function' ? reply(call) : reply;
+}
+
+/** WebClient sends form-encoded bodies where nested values (blocks, view, metadata) are JSON strings. */
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    body[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return body;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,77 @@
+// One PostgreSQL server per test run: embedded by default, or TEST_DATABASE_URL. Migrations are applied
+// once to a template database; each test file then copies it (CREATE DATABASE ... TEMPLATE) in ~0.1 s.
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { migrateToLatest, openOrm } from '../../src/db/orm.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+    templateDatabase: string;
+  }
+}
+
+const TEMPLATE = 'bugsweep_test_template';
+
+export default async function setup(project: TestProject) {
+  let adminUrl: string;
+  let stopServer = async () => {};
+  if (process.env.TEST_DATABASE_URL) {
+    adminUrl = process.env.TEST_DATABASE_URL;
+  } else {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bugsweep-test-pg-'));
+    const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+    adminUrl = server.urlFor('postgres');
+    stopServer = async () => {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    };
+  }
+
+  await adminQuery(adminUrl, `drop database if exists ${TEMPLATE} with (force)`);
+  await adminQuery(adminUrl, `create database ${TEMPLATE}`);
+  const orm = await openOrm(withDatabase(adminUrl, TEMPLATE));
+  await migrateToLatest(orm);
+  await orm.close(true);
+
+  project.provide('adminDatabaseUrl', adminUrl);
+  project.provide('templateDatabase', TEMPLATE);
+
+  return async () => {
+    await adminQuery(adminUrl, `drop database if exists ${TEMPLATE} with (force)`).catch(() => {});
+    await stopServer();
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

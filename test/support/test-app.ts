@@ -1,0 +1,70 @@
+// bugsweep started in-process on a test database, in HTTP mode on a free port, with the Web API faked at
+// its HTTP edge. Tests talk to it only through signed HTTP requests, as Slack does.
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createBugsweep, type Bugsweep } from '../../src/bugsweep.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { TestDatabase } from './database.ts';
+import { FAKE_BOT, startFakeSlackApi, type FakeSlackApi } from './fake-slack-api.ts';
+import { TEST_SIGNING_SECRET } from './signed-requests.ts';
+import { TestClock } from './test-clock.ts';
+
+export const TEST_USERS = {
+  reporter: 'UREPORTER',
+  developer: 'UDEVELOPER',
+  developer2: 'UDEVTWO',
+  admin: 'UADMIN',
+  bystander: 'UBYSTANDER',
+} as const;
+export const TEST_CHANNEL = 'CBUGS';
+
+export const BASE_TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  SLACK_BOT_TOKEN: 'xoxb-test-token',
+  SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+  PORT: '0',
+  BUG_CHANNELS: TEST_CHANNEL,
+  ADMIN_USERS: TEST_USERS.admin,
+  DEVELOPER_USERS: `${TEST_USERS.developer},${TEST_USERS.developer2}`,
+  LOG_LEVEL: 'silent',
+};
+
+export type TestApp = {
+  baseUrl: string;
+  slackApi: FakeSlackApi;
+  bugsweep: Bugsweep;
+  config: Config;
+  clock: TestClock;
+  /** Waits until every handler the app started has finished. */
+  idle(): Promise<void>;
+};
+
+export function testConfig(env: Record<string, string>, slackApiUrl: string): Config {
+  return loadConfig({ ...BASE_TEST_ENV, SLACK_API_URL: slackApiUrl, ...env });
+}
+
+/** Call at the top of a test file, after useTestDatabase(). */
+export function useTestApp(db: TestDatabase, env: Record<string, string> = {}): TestApp {
+  const handle = {} as TestApp;
+  beforeAll(async () => {
+    handle.slackApi = await startFakeSlackApi();
+    handle.clock = new TestClock(new Date('2026-11-24T09:00:00Z'));
+    handle.config = testConfig(env, handle.slackApi.url);
+    handle.bugsweep = await createBugsweep({
+      config: handle.config,
+      orm: db.orm,
+      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
+      clock: handle.clock.now,
+      identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId },
+    });
+    const port = await handle.bugsweep.start();
+    handle.baseUrl = `http://127.0.0.1:${port}`;
+    handle.idle = () => handle.bugsweep.slack.idle();
+  });
+  afterEach(() => handle.slackApi?.reset());
+  afterAll(async () => {
+    await handle.bugsweep?.stop();
+    await handle.slackApi?.close();
+  });
+  return handle;
+}
