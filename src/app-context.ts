@@ -3,6 +3,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Orm } from './db/orm.ts';
 import type { Logger } from './logger.ts';
+import type { Notifier } from './services/notifier/notifier.ts';
 
 /** What services and listeners are built from. Assembled once by createBugsweep (src/bugsweep.ts). */
 export type AppContext = {
@@ -12,4 +13,6 @@ export type AppContext = {
   clock: Clock;
   /** Web API client pointed at SLACK_API_URL; WebClient's own retries are off, the notifier owns retrying. */
   slack: WebClient;
+  /** Sends the outbox after commit; call kick() once a transaction that enqueued notices has committed. */
+  notifier: Notifier;
 };

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Orm } from './db/orm.ts';
 import type { Logger } from './logger.ts';
+import { createIdleNotifier } from './services/notifier/notifier.ts';
 import { createSlackApp, type BotIdentity, type SlackApp } from './slack/app.ts';
 
 export type Bugsweep = {
@@ -33,7 +34,7 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
     rejectRateLimitedCalls: true,
   });
   const identity = options.identity ?? (await fetchIdentity(slackClient));
-  const ctx: AppContext = { config, orm, logger, clock: options.clock ?? systemClock, slack: slackClient };
+  const ctx: AppContext = { config, orm, logger, clock: options.clock ?? systemClock, slack: slackClient, notifier: createIdleNotifier() };
   const slack = createSlackApp(ctx, identity);
 
   return {
