@@ -75,47 +75,44 @@ const envSchema = z
     CLAIM_RELEASE_AFTER: duration('7d', { allowZero: false }),
     CLAIM_REMINDER: duration('2d', { allowZero: true }),
     REOPEN_WITHIN: duration('14d', { allowZero: true }),
-    SWEEP_SCHEDULE: z.string().trim().default('0 * * * *'),
-    SWEEP_TIMEZONE: z.string().trim().default('UTC'),
+    SWEEP_SCHEDULE: z
+      .string()
+      .trim()
+      .default('0 * * * *')
+      .refine(isValidCron, { error: (issue) => `expected a cron expression such as "0 * * * *", got "${String(issue.input)}"` }),
+    SWEEP_TIMEZONE: z
+      .string()
+      .trim()
+      .default('UTC')
+      .refine(isValidTimezone, { error: (issue) => `expected an IANA time zone such as UTC or Europe/Berlin, got "${String(issue.input)}"` }),
     SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
     SWEEP_MAX_ITEMS: z.coerce.number().int().min(1).default(500),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'is required in HTTP mode (set SLACK_APP_TOKEN for Socket Mode instead)',
-      });
-    }
-    if (env.BUG_CHANNELS.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['BUG_CHANNELS'],
-        message: 'is required: one or more channel IDs (comma-separated) whose top-level messages are bug reports',
-      });
-    }
-    if (env.DEVELOPER_USERS.length === 0 && !env.DEVELOPER_USERGROUP) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DEVELOPER_USERS'],
-        message: 'set DEVELOPER_USERS (user IDs) and/or DEVELOPER_USERGROUP (a user group ID) so bugsweep knows who the developers are',
-      });
-    }
-    if (!isValidCron(env.SWEEP_SCHEDULE)) {
-      ctx.addIssue({ code: 'custom', path: ['SWEEP_SCHEDULE'], message: `expected a cron expression such as "0 * * * *", got "${env.SWEEP_SCHEDULE}"` });
-    }
-    if (!isValidTimezone(env.SWEEP_TIMEZONE)) {
-      ctx.addIssue({ code: 'custom', path: ['SWEEP_TIMEZONE'], message: `expected an IANA time zone such as UTC or Europe/Berlin, got "${env.SWEEP_TIMEZONE}"` });
-    }
-    if (env.AUTO_CLOSE_WARNING >= env.AUTO_CLOSE_AFTER) {
-      ctx.addIssue({ code: 'custom', path: ['AUTO_CLOSE_WARNING'], message: 'must be shorter than AUTO_CLOSE_AFTER' });
-    }
-    if (env.CLAIM_REMINDER >= env.CLAIM_RELEASE_AFTER) {
-      ctx.addIssue({ code: 'custom', path: ['CLAIM_REMINDER'], message: 'must be shorter than CLAIM_RELEASE_AFTER' });
-    }
   });
+
+/** Rules across variables, checked on the raw strings so they are reported even when other variables are bad. */
+function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
+  const set = (name: string) => Boolean(env[name]?.trim());
+  const problems: string[] = [];
+  if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
+    problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode instead)');
+  }
+  if (!set('BUG_CHANNELS')) {
+    problems.push('BUG_CHANNELS is required: one or more channel IDs (comma-separated) whose top-level messages are bug reports');
+  }
+  if (!set('DEVELOPER_USERS') && !set('DEVELOPER_USERGROUP')) {
+    problems.push('DEVELOPER_USERS is required unless DEVELOPER_USERGROUP is set: user IDs (or a user group ID) of your developers');
+  }
+  return problems;
+}
+
+/** Rules between parsed values. */
+function parsedValueProblems(env: z.infer<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  if (env.AUTO_CLOSE_WARNING >= env.AUTO_CLOSE_AFTER) problems.push('AUTO_CLOSE_WARNING must be shorter than AUTO_CLOSE_AFTER');
+  if (env.CLAIM_REMINDER >= env.CLAIM_RELEASE_AFTER) problems.push('CLAIM_REMINDER must be shorter than CLAIM_RELEASE_AFTER');
+  return problems;
+}
 
 function isValidCron(pattern: string): boolean {
   try {
@@ -172,14 +169,17 @@ export class ConfigError extends Error {
 /** Parses the environment; throws ConfigError naming every bad variable at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
+  const problems = crossVariableProblems(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
+    for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'environment');
       const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-      return `${name} ${message}`;
-    });
-    throw new ConfigError(problems);
+      problems.push(`${name} ${message}`);
+    }
+  } else {
+    problems.push(...parsedValueProblems(parsed.data));
   }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return deepFreeze({
     env: e.NODE_ENV,

@@ -1,11 +1,11 @@
 // One PostgreSQL server per test run: embedded by default, or TEST_DATABASE_URL. Migrations are applied
 // once to a template database; each test file then copies it (CREATE DATABASE ... TEMPLATE) in ~0.1 s.
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { freePort } from './free-port.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrateToLatest, openOrm } from '../../src/db/orm.ts';
 
@@ -62,16 +62,4 @@ export async function adminQuery(url: string, statement: string): Promise<void> 
   } finally {
     await client.end();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
