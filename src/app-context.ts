@@ -3,7 +3,11 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Orm } from './db/orm.ts';
 import type { Logger } from './logger.ts';
+import type { DeveloperDirectory } from './services/developer-directory.ts';
 import type { Notifier } from './services/notifier/notifier.ts';
+
+/** Who bugsweep is in the workspace: from one auth.test at start-up (tests pass it in). */
+export type BotIdentity = { botId: string; botUserId: string; workspaceUrl: string };
 
 /** What services and listeners are built from. Assembled once by createBugsweep (src/bugsweep.ts). */
 export type AppContext = {
@@ -15,4 +19,8 @@ export type AppContext = {
   slack: WebClient;
   /** Sends the outbox after commit; call kick() once a transaction that enqueued notices has committed. */
   notifier: Notifier;
+  developers: DeveloperDirectory;
+  identity: BotIdentity;
+  /** Link to a message; pass the thread's ts for a reply. */
+  permalinkFor(channelId: string, ts: string, threadTs?: string | null): string;
 };

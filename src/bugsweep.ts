@@ -1,19 +1,23 @@
 // Assembles bugsweep from a config and an open database: the part of start-up tests share with main.ts.
 import { WebClient } from '@slack/web-api';
-import type { AppContext } from './app-context.ts';
+import type { AppContext, BotIdentity } from './app-context.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Orm } from './db/orm.ts';
+import { messagePermalink } from './domain/slack-refs.ts';
 import type { Logger } from './logger.ts';
-import { createIdleNotifier } from './services/notifier/notifier.ts';
-import { createSlackApp, type BotIdentity, type SlackApp } from './slack/app.ts';
+import { createSweepScheduler, type SweepScheduler } from './scheduler/sweep-scheduler.ts';
+import { createDeveloperDirectory, type DeveloperDirectoryOptions } from './services/developer-directory.ts';
+import { createOutboxNotifier, type NotifierOptions } from './services/notifier/outbox-notifier.ts';
+import { createSlackApp, type SlackApp } from './slack/app.ts';
 
 export type Bugsweep = {
   ctx: AppContext;
   slack: SlackApp;
-  /** Starts taking events and the background work. Returns the HTTP port bound. */
+  scheduler: SweepScheduler;
+  /** Starts taking events and the background work (notifier, schedule). Returns the HTTP port bound. */
   start(): Promise<number>;
-  /** Graceful: stop taking events, finish what is in flight, stop background work. Does not close the database. */
+  /** Graceful: stop taking events, finish what is in flight, stop the scheduler and the notifier. Leaves the database open. */
   stop(): Promise<void>;
 };
 
@@ -24,30 +28,57 @@ export type BugsweepOptions = {
   clock?: Clock;
   /** Known bot identity (tests); otherwise asked once from Slack with auth.test. */
   identity?: BotIdentity;
+  notifier?: NotifierOptions;
+  developers?: DeveloperDirectoryOptions;
+  /** Run the sweep on SWEEP_SCHEDULE (default). Tests call the sweep directly instead. */
+  runSchedule?: boolean;
 };
 
-export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep> {
-  const { config, orm, logger } = options;
-  const slackClient = new WebClient(config.slack.botToken, {
+/** The Web API client every part uses: SLACK_API_URL, no hidden retries or sleeps (the notifier owns those). */
+export function createSlackClient(config: Config): WebClient {
+  return new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
+    timeout: 15_000,
   });
+}
+
+export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep> {
+  const { config, orm, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const slackClient = createSlackClient(config);
   const identity = options.identity ?? (await fetchIdentity(slackClient));
-  const ctx: AppContext = { config, orm, logger, clock: options.clock ?? systemClock, slack: slackClient, notifier: createIdleNotifier() };
-  const slack = createSlackApp(ctx, identity);
+  const ctx: AppContext = {
+    config,
+    orm,
+    logger,
+    clock,
+    slack: slackClient,
+    notifier: createOutboxNotifier({ orm, slack: slackClient, clock, logger }, options.notifier),
+    developers: createDeveloperDirectory({ config, slack: slackClient, clock, logger }, options.developers),
+    identity,
+    permalinkFor: (channelId, ts, threadTs) => messagePermalink(identity.workspaceUrl, channelId, ts, threadTs),
+  };
+  const slack = createSlackApp(ctx);
+  const scheduler = createSweepScheduler(ctx);
 
   return {
     ctx,
     slack,
+    scheduler,
     async start() {
       const port = await slack.start();
-      logger.info({ port, mode: config.slack.socketMode ? 'socket' : 'http' }, 'bugsweep is listening');
+      ctx.notifier.start();
+      if (options.runSchedule !== false) scheduler.start();
+      logger.info({ port, mode: config.slack.socketMode ? 'socket' : 'http', schedule: config.sweep.schedule }, 'bugsweep is listening');
       return port;
     },
     async stop() {
       await slack.stop();
       await slack.idle();
+      await scheduler.stop();
+      await ctx.notifier.stop();
     },
   };
 }
@@ -55,5 +86,5 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
 async function fetchIdentity(client: WebClient): Promise<BotIdentity> {
   const auth = await client.auth.test();
   if (!auth.user_id || !auth.bot_id) throw new Error('auth.test did not return the bot identity: is SLACK_BOT_TOKEN a bot token?');
-  return { botId: auth.bot_id, botUserId: auth.user_id };
+  return { botId: auth.bot_id, botUserId: auth.user_id, workspaceUrl: auth.url ?? 'https://slack.com/' };
 }

@@ -5,9 +5,9 @@ import { SlackNotice } from '../db/entities/index.ts';
 
 /**
  * - `card`: post the bug card into the thread, or update it in place; rendered from the bug's state at send time.
- * - `thread_notice`: a message in the bug's thread.
- * - `warning` / `reminder`: thread messages whose ts is kept on the bug (warning_ts / reminder_ts) to be edited later.
- * - `message_update`: chat.update of an earlier message (`payload.ts`), e.g. a warning that no longer applies.
+ * - `thread_notice`: a message in a thread.
+ * - `warning` / `reminder`: thread messages the bug points at (warning_notice_id / reminder_notice_id) to edit later.
+ * - `message_update`: chat.update of a message an earlier notice posted (`payload.sourceNoticeId`).
  */
 export const NOTICE_PURPOSES = ['card', 'thread_notice', 'warning', 'reminder', 'message_update'] as const;
 export type NoticePurpose = (typeof NOTICE_PURPOSES)[number];
@@ -15,8 +15,8 @@ export type NoticePurpose = (typeof NOTICE_PURPOSES)[number];
 export type NoticePayload = {
   text: string;
   blocks?: unknown[];
-  /** For message_update: the ts of the message to edit. */
-  ts?: string;
+  /** For message_update: the notice whose posted message is edited. */
+  sourceNoticeId?: number;
 };
 
 export type NoticeRequest = {
@@ -26,24 +26,24 @@ export type NoticeRequest = {
   threadTs: string | null;
   payload: NoticePayload;
   at: Date;
-  /** At most one unsent notice per key; a second request while one is pending is dropped. */
-  dedupeKey?: string;
 };
 
-/** Queues a notice in the current unit of work. Call `notifier.kick()` after the commit. */
-export function enqueueNotice(em: EntityManager, request: NoticeRequest): SlackNotice {
-  return em.create(SlackNotice, {
+/** Writes a notice in the current transaction and returns it with its id. Call `notifier.kick()` after the commit. */
+export async function enqueueNotice(em: EntityManager, request: NoticeRequest): Promise<SlackNotice> {
+  const notice = em.create(SlackNotice, {
     bugId: request.bugId,
     purpose: request.purpose,
     channelId: request.channelId,
     threadTs: request.threadTs,
     payload: request.payload as unknown as Record<string, unknown>,
-    dedupeKey: request.dedupeKey ?? null,
+    dedupeKey: null,
     status: 'pending',
     attempts: 0,
     nextAttemptAt: request.at,
     createdAt: request.at,
   });
+  await em.flush();
+  return notice;
 }
 
 /**

@@ -1,23 +1,124 @@
+// What a reporter's or developer's sign of life (a thread message, a "Keep open" press) does to a bug, inside
+// the caller's transaction on a bug it has locked: the inactivity clock restarts, a pending warning or reminder
+// is withdrawn (and its message edited to say so), and a bug auto-closed not long ago reopens.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../app-context.ts';
-import { bumpActivity, bumpClaimantActivity } from '../db/repositories/bug-activity.repository.ts';
 import type { BugReport } from '../db/entities/index.ts';
+import { cancelIfUnsent } from '../db/repositories/notice.repository.ts';
+import { effectsOfActivity } from '../domain/bug-activity.ts';
+import { buildAutoReopenedNotice, buildReminderCleared, buildWarningCleared } from '../slack/views/thread-notices.ts';
+import { recordEvent } from './audit.ts';
+import { enqueueNotice, requestCardRefresh } from './notices.ts';
 
 export type BugActivity = {
   actorId: string;
-  /** reporter or developer: only they keep a bug alive. */
-  senderType: 'reporter' | 'developer';
   at: Date;
   source: 'message' | 'keep_open';
 };
 
+export async function applyBugActivity(em: EntityManager, ctx: AppContext, bug: BugReport, activity: BugActivity): Promise<void> {
+  const effects = effectsOfActivity(bug, activity.actorId, activity.at, ctx.config.reopenWithinMs);
+  if (activity.at > bug.lastActivityAt) bug.lastActivityAt = activity.at;
+  if (effects.keepsClaimAlive && (!bug.claimantLastActivityAt || activity.at > bug.claimantLastActivityAt)) {
+    bug.claimantLastActivityAt = activity.at;
+  }
+  if (effects.clearsWarning) await withdrawWarning(em, ctx, bug, { byUserId: activity.actorId, why: activity.source === 'keep_open' ? 'keep_open' : 'reply' });
+  if (effects.clearsReminder) await withdrawReminder(em, ctx, bug);
+  if (effects.reopens) await autoReopen(em, ctx, bug, activity);
+  bug.updatedAt = ctx.clock();
+}
+
 /**
- * Called inside the transaction that recorded reporter/developer activity on a bug (a new thread message,
- * a "Keep open" press). Restarts the inactivity clock; the sweep extends this to clear pending warnings and
- * reminders and to reopen a bug auto-closed within REOPEN_WITHIN.
+ * Withdraws the bug's pending inactivity warning: never posted yet → cancelled; already visible → edited in
+ * place to say it no longer applies. The next close then needs a new warning.
  */
-export async function onBugActivity(em: EntityManager, ctx: AppContext, bug: BugReport, activity: BugActivity): Promise<void> {
-  void ctx;
-  await bumpActivity(em, bug.id, activity.at);
-  if (bug.claimantId && bug.claimantId === activity.actorId) await bumpClaimantActivity(em, bug.id, bug.claimantId, activity.at);
+export async function withdrawWarning(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  cause: { byUserId: string | null; why: 'reply' | 'keep_open' | 'status' },
+): Promise<void> {
+  if (!bug.warnedAt) return;
+  const now = ctx.clock();
+  const noticeId = bug.warningNoticeId;
+  bug.warnedAt = null;
+  bug.warningNoticeId = null;
+  bug.autoCloseAt = null;
+  recordEvent(em, {
+    bugId: bug.id,
+    type: 'bug.warning_cleared',
+    actorId: cause.byUserId,
+    actorKind: cause.byUserId ? actorKindOf(ctx, cause.byUserId) : 'system',
+    at: now,
+    metadata: { why: cause.why },
+  });
+  if (noticeId) {
+    const status = await cancelIfUnsent(em, noticeId, 'warning withdrawn before it was posted');
+    if (status !== 'cancelled' && status !== 'failed') {
+      const message = buildWarningCleared({ bug, byUserId: cause.byUserId, at: now, why: cause.why, timeZone: ctx.config.sweep.timezone });
+      await enqueueNotice(em, {
+        bugId: bug.id,
+        purpose: 'message_update',
+        channelId: bug.channelId,
+        threadTs: bug.threadTs,
+        payload: { ...message, sourceNoticeId: noticeId },
+        at: now,
+      });
+    }
+  }
+}
+
+/** The claimant spoke up (or the claim ended): the gentle reminder is withdrawn the same way as a warning. */
+export async function withdrawReminder(em: EntityManager, ctx: AppContext, bug: BugReport): Promise<void> {
+  if (!bug.remindedAt) return;
+  const now = ctx.clock();
+  const noticeId = bug.reminderNoticeId;
+  bug.remindedAt = null;
+  bug.reminderNoticeId = null;
+  if (!noticeId) return;
+  const status = await cancelIfUnsent(em, noticeId, 'reminder withdrawn before it was posted');
+  if (status === 'cancelled' || status === 'failed') return;
+  const message = buildReminderCleared({ bug, at: now, timeZone: ctx.config.sweep.timezone });
+  await enqueueNotice(em, {
+    bugId: bug.id,
+    purpose: 'message_update',
+    channelId: bug.channelId,
+    threadTs: bug.threadTs,
+    payload: { ...message, sourceNoticeId: noticeId },
+    at: now,
+  });
+}
+
+async function autoReopen(em: EntityManager, ctx: AppContext, bug: BugReport, activity: BugActivity): Promise<void> {
+  const now = ctx.clock();
+  const closedAt = bug.closedAt;
+  bug.status = 'open';
+  bug.claimantId = null;
+  bug.claimedAt = null;
+  bug.claimantLastActivityAt = null;
+  bug.closedAt = null;
+  bug.closeReason = null;
+  bug.resolvedAt = null;
+  bug.lastActivityAt = activity.at > bug.lastActivityAt ? activity.at : bug.lastActivityAt;
+  recordEvent(em, {
+    bugId: bug.id,
+    type: 'bug.auto_reopened',
+    actorId: activity.actorId,
+    actorKind: actorKindOf(ctx, activity.actorId),
+    at: now,
+    metadata: { from: 'closed', to: 'open', closedAt: closedAt?.toISOString(), reopenWithinMs: ctx.config.reopenWithinMs },
+  });
+  await enqueueNotice(em, {
+    bugId: bug.id,
+    purpose: 'thread_notice',
+    channelId: bug.channelId,
+    threadTs: bug.threadTs,
+    payload: buildAutoReopenedNotice(bug, activity.actorId),
+    at: now,
+  });
+  await requestCardRefresh(em, bug, now);
+}
+
+export function actorKindOf(ctx: AppContext, userId: string): 'admin' | 'user' {
+  return ctx.config.adminUsers.includes(userId) ? 'admin' : 'user';
 }

@@ -5,8 +5,6 @@ import type { AppContext } from '../app-context.ts';
 import { isDatabaseReachable } from '../db/orm.ts';
 import { registerListeners } from './listeners/index.ts';
 
-export type BotIdentity = { botId: string; botUserId: string };
-
 export type SlackApp = {
   app: App;
   /** Starts listening: HTTP on PORT, or Socket Mode plus the health endpoint on PORT. Returns the bound port. */
@@ -17,8 +15,8 @@ export type SlackApp = {
   idle(): Promise<void>;
 };
 
-export function createSlackApp(ctx: AppContext, identity: BotIdentity): SlackApp {
-  const { config, logger } = ctx;
+export function createSlackApp(ctx: AppContext): SlackApp {
+  const { config, logger, identity } = ctx;
   const inFlight = new Set<Promise<unknown>>();
 
   const healthRoute: CustomRoute = {
@@ -50,16 +48,15 @@ export function createSlackApp(ctx: AppContext, identity: BotIdentity): SlackApp
       : { signingSecret: config.slack.signingSecret, port: config.slack.port }),
   });
 
-  // Track every handler so shutdown and tests can wait for in-flight work.
-  app.use(async ({ next }) => {
-    const running = next();
+  // Track every incoming request from the moment the receiver hands it over (events are acked before any
+  // middleware runs), so shutdown and tests can wait for in-flight work.
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => {
+    const running = processEvent(event);
     inFlight.add(running);
-    try {
-      await running;
-    } finally {
-      inFlight.delete(running);
-    }
-  });
+    void running.finally(() => inFlight.delete(running)).catch(() => {});
+    return running;
+  };
 
   app.error(async (error) => {
     // A failing handler is logged and never crashes the process; services roll their transaction back.

@@ -22,7 +22,7 @@ export type FakeSlackApi = {
   close(): Promise<void>;
 };
 
-export const FAKE_BOT = { botId: 'BBUGSWEEP', botUserId: 'UBUGSWEEP', teamId: 'TTEAM' } as const;
+export const FAKE_BOT = { botId: 'BBUGSWEEP', botUserId: 'UBUGSWEEP', teamId: 'TTEAM', workspaceUrl: 'https://example.slack.com/' } as const;
 
 let tsSeq = 0;
 function nextMessageTs(): string {
@@ -34,7 +34,7 @@ function defaultReply(call: RecordedCall): { status: number; body: Record<string
   const channel = call.body.channel as string | undefined;
   switch (call.method) {
     case 'auth.test':
-      return { status: 200, body: { ok: true, url: 'https://example.slack.com/', team: 'Example', user: 'bugsweep', team_id: FAKE_BOT.teamId, user_id: FAKE_BOT.botUserId, bot_id: FAKE_BOT.botId } };
+      return { status: 200, body: { ok: true, url: FAKE_BOT.workspaceUrl, team: 'Example', user: 'bugsweep', team_id: FAKE_BOT.teamId, user_id: FAKE_BOT.botUserId, bot_id: FAKE_BOT.botId } };
     case 'chat.postMessage': {
       const ts = nextMessageTs();
       return { status: 200, body: { ok: true, channel, ts, message: { type: 'message', text: call.body.text, user: FAKE_BOT.botUserId, bot_id: FAKE_BOT.botId, ts, thread_ts: call.body.thread_ts } } };

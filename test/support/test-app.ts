@@ -1,7 +1,7 @@
 // bugsweep started in-process on a test database, in HTTP mode on a free port, with the Web API faked at
 // its HTTP edge. Tests talk to it only through signed HTTP requests, as Slack does.
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { createBugsweep, type Bugsweep } from '../../src/bugsweep.ts';
+import { createBugsweep, type Bugsweep, type BugsweepOptions } from '../../src/bugsweep.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { TestDatabase } from './database.ts';
@@ -37,14 +37,18 @@ export type TestApp = {
   clock: TestClock;
   /** Waits until every handler the app started has finished. */
   idle(): Promise<void>;
+  /** Waits for the handlers, then sends everything the outbox holds that is due now. */
+  settle(): Promise<void>;
 };
+
+export type TestAppOptions = Pick<BugsweepOptions, 'notifier' | 'developers'>;
 
 export function testConfig(env: Record<string, string>, slackApiUrl: string): Config {
   return loadConfig({ ...BASE_TEST_ENV, SLACK_API_URL: slackApiUrl, ...env });
 }
 
 /** Call at the top of a test file, after useTestDatabase(). */
-export function useTestApp(db: TestDatabase, env: Record<string, string> = {}): TestApp {
+export function useTestApp(db: TestDatabase, env: Record<string, string> = {}, options: TestAppOptions = {}): TestApp {
   const handle = {} as TestApp;
   beforeAll(async () => {
     handle.slackApi = await startFakeSlackApi();
@@ -55,11 +59,19 @@ export function useTestApp(db: TestDatabase, env: Record<string, string> = {}): 
       orm: db.orm,
       logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
       clock: handle.clock.now,
-      identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId },
+      identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
+      // No one-second channel pacing unless a test is about pacing: the clock here only moves by hand.
+      notifier: { channelIntervalMs: 0, ...options.notifier },
+      runSchedule: false,
+      ...(options.developers ? { developers: options.developers } : {}),
     });
     const port = await handle.bugsweep.start();
     handle.baseUrl = `http://127.0.0.1:${port}`;
     handle.idle = () => handle.bugsweep.slack.idle();
+    handle.settle = async () => {
+      await handle.bugsweep.slack.idle();
+      await handle.bugsweep.ctx.notifier.drain();
+    };
   });
   afterEach(() => handle.slackApi?.reset());
   afterAll(async () => {

@@ -30,10 +30,14 @@ export const BugReportSchema = defineEntity({
     /** Last reporter/developer activity (or creation): kept in step with bug_conversations so the sweep never aggregates. */
     lastActivityAt: p.datetime().columnType('timestamptz'),
     claimantLastActivityAt: p.datetime().columnType('timestamptz').nullable(),
+    /** When the current inactivity warning was issued; cleared by reporter/developer activity. */
     warnedAt: p.datetime().columnType('timestamptz').nullable(),
-    warningTs: p.text().nullable(),
+    /** The outbox notice carrying that warning: its sent_at is when the warning became visible. */
+    warningNoticeId: p.bigint('number').nullable(),
+    /** The close time the warning announced; the sweep never closes earlier. */
+    autoCloseAt: p.datetime().columnType('timestamptz').nullable(),
     remindedAt: p.datetime().columnType('timestamptz').nullable(),
-    reminderTs: p.text().nullable(),
+    reminderNoticeId: p.bigint('number').nullable(),
     cardTs: p.text().nullable(),
     version: p.integer().version(),
   },

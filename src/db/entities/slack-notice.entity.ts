@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
-export const NOTICE_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export const NOTICE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
 export const SlackNoticeSchema = defineEntity({

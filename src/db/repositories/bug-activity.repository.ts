@@ -6,22 +6,6 @@ import { SWEEPABLE_STATUSES } from '../../domain/bug-status.ts';
 import { ACTIVITY_SENDER_TYPES } from '../../domain/sender-type.ts';
 import { BugReport } from '../entities/index.ts';
 
-/** A new reporter/developer message or activity event: activity only ever moves forward. */
-export async function bumpActivity(em: EntityManager, bugId: number, at: Date): Promise<void> {
-  await em.execute(
-    'update bug_reports set last_activity_at = greatest(last_activity_at, ?) where id = ?',
-    [at, bugId],
-  );
-}
-
-/** A claimant's own message keeps their claim alive. */
-export async function bumpClaimantActivity(em: EntityManager, bugId: number, claimantId: string, at: Date): Promise<void> {
-  await em.execute(
-    'update bug_reports set claimant_last_activity_at = greatest(claimant_last_activity_at, ?) where id = ? and claimant_id = ?',
-    [at, bugId, claimantId],
-  );
-}
-
 /**
  * Recomputes the activity times from scratch, for when activity is taken away (a deleted message).
  * Same definition as `lastActivityAt` in domain/staleness.ts; test/integration/staleness.test.ts proves they agree.
@@ -39,7 +23,8 @@ export async function recomputeActivity(em: EntityManager, bugId: number): Promi
          b.claimed_at,
          (select max(c.message_at) from bug_conversations c
            where c.bug_id = b.id and c.deleted_at is null and c.sender_id = b.claimant_id
-             and c.message_at >= b.claimed_at)) end
+             and c.message_at >= b.claimed_at)) end,
+       version = b.version + 1
      where b.id = ?`,
     [toArray(ACTIVITY_SENDER_TYPES), toArray(ACTIVITY_EVENT_TYPES), bugId],
   );

@@ -1,5 +1,7 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BugReport } from '../entities/index.ts';
+import type { BugLocator } from '../../domain/slack-refs.ts';
+import { BugConversation, BugReport } from '../entities/index.ts';
 
 /** Reserves the next bug id so its human reference (BUG-42) can be written with the row. */
 export async function reserveBugNumber(em: EntityManager): Promise<number> {
@@ -13,12 +15,25 @@ export function bugRefFor(id: number): string {
   return `BUG-${id}`;
 }
 
-/** Accepts "BUG-42", "bug-42", "#42" or "42". */
-export function parseBugRef(text: string): number | null {
-  const match = /^(?:bug-|#)?(\d{1,9})$/i.exec(text.trim());
-  return match ? Number(match[1]) : null;
-}
-
 export async function findBugByThread(em: EntityManager, channelId: string, threadTs: string): Promise<BugReport | null> {
   return em.findOne(BugReport, { channelId, threadTs });
+}
+
+/** The bug a typed reference or a permalink points at: its thread's first message, or any message in it. */
+export async function findBugByLocator(em: EntityManager, locator: BugLocator): Promise<BugReport | null> {
+  if (locator.kind === 'number') return em.findOne(BugReport, { id: locator.number });
+  const byThread = await findBugByThread(em, locator.channelId, locator.threadTs ?? locator.ts);
+  if (byThread) return byThread;
+  const message = await em.findOne(BugConversation, { channelId: locator.channelId, slackTs: locator.ts });
+  return message ? em.findOne(BugReport, { id: message.bugId }) : null;
+}
+
+/** Loads a bug for a change that must see every earlier change and keep later ones waiting (sweep, replies). */
+export async function lockBug(em: EntityManager, id: number): Promise<BugReport | null> {
+  return em.findOne(BugReport, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+}
+
+/** Remembers the bug card's message so later changes edit it in place. */
+export async function setCardTs(em: EntityManager, bugId: number, ts: string): Promise<void> {
+  await em.execute('update bug_reports set card_ts = ? where id = ? and card_ts is null', [ts, bugId]);
 }

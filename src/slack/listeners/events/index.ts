@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
+import { handleMessageEvent } from './message-events.ts';
 
 export function registerEvents(app: App, ctx: AppContext): void {
-  void app;
-  void ctx;
+  app.event('message', handleMessageEvent(ctx));
 }

@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
+import { SHORTCUTS } from '../../ids.ts';
+import { handleReportAsBug } from './report-as-bug.ts';
 
 export function registerShortcuts(app: App, ctx: AppContext): void {
-  void app;
-  void ctx;
+  app.shortcut({ callback_id: SHORTCUTS.reportAsBug, type: 'message_action' }, handleReportAsBug(ctx));
 }

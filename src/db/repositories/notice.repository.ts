@@ -1,0 +1,117 @@
+// The outbox's SQL: which notice may be sent next, and how a send attempt ends. One statement per step, so
+// the rules that keep a notice from being sent twice (leases, one send in flight per channel, channel pacing)
+// are decided by PostgreSQL for every replica at once.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { SlackNotice } from '../entities/index.ts';
+
+/** A notice is due when it waits for its turn, or when its sender vanished (lease expired: a crash mid-send). */
+const DUE = `((n.status = 'pending' and n.next_attempt_at <= ?) or (n.status = 'sending' and n.lease_until <= ?))`;
+
+/** The oldest due notice of each channel (FIFO per channel), oldest channels first. */
+export async function findDueNoticeHeads(em: EntityManager, now: Date, limit: number): Promise<{ id: number; channelId: string }[]> {
+  const rows = await em.execute<{ id: string; channel_id: string }[]>(
+    `select id, channel_id from (
+       select distinct on (n.channel_id) n.id, n.channel_id
+       from slack_notices n
+       where ${DUE}
+       order by n.channel_id, n.id
+     ) heads
+     order by id
+     limit ?`,
+    [now, now, limit],
+  );
+  return rows.map((row) => ({ id: Number(row.id), channelId: row.channel_id }));
+}
+
+/**
+ * Takes the channel's next send slot and leases the notice, in one transaction (pass the transaction's em).
+ * Returns null when the channel is paced or already has a send in flight, or the notice was taken meanwhile.
+ */
+export async function leaseNotice(
+  em: EntityManager,
+  notice: { id: number; channelId: string },
+  now: Date,
+  options: { channelIntervalMs: number; leaseMs: number },
+): Promise<SlackNotice | null> {
+  // The pacing row is the channel's lock: a second sender waits here, then sees the slot taken.
+  const slot = await em.execute<{ channel_id: string }[]>(
+    `insert into slack_channel_pacing as p (channel_id, next_send_at) values (?, ?)
+     on conflict (channel_id) do update set next_send_at = excluded.next_send_at
+       where p.next_send_at <= ?
+     returning channel_id`,
+    [notice.channelId, new Date(now.getTime() + options.channelIntervalMs), now],
+  );
+  if (slot.length === 0) return null;
+  const busy = await em.execute<{ id: string }[]>(
+    `select id from slack_notices where channel_id = ? and status = 'sending' and lease_until > ? and id <> ? limit 1`,
+    [notice.channelId, now, notice.id],
+  );
+  if (busy.length > 0) return null;
+  const leased = await em.execute<{ id: string }[]>(
+    `update slack_notices n set status = 'sending', lease_until = ?, attempts = n.attempts + 1
+     where n.id = ? and ${DUE}
+     returning n.id`,
+    [new Date(now.getTime() + options.leaseMs), notice.id, now, now],
+  );
+  if (leased.length === 0) return null;
+  return em.findOne(SlackNotice, notice.id, { refresh: true });
+}
+
+export async function markNoticeSent(em: EntityManager, id: number, resultTs: string | null, now: Date): Promise<void> {
+  await em.execute(
+    `update slack_notices set status = 'sent', sent_at = ?, result_ts = ?, lease_until = null, last_error = null where id = ?`,
+    [now, resultTs, id],
+  );
+}
+
+/** Tries again later. `countAttempt: false` when Slack certainly did not act on it (429, a wait on another notice). */
+export async function retryNoticeLater(em: EntityManager, id: number, at: Date, error: string, countAttempt: boolean): Promise<void> {
+  await em.execute(
+    `update slack_notices set status = 'pending', next_attempt_at = ?, lease_until = null, last_error = ?,
+       attempts = case when ? then attempts else greatest(attempts - 1, 0) end
+     where id = ?`,
+    [at, error, countAttempt, id],
+  );
+}
+
+export async function markNoticeFailed(em: EntityManager, id: number, error: string): Promise<void> {
+  await em.execute(`update slack_notices set status = 'failed', lease_until = null, last_error = ? where id = ?`, [error, id]);
+}
+
+export async function markNoticeCancelled(em: EntityManager, id: number, reason: string): Promise<void> {
+  await em.execute(`update slack_notices set status = 'cancelled', lease_until = null, last_error = ? where id = ?`, [reason, id]);
+}
+
+/** Slack asked us to slow down in this channel: nobody posts there before `until`. */
+export async function pauseChannel(em: EntityManager, channelId: string, until: Date): Promise<void> {
+  await em.execute(
+    `insert into slack_channel_pacing as p (channel_id, next_send_at) values (?, ?)
+     on conflict (channel_id) do update set next_send_at = greatest(p.next_send_at, excluded.next_send_at)`,
+    [channelId, until],
+  );
+}
+
+/** The earliest moment something in the outbox may become sendable (for the dispatcher's sleep). */
+export async function nextNoticeDueAt(em: EntityManager): Promise<Date | null> {
+  const rows = await em.execute<{ at: Date | null }[]>(
+    `select min(greatest(case when n.status = 'pending' then n.next_attempt_at else n.lease_until end,
+                         coalesce(p.next_send_at, '-infinity'))) as at
+     from slack_notices n left join slack_channel_pacing p on p.channel_id = n.channel_id
+     where n.status in ('pending', 'sending')`,
+  );
+  return rows[0]?.at ?? null;
+}
+
+/**
+ * Cancels a notice that is no longer wanted if Slack has certainly not seen it (never attempted).
+ * Returns the notice's status afterwards: 'cancelled', or 'pending'/'sending'/'sent'/'failed' when it may be visible.
+ */
+export async function cancelIfUnsent(em: EntityManager, id: number, reason: string): Promise<string | null> {
+  const cancelled = await em.execute<{ id: string }[]>(
+    `update slack_notices set status = 'cancelled', last_error = ? where id = ? and status = 'pending' and attempts = 0 returning id`,
+    [reason, id],
+  );
+  if (cancelled.length > 0) return 'cancelled';
+  const rows = await em.execute<{ status: string }[]>(`select status from slack_notices where id = ?`, [id]);
+  return rows[0]?.status ?? null;
+}

@@ -1,0 +1,116 @@
+// The bug lifecycle: which transitions exist, who may make each, and what each one changes.
+// Pure: services load the bug, ask here, and write what comes back in one transaction with its event.
+import type { BugEventType } from './bug-event-types.ts';
+import type { BugStatus, CloseReason } from './bug-status.ts';
+
+export const USER_ACTIONS = ['claim', 'release', 'resolve', 'reopen', 'escalate', 'close'] as const;
+export type UserAction = (typeof USER_ACTIONS)[number];
+
+export type Actor = { id: string; isDeveloper: boolean; isAdmin: boolean };
+
+export type LifecycleBug = {
+  ref: string;
+  status: BugStatus;
+  reporterId: string;
+  claimantId: string | null;
+};
+
+/** What a permitted transition does. `claimant`: undefined keeps it, null clears it, a user id sets it. */
+export type Transition = {
+  action: UserAction;
+  from: BugStatus;
+  to: BugStatus;
+  event: BugEventType;
+  claimant?: string | null;
+  closeReason?: CloseReason;
+};
+
+export type Refusal = {
+  /** `forbidden`: not this person's to do; `invalid`: not from this state; `noop`: already so. */
+  kind: 'forbidden' | 'invalid' | 'noop';
+  message: string;
+};
+
+export type LifecycleDecision = { ok: true; transition: Transition } | { ok: false; refusal: Refusal };
+
+const refuse = (kind: Refusal['kind'], message: string): LifecycleDecision => ({ ok: false, refusal: { kind, message } });
+const allow = (transition: Transition): LifecycleDecision => ({ ok: true, transition });
+
+const STATE_WORDS: Record<BugStatus, string> = {
+  open: 'open',
+  in_progress: 'in progress',
+  resolved: 'resolved',
+  closed: 'closed',
+  escalated: 'escalated',
+};
+
+/**
+ * Who may do what (README "Who may do what"):
+ * - developers and admins claim and resolve;
+ * - the claimant releases their own claim, admins release anyone's;
+ * - the reporter, developers and admins reopen a resolved or closed bug;
+ * - admins escalate and close by hand; the reporter may close their own bug as withdrawn.
+ */
+export function decideTransition(bug: LifecycleBug, action: UserAction, actor: Actor): LifecycleDecision {
+  const worker = actor.isDeveloper || actor.isAdmin;
+  const isReporter = actor.id === bug.reporterId;
+  const from = bug.status;
+  const closedOrResolved = from === 'resolved' || from === 'closed';
+
+  switch (action) {
+    case 'claim':
+      if (!worker) return refuse('forbidden', `Only developers can claim bugs. ${bug.ref} is waiting for one of them.`);
+      if (closedOrResolved) return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}. Reopen it first if there is more to do.`);
+      if (bug.claimantId === actor.id) return refuse('noop', `You already have ${bug.ref}.`);
+      if (bug.claimantId) return refuse('invalid', `${bug.ref} is already claimed by <@${bug.claimantId}>.`);
+      // An escalated bug stays escalated (and out of the sweep) while someone works on it.
+      return allow({ action, from, to: from === 'escalated' ? 'escalated' : 'in_progress', event: 'bug.claimed', claimant: actor.id });
+
+    case 'release':
+      if (!bug.claimantId) return refuse('noop', `Nobody has claimed ${bug.ref}, so there is nothing to release.`);
+      if (bug.claimantId !== actor.id && !actor.isAdmin) {
+        return refuse('forbidden', `${bug.ref} is claimed by <@${bug.claimantId}>; only they or an admin can release it.`);
+      }
+      return allow({ action, from, to: from === 'escalated' ? 'escalated' : 'open', event: 'bug.released', claimant: null });
+
+    case 'resolve':
+      if (!worker) return refuse('forbidden', `Only developers can resolve bugs. If ${bug.ref} is no longer a problem for you, \`close\` it as withdrawn.`);
+      if (closedOrResolved) return refuse('noop', `${bug.ref} is already ${STATE_WORDS[from]}.`);
+      return allow({ action, from, to: 'resolved', event: 'bug.resolved' });
+
+    case 'reopen':
+      if (!worker && !isReporter) return refuse('forbidden', `Only the reporter or a developer can reopen ${bug.ref}.`);
+      if (!closedOrResolved) return refuse('noop', `${bug.ref} is ${STATE_WORDS[from]}, not resolved or closed.`);
+      return allow({ action, from, to: 'open', event: 'bug.reopened', claimant: null });
+
+    case 'escalate':
+      if (!actor.isAdmin) return refuse('forbidden', `Only bugsweep admins can escalate bugs.`);
+      if (from === 'escalated') return refuse('noop', `${bug.ref} is already escalated.`);
+      if (closedOrResolved) return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}. Reopen it before escalating.`);
+      return allow({ action, from, to: 'escalated', event: 'bug.escalated' });
+
+    case 'close':
+      if (from === 'closed') return refuse('noop', `${bug.ref} is already closed.`);
+      if (actor.isAdmin) return allow({ action, from, to: 'closed', event: 'bug.closed', closeReason: 'manual' });
+      if (isReporter) {
+        if (from === 'resolved') return refuse('noop', `${bug.ref} is already resolved.`);
+        return allow({ action, from, to: 'closed', event: 'bug.withdrawn', closeReason: 'withdrawn' });
+      }
+      return refuse('forbidden', `Only the reporter (to withdraw it) or a bugsweep admin can close ${bug.ref}.`);
+  }
+}
+
+/** The fields a move into `to` resets, so a reopened bug does not carry a closed bug's leftovers. */
+export function statusTimestamps(to: BugStatus, at: Date): { resolvedAt?: Date | null; closedAt?: Date | null; closeReason?: null } {
+  switch (to) {
+    case 'resolved':
+      return { resolvedAt: at, closedAt: null, closeReason: null };
+    case 'closed':
+      return { closedAt: at };
+    case 'open':
+    case 'in_progress':
+      return { resolvedAt: null, closedAt: null, closeReason: null };
+    case 'escalated':
+      return {};
+  }
+}

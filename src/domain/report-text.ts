@@ -1,0 +1,60 @@
+// Turning a Slack message into a bug: its title, and the telemetry people paste into reports.
+
+export const MAX_TITLE_LENGTH = 150;
+
+/** Where a report filed from another message came from (the "Report as bug" shortcut). */
+export type ReportOrigin = { channelId: string; ts: string; threadTs: string | null; permalink: string | null; authorId: string | null };
+
+/** Slack mrkdwn to plain words: links show their label, mentions stay readable, emphasis marks go. */
+export function plainText(mrkdwn: string): string {
+  return mrkdwn
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
+    .replace(/<(?:mailto:)?([^>]+)>/g, '$1')
+    .replace(/(^|\s)[*_~]+(?=\S)|(?<=\S)[*_~]+(?=\s|$)/g, '$1')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+}
+
+/** The first line that says something, cut at a word boundary so a card's title stays one readable line. */
+export function titleFromText(text: string, fallback = 'Untitled bug report'): string {
+  const firstLine = plainText(text)
+    .split('\n')
+    .map((line) => line.replace(/^[\s>#*•-]+/, '').trim())
+    .find((line) => line.length > 0 && !/^`{3}/.test(line));
+  if (!firstLine) return fallback;
+  return truncate(firstLine.replace(/\s+/g, ' '), 80);
+}
+
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const boundary = cut.lastIndexOf(' ');
+  return `${(boundary > max / 2 ? cut.slice(0, boundary) : cut).trimEnd()}…`;
+}
+
+export type Telemetry = { traceId: string | null; requestId: string | null; releaseSha: string | null };
+
+const ID = String.raw`[\x60"']?([A-Za-z0-9][A-Za-z0-9._:/-]{2,127}?)[\x60"']?(?=[\s,;)\]]|$)`;
+const TRACE = new RegExp(String.raw`\btrace[\s_.-]?id\s*[:=#]?\s*` + ID, 'i');
+const TRACEPARENT = /\btraceparent\s*[:=]\s*[`"']?[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/i;
+const REQUEST = new RegExp(String.raw`\b(?:x[-_])?req(?:uest)?[\s_.-]?id\s*[:=#]?\s*` + ID, 'i');
+// A 7–40 hex SHA after "release" or "sha" (release 1a2b3c4, sha: deadbeef, release_sha=..., release v2 @ 1a2b3c4d).
+const RELEASE = /\b(?:release|sha|commit)(?:[\s_-]?(?:sha|commit))?\b[^\n0-9a-f]{0,12}?[`"']?\b([0-9a-f]{7,40})\b/gi;
+
+/** Trace ids, request ids and release SHAs written in the usual ways; null where the text has none. */
+export function extractTelemetry(text: string): Telemetry {
+  const plain = plainText(text);
+  const trace = TRACE.exec(plain)?.[1] ?? TRACEPARENT.exec(plain)?.[1] ?? null;
+  const request = REQUEST.exec(plain)?.[1] ?? null;
+  let releaseSha: string | null = null;
+  for (const match of plain.matchAll(RELEASE)) {
+    const candidate = match[1]!;
+    // All-digit runs are dates and build numbers far more often than SHAs.
+    if (/[a-f]/i.test(candidate)) {
+      releaseSha = candidate.toLowerCase();
+      break;
+    }
+  }
+  return { traceId: trace, requestId: request, releaseSha };
+}

@@ -1,0 +1,27 @@
+// Slack message timestamps and permalinks, and the references people type for a bug.
+
+/** A Slack message ts ("1700000000.123456") is the message's time in seconds. */
+export function tsToDate(ts: string): Date {
+  return new Date(Math.round(Number(ts) * 1000));
+}
+
+/** Slack's permalink form: <workspace>/archives/<channel>/p<ts without the dot>, plus the thread for a reply. */
+export function messagePermalink(workspaceUrl: string, channelId: string, ts: string, threadTs?: string | null): string {
+  const base = workspaceUrl.endsWith('/') ? workspaceUrl : `${workspaceUrl}/`;
+  const link = `${base}archives/${channelId}/p${ts.replace('.', '')}`;
+  return threadTs && threadTs !== ts ? `${link}?thread_ts=${threadTs}&cid=${channelId}` : link;
+}
+
+export type BugLocator = { kind: 'number'; number: number } | { kind: 'message'; channelId: string; ts: string; threadTs: string | null };
+
+/** "BUG-42", "bug-42", "#42", "42", or a message permalink (of the thread's first message or of a reply). */
+export function parseBugLocator(text: string): BugLocator | null {
+  const value = text.trim().replace(/^<(.+?)(\|[^>]*)?>$/, '$1');
+  const number = /^(?:bug-|#)?(\d{1,9})$/i.exec(value);
+  if (number) return { kind: 'number', number: Number(number[1]) };
+  const link = /^https?:\/\/[^/]+\/archives\/([A-Z0-9]+)\/p(\d{10})(\d{6})(?:\?(.*))?$/i.exec(value);
+  if (!link) return null;
+  const query = new URLSearchParams(link[4]?.replaceAll('&amp;', '&') ?? '');
+  const threadTs = query.get('thread_ts');
+  return { kind: 'message', channelId: link[1]!, ts: `${link[2]}.${link[3]}`, threadTs: threadTs && /^\d+\.\d+$/.test(threadTs) ? threadTs : null };
+}

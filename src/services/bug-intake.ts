@@ -1,0 +1,105 @@
+// Bugs come in three ways (a top-level message in a bug channel, the /bugs report modal, the "Report as bug"
+// shortcut); all of them end here. Creating a bug is idempotent on its thread: a retried event makes no second bug.
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { AppContext } from '../app-context.ts';
+import { BugReport } from '../db/entities/index.ts';
+import { bugRefFor, findBugByThread, reserveBugNumber } from '../db/repositories/bug-report.repository.ts';
+import { insertConversationOnce } from '../db/repositories/conversation.repository.ts';
+import type { Severity } from '../domain/bug-status.ts';
+import type { ReportOrigin, Telemetry } from '../domain/report-text.ts';
+import { bugLogger } from '../logger.ts';
+import { buildFiledFromMessageNotice } from '../slack/views/thread-notices.ts';
+import { recordEvent } from './audit.ts';
+import { enqueueNotice, requestCardRefresh } from './notices.ts';
+import { actorKindOf } from './thread-activity.ts';
+
+export type NewBug = {
+  channelId: string;
+  /** The ts of the thread's first message. */
+  threadTs: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  reporterId: string;
+  createdAt: Date;
+  telemetry: Telemetry;
+  source: 'channel' | 'report_modal' | 'message_shortcut';
+  /** The thread's first message, stored as the first conversation row. */
+  rootMessage: { senderId: string | null; text: string };
+  /** For reports filed from another message: where it came from, and where to say where it went. */
+  origin?: ReportOrigin | null;
+};
+
+export type CreateBugResult = { created: boolean; bug: BugReport };
+
+export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateBugResult> {
+  const em = ctx.orm.em.fork();
+  const existing = await findBugByThread(em, input.channelId, input.threadTs);
+  if (existing) return { created: false, bug: existing };
+  const now = ctx.clock();
+  let bug: BugReport;
+  try {
+    bug = await em.transactional(async (tx) => {
+      const id = await reserveBugNumber(tx);
+      const created = tx.create(BugReport, {
+        id,
+        ref: bugRefFor(id),
+        title: input.title,
+        description: input.description,
+        severity: input.severity,
+        status: 'open',
+        reporterId: input.reporterId,
+        channelId: input.channelId,
+        threadTs: input.threadTs,
+        sourcePermalink: input.origin?.permalink ?? null,
+        traceId: input.telemetry.traceId,
+        requestId: input.telemetry.requestId,
+        releaseSha: input.telemetry.releaseSha,
+        createdAt: input.createdAt,
+        updatedAt: now,
+        lastActivityAt: input.createdAt,
+      });
+      await tx.flush();
+      await insertConversationOnce(tx, {
+        bugId: id,
+        senderType: 'reporter',
+        senderId: input.rootMessage.senderId,
+        channelId: input.channelId,
+        slackTs: input.threadTs,
+        text: input.rootMessage.text,
+        messageAt: input.createdAt,
+        metadata: { root: true, source: input.source },
+      });
+      recordEvent(tx, {
+        bugId: id,
+        type: 'bug.created',
+        actorId: input.reporterId,
+        actorKind: actorKindOf(ctx, input.reporterId),
+        at: now,
+        metadata: { source: input.source, severity: input.severity, ...(input.origin ? { origin: input.origin } : {}) },
+      });
+      await requestCardRefresh(tx, created, now);
+      if (input.origin) {
+        await enqueueNotice(tx, {
+          bugId: id,
+          purpose: 'thread_notice',
+          channelId: input.origin.channelId,
+          threadTs: input.origin.threadTs ?? input.origin.ts,
+          payload: buildFiledFromMessageNotice(created, ctx.permalinkFor(input.channelId, input.threadTs)),
+          at: now,
+        });
+      }
+      return created;
+    });
+  } catch (error) {
+    // The same message delivered twice at the same moment: the other delivery created it.
+    if (error instanceof UniqueConstraintViolationException) {
+      const winner = await findBugByThread(ctx.orm.em.fork(), input.channelId, input.threadTs);
+      if (winner) return { created: false, bug: winner };
+    }
+    throw error;
+  }
+  bugLogger(ctx.logger, bug).info({ source: input.source, reporter: input.reporterId }, 'bug reported');
+  ctx.notifier.kick();
+  return { created: true, bug };
+}

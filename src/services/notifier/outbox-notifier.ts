@@ -1,0 +1,240 @@
+// Sends the outbox (slack_notices) after commit: one send in flight per channel, channels paced to about one
+// message a second without holding each other up, retried with backoff, 429s honoured, and never sent twice:
+// a post carries its notice id as message metadata, so a notice whose earlier attempt may have reached Slack
+// (a crash between send and bookkeeping, a timeout) is first looked for in the thread before it is posted again.
+import type { Orm } from '../../db/orm.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../../clock.ts';
+import { BugReport, SlackNotice } from '../../db/entities/index.ts';
+import {
+  findDueNoticeHeads,
+  leaseNotice,
+  markNoticeCancelled,
+  markNoticeFailed,
+  markNoticeSent,
+  nextNoticeDueAt,
+  pauseChannel,
+  retryNoticeLater,
+} from '../../db/repositories/notice.repository.ts';
+import { setCardTs } from '../../db/repositories/bug-report.repository.ts';
+import type { Logger } from '../../logger.ts';
+import { NOTICE_METADATA_EVENT } from '../../slack/ids.ts';
+import { buildBugCard } from '../../slack/views/bug-card.ts';
+import type { NoticePayload } from '../notices.ts';
+import type { Notifier } from './notifier.ts';
+import { classifySlackFailure, MAX_NOTICE_ATTEMPTS, retryDelayMs } from './slack-failure.ts';
+
+export type NotifierOptions = {
+  /** Slack allows about one message per second per channel. */
+  channelIntervalMs?: number;
+  /** How long a sender owns a notice; a crashed sender's notices are picked up after this. */
+  leaseMs?: number;
+  /** How often the background loop looks for retries and for notices other replicas committed. */
+  pollMs?: number;
+  /** Channels served at once. */
+  concurrency?: number;
+};
+
+export type NotifierDeps = { orm: Orm; slack: WebClient; clock: Clock; logger: Logger };
+
+type Delivery = { kind: 'sent'; ts: string | null } | { kind: 'cancel'; reason: string } | { kind: 'wait'; ms: number; reason: string };
+
+const WAIT_FOR_SOURCE_MS = 5_000;
+
+export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOptions = {}): Notifier {
+  const channelIntervalMs = options.channelIntervalMs ?? 1_000;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const pollMs = options.pollMs ?? 5_000;
+  const concurrency = options.concurrency ?? 8;
+  const log = deps.logger.child({ component: 'notifier' });
+
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+  let started = false;
+
+  /** Sends what can be sent now, channel by channel, until nothing due is left that may be sent now. */
+  async function drainNow(): Promise<void> {
+    for (;;) {
+      const now = deps.clock();
+      const heads = await findDueNoticeHeads(deps.orm.em.fork(), now, concurrency);
+      if (heads.length === 0) return;
+      const leased: SlackNotice[] = [];
+      for (const head of heads) {
+        const notice = await deps.orm.em.fork().transactional((em) =>
+          leaseNotice(em, head, now, { channelIntervalMs, leaseMs }),
+        );
+        if (notice) leased.push(notice);
+      }
+      if (leased.length === 0) return;
+      await Promise.all(leased.map((notice) => sendOne(notice)));
+    }
+  }
+
+  async function sendOne(notice: SlackNotice): Promise<void> {
+    const noticeLog = log.child({ noticeId: notice.id, purpose: notice.purpose, channel: notice.channelId, ...(notice.bugId ? { bugId: notice.bugId } : {}) });
+    const em = deps.orm.em.fork();
+    let delivery: Delivery;
+    try {
+      delivery = await deliver(em, notice);
+    } catch (error) {
+      const failure = classifySlackFailure(error);
+      const now = deps.clock();
+      if (failure.kind === 'rate_limited') {
+        const until = new Date(now.getTime() + failure.retryAfterMs);
+        noticeLog.warn({ retryAfterMs: failure.retryAfterMs }, 'Slack rate-limited this channel; the notice waits');
+        await em.transactional(async (tx) => {
+          await pauseChannel(tx, notice.channelId, until);
+          await retryNoticeLater(tx, notice.id, until, failure.reason, false);
+        });
+      } else if (failure.kind === 'permanent') {
+        noticeLog.warn({ reason: failure.reason }, 'Slack refused the notice for good; it is marked failed');
+        await markNoticeFailed(em, notice.id, failure.reason);
+      } else if (notice.attempts >= MAX_NOTICE_ATTEMPTS) {
+        noticeLog.error({ reason: failure.reason, attempts: notice.attempts }, 'giving up on a notice after repeated failures');
+        await markNoticeFailed(em, notice.id, `gave up after ${notice.attempts} attempts: ${failure.reason}`);
+      } else {
+        const delay = retryDelayMs(notice.attempts);
+        noticeLog.warn({ reason: failure.reason, attempts: notice.attempts, retryInMs: delay }, 'notice failed; it will be retried');
+        await retryNoticeLater(em, notice.id, new Date(now.getTime() + delay), failure.reason, true);
+      }
+      return;
+    }
+    const now = deps.clock();
+    switch (delivery.kind) {
+      case 'sent':
+        await em.transactional(async (tx) => {
+          await markNoticeSent(tx, notice.id, delivery.ts, now);
+          if (notice.purpose === 'card' && notice.bugId && delivery.ts) await setCardTs(tx, notice.bugId, delivery.ts);
+        });
+        noticeLog.debug({ ts: delivery.ts }, 'notice sent');
+        return;
+      case 'cancel':
+        await markNoticeCancelled(em, notice.id, delivery.reason);
+        noticeLog.debug({ reason: delivery.reason }, 'notice cancelled');
+        return;
+      case 'wait':
+        await retryNoticeLater(em, notice.id, new Date(now.getTime() + delivery.ms), delivery.reason, false);
+    }
+  }
+
+  async function deliver(em: EntityManager, notice: SlackNotice): Promise<Delivery> {
+    const payload = notice.payload as unknown as NoticePayload;
+    switch (notice.purpose) {
+      case 'card':
+        return deliverCard(em, notice);
+      case 'message_update': {
+        const source = payload.sourceNoticeId ? await em.findOne(SlackNotice, payload.sourceNoticeId) : null;
+        if (!source || source.status === 'failed' || source.status === 'cancelled' || (source.status === 'sent' && !source.resultTs)) {
+          return { kind: 'cancel', reason: 'the message to edit was never posted' };
+        }
+        if (source.status !== 'sent') return { kind: 'wait', ms: WAIT_FOR_SOURCE_MS, reason: 'waiting for the message to edit to be posted' };
+        await deps.slack.chat.update({ channel: source.channelId, ts: source.resultTs!, text: payload.text, ...(payload.blocks ? { blocks: payload.blocks as never } : {}) });
+        return { kind: 'sent', ts: source.resultTs ?? null };
+      }
+      default:
+        return { kind: 'sent', ts: await post(notice, payload.text, payload.blocks) };
+    }
+  }
+
+  async function deliverCard(em: EntityManager, notice: SlackNotice): Promise<Delivery> {
+    const bug = notice.bugId ? await em.findOne(BugReport, notice.bugId) : null;
+    if (!bug) return { kind: 'cancel', reason: 'bug not found' };
+    const card = buildBugCard(bug);
+    if (bug.cardTs) {
+      try {
+        await deps.slack.chat.update({ channel: bug.channelId, ts: bug.cardTs, text: card.text, blocks: card.blocks as never });
+        return { kind: 'sent', ts: bug.cardTs };
+      } catch (error) {
+        // Someone deleted the card: post a fresh one rather than leave the thread without it.
+        if (classifySlackFailure(error).reason !== 'message_not_found') throw error;
+        await em.nativeUpdate(BugReport, { id: bug.id }, { cardTs: null });
+      }
+    }
+    return { kind: 'sent', ts: await post(notice, card.text, card.blocks) };
+  }
+
+  /** chat.postMessage, unless an earlier attempt of this notice already reached Slack. */
+  async function post(notice: SlackNotice, text: string, blocks?: unknown[]): Promise<string | null> {
+    if (notice.attempts > 1) {
+      const earlier = await findEarlierPost(notice);
+      if (earlier) {
+        log.info({ noticeId: notice.id, ts: earlier }, 'found the notice already posted by an earlier attempt; not posting again');
+        return earlier;
+      }
+    }
+    const result = await deps.slack.chat.postMessage({
+      channel: notice.channelId,
+      ...(notice.threadTs ? { thread_ts: notice.threadTs } : {}),
+      text,
+      ...(blocks ? { blocks: blocks as never } : {}),
+      unfurl_links: false,
+      metadata: { event_type: NOTICE_METADATA_EVENT, event_payload: { notice_id: String(notice.id) } },
+    });
+    return result.ts ?? null;
+  }
+
+  async function findEarlierPost(notice: SlackNotice): Promise<string | null> {
+    const oldest = String(Math.floor(notice.createdAt.getTime() / 1000) - 60);
+    const result = notice.threadTs
+      ? await deps.slack.conversations.replies({ channel: notice.channelId, ts: notice.threadTs, oldest, include_all_metadata: true, limit: 200 })
+      : await deps.slack.conversations.history({ channel: notice.channelId, oldest, include_all_metadata: true, limit: 200 });
+    const match = (result.messages ?? []).find((message) => {
+      const metadata = (message as { metadata?: { event_type?: string; event_payload?: { notice_id?: string } } }).metadata;
+      return metadata?.event_type === NOTICE_METADATA_EVENT && metadata.event_payload?.notice_id === String(notice.id);
+    });
+    return match?.ts ?? null;
+  }
+
+  function kick(): void {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await drainNow();
+        } catch (error) {
+          log.error({ err: error }, 'sending the outbox failed; it will be tried again');
+        }
+      } while (again);
+    })().finally(() => {
+      running = null;
+      if (started) schedule();
+    });
+  }
+
+  function schedule(): void {
+    if (timer) clearTimeout(timer);
+    void nextNoticeDueAt(deps.orm.em.fork())
+      .catch(() => null)
+      .then((dueAt) => {
+        if (!started) return;
+        const wait = dueAt ? Math.min(Math.max(dueAt.getTime() - deps.clock().getTime(), 50), pollMs) : pollMs;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(kick, wait);
+        timer.unref();
+      });
+  }
+
+  return {
+    kick,
+    async drain() {
+      kick();
+      while (running) await running;
+    },
+    start() {
+      started = true;
+      kick();
+    },
+    async stop() {
+      started = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      while (running) await running;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// A bug reported through the /bugs report modal or the "Report as bug" shortcut: posted to the bug channel as
+// the start of a new thread (credited to the submitter), then created with the submitter as reporter.
+// The post comes first because the bug's identity is its thread; if saving then fails, the post is taken back
+// so the user can submit again without leaving a stray report behind.
+import type { AppContext } from '../app-context.ts';
+import type { Severity } from '../domain/bug-status.ts';
+import { extractTelemetry, type ReportOrigin } from '../domain/report-text.ts';
+import { tsToDate } from '../domain/slack-refs.ts';
+import { buildReportPost } from '../slack/views/report-post.ts';
+import { createBug, type CreateBugResult } from './bug-intake.ts';
+
+export type ReportSubmission = {
+  reporterId: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  traceId: string | null;
+  releaseSha: string | null;
+  origin?: ReportOrigin | null;
+};
+
+export class ReportNotPostedError extends Error {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(`could not post the report to the bug channel: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+export async function submitReport(ctx: AppContext, report: ReportSubmission): Promise<CreateBugResult> {
+  const channelId = ctx.config.bugChannels[0]!;
+  const post = buildReportPost(report);
+  let ts: string;
+  try {
+    const posted = await ctx.slack.chat.postMessage({ channel: channelId, text: post.text, blocks: post.blocks as never, unfurl_links: false });
+    ts = posted.ts!;
+  } catch (error) {
+    const reason = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+    throw new ReportNotPostedError(reason);
+  }
+  // Telemetry typed into the description counts too, unless the fields say otherwise.
+  const found = extractTelemetry(report.description);
+  try {
+    return await createBug(ctx, {
+      channelId,
+      threadTs: ts,
+      title: report.title,
+      description: report.description,
+      severity: report.severity,
+      reporterId: report.reporterId,
+      createdAt: tsToDate(ts),
+      telemetry: {
+        traceId: report.traceId ?? found.traceId,
+        requestId: found.requestId,
+        releaseSha: report.releaseSha ?? found.releaseSha,
+      },
+      source: report.origin ? 'message_shortcut' : 'report_modal',
+      rootMessage: { senderId: report.reporterId, text: post.text },
+      origin: report.origin ?? null,
+    });
+  } catch (error) {
+    await ctx.slack.chat.delete({ channel: channelId, ts }).catch((deleteError: unknown) => {
+      ctx.logger.warn({ err: deleteError, channel: channelId, ts }, 'could not take back the report post after a failed save');
+    });
+    throw error;
+  }
+}

@@ -1,0 +1,139 @@
+// Every message in a bug thread becomes one bug_conversations row with its sender type; a top-level message
+// from a person in a bug channel becomes a bug. Edits update the row (not activity); deletions take it away.
+import type { AppContext } from '../app-context.ts';
+import { BugReport } from '../db/entities/index.ts';
+import { recomputeActivity } from '../db/repositories/bug-activity.repository.ts';
+import { findBugByThread, lockBug } from '../db/repositories/bug-report.repository.ts';
+import { findConversation, insertConversationOnce } from '../db/repositories/conversation.repository.ts';
+import { extractTelemetry, titleFromText } from '../domain/report-text.ts';
+import { classifySender, countsAsActivity, type SenderType } from '../domain/sender-type.ts';
+import { tsToDate } from '../domain/slack-refs.ts';
+import { bugLogger } from '../logger.ts';
+import { createBug } from './bug-intake.ts';
+import { applyBugActivity } from './thread-activity.ts';
+
+export type PostedMessage = {
+  channelId: string;
+  ts: string;
+  /** Set for replies (and thread broadcasts); null or equal to ts for a top-level message. */
+  threadTs: string | null;
+  userId: string | null;
+  isBot: boolean;
+  botId: string | null;
+  text: string;
+  subtype: string | null;
+  fileNames: string[];
+};
+
+export type PostedOutcome =
+  | { kind: 'bug_created'; bugId: number }
+  | { kind: 'stored'; bugId: number; senderType: SenderType }
+  | { kind: 'duplicate'; bugId: number }
+  | { kind: 'ignored'; reason: string };
+
+export async function recordPostedMessage(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
+  const isTopLevel = !message.threadTs || message.threadTs === message.ts;
+  if (isTopLevel) return intakeTopLevel(ctx, message);
+  return storeReply(ctx, message);
+}
+
+async function intakeTopLevel(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
+  if (!ctx.config.bugChannels.includes(message.channelId)) return { kind: 'ignored', reason: 'not a bug channel' };
+  if (message.isBot || !message.userId) return { kind: 'ignored', reason: 'bot message' };
+  const text = message.text.trim() || message.fileNames.join(', ');
+  const result = await createBug(ctx, {
+    channelId: message.channelId,
+    threadTs: message.ts,
+    title: titleFromText(text, message.fileNames[0] ?? 'Untitled bug report'),
+    description: message.text,
+    severity: 'medium',
+    reporterId: message.userId,
+    createdAt: tsToDate(message.ts),
+    telemetry: extractTelemetry(message.text),
+    source: 'channel',
+    rootMessage: { senderId: message.userId, text: message.text },
+  });
+  return result.created ? { kind: 'bug_created', bugId: result.bug.id } : { kind: 'duplicate', bugId: result.bug.id };
+}
+
+async function storeReply(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
+  const em = ctx.orm.em.fork();
+  const known = await findBugByThread(em, message.channelId, message.threadTs!);
+  if (!known) return { kind: 'ignored', reason: 'not a bug thread' };
+  const developers = await ctx.developers.developerIds();
+  const messageAt = tsToDate(message.ts);
+
+  const outcome = await em.transactional(async (tx): Promise<PostedOutcome> => {
+    // Locked: a sweep deciding about this bug right now sees this reply, or finishes before it lands.
+    const bug = (await lockBug(tx, known.id))!;
+    const isOwnPost = message.botId === ctx.identity.botId || message.userId === ctx.identity.botUserId;
+    const senderType = classifySender({
+      userId: message.userId ?? undefined,
+      isBot: message.isBot || isOwnPost,
+      reporterId: bug.reporterId,
+      claimantId: bug.claimantId ?? null,
+      developerIds: developers,
+    });
+    const stored = await insertConversationOnce(tx, {
+      bugId: bug.id,
+      senderType,
+      senderId: message.userId ?? message.botId,
+      channelId: message.channelId,
+      slackTs: message.ts,
+      text: message.text,
+      messageAt,
+      metadata: {
+        ...(message.subtype ? { subtype: message.subtype } : {}),
+        ...(message.fileNames.length > 0 ? { files: message.fileNames } : {}),
+      },
+    });
+    if (!stored) return { kind: 'duplicate', bugId: bug.id };
+    if (countsAsActivity(senderType) && message.userId) {
+      await applyBugActivity(tx, ctx, bug, { actorId: message.userId, at: messageAt, source: 'message' });
+    }
+    return { kind: 'stored', bugId: bug.id, senderType };
+  });
+  if (outcome.kind === 'stored') {
+    bugLogger(ctx.logger, known).debug({ ts: message.ts, senderType: outcome.senderType }, 'thread message stored');
+    ctx.notifier.kick();
+  }
+  return outcome;
+}
+
+export type MessageEdit = { channelId: string; ts: string; text: string; editedAt: Date };
+
+/** An edit changes what is stored, never when the bug was last active. */
+export async function recordMessageEdit(ctx: AppContext, edit: MessageEdit): Promise<boolean> {
+  const em = ctx.orm.em.fork();
+  const row = await findConversation(em, edit.channelId, edit.ts);
+  if (!row || row.text === edit.text) return false;
+  row.text = edit.text;
+  row.editedAt = edit.editedAt;
+  // The thread's first message is the bug's description.
+  if (row.metadata.root === true) {
+    const bug = await em.findOne(BugReport, { id: row.bugId });
+    if (bug && bug.channelId === edit.channelId && bug.threadTs === edit.ts) {
+      bug.description = edit.text;
+      bug.updatedAt = ctx.clock();
+    }
+  }
+  await em.flush();
+  return true;
+}
+
+export type MessageDeletion = { channelId: string; ts: string; deletedAt: Date };
+
+/** A deleted message stays as a row marked deleted and no longer counts as activity. */
+export async function recordMessageDeletion(ctx: AppContext, deletion: MessageDeletion): Promise<boolean> {
+  const em = ctx.orm.em.fork();
+  return em.transactional(async (tx) => {
+    const row = await findConversation(tx, deletion.channelId, deletion.ts);
+    if (!row || row.deletedAt) return false;
+    const bug = (await lockBug(tx, row.bugId))!;
+    row.deletedAt = deletion.deletedAt;
+    await tx.flush();
+    if (countsAsActivity(row.senderType)) await recomputeActivity(tx, bug.id);
+    bugLogger(ctx.logger, bug).debug({ ts: deletion.ts }, 'thread message deleted');
+    return true;
+  });
+}
