@@ -12,7 +12,7 @@ export type LifecycleBug = {
   ref: string;
   status: BugStatus;
   reporterId: string;
-  claimantId: string | null;
+  claimantId?: string | null;
 };
 
 /** What a permitted transition does. `claimant`: undefined keeps it, null clears it, a user id sets it. */

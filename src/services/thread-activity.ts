@@ -6,14 +6,14 @@ import type { AppContext } from '../app-context.ts';
 import type { BugReport } from '../db/entities/index.ts';
 import { cancelIfUnsent } from '../db/repositories/notice.repository.ts';
 import { effectsOfActivity } from '../domain/bug-activity.ts';
-import { buildAutoReopenedNotice, buildReminderCleared, buildWarningCleared } from '../slack/views/thread-notices.ts';
+import { buildAutoReopenedNotice, buildReminderCleared, buildWarningCleared, type WarningClearedWhy } from '../slack/views/thread-notices.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
 
 export type BugActivity = {
   actorId: string;
   at: Date;
-  source: 'message' | 'keep_open';
+  source: 'message' | 'keep_open' | 'claim';
 };
 
 export async function applyBugActivity(em: EntityManager, ctx: AppContext, bug: BugReport, activity: BugActivity): Promise<void> {
@@ -22,7 +22,7 @@ export async function applyBugActivity(em: EntityManager, ctx: AppContext, bug: 
   if (effects.keepsClaimAlive && (!bug.claimantLastActivityAt || activity.at > bug.claimantLastActivityAt)) {
     bug.claimantLastActivityAt = activity.at;
   }
-  if (effects.clearsWarning) await withdrawWarning(em, ctx, bug, { byUserId: activity.actorId, why: activity.source === 'keep_open' ? 'keep_open' : 'reply' });
+  if (effects.clearsWarning) await withdrawWarning(em, ctx, bug, { byUserId: activity.actorId, why: activity.source === 'message' ? 'reply' : activity.source });
   if (effects.clearsReminder) await withdrawReminder(em, ctx, bug);
   if (effects.reopens) await autoReopen(em, ctx, bug, activity);
   bug.updatedAt = ctx.clock();
@@ -36,7 +36,7 @@ export async function withdrawWarning(
   em: EntityManager,
   ctx: AppContext,
   bug: BugReport,
-  cause: { byUserId: string | null; why: 'reply' | 'keep_open' | 'status' },
+  cause: { byUserId: string | null; why: WarningClearedWhy },
 ): Promise<void> {
   if (!bug.warnedAt) return;
   const now = ctx.clock();

@@ -59,7 +59,7 @@ function cardButtons(bug: BugCardInput): Record<string, unknown>[] {
     case 'in_progress':
       return [button(ACTIONS.release, 'Release'), button(ACTIONS.resolve, 'Resolve', 'primary')];
     case 'escalated':
-      return [button(ACTIONS.claim, 'Claim'), button(ACTIONS.resolve, 'Resolve')];
+      return [bug.claimantId ? button(ACTIONS.release, 'Release') : button(ACTIONS.claim, 'Claim'), button(ACTIONS.resolve, 'Resolve', 'primary')];
     case 'resolved':
     case 'closed':
       return [button(ACTIONS.reopen, 'Reopen')];

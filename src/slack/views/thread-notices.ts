@@ -67,16 +67,19 @@ export function buildInactivityWarning(input: WarningInput): SlackMessage {
   };
 }
 
+export type WarningClearedWhy = 'reply' | 'keep_open' | 'claim' | 'status';
+
 /** The warning, edited in place once it no longer applies. */
-export function buildWarningCleared(input: { bug: BugRef; byUserId: string | null; at: Date; why: 'reply' | 'keep_open' | 'status'; timeZone: string }): SlackMessage {
+export function buildWarningCleared(input: { bug: BugRef; byUserId: string | null; at: Date; why: WarningClearedWhy; timeZone: string }): SlackMessage {
   const when = formatMoment(input.at, input.timeZone);
   const by = input.byUserId ? `<@${input.byUserId}>` : 'someone';
-  const reason =
-    input.why === 'keep_open'
-      ? `${by} asked to keep it open on ${when}`
-      : input.why === 'reply'
-        ? `${by} replied on ${when}`
-        : `its status changed on ${when}`;
+  const reasons: Record<WarningClearedWhy, string> = {
+    keep_open: `${by} asked to keep it open on ${when}`,
+    reply: `${by} replied on ${when}`,
+    claim: `${by} claimed it on ${when}`,
+    status: `its status changed on ${when}`,
+  };
+  const reason = reasons[input.why];
   return plain(`:white_check_mark: ~Inactivity warning for *${input.bug.ref}*~ No longer applies: ${reason}. The inactivity clock has started again.`);
 }
 

@@ -1,7 +1,12 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
+import { ACTIONS } from '../../ids.ts';
+import { handleKeepOpenButton, handleLifecycleButton, handleResolveButton } from './bug-card-buttons.ts';
 
 export function registerActions(app: App, ctx: AppContext): void {
-  void app;
-  void ctx;
+  app.action(ACTIONS.claim, handleLifecycleButton(ctx, 'claim'));
+  app.action(ACTIONS.release, handleLifecycleButton(ctx, 'release'));
+  app.action(ACTIONS.reopen, handleLifecycleButton(ctx, 'reopen'));
+  app.action(ACTIONS.resolve, handleResolveButton(ctx));
+  app.action(ACTIONS.keepOpen, handleKeepOpenButton(ctx));
 }

@@ -1,5 +1,16 @@
+import { bugActionSubcommand } from './bug-actions.ts';
+import { listSubcommand } from './list.ts';
 import { reportSubcommand } from './report.ts';
 import type { Subcommand } from './subcommand.ts';
 
 /** Every /bugs subcommand, in the order help lists them. Add new ones here. */
-export const SUBCOMMANDS: Subcommand[] = [reportSubcommand];
+export const SUBCOMMANDS: Subcommand[] = [
+  reportSubcommand,
+  listSubcommand,
+  bugActionSubcommand({ action: 'claim', usage: 'claim <ref>', summary: 'take a bug on' }),
+  bugActionSubcommand({ action: 'release', usage: 'release <ref>', summary: 'give your claim back to the queue' }),
+  bugActionSubcommand({ action: 'resolve', usage: 'resolve <ref>', summary: 'mark a bug fixed, with a note' }),
+  bugActionSubcommand({ action: 'reopen', usage: 'reopen <ref>', summary: 'reopen a resolved or closed bug' }),
+  bugActionSubcommand({ action: 'close', usage: 'close <ref> [reason]', summary: 'close a bug (reporters: withdraw your own)' }),
+  bugActionSubcommand({ action: 'escalate', usage: 'escalate <ref> [reason]', summary: 'escalate a bug; the sweep leaves it alone', adminOnly: true }),
+];

@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
+import { handleAppMention } from './app-mention.ts';
 import { handleMessageEvent } from './message-events.ts';
 
 export function registerEvents(app: App, ctx: AppContext): void {
   app.event('message', handleMessageEvent(ctx));
+  app.event('app_mention', handleAppMention(ctx));
 }

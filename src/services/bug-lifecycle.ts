@@ -1,0 +1,131 @@
+// People moving bugs through the lifecycle (claim, release, resolve, reopen, escalate, close) and pressing
+// "Keep open". Each change is one transaction with its bug_events row and the notices it owes; Slack hears
+// about it after commit. Writes are optimistic on the bug's version: of two people pressing Claim at once,
+// the second write fails, is retried against the bug's current state, and that person is told who has it.
+import { OptimisticLockError } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AppContext } from '../app-context.ts';
+import { BugReport } from '../db/entities/index.ts';
+import { lockBug } from '../db/repositories/bug-report.repository.ts';
+import { isSweepable } from '../domain/bug-status.ts';
+import { decideTransition, statusTimestamps, type Actor, type Refusal, type Transition, type UserAction } from '../domain/lifecycle.ts';
+import { bugLogger } from '../logger.ts';
+import { buildTransitionNotice, type TransitionDetails } from '../slack/views/thread-notices.ts';
+import { recordEvent } from './audit.ts';
+import { enqueueNotice, requestCardRefresh } from './notices.ts';
+import { actorKindOf, applyBugActivity, withdrawReminder, withdrawWarning } from './thread-activity.ts';
+
+export type ActionRequest = { bugId: number; action: UserAction; actorId: string; details?: TransitionDetails };
+
+export type ActionOutcome =
+  | { ok: true; bug: BugReport; transition: Transition }
+  | { ok: false; refusal: Refusal | { kind: 'not_found'; message: string }; bug: BugReport | null };
+
+const MAX_ATTEMPTS = 3;
+
+export async function performBugAction(ctx: AppContext, request: ActionRequest): Promise<ActionOutcome> {
+  // Asked before the transaction: it may call Slack (the developer user group), which never happens inside one.
+  const actor = await actorFor(ctx, request.actorId);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const outcome = await ctx.orm.em.fork().transactional((em) => attemptAction(em, ctx, request, actor));
+      if (outcome.ok) {
+        bugLogger(ctx.logger, outcome.bug).info({ action: request.action, actor: request.actorId, from: outcome.transition.from, to: outcome.transition.to }, 'bug transition');
+        ctx.notifier.kick();
+      }
+      return outcome;
+    } catch (error) {
+      // Someone changed the bug between our read and our write: decide again on what it is now.
+      if (error instanceof OptimisticLockError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}
+
+async function attemptAction(em: EntityManager, ctx: AppContext, request: ActionRequest, actor: Actor): Promise<ActionOutcome> {
+  const bug = await em.findOne(BugReport, { id: request.bugId });
+  if (!bug) return { ok: false, bug: null, refusal: { kind: 'not_found', message: `I could not find BUG-${request.bugId}.` } };
+  const decision = decideTransition(bug, request.action, actor);
+  if (!decision.ok) return { ok: false, bug, refusal: decision.refusal };
+  await applyTransition(em, ctx, bug, decision.transition, actor, request.details ?? {});
+  await em.flush();
+  return { ok: true, bug, transition: decision.transition };
+}
+
+async function applyTransition(em: EntityManager, ctx: AppContext, bug: BugReport, transition: Transition, actor: Actor, details: TransitionDetails): Promise<void> {
+  const now = ctx.clock();
+  const previousClaimant = bug.claimantId ?? null;
+  // The notice names the claim being released, so it is built before the claim goes.
+  const notice = buildTransitionNotice(bug, transition, actor.id, details);
+
+  bug.status = transition.to;
+  Object.assign(bug, statusTimestamps(transition.to, now));
+  if (transition.closeReason) bug.closeReason = transition.closeReason;
+  bug.updatedAt = now;
+  if (transition.claimant === null) {
+    bug.claimantId = null;
+    bug.claimedAt = null;
+    bug.claimantLastActivityAt = null;
+    await withdrawReminder(em, ctx, bug);
+  } else if (transition.claimant) {
+    bug.claimantId = transition.claimant;
+    bug.claimedAt = now;
+    bug.claimantLastActivityAt = now;
+  }
+  // Claiming and reopening are someone saying "this is alive" (domain/activity.ts).
+  if (transition.action === 'claim') await applyBugActivity(em, ctx, bug, { actorId: actor.id, at: now, source: 'claim' });
+  if (transition.action === 'reopen') bug.lastActivityAt = now;
+  if (!isSweepable(transition.to)) {
+    await withdrawWarning(em, ctx, bug, { byUserId: actor.id, why: 'status' });
+    await withdrawReminder(em, ctx, bug);
+  }
+
+  recordEvent(em, {
+    bugId: bug.id,
+    type: transition.event,
+    actorId: actor.id,
+    actorKind: actor.isAdmin ? 'admin' : 'user',
+    at: now,
+    metadata: {
+      from: transition.from,
+      to: transition.to,
+      ...(previousClaimant && transition.claimant !== undefined ? { previousClaimant } : {}),
+      ...(transition.closeReason ? { closeReason: transition.closeReason } : {}),
+      ...(details.note ? { resolutionNote: details.note } : {}),
+      ...(details.link ? { resolutionLink: details.link } : {}),
+      ...(details.reason ? { reason: details.reason } : {}),
+    },
+  });
+  await enqueueNotice(em, { bugId: bug.id, purpose: 'thread_notice', channelId: bug.channelId, threadTs: bug.threadTs, payload: notice, at: now });
+  await requestCardRefresh(em, bug, now);
+}
+
+export type KeepOpenOutcome = { ok: true; bug: BugReport } | { ok: false; message: string };
+
+/** "Keep open" on a warning: the reporter's or a developer's press counts as their activity. */
+export async function keepBugOpen(ctx: AppContext, request: { bugId: number; actorId: string }): Promise<KeepOpenOutcome> {
+  const isDeveloper = await ctx.developers.isDeveloper(request.actorId);
+  const outcome = await ctx.orm.em.fork().transactional(async (em): Promise<KeepOpenOutcome> => {
+    const bug = await lockBug(em, request.bugId);
+    if (!bug) return { ok: false, message: `I could not find BUG-${request.bugId}.` };
+    const mayKeep = request.actorId === bug.reporterId || isDeveloper || request.actorId === bug.claimantId;
+    if (!mayKeep) {
+      return { ok: false, message: `Thanks! Only <@${bug.reporterId}> or a developer can keep ${bug.ref} open; a reply from one of them in the thread works too.` };
+    }
+    if (!isSweepable(bug.status)) return { ok: false, message: `${bug.ref} is no longer waiting to be closed for inactivity.` };
+    const now = ctx.clock();
+    recordEvent(em, { bugId: bug.id, type: 'bug.kept_open', actorId: request.actorId, actorKind: actorKindOf(ctx, request.actorId), at: now });
+    await applyBugActivity(em, ctx, bug, { actorId: request.actorId, at: now, source: 'keep_open' });
+    await em.flush();
+    return { ok: true, bug };
+  });
+  if (outcome.ok) {
+    bugLogger(ctx.logger, outcome.bug).info({ actor: request.actorId }, 'bug kept open');
+    ctx.notifier.kick();
+  }
+  return outcome;
+}
+
+export async function actorFor(ctx: AppContext, userId: string): Promise<Actor> {
+  return { id: userId, isDeveloper: await ctx.developers.isDeveloper(userId), isAdmin: ctx.config.adminUsers.includes(userId) };
+}

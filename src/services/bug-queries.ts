@@ -1,0 +1,51 @@
+// Read-only questions about bugs for Slack surfaces: finding the bug a person means, and listing bugs.
+import type { AppContext } from '../app-context.ts';
+import { BugReport } from '../db/entities/index.ts';
+import { findBugByLocator, findBugByThread } from '../db/repositories/bug-report.repository.ts';
+import type { BugStatus } from '../domain/bug-status.ts';
+import { parseBugLocator } from '../domain/slack-refs.ts';
+
+export type BugLookup = { ok: true; bug: BugReport } | { ok: false; message: string };
+
+/**
+ * The bug a command is about: a typed reference (BUG-42, #42, 42) or a message permalink; without one, the
+ * bug thread the command came from, when Slack says which thread that was.
+ */
+export async function findBugForCommand(ctx: AppContext, ref: string | undefined, thread: { channelId: string; threadTs: string | null }): Promise<BugLookup> {
+  const em = ctx.orm.em.fork();
+  if (!ref) {
+    const bug = thread.threadTs ? await findBugByThread(em, thread.channelId, thread.threadTs) : null;
+    return bug
+      ? { ok: true, bug }
+      : { ok: false, message: 'Which bug? Add its reference (like `BUG-42`) or a link to its thread, or mention me in the bug thread instead.' };
+  }
+  const locator = parseBugLocator(ref);
+  if (!locator) return { ok: false, message: `\`${ref}\` is not a bug reference. Use one like \`BUG-42\`, or paste a link to the bug thread.` };
+  const bug = await findBugByLocator(em, locator);
+  return bug ? { ok: true, bug } : { ok: false, message: `I could not find a bug for \`${ref}\`.` };
+}
+
+export const LIST_FILTERS = ['open', 'mine', 'claimed', 'all'] as const;
+export type ListFilter = (typeof LIST_FILTERS)[number];
+
+const UNRESOLVED: BugStatus[] = ['open', 'in_progress', 'escalated'];
+
+export type BugList = { bugs: BugReport[]; total: number };
+
+/**
+ * `open`: everything not yet resolved or closed; `mine`: unresolved bugs I reported or hold;
+ * `claimed`: unresolved bugs someone holds; `all`: every bug, newest first.
+ */
+export async function listBugs(ctx: AppContext, filter: ListFilter, userId: string, limit = 20): Promise<BugList> {
+  const em = ctx.orm.em.fork();
+  const where =
+    filter === 'open'
+      ? { status: { $in: UNRESOLVED } }
+      : filter === 'mine'
+        ? { status: { $in: UNRESOLVED }, $or: [{ reporterId: userId }, { claimantId: userId }] }
+        : filter === 'claimed'
+          ? { status: { $in: UNRESOLVED }, claimantId: { $ne: null } }
+          : {};
+  const [bugs, total] = await em.findAndCount(BugReport, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit });
+  return { bugs, total };
+}

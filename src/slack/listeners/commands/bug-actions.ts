@@ -1,0 +1,44 @@
+// `/bugs claim|release|resolve|reopen|escalate|close <ref> [words]`: one subcommand per lifecycle action.
+// Resolve opens the resolution modal; the others act at once and answer ephemerally.
+import type { UserAction } from '../../../domain/lifecycle.ts';
+import { performBugAction } from '../../../services/bug-lifecycle.ts';
+import { findBugForCommand } from '../../../services/bug-queries.ts';
+import { buildActionAnswer } from '../../views/action-answer.ts';
+import { buildResolveModal } from '../../views/resolve-modal.ts';
+import type { Subcommand } from './subcommand.ts';
+
+type Spec = { action: UserAction; usage: string; summary: string; adminOnly?: boolean; onMissingRef?: Subcommand['handle'] };
+
+export function bugActionSubcommand(spec: Spec): Subcommand {
+  return {
+    name: spec.action,
+    usage: spec.usage,
+    summary: spec.summary,
+    adminOnly: spec.adminOnly ?? false,
+    async handle(input) {
+      const { ack, ctx, command, args } = input;
+      const [ref, ...rest] = args;
+      // Slack sends no thread for slash commands today; if it ever does, a bug thread stands in for the ref.
+      const threadTs = (command as { thread_ts?: string }).thread_ts ?? null;
+      if (!ref && !threadTs && spec.onMissingRef) return spec.onMissingRef(input);
+      const lookup = await findBugForCommand(ctx, ref, { channelId: command.channel_id, threadTs });
+      if (!lookup.ok) {
+        await ack({ response_type: 'ephemeral', text: lookup.message });
+        return;
+      }
+      const note = rest.join(' ');
+      if (spec.action === 'resolve') {
+        await ack();
+        await ctx.slack.views.open({ trigger_id: command.trigger_id, view: buildResolveModal(lookup.bug, note) as never });
+        return;
+      }
+      const outcome = await performBugAction(ctx, {
+        bugId: lookup.bug.id,
+        action: spec.action,
+        actorId: command.user_id,
+        details: note ? { reason: note } : {},
+      });
+      await ack({ response_type: 'ephemeral', text: buildActionAnswer(outcome, ctx.permalinkFor(lookup.bug.channelId, lookup.bug.threadTs)) });
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { LIST_FILTERS, listBugs, type ListFilter } from '../../../services/bug-queries.ts';
+import { buildBugList } from '../../views/bug-list.ts';
+import type { Subcommand } from './subcommand.ts';
+
+export const listSubcommand: Subcommand = {
+  name: 'list',
+  usage: 'list [open|mine|claimed|all]',
+  summary: 'bugs with their status, claimant and how long they have been quiet',
+  adminOnly: false,
+  async handle({ ack, ctx, command, args }) {
+    const filter = (args[0]?.toLowerCase() ?? 'open') as ListFilter;
+    if (!LIST_FILTERS.includes(filter)) {
+      await ack({ response_type: 'ephemeral', text: `I can list \`open\`, \`mine\`, \`claimed\` or \`all\` bugs, not \`${args[0]}\`. Try \`/bugs list mine\`.` });
+      return;
+    }
+    const { bugs, total } = await listBugs(ctx, filter, command.user_id);
+    const message = buildBugList({
+      filter,
+      total,
+      now: ctx.clock(),
+      items: bugs.map((bug) => ({
+        ref: bug.ref,
+        title: bug.title,
+        status: bug.status,
+        claimantId: bug.claimantId ?? null,
+        lastActivityAt: bug.lastActivityAt,
+        permalink: ctx.permalinkFor(bug.channelId, bug.threadTs),
+      })),
+    });
+    await ack({ response_type: 'ephemeral', ...message } as never);
+  },
+};

@@ -1,0 +1,27 @@
+// The Resolve modal's submit: bad input and refusals are inline errors, so the note typed is never lost.
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AppContext } from '../../../app-context.ts';
+import { performBugAction } from '../../../services/bug-lifecycle.ts';
+import { INPUTS } from '../../ids.ts';
+import { parseResolveSubmission } from '../../views/resolve-modal.ts';
+
+export function handleResolveSubmission(ctx: AppContext) {
+  return async ({ ack, view, body }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
+    const parsed = parseResolveSubmission(view.state.values as never, view.private_metadata);
+    if (!parsed.ok) {
+      await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    const outcome = await performBugAction(ctx, {
+      bugId: parsed.bugId,
+      action: 'resolve',
+      actorId: body.user.id,
+      details: { note: parsed.note, link: parsed.link },
+    });
+    if (!outcome.ok) {
+      await ack({ response_action: 'errors', errors: { [INPUTS.resolutionNote.block]: outcome.refusal.message } });
+      return;
+    }
+    await ack();
+  };
+}

@@ -1,0 +1,29 @@
+// The ephemeral answer to /bugs list: one line per bug with what a team scans for.
+import { formatDuration } from '../../domain/duration.ts';
+import { STATUS_LABELS, type BugStatus } from '../../domain/bug-status.ts';
+import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
+
+export type BugListItem = {
+  ref: string;
+  title: string;
+  status: BugStatus;
+  claimantId?: string | null;
+  lastActivityAt: Date;
+  permalink: string;
+};
+
+export function buildBugList(input: { filter: string; items: BugListItem[]; total: number; now: Date }): SlackMessage {
+  if (input.items.length === 0) {
+    const text = input.filter === 'all' ? 'No bugs yet.' : `No ${input.filter === 'open' ? 'open' : input.filter} bugs. :tada:`;
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  }
+  const lines = input.items.map((bug) => {
+    const who = bug.claimantId ? `<@${bug.claimantId}>` : 'unclaimed';
+    const quiet = formatDuration(input.now.getTime() - bug.lastActivityAt.getTime());
+    return `<${bug.permalink}|*${bug.ref}*> ${escapeMrkdwn(bug.title)}\n      ${STATUS_LABELS[bug.status]} · ${who} · last reply from reporter/developer ${quiet} ago`;
+  });
+  const more = input.total > input.items.length ? `\n…and ${input.total - input.items.length} more.` : '';
+  const header = `*${input.total} ${input.filter === 'all' ? '' : `${input.filter} `}bug${input.total === 1 ? '' : 's'}*`;
+  const text = `${header}\n${lines.join('\n')}${more}`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }] };
+}
