@@ -7,18 +7,25 @@ import { SlackNotice } from '../entities/index.ts';
 /** A notice is due when it waits for its turn, or when its sender vanished (lease expired: a crash mid-send). */
 const DUE = `((n.status = 'pending' and n.next_attempt_at <= ?) or (n.status = 'sending' and n.lease_until <= ?))`;
 
-/** The oldest due notice of each channel (FIFO per channel), oldest channels first. */
+/**
+ * The oldest due notice of each channel that may be sent now (FIFO per channel), oldest first. Channels that
+ * are paced or have a send in flight are left out here, so they never crowd out channels that could go.
+ */
 export async function findDueNoticeHeads(em: EntityManager, now: Date, limit: number): Promise<{ id: number; channelId: string }[]> {
   const rows = await em.execute<{ id: string; channel_id: string }[]>(
-    `select id, channel_id from (
+    `select heads.id, heads.channel_id from (
        select distinct on (n.channel_id) n.id, n.channel_id
        from slack_notices n
        where ${DUE}
        order by n.channel_id, n.id
      ) heads
-     order by id
+     left join slack_channel_pacing p on p.channel_id = heads.channel_id
+     where (p.next_send_at is null or p.next_send_at <= ?)
+       and not exists (select 1 from slack_notices s
+                       where s.channel_id = heads.channel_id and s.status = 'sending' and s.lease_until > ? and s.id <> heads.id)
+     order by heads.id
      limit ?`,
-    [now, now, limit],
+    [now, now, now, now, limit],
   );
   return rows.map((row) => ({ id: Number(row.id), channelId: row.channel_id }));
 }
@@ -64,8 +71,17 @@ export async function markNoticeSent(em: EntityManager, id: number, resultTs: st
   );
 }
 
-/** Tries again later. `countAttempt: false` when Slack certainly did not act on it (429, a wait on another notice). */
+/**
+ * Tries again later. `countAttempt: false` when Slack certainly did not act on it (429, a wait on another notice).
+ * A card refresh requested while this one was being sent is folded into this one (it renders the bug at send
+ * time), keeping this older row because an earlier attempt of it may already be in the thread. Pass a transaction.
+ */
 export async function retryNoticeLater(em: EntityManager, id: number, at: Date, error: string, countAttempt: boolean): Promise<void> {
+  await em.execute(
+    `update slack_notices set status = 'cancelled', last_error = 'folded into an earlier pending notice'
+     where status = 'pending' and id <> ? and dedupe_key = (select dedupe_key from slack_notices where id = ? and dedupe_key is not null)`,
+    [id, id],
+  );
   await em.execute(
     `update slack_notices set status = 'pending', next_attempt_at = ?, lease_until = null, last_error = ?,
        attempts = case when ? then attempts else greatest(attempts - 1, 0) end

@@ -68,7 +68,9 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         if (notice) leased.push(notice);
       }
       if (leased.length === 0) return;
-      await Promise.all(leased.map((notice) => sendOne(notice)));
+      // One failing bookkeeping write must not cut the others' sends short.
+      const results = await Promise.allSettled(leased.map((notice) => sendOne(notice)));
+      for (const result of results) if (result.status === 'rejected') log.error({ err: result.reason }, 'finishing a notice failed; its lease will expire and it is retried');
     }
   }
 
@@ -97,7 +99,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
       } else {
         const delay = retryDelayMs(notice.attempts);
         noticeLog.warn({ reason: failure.reason, attempts: notice.attempts, retryInMs: delay }, 'notice failed; it will be retried');
-        await retryNoticeLater(em, notice.id, new Date(now.getTime() + delay), failure.reason, true);
+        await em.transactional((tx) => retryNoticeLater(tx, notice.id, new Date(now.getTime() + delay), failure.reason, true));
       }
       return;
     }
@@ -115,7 +117,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         noticeLog.debug({ reason: delivery.reason }, 'notice cancelled');
         return;
       case 'wait':
-        await retryNoticeLater(em, notice.id, new Date(now.getTime() + delivery.ms), delivery.reason, false);
+        await em.transactional((tx) => retryNoticeLater(tx, notice.id, new Date(now.getTime() + delivery.ms), delivery.reason, false));
     }
   }
 
