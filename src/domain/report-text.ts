@@ -35,18 +35,26 @@ export function truncate(text: string, max: number): string {
 
 export type Telemetry = { traceId: string | null; requestId: string | null; releaseSha: string | null };
 
-const ID = String.raw`[\x60"']?([A-Za-z0-9][A-Za-z0-9._:/-]{2,127}?)[\x60"']?(?=[\s,;)\]]|$)`;
-const TRACE = new RegExp(String.raw`\btrace[\s_.-]?id\s*[:=#]?\s*` + ID, 'i');
+// The id itself: closing quotes and sentence punctuation after it are not part of it.
+const ID = String.raw`[\x60"']?([A-Za-z0-9][A-Za-z0-9._:/-]{2,127}?)[\x60"']?(?=[.,;:!?]*(?:[\s,;)\]}]|$))`;
+// "trace_id=…", "trace-id: …", "traceId …", and JSON keys ("trace_id":"…"); not "trace identifier".
+const TRACE = new RegExp(String.raw`\btrace[\s_.-]?id\b[\x60"']?\s*[:=#]?\s*` + ID, 'gi');
 const TRACEPARENT = /\btraceparent\s*[:=]\s*[`"']?[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/i;
-const REQUEST = new RegExp(String.raw`\b(?:x[-_])?req(?:uest)?[\s_.-]?id\s*[:=#]?\s*` + ID, 'i');
+const REQUEST = new RegExp(String.raw`\b(?:x[-_])?req(?:uest)?[\s_.-]?id\b[\x60"']?\s*[:=#]?\s*` + ID, 'gi');
 // A 7–40 hex SHA after "release" or "sha" (release 1a2b3c4, sha: deadbeef, release_sha=..., release v2 @ 1a2b3c4d).
-const RELEASE = /\b(?:release|sha|commit)(?:[\s_-]?(?:sha|commit))?\b[^\n0-9a-f]{0,12}?[`"']?\b([0-9a-f]{7,40})\b/gi;
+const RELEASE = /\b(?:release|sha|commit)(?:[\s_-]?(?:sha|commit))?\b[^\n]{0,12}?[`"']?\b([0-9a-f]{7,40})\b/gi;
+
+/** Ids carry a digit somewhere; "trace id was …" must not make "was" the id. */
+function firstId(text: string, pattern: RegExp): string | null {
+  for (const match of text.matchAll(pattern)) if (/\d/.test(match[1]!)) return match[1]!;
+  return null;
+}
 
 /** Trace ids, request ids and release SHAs written in the usual ways; null where the text has none. */
 export function extractTelemetry(text: string): Telemetry {
   const plain = plainText(text);
-  const trace = TRACE.exec(plain)?.[1] ?? TRACEPARENT.exec(plain)?.[1] ?? null;
-  const request = REQUEST.exec(plain)?.[1] ?? null;
+  const trace = firstId(plain, TRACE) ?? TRACEPARENT.exec(plain)?.[1] ?? null;
+  const request = firstId(plain, REQUEST);
   let releaseSha: string | null = null;
   for (const match of plain.matchAll(RELEASE)) {
     const candidate = match[1]!;

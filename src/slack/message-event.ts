@@ -34,6 +34,11 @@ export function parseMessageEvent(raw: RawMessage): ParsedMessageEvent {
 
   if (raw.subtype === 'message_changed') {
     const ts = raw.message?.ts ?? raw.previous_message?.ts;
+    // A deleted thread parent with replies stays as a "tombstone": a deletion, not an edit.
+    if (raw.message?.subtype === 'tombstone' && ts) {
+      const at = raw.event_ts ?? raw.ts;
+      return { kind: 'deleted', deletion: { channelId, ts, deletedAt: at ? tsToDate(at) : new Date() } };
+    }
     if (!ts || raw.message?.text === undefined) return { kind: 'ignored', reason: 'edit without message' };
     // Slack also sends message_changed when a message merely gains replies or an unfurl: same text, no edit.
     if (raw.message.text === raw.previous_message?.text) return { kind: 'ignored', reason: 'not a text edit' };

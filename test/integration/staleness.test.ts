@@ -2,7 +2,8 @@
 // These timelines prove the two agree, including the cases that are easy to get wrong.
 import { describe, expect, it } from 'vitest';
 import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
-import { findStaleBugs, recomputeActivity } from '../../src/db/repositories/bug-activity.repository.ts';
+import { recomputeActivity } from '../../src/db/repositories/bug-activity.repository.ts';
+import { findIdleBugs } from '../../src/db/repositories/sweep.repository.ts';
 import type { BugStatus } from '../../src/domain/bug-status.ts';
 import type { SenderType } from '../../src/domain/sender-type.ts';
 import { isStale, lastActivityAt, staleThreshold } from '../../src/domain/staleness.ts';
@@ -69,7 +70,7 @@ describe('staleness: pure rule and indexed query agree', () => {
 
     expect(stored.lastActivityAt.toISOString()).toBe(expected.toISOString());
     expect(isStale(stored, NOW, WINDOW)).toBe(timeline.stale);
-    const found = await findStaleBugs(fresh, staleThreshold(NOW, WINDOW), 1000);
+    const found = await findIdleBugs(fresh, staleThreshold(NOW, WINDOW), null, 1000);
     expect(found.some((b) => b.id === bug.id)).toBe(timeline.stale);
   });
 
@@ -78,10 +79,10 @@ describe('staleness: pure rule and indexed query agree', () => {
     const newest = await createBug(em, { createdAt: daysAgo(40), lastActivityAt: daysAgo(6) });
     const oldest = await createBug(em, { createdAt: daysAgo(40), lastActivityAt: daysAgo(39) });
     const middle = await createBug(em, { createdAt: daysAgo(40), lastActivityAt: daysAgo(20) });
-    const found = await findStaleBugs(em, staleThreshold(NOW, WINDOW), 1000);
+    const found = await findIdleBugs(em, staleThreshold(NOW, WINDOW), null, 1000);
     const order = found.map((b) => b.id).filter((id) => [newest.id, oldest.id, middle.id].includes(id));
     expect(order).toEqual([oldest.id, middle.id, newest.id]);
-    const limited = await findStaleBugs(em, staleThreshold(NOW, WINDOW), 1);
+    const limited = await findIdleBugs(em, staleThreshold(NOW, WINDOW), null, 1);
     expect(limited).toHaveLength(1);
   });
 

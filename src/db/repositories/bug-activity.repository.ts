@@ -2,9 +2,7 @@
 // sweep's query is an index range scan instead of an aggregate over conversation rows.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ACTIVITY_EVENT_TYPES } from '../../domain/activity.ts';
-import { SWEEPABLE_STATUSES } from '../../domain/bug-status.ts';
 import { ACTIVITY_SENDER_TYPES } from '../../domain/sender-type.ts';
-import { BugReport } from '../entities/index.ts';
 
 /**
  * Recomputes the activity times from scratch, for when activity is taken away (a deleted message).
@@ -27,15 +25,6 @@ export async function recomputeActivity(em: EntityManager, bugId: number): Promi
        version = b.version + 1
      where b.id = ?`,
     [toArray(ACTIVITY_SENDER_TYPES), toArray(ACTIVITY_EVENT_TYPES), bugId],
-  );
-}
-
-/** The oldest stale bugs first: idle since before `threshold` and in a state the sweep looks at. */
-export async function findStaleBugs(em: EntityManager, threshold: Date, limit: number): Promise<BugReport[]> {
-  return em.find(
-    BugReport,
-    { status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lt: threshold } },
-    { orderBy: { lastActivityAt: 'asc', id: 'asc' }, limit },
   );
 }
 

@@ -109,14 +109,15 @@ export async function pauseChannel(em: EntityManager, channelId: string, until: 
 
 /** The earliest moment something in the outbox may become sendable (for the dispatcher's sleep). */
 export async function nextNoticeDueAt(em: EntityManager): Promise<Date | null> {
-  const rows = await em.execute<{ at: Date | null }[]>(
+  const rows = await em.execute<{ at: Date | string | null }[]>(
     // greatest() skips NULLs: a channel never paced does not hold its notices back.
     `select min(greatest(case when n.status = 'pending' then n.next_attempt_at else n.lease_until end, p.next_send_at)) as at
      from slack_notices n left join slack_channel_pacing p on p.channel_id = n.channel_id
      where n.status in ('pending', 'sending')`,
   );
+  // Raw queries hand timestamptz back as text.
   const at = rows[0]?.at;
-  return at instanceof Date ? at : null;
+  return at ? new Date(at) : null;
 }
 
 /**

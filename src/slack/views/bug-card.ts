@@ -27,7 +27,7 @@ export function buildBugCard(bug: BugCardInput): SlackMessage {
   const claimant = bug.claimantId ? `<@${bug.claimantId}>` : '_nobody yet_';
   const buttons = cardButtons(bug);
   return {
-    text: `${bug.ref}: ${bug.title} (${STATUS_LABELS[bug.status]})`,
+    text: `${bug.ref}: ${escapeMrkdwn(bug.title)} (${STATUS_LABELS[bug.status]})`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*${bug.ref}* · ${escapeMrkdwn(bug.title)}` } },
       {

@@ -22,7 +22,7 @@ export function buildReportPost(report: ReportPostInput): SlackMessage {
   const body = report.description.trim() ? `\n${escapeMrkdwn(report.description.trim())}` : '';
   const text = `:beetle: *${escapeMrkdwn(report.title)}*\nReported by <@${report.reporterId}>${body}`;
   return {
-    text: `Bug report from <@${report.reporterId}>: ${report.title}`,
+    text: `Bug report from <@${report.reporterId}>: ${escapeMrkdwn(report.title)}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: `${facts.join('  ·  ')}${from}` }] },

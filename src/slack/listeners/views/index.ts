@@ -1,10 +1,12 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { VIEWS } from '../../ids.ts';
+import { handleReleaseClaimsSubmission } from './release-claims-submission.ts';
 import { handleReportSubmission } from './report-submission.ts';
 import { handleResolveSubmission } from './resolve-submission.ts';
 
 export function registerViews(app: App, ctx: AppContext): void {
   app.view(VIEWS.reportBug, handleReportSubmission(ctx));
   app.view(VIEWS.resolveBug, handleResolveSubmission(ctx));
+  app.view(VIEWS.releaseClaims, handleReleaseClaimsSubmission(ctx));
 }

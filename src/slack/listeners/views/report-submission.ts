@@ -16,10 +16,10 @@ export function handleReportSubmission(ctx: AppContext) {
       const { bug } = await submitReport(ctx, { reporterId: body.user.id, ...parsed.value });
       await ack({ response_action: 'update', view: buildReportFiledView(bug, ctx.permalinkFor(bug.channelId, bug.threadTs)) as never });
     } catch (error) {
-      const channel = ctx.config.bugChannels[0];
+      // Inline modal errors are plain text: no channel mentions here.
       const message =
         error instanceof ReportNotPostedError
-          ? `Couldn't post to <#${channel}> (${error.reason}). Is bugsweep invited there? Your report is still here: submit again.`
+          ? `Couldn't post to the bug channel (${error.reason}). Is bugsweep invited there? Your report is still here: submit again.`
           : `Something went wrong saving the report. Nothing is lost: submit again in a moment.`;
       ctx.logger.error({ err: error, user: body.user.id }, 'filing a report failed');
       await ack({ response_action: 'errors', errors: { [INPUTS.title.block]: message } });

@@ -1,0 +1,98 @@
+// The sweep's reads and its bookkeeping: candidates come from index range scans (bug_reports_stale_idx,
+// bug_reports_claim_idle_idx) in keyset pages, oldest first; runs and the pause switch live in PostgreSQL so
+// every replica sees the same.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { SWEEPABLE_STATUSES } from '../../domain/bug-status.ts';
+import { BugReport, SlackNotice, SweepRun, SweepState } from '../entities/index.ts';
+
+export type Cursor = { at: Date; id: number } | null;
+
+/** Open or claimed bugs idle since before `threshold`, after the cursor, oldest first. */
+export async function findIdleBugs(em: EntityManager, threshold: Date, cursor: Cursor, limit: number): Promise<BugReport[]> {
+  return em.find(
+    BugReport,
+    {
+      status: { $in: [...SWEEPABLE_STATUSES] },
+      lastActivityAt: { $lt: threshold },
+      ...(cursor ? { $or: [{ lastActivityAt: { $gt: cursor.at } }, { lastActivityAt: cursor.at, id: { $gt: cursor.id } }] } : {}),
+    },
+    { orderBy: { lastActivityAt: 'asc', id: 'asc' }, limit },
+  );
+}
+
+/** Claims whose claimant has been quiet since before `threshold`, after the cursor, oldest first. */
+export async function findQuietClaims(em: EntityManager, threshold: Date, cursor: Cursor, limit: number): Promise<BugReport[]> {
+  return em.find(
+    BugReport,
+    {
+      status: 'in_progress',
+      claimantLastActivityAt: { $lt: threshold },
+      ...(cursor ? { $or: [{ claimantLastActivityAt: { $gt: cursor.at } }, { claimantLastActivityAt: cursor.at, id: { $gt: cursor.id } }] } : {}),
+    },
+    { orderBy: { claimantLastActivityAt: 'asc', id: 'asc' }, limit },
+  );
+}
+
+/** The warning notices of these bugs, to tell whether (and since when) each warning is visible. */
+export async function findNotices(em: EntityManager, ids: number[]): Promise<Map<number, SlackNotice>> {
+  if (ids.length === 0) return new Map();
+  const notices = await em.find(SlackNotice, { id: { $in: ids } });
+  return new Map(notices.map((notice) => [notice.id, notice]));
+}
+
+export async function getSweepState(em: EntityManager): Promise<SweepState> {
+  return em.findOneOrFail(SweepState, { id: 1 });
+}
+
+export async function setPaused(em: EntityManager, paused: { by: string; at: Date; note: string | null } | null): Promise<void> {
+  await em.nativeUpdate(
+    SweepState,
+    { id: 1 },
+    paused ? { paused: true, pausedBy: paused.by, pausedAt: paused.at, pauseNote: paused.note } : { paused: false, pausedBy: null, pausedAt: null, pauseNote: null },
+  );
+}
+
+export type NewRun = {
+  trigger: SweepRun['trigger'];
+  triggeredBy: string | null;
+  slotKey: string | null;
+  dryRun: boolean;
+  status: 'running' | 'skipped';
+  skipReason?: string | null;
+  startedAt: Date;
+};
+
+/** Records a run. With a slot key, only the first replica to record that slot gets a row: null for the others. */
+export async function insertRun(em: EntityManager, run: NewRun): Promise<number | null> {
+  const rows = await em.execute<{ id: number }[]>(
+    `insert into sweep_runs (trigger, triggered_by, slot_key, dry_run, status, skip_reason, started_at, finished_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (slot_key) do nothing
+     returning id`,
+    [run.trigger, run.triggeredBy, run.slotKey, run.dryRun, run.status, run.skipReason ?? null, run.startedAt, run.status === 'skipped' ? run.startedAt : null],
+  );
+  return rows[0] ? Number(rows[0].id) : null;
+}
+
+export type RunCounts = { warned: number; closed: number; reminded: number; released: number; failed: number };
+
+export async function finishRun(
+  em: EntityManager,
+  id: number,
+  outcome: { status: 'completed' | 'failed'; finishedAt: Date; counts: RunCounts; error?: string | null; details: Record<string, unknown> },
+): Promise<void> {
+  await em.nativeUpdate(SweepRun, { id }, { status: outcome.status, finishedAt: outcome.finishedAt, ...outcome.counts, error: outcome.error ?? null, details: outcome.details });
+}
+
+/** Runs still marked running when a new run holds the sweep lock died with their process. */
+export async function markInterruptedRuns(em: EntityManager, exceptId: number, at: Date): Promise<number> {
+  return em.nativeUpdate(
+    SweepRun,
+    { status: 'running', id: { $ne: exceptId } },
+    { status: 'failed', finishedAt: at, error: 'interrupted: the process running it stopped mid-run' },
+  );
+}
+
+export async function recentRuns(em: EntityManager, limit: number): Promise<SweepRun[]> {
+  return em.find(SweepRun, {}, { orderBy: { startedAt: 'desc', id: 'desc' }, limit });
+}

@@ -1,0 +1,98 @@
+// What the sweep does to one bug, decided from the bug's state, the settings in force and `now` alone.
+// Small pure predicates, each one rule; the sweep runner asks them twice: when planning, and again inside the
+// transaction that acts, on the bug as it is at that moment.
+import { isSweepable, type BugStatus } from './bug-status.ts';
+
+export type SweepSettings = {
+  autoCloseAfterMs: number;
+  /** 0: no warning, bugs close as soon as they are stale. */
+  autoCloseWarningMs: number;
+  claimReleaseAfterMs: number;
+  /** 0: no reminder before a claim is released. */
+  claimReminderMs: number;
+};
+
+/** The next scheduled sweep at or after a moment: stated times are the times things really happen. */
+export type NextSweepAt = (moment: Date) => Date;
+
+export type InactivityState = {
+  status: BugStatus;
+  lastActivityAt: Date;
+  warnedAt?: Date | null;
+  autoCloseAt?: Date | null;
+  /** When the warning reached the thread (its notice's sent_at); null while it has not. */
+  warningVisibleSince: Date | null;
+  /** The warning notice failed for good (archived channel, bot removed). */
+  warningUndeliverable: boolean;
+};
+
+export type InactivityDecision =
+  | { kind: 'warn'; closesAt: Date }
+  | { kind: 'close'; idleMs: number }
+  | { kind: 'wait'; reason: string; closesAt: Date | null }
+  | { kind: 'none' };
+
+const idle = (since: Date, now: Date) => now.getTime() - since.getTime();
+
+export function decideInactivity(bug: InactivityState, now: Date, settings: SweepSettings, nextSweepAt: NextSweepAt): InactivityDecision {
+  if (!isSweepable(bug.status)) return { kind: 'none' };
+  const idleMs = idle(bug.lastActivityAt, now);
+  const after = settings.autoCloseAfterMs;
+  const warning = settings.autoCloseWarningMs;
+  if (warning === 0) return idleMs > after ? { kind: 'close', idleMs } : { kind: 'none' };
+
+  // A warning issued before the latest activity is history, whatever the row still says.
+  const warned = Boolean(bug.warnedAt) && bug.warnedAt!.getTime() >= bug.lastActivityAt.getTime();
+  if (!warned) {
+    if (idleMs <= after - warning) return { kind: 'none' };
+    const eligible = Math.max(bug.lastActivityAt.getTime() + after, now.getTime() + warning);
+    return { kind: 'warn', closesAt: nextSweepAt(new Date(eligible)) };
+  }
+  const closesAt = bug.autoCloseAt ?? null;
+  if (bug.warningUndeliverable) return { kind: 'wait', reason: 'the warning could not be posted', closesAt };
+  if (!bug.warningVisibleSince) return { kind: 'wait', reason: 'the warning is not posted yet', closesAt };
+  // Only after the warning has been visible for the whole warning period, and never before the time it named.
+  if (idle(bug.warningVisibleSince, now) < warning) return { kind: 'wait', reason: 'warned; the warning period is running', closesAt };
+  if (closesAt && now.getTime() < closesAt.getTime()) return { kind: 'wait', reason: 'warned; closes at the time the warning named', closesAt };
+  if (idleMs <= after) return { kind: 'wait', reason: 'warned; not idle long enough under the current settings', closesAt };
+  return { kind: 'close', idleMs };
+}
+
+export type ClaimState = {
+  status: BugStatus;
+  claimantId?: string | null;
+  claimedAt?: Date | null;
+  claimantLastActivityAt?: Date | null;
+  remindedAt?: Date | null;
+};
+
+export type ClaimDecision =
+  | { kind: 'remind'; claimantId: string; quietSince: Date; releaseAt: Date }
+  | { kind: 'release'; claimantId: string; quietSince: Date; idleMs: number }
+  | { kind: 'none' };
+
+/** The claimant's last sign of life on the bug: their own message, a Keep open press, or the claim itself. */
+export function claimQuietSince(bug: ClaimState): Date | null {
+  return bug.claimantLastActivityAt ?? bug.claimedAt ?? null;
+}
+
+export function decideClaim(bug: ClaimState, now: Date, settings: SweepSettings, nextSweepAt: NextSweepAt): ClaimDecision {
+  // Escalated bugs keep their claim: the sweep leaves them alone.
+  if (bug.status !== 'in_progress' || !bug.claimantId) return { kind: 'none' };
+  const quietSince = claimQuietSince(bug);
+  if (!quietSince) return { kind: 'none' };
+  const idleMs = idle(quietSince, now);
+  const after = settings.claimReleaseAfterMs;
+  if (idleMs > after) return { kind: 'release', claimantId: bug.claimantId, quietSince, idleMs };
+  const reminder = settings.claimReminderMs;
+  const remindedSinceQuiet = Boolean(bug.remindedAt) && bug.remindedAt!.getTime() >= quietSince.getTime();
+  if (reminder > 0 && idleMs > after - reminder && !remindedSinceQuiet) {
+    return { kind: 'remind', claimantId: bug.claimantId, quietSince, releaseAt: nextSweepAt(new Date(quietSince.getTime() + after)) };
+  }
+  return { kind: 'none' };
+}
+
+/** Orphaned claims are the ones the sweep would release now; the admin's /bugs release lists the same. */
+export function isOrphanedClaim(bug: ClaimState, now: Date, settings: SweepSettings): boolean {
+  return decideClaim(bug, now, settings, (moment) => moment).kind === 'release';
+}

@@ -1,0 +1,71 @@
+// Admins steering the sweep: pause and resume (stored in PostgreSQL, so they hold for every replica and survive
+// restarts), its status, and a preview of what the next run would do.
+import type { AppContext } from '../../app-context.ts';
+import type { BugReport, SweepRun } from '../../db/entities/index.ts';
+import { getSweepState, recentRuns, setPaused } from '../../db/repositories/sweep.repository.ts';
+import type { SweepState } from '../../db/entities/index.ts';
+import { nextSweepAtFor } from '../../scheduler/sweep-slots.ts';
+import { scanSweepCandidates } from './sweep-plan.ts';
+
+export async function pauseSweep(ctx: AppContext, by: string, note: string | null): Promise<SweepState> {
+  const em = ctx.orm.em.fork();
+  await setPaused(em, { by, at: ctx.clock(), note });
+  ctx.logger.info({ by, note }, 'sweep paused');
+  return getSweepState(em);
+}
+
+export async function resumeSweep(ctx: AppContext, by: string): Promise<SweepState> {
+  const em = ctx.orm.em.fork();
+  await setPaused(em, null);
+  ctx.logger.info({ by }, 'sweep resumed');
+  return getSweepState(em);
+}
+
+export type SweepStatus = { state: SweepState; runs: SweepRun[] };
+
+export async function sweepStatus(ctx: AppContext, runs = 5): Promise<SweepStatus> {
+  const em = ctx.orm.em.fork();
+  return { state: await getSweepState(em), runs: await recentRuns(em, runs) };
+}
+
+export type PreviewEntry = { bug: BugReport; idleMs: number; lastActivityAt: Date; when: Date | null; note?: string };
+
+export type SweepPreview = {
+  now: Date;
+  /** Past AUTO_CLOSE_AFTER: warned, closing, or waiting for their warning period. */
+  stale: PreviewEntry[];
+  warn: PreviewEntry[];
+  close: PreviewEntry[];
+  remind: PreviewEntry[];
+  release: PreviewEntry[];
+  /** Stopped looking after this many candidates; the lists may be longer. */
+  truncated: boolean;
+};
+
+/** What the next sweep would do if it ran now. Reads only. */
+export async function previewSweep(ctx: AppContext, limit = 500): Promise<SweepPreview> {
+  const now = ctx.clock();
+  const preview: SweepPreview = { now, stale: [], warn: [], close: [], remind: [], release: [], truncated: false };
+  let seen = 0;
+  for await (const candidate of scanSweepCandidates(ctx, now, nextSweepAtFor(ctx.config))) {
+    if (++seen > limit) {
+      preview.truncated = true;
+      break;
+    }
+    const { bug, decision } = candidate;
+    if (candidate.phase === 'inactivity') {
+      const lastActivityAt = bug.lastActivityAt;
+      const entry = { bug, idleMs: now.getTime() - lastActivityAt.getTime(), lastActivityAt };
+      if (entry.idleMs > ctx.config.autoCloseAfterMs) {
+        preview.stale.push({ ...entry, when: decision.kind === 'wait' ? decision.closesAt : null, ...(decision.kind === 'wait' ? { note: decision.reason } : {}) });
+      }
+      if (decision.kind === 'warn') preview.warn.push({ ...entry, when: decision.closesAt });
+      if (decision.kind === 'close') preview.close.push({ ...entry, when: now });
+    } else if (decision.kind === 'remind' || decision.kind === 'release') {
+      const entry = { bug, idleMs: now.getTime() - decision.quietSince.getTime(), lastActivityAt: decision.quietSince };
+      if (decision.kind === 'remind') preview.remind.push({ ...entry, when: decision.releaseAt });
+      else preview.release.push({ ...entry, when: now });
+    }
+  }
+  return preview;
+}

@@ -1,0 +1,202 @@
+// One sweep action on one bug, in its own transaction: the bug is locked and decided on again as it is at this
+// moment, so a reply that landed since planning wins and nothing is warned, closed or released twice.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AppContext } from '../../app-context.ts';
+import { SlackNotice, type BugReport } from '../../db/entities/index.ts';
+import { lockBug } from '../../db/repositories/bug-report.repository.ts';
+import { decideClaim, decideInactivity, type InactivityState, type NextSweepAt, type SweepSettings } from '../../domain/sweep-rules.ts';
+import { buildAutoClosedNotice, buildClaimReleasedNotice, buildClaimReminder, buildInactivityWarning } from '../../slack/views/thread-notices.ts';
+import { recordEvent } from '../audit.ts';
+import { enqueueNotice, requestCardRefresh } from '../notices.ts';
+
+export type SweepAction = 'warned' | 'closed' | 'reminded' | 'released';
+
+export function sweepSettings(ctx: AppContext): SweepSettings {
+  return {
+    autoCloseAfterMs: ctx.config.autoCloseAfterMs,
+    autoCloseWarningMs: ctx.config.autoCloseWarningMs,
+    claimReleaseAfterMs: ctx.config.claimReleaseAfterMs,
+    claimReminderMs: ctx.config.claimReminderMs,
+  };
+}
+
+/** The bug's inactivity state, with its warning's delivery read from the outbox. */
+export function inactivityStateOf(bug: BugReport, warningNotice: SlackNotice | null | undefined): InactivityState {
+  return {
+    status: bug.status,
+    lastActivityAt: bug.lastActivityAt,
+    warnedAt: bug.warnedAt ?? null,
+    autoCloseAt: bug.autoCloseAt ?? null,
+    warningVisibleSince: warningNotice?.status === 'sent' ? (warningNotice.sentAt ?? null) : null,
+    warningUndeliverable: warningNotice?.status === 'failed' || warningNotice?.status === 'cancelled',
+  };
+}
+
+/** Warn or close, if the bug still calls for it. */
+export async function sweepInactivity(ctx: AppContext, bugId: number, now: Date, nextSweepAt: NextSweepAt): Promise<SweepAction | null> {
+  return ctx.orm.em.fork().transactional(async (em) => {
+    const bug = await lockBug(em, bugId);
+    if (!bug) return null;
+    const notice = bug.warningNoticeId ? await em.findOne(SlackNotice, bug.warningNoticeId) : null;
+    const decision = decideInactivity(inactivityStateOf(bug, notice), now, sweepSettings(ctx), nextSweepAt);
+    if (decision.kind === 'warn') {
+      await warn(em, ctx, bug, now, decision.closesAt);
+      return 'warned';
+    }
+    if (decision.kind === 'close') {
+      await autoClose(em, ctx, bug, now, decision.idleMs, notice);
+      return 'closed';
+    }
+    return null;
+  });
+}
+
+/** Remind or release a quiet claim, if it still calls for it. */
+export async function sweepClaim(ctx: AppContext, bugId: number, now: Date, nextSweepAt: NextSweepAt): Promise<SweepAction | null> {
+  return ctx.orm.em.fork().transactional(async (em) => {
+    const bug = await lockBug(em, bugId);
+    if (!bug) return null;
+    const decision = decideClaim(bug, now, sweepSettings(ctx), nextSweepAt);
+    if (decision.kind === 'remind') {
+      await remind(em, ctx, bug, now, decision.quietSince, decision.releaseAt);
+      return 'reminded';
+    }
+    if (decision.kind === 'release') {
+      await releaseClaim(em, ctx, bug, now, { byAdminId: null });
+      return 'released';
+    }
+    return null;
+  });
+}
+
+async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, closesAt: Date): Promise<void> {
+  const notice = await enqueueNotice(em, {
+    bugId: bug.id,
+    purpose: 'warning',
+    channelId: bug.channelId,
+    threadTs: bug.threadTs,
+    payload: buildInactivityWarning({ bug, lastActivityAt: bug.lastActivityAt, closesAt, timeZone: ctx.config.sweep.timezone }),
+    at: now,
+  });
+  bug.warnedAt = now;
+  bug.warningNoticeId = notice.id;
+  bug.autoCloseAt = closesAt;
+  bug.updatedAt = now;
+  recordEvent(em, {
+    bugId: bug.id,
+    type: 'bug.warned',
+    actorId: null,
+    actorKind: 'system',
+    at: now,
+    metadata: {
+      closesAt: closesAt.toISOString(),
+      lastActivityAt: bug.lastActivityAt.toISOString(),
+      idleMs: now.getTime() - bug.lastActivityAt.getTime(),
+      thresholdMs: ctx.config.autoCloseAfterMs,
+      warningMs: ctx.config.autoCloseWarningMs,
+    },
+  });
+  await em.flush();
+}
+
+async function autoClose(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, idleMs: number, warning: SlackNotice | null): Promise<void> {
+  const from = bug.status;
+  bug.status = 'closed';
+  bug.closedAt = now;
+  bug.closeReason = 'inactivity';
+  bug.updatedAt = now;
+  bug.warnedAt = null;
+  bug.warningNoticeId = null;
+  bug.autoCloseAt = null;
+  bug.remindedAt = null;
+  bug.reminderNoticeId = null;
+  recordEvent(em, {
+    bugId: bug.id,
+    type: 'bug.auto_closed',
+    actorId: null,
+    actorKind: 'system',
+    at: now,
+    metadata: {
+      from,
+      to: 'closed',
+      idleMs,
+      idleDays: Math.round((idleMs / 86_400_000) * 10) / 10,
+      thresholdMs: ctx.config.autoCloseAfterMs,
+      lastActivityAt: bug.lastActivityAt.toISOString(),
+      warningVisibleSince: warning?.sentAt?.toISOString() ?? null,
+    },
+  });
+  await enqueueNotice(em, {
+    bugId: bug.id,
+    purpose: 'thread_notice',
+    channelId: bug.channelId,
+    threadTs: bug.threadTs,
+    payload: buildAutoClosedNotice({ bug, lastActivityAt: bug.lastActivityAt, now, reopenWithinMs: ctx.config.reopenWithinMs, timeZone: ctx.config.sweep.timezone }),
+    at: now,
+  });
+  await requestCardRefresh(em, bug, now);
+}
+
+async function remind(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, quietSince: Date, releaseAt: Date): Promise<void> {
+  const claimantId = bug.claimantId!;
+  const notice = await enqueueNotice(em, {
+    bugId: bug.id,
+    purpose: 'reminder',
+    channelId: bug.channelId,
+    threadTs: bug.threadTs,
+    payload: buildClaimReminder({ bug, claimantId, quietSince, releaseAt, timeZone: ctx.config.sweep.timezone }),
+    at: now,
+  });
+  bug.remindedAt = now;
+  bug.reminderNoticeId = notice.id;
+  bug.updatedAt = now;
+  recordEvent(em, {
+    bugId: bug.id,
+    type: 'claim.reminded',
+    actorId: null,
+    actorKind: 'system',
+    at: now,
+    metadata: { claimant: claimantId, quietSince: quietSince.toISOString(), releaseAt: releaseAt.toISOString(), thresholdMs: ctx.config.claimReleaseAfterMs },
+  });
+  await em.flush();
+}
+
+/** Back to the queue, kindly: by the sweep (byAdminId null) or by an admin confirming /bugs release. */
+export async function releaseClaim(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, by: { byAdminId: string | null }): Promise<void> {
+  const claimantId = bug.claimantId!;
+  const quietSince = bug.claimantLastActivityAt ?? bug.claimedAt ?? now;
+  const idleMs = now.getTime() - quietSince.getTime();
+  const from = bug.status;
+  bug.status = 'open';
+  bug.claimantId = null;
+  bug.claimedAt = null;
+  bug.claimantLastActivityAt = null;
+  bug.remindedAt = null;
+  bug.reminderNoticeId = null;
+  bug.updatedAt = now;
+  recordEvent(em, {
+    bugId: bug.id,
+    type: 'claim.timeout_released',
+    actorId: by.byAdminId,
+    actorKind: by.byAdminId ? 'admin' : 'system',
+    at: now,
+    metadata: {
+      from,
+      to: 'open',
+      claimant: claimantId,
+      quietSince: quietSince.toISOString(),
+      idleMs,
+      daysIdle: Math.round((idleMs / 86_400_000) * 10) / 10,
+      thresholdMs: ctx.config.claimReleaseAfterMs,
+    },
+  });
+  await enqueueNotice(em, {
+    bugId: bug.id,
+    purpose: 'thread_notice',
+    channelId: bug.channelId,
+    threadTs: bug.threadTs,
+    payload: buildClaimReleasedNotice({ bug, claimantId, idleMs, byAdminId: by.byAdminId }),
+    at: now,
+  });
+  await requestCardRefresh(em, bug, now);
+}

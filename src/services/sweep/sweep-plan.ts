@@ -1,0 +1,43 @@
+// What a sweep would do right now: every candidate bug with the rule's decision, phase by phase (inactivity,
+// then claims), oldest first, read in keyset pages from the sweep's indexes. The runner acts on it; the
+// preview (/bugs stale, dry runs, the command line) only lists it.
+import type { AppContext } from '../../app-context.ts';
+import type { BugReport } from '../../db/entities/index.ts';
+import { findIdleBugs, findNotices, findQuietClaims, type Cursor } from '../../db/repositories/sweep.repository.ts';
+import { decideClaim, decideInactivity, type ClaimDecision, type InactivityDecision, type NextSweepAt } from '../../domain/sweep-rules.ts';
+import { inactivityStateOf, sweepSettings } from './sweep-items.ts';
+
+export type SweepCandidate =
+  | { phase: 'inactivity'; bug: BugReport; decision: InactivityDecision }
+  | { phase: 'claim'; bug: BugReport; decision: ClaimDecision };
+
+/** Lazy: the next page is read after the caller has handled the previous one, so acting while scanning is safe. */
+export async function* scanSweepCandidates(ctx: AppContext, now: Date, nextSweepAt: NextSweepAt): AsyncGenerator<SweepCandidate> {
+  const settings = sweepSettings(ctx);
+  const batch = ctx.config.sweep.batchSize;
+
+  const idleThreshold = new Date(now.getTime() - (settings.autoCloseAfterMs - settings.autoCloseWarningMs));
+  for await (const page of pages((cursor) => findIdleBugs(ctx.orm.em.fork(), idleThreshold, cursor, batch), (bug) => bug.lastActivityAt)) {
+    const notices = await findNotices(ctx.orm.em.fork(), page.flatMap((bug) => (bug.warningNoticeId ? [bug.warningNoticeId] : [])));
+    for (const bug of page) {
+      const warning = bug.warningNoticeId ? notices.get(bug.warningNoticeId) : null;
+      yield { phase: 'inactivity', bug, decision: decideInactivity(inactivityStateOf(bug, warning), now, settings, nextSweepAt) };
+    }
+  }
+
+  const claimThreshold = new Date(now.getTime() - (settings.claimReleaseAfterMs - settings.claimReminderMs));
+  for await (const page of pages((cursor) => findQuietClaims(ctx.orm.em.fork(), claimThreshold, cursor, batch), (bug) => bug.claimantLastActivityAt!)) {
+    for (const bug of page) yield { phase: 'claim', bug, decision: decideClaim(bug, now, settings, nextSweepAt) };
+  }
+}
+
+async function* pages(fetch: (cursor: Cursor) => Promise<BugReport[]>, keyOf: (bug: BugReport) => Date): AsyncGenerator<BugReport[]> {
+  let cursor: Cursor = null;
+  for (;;) {
+    const page = await fetch(cursor);
+    if (page.length === 0) return;
+    yield page;
+    const last = page.at(-1)!;
+    cursor = { at: keyOf(last), id: last.id };
+  }
+}

@@ -1,0 +1,138 @@
+// One sweep run: warn, close, remind, release, in that order, in batches, within a per-run budget, each item
+// in its own transaction. PostgreSQL decides who runs: a session advisory lock keeps runs from overlapping
+// across replicas, and a scheduled slot is recorded once (sweep_runs.slot_key), so each slot runs once in all.
+// Every run is recorded, skipped ones with their reason.
+import { sql } from 'kysely';
+import type { AppContext } from '../../app-context.ts';
+import type { BugReport } from '../../db/entities/index.ts';
+import { finishRun, getSweepState, insertRun, markInterruptedRuns, type RunCounts } from '../../db/repositories/sweep.repository.ts';
+import type { SweepTrigger } from '../../db/entities/sweep-run.entity.ts';
+import { bugLogger } from '../../logger.ts';
+import { nextSweepAtFor } from '../../scheduler/sweep-slots.ts';
+import { sweepClaim, sweepInactivity, type SweepAction } from './sweep-items.ts';
+import { scanSweepCandidates } from './sweep-plan.ts';
+
+// Any constant works; it only has to be the same in every replica (and differ from the migration lock).
+const SWEEP_LOCK_KEY = 7_316_202_612;
+
+export type SweepRequest = {
+  trigger: SweepTrigger;
+  /** The admin who asked (admin trigger). */
+  triggeredBy?: string | null;
+  dryRun?: boolean;
+  /** Scheduled runs: the slot's time. The first replica to record it runs it; the others do nothing. */
+  slot?: Date;
+  /** Called after each item; a test seam for a run that dies part-way. */
+  afterItem?: (done: number) => void;
+};
+
+export type SweepItemReport = { bugId: number; ref: string; action: SweepAction };
+
+export type SweepResult =
+  | { kind: 'ran'; runId: number; dryRun: boolean; counts: RunCounts; items: SweepItemReport[]; budgetExhausted: boolean }
+  | { kind: 'skipped'; runId: number | null; reason: string }
+  /** Another replica recorded this scheduled slot first. */
+  | { kind: 'slot_taken' };
+
+export async function runSweep(ctx: AppContext, request: SweepRequest): Promise<SweepResult> {
+  const startedAt = ctx.clock();
+  const slotKey = request.slot ? `schedule:${request.slot.toISOString()}` : null;
+  const base = { trigger: request.trigger, triggeredBy: request.triggeredBy ?? null, slotKey, dryRun: request.dryRun ?? false, startedAt };
+  const log = ctx.logger.child({ component: 'sweep', trigger: request.trigger, ...(slotKey ? { slot: slotKey } : {}) });
+  const em = ctx.orm.em.fork();
+
+  if (request.trigger === 'schedule') {
+    const state = await getSweepState(em);
+    if (state.paused) {
+      const runId = await insertRun(em, { ...base, status: 'skipped', skipReason: `paused by ${state.pausedBy ?? 'an admin'}` });
+      if (runId === null) return { kind: 'slot_taken' };
+      log.info({ pausedBy: state.pausedBy }, 'sweep skipped: paused');
+      return { kind: 'skipped', runId, reason: 'paused' };
+    }
+  }
+
+  // The lock lives on one pinned connection for the whole run; the items use other connections.
+  return em
+    .getKysely()
+    .connection()
+    .execute(async (connection) => {
+      const locked = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${SWEEP_LOCK_KEY}) as locked`.execute(connection);
+      if (!locked.rows[0]?.locked) {
+        const runId = await insertRun(ctx.orm.em.fork(), { ...base, status: 'skipped', skipReason: 'another sweep was still running' });
+        if (runId === null) return { kind: 'slot_taken' } as const;
+        log.info('sweep skipped: another sweep is running');
+        return { kind: 'skipped', runId, reason: 'another sweep is running' } as const;
+      }
+      try {
+        const runId = await insertRun(ctx.orm.em.fork(), { ...base, status: 'running' });
+        if (runId === null) return { kind: 'slot_taken' } as const;
+        const interrupted = await markInterruptedRuns(ctx.orm.em.fork(), runId, startedAt);
+        if (interrupted > 0) log.warn({ interrupted }, 'earlier sweep runs had died mid-run; this run picks up where they stopped');
+        return await sweepBody(ctx, runId, request, log);
+      } finally {
+        await sql`select pg_advisory_unlock(${SWEEP_LOCK_KEY})`.execute(connection);
+      }
+    });
+}
+
+async function sweepBody(ctx: AppContext, runId: number, request: SweepRequest, log: AppContext['logger']): Promise<SweepResult> {
+  const now = ctx.clock();
+  const nextSweepAt = nextSweepAtFor(ctx.config);
+  const dryRun = request.dryRun ?? false;
+  const counts: RunCounts = { warned: 0, closed: 0, reminded: 0, released: 0, failed: 0 };
+  const items: SweepItemReport[] = [];
+  const budget = ctx.config.sweep.maxItems;
+  let budgetExhausted = false;
+
+  const act = async (bug: BugReport, planned: SweepAction, perform: () => Promise<SweepAction | null>) => {
+    if (items.length + counts.failed >= budget) {
+      budgetExhausted = true;
+      return;
+    }
+    let action: SweepAction | null = planned;
+    if (!dryRun) {
+      try {
+        action = await perform();
+        // Notices start going out while the run goes on.
+        if (action) ctx.notifier.kick();
+      } catch (error) {
+        counts.failed += 1;
+        bugLogger(log, bug).error({ err: error, planned }, 'sweep action failed; the run goes on');
+        return;
+      }
+    }
+    if (action) {
+      counts[action] += 1;
+      items.push({ bugId: bug.id, ref: bug.ref, action });
+      bugLogger(log, bug).info({ action, dryRun }, dryRun ? `sweep would have ${action} the bug` : `sweep ${action} the bug`);
+    }
+    request.afterItem?.(items.length);
+  };
+
+  try {
+    for await (const candidate of scanSweepCandidates(ctx, now, nextSweepAt)) {
+      if (budgetExhausted) break;
+      const { bug, decision } = candidate;
+      if (candidate.phase === 'inactivity' && (decision.kind === 'warn' || decision.kind === 'close')) {
+        await act(bug, decision.kind === 'warn' ? 'warned' : 'closed', () => sweepInactivity(ctx, bug.id, now, nextSweepAt));
+      } else if (candidate.phase === 'claim' && (decision.kind === 'remind' || decision.kind === 'release')) {
+        await act(bug, decision.kind === 'remind' ? 'reminded' : 'released', () => sweepClaim(ctx, bug.id, now, nextSweepAt));
+      }
+    }
+  } catch (error) {
+    // A failed read of a batch (or a run that dies) ends the run: recorded as failed, nothing half-done per item.
+    await finishRun(ctx.orm.em.fork(), runId, { status: 'failed', finishedAt: ctx.clock(), counts, error: String((error as Error).message ?? error), details: detailsOf(items, budgetExhausted) });
+    log.error({ err: error, runId, counts }, 'sweep run failed');
+    throw error;
+  }
+
+  await finishRun(ctx.orm.em.fork(), runId, { status: 'completed', finishedAt: ctx.clock(), counts, details: detailsOf(items, budgetExhausted) });
+  log.info({ runId, dryRun, ...counts, budgetExhausted }, 'sweep run finished');
+  return { kind: 'ran', runId, dryRun, counts, items, budgetExhausted };
+}
+
+function detailsOf(items: SweepItemReport[], budgetExhausted: boolean): Record<string, unknown> {
+  // The refs acted on, capped so a huge run does not make a huge row.
+  return { items: items.slice(0, 200).map((item) => `${item.action}:${item.ref}`), ...(items.length > 200 ? { more: items.length - 200 } : {}), budgetExhausted };
+}
+

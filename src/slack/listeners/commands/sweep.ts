@@ -1,0 +1,50 @@
+// `/bugs sweep run [dry]|pause [note]|resume|status` for admins.
+import { pauseSweep, resumeSweep, sweepStatus } from '../../../services/sweep/sweep-control.ts';
+import { runSweep } from '../../../services/sweep/sweep-runner.ts';
+import { nextSweepAtFor } from '../../../scheduler/sweep-slots.ts';
+import { SLASH_COMMAND } from '../../ids.ts';
+import { buildSweepRunSummary, buildSweepStatus } from '../../views/sweep-views.ts';
+import type { Subcommand } from './subcommand.ts';
+
+const USAGE = `\`${SLASH_COMMAND} sweep run [dry]\`, \`${SLASH_COMMAND} sweep pause [note]\`, \`${SLASH_COMMAND} sweep resume\` or \`${SLASH_COMMAND} sweep status\``;
+
+export const sweepSubcommand: Subcommand = {
+  name: 'sweep',
+  usage: 'sweep run [dry]|pause [note]|resume|status',
+  summary: 'run the sweep now (or a dry run), pause or resume it, see its status',
+  adminOnly: true,
+  async handle({ ack, ctx, command, args, respond }) {
+    const [verb = 'status', ...rest] = args;
+    switch (verb.toLowerCase()) {
+      case 'run': {
+        const dryRun = rest.some((word) => /^(dry|dry-run|--dry-run)$/i.test(word));
+        await ack({ response_type: 'ephemeral', text: dryRun ? 'Dry run started; I will tell you what it would do.' : 'Sweep started; I will tell you when it is done.' });
+        const result = await runSweep(ctx, { trigger: 'admin', triggeredBy: command.user_id, dryRun });
+        await respond({ response_type: 'ephemeral', replace_original: false, text: buildSweepRunSummary(result) });
+        return;
+      }
+      case 'pause': {
+        const state = await pauseSweep(ctx, command.user_id, rest.join(' ') || null);
+        await ack({ response_type: 'ephemeral', text: `Paused: scheduled sweeps do nothing until \`${SLASH_COMMAND} sweep resume\`.${state.pauseNote ? ` Note: ${state.pauseNote}` : ''}` });
+        return;
+      }
+      case 'resume':
+        await resumeSweep(ctx, command.user_id);
+        await ack({ response_type: 'ephemeral', text: 'Resumed: the sweep runs on its schedule again.' });
+        return;
+      case 'status': {
+        const status = await sweepStatus(ctx);
+        const message = buildSweepStatus({
+          ...status,
+          nextRun: nextSweepAtFor(ctx.config)(new Date(ctx.clock().getTime() + 1000)),
+          timeZone: ctx.config.sweep.timezone,
+          schedule: ctx.config.sweep.schedule,
+        });
+        await ack({ response_type: 'ephemeral', ...message } as never);
+        return;
+      }
+      default:
+        await ack({ response_type: 'ephemeral', text: `I know ${USAGE}.` });
+    }
+  },
+};
