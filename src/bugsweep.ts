@@ -44,22 +44,29 @@ export function createSlackClient(config: Config): WebClient {
   });
 }
 
-export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep> {
-  const { config, orm, logger } = options;
+/** Everything services need, without the Slack app: shared by the bot and the operator command line. */
+export function createAppContext(options: BugsweepOptions & { identity: BotIdentity; slack?: WebClient }): AppContext {
+  const { config, orm, logger, identity } = options;
   const clock = options.clock ?? systemClock;
-  const slackClient = createSlackClient(config);
-  const identity = options.identity ?? (await fetchIdentity(slackClient));
-  const ctx: AppContext = {
+  const slack = options.slack ?? createSlackClient(config);
+  return {
     config,
     orm,
     logger,
     clock,
-    slack: slackClient,
-    notifier: createOutboxNotifier({ orm, slack: slackClient, clock, logger }, options.notifier),
-    developers: createDeveloperDirectory({ config, slack: slackClient, clock, logger }, options.developers),
+    slack,
+    notifier: createOutboxNotifier({ orm, slack, clock, logger, botId: identity.botId || undefined }, options.notifier),
+    developers: createDeveloperDirectory({ config, slack, clock, logger }, options.developers),
     identity,
     permalinkFor: (channelId, ts, threadTs) => messagePermalink(identity.workspaceUrl, channelId, ts, threadTs),
   };
+}
+
+export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep> {
+  const { config, logger } = options;
+  const slackClient = createSlackClient(config);
+  const identity = options.identity ?? (await fetchIdentity(slackClient));
+  const ctx = createAppContext({ ...options, identity, slack: slackClient });
   const slack = createSlackApp(ctx);
   const scheduler = createSweepScheduler(ctx);
 

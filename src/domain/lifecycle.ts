@@ -68,6 +68,8 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
 
     case 'release':
       if (!bug.claimantId) return refuse('noop', `Nobody has claimed ${bug.ref}, so there is nothing to release.`);
+      // A resolved or closed bug keeps its claimant for the record; releasing it must not reopen it.
+      if (closedOrResolved) return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}; there is no claim to give back. Reopen it if there is more to do.`);
       if (bug.claimantId !== actor.id && !actor.isAdmin) {
         return refuse('forbidden', `${bug.ref} is claimed by <@${bug.claimantId}>; only they or an admin can release it.`);
       }

@@ -32,6 +32,19 @@ const UNRESOLVED: BugStatus[] = ['open', 'in_progress', 'escalated'];
 
 export type BugList = { bugs: BugReport[]; total: number };
 
+export type HomeOverview = { claimed: BugReport[]; reported: BugReport[]; unclaimed: BugReport[] };
+
+/** App Home: what I hold, what I reported that is still open, and what waits for someone, quietest first. */
+export async function homeOverview(ctx: AppContext, userId: string, limit = 10): Promise<HomeOverview> {
+  const em = ctx.orm.em.fork();
+  const [claimed, reported, unclaimed] = await Promise.all([
+    em.find(BugReport, { status: { $in: UNRESOLVED }, claimantId: userId }, { orderBy: { lastActivityAt: 'asc' }, limit }),
+    em.find(BugReport, { status: { $in: UNRESOLVED }, reporterId: userId }, { orderBy: { createdAt: 'desc' }, limit }),
+    em.find(BugReport, { status: 'open', claimantId: null }, { orderBy: { lastActivityAt: 'asc' }, limit }),
+  ]);
+  return { claimed, reported, unclaimed };
+}
+
 /**
  * `open`: everything not yet resolved or closed; `mine`: unresolved bugs I reported or hold;
  * `claimed`: unresolved bugs someone holds; `all`: every bug, newest first.

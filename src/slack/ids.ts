@@ -17,6 +17,7 @@ export const ACTIONS = {
   resolve: 'bug_resolve',
   reopen: 'bug_reopen',
   keepOpen: 'bug_keep_open',
+  homeReport: 'home_report_bug',
 } as const;
 
 /** Block and action ids of modal inputs: view_submission values are keyed by these. */

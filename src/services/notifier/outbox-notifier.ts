@@ -36,7 +36,14 @@ export type NotifierOptions = {
   concurrency?: number;
 };
 
-export type NotifierDeps = { orm: Orm; slack: WebClient; clock: Clock; logger: Logger };
+export type NotifierDeps = {
+  orm: Orm;
+  slack: WebClient;
+  clock: Clock;
+  logger: Logger;
+  /** bugsweep's bot id: lets a post be recognised by author and text where Slack leaves its metadata out. */
+  botId?: string;
+};
 
 type Delivery = { kind: 'sent'; ts: string | null } | { kind: 'cancel'; reason: string } | { kind: 'wait'; ms: number; reason: string };
 
@@ -160,7 +167,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
   /** chat.postMessage, unless an earlier attempt of this notice already reached Slack. */
   async function post(notice: SlackNotice, text: string, blocks?: unknown[]): Promise<string | null> {
     if (notice.attempts > 1) {
-      const earlier = await findEarlierPost(notice);
+      const earlier = await findEarlierPost(notice, text);
       if (earlier) {
         log.info({ noticeId: notice.id, ts: earlier }, 'found the notice already posted by an earlier attempt; not posting again');
         return earlier;
@@ -177,15 +184,16 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     return result.ts ?? null;
   }
 
-  async function findEarlierPost(notice: SlackNotice): Promise<string | null> {
+  async function findEarlierPost(notice: SlackNotice, text: string): Promise<string | null> {
     const oldest = String(Math.floor(notice.createdAt.getTime() / 1000) - 60);
     const result = notice.threadTs
       ? await deps.slack.conversations.replies({ channel: notice.channelId, ts: notice.threadTs, oldest, include_all_metadata: true, limit: 200 })
       : await deps.slack.conversations.history({ channel: notice.channelId, oldest, include_all_metadata: true, limit: 200 });
-    const match = (result.messages ?? []).find((message) => {
-      const metadata = (message as { metadata?: { event_type?: string; event_payload?: { notice_id?: string } } }).metadata;
-      return metadata?.event_type === NOTICE_METADATA_EVENT && metadata.event_payload?.notice_id === String(notice.id);
-    });
+    const messages = (result.messages ?? []) as { ts?: string; text?: string; bot_id?: string; metadata?: { event_type?: string; event_payload?: { notice_id?: string } } }[];
+    const match =
+      messages.find((m) => m.metadata?.event_type === NOTICE_METADATA_EVENT && m.metadata.event_payload?.notice_id === String(notice.id)) ??
+      // Without its metadata (a workspace that withholds it), our own post with the very same text is this notice.
+      messages.find((m) => !m.metadata && deps.botId && m.bot_id === deps.botId && m.text === text);
     return match?.ts ?? null;
   }
 

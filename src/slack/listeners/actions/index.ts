@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { ACTIONS } from '../../ids.ts';
 import { handleKeepOpenButton, handleLifecycleButton, handleResolveButton } from './bug-card-buttons.ts';
+import { handleHomeReportButton } from './home-report-button.ts';
 
 export function registerActions(app: App, ctx: AppContext): void {
   app.action(ACTIONS.claim, handleLifecycleButton(ctx, 'claim'));
@@ -9,4 +10,5 @@ export function registerActions(app: App, ctx: AppContext): void {
   app.action(ACTIONS.reopen, handleLifecycleButton(ctx, 'reopen'));
   app.action(ACTIONS.resolve, handleResolveButton(ctx));
   app.action(ACTIONS.keepOpen, handleKeepOpenButton(ctx));
+  app.action(ACTIONS.homeReport, handleHomeReportButton(ctx));
 }

@@ -1,9 +1,11 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
+import { handleAppHomeOpened } from './app-home-opened.ts';
 import { handleAppMention } from './app-mention.ts';
 import { handleMessageEvent } from './message-events.ts';
 
 export function registerEvents(app: App, ctx: AppContext): void {
   app.event('message', handleMessageEvent(ctx));
   app.event('app_mention', handleAppMention(ctx));
+  app.event('app_home_opened', handleAppHomeOpened(ctx));
 }

@@ -1,0 +1,81 @@
+// The operator command line as an operator runs it (`npm run sweep -- …` is `node src/cli/sweep-cli.ts …`),
+// against this file's database through DATABASE_URL and the fake Slack API.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BugEvent, BugReport, SweepRun } from '../../src/db/entities/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+import { createBug } from '../support/factories.ts';
+import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.ts';
+import { BASE_TEST_ENV } from '../support/test-app.ts';
+
+const db = useTestDatabase();
+let slackApi: FakeSlackApi;
+beforeAll(async () => {
+  slackApi = await startFakeSlackApi();
+});
+afterAll(() => slackApi.close());
+
+const DAY = 86_400_000;
+
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['src/cli/sweep-cli.ts', ...args], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...BASE_TEST_ENV, NODE_ENV: 'production', DATABASE_URL: db.url, SLACK_API_URL: slackApi.url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('npm run sweep', () => {
+  it('previews, dry-runs without changing anything, then runs once and posts the notices', { timeout: 60_000 }, async () => {
+    const now = Date.now();
+    const quiet = await createBug(db.orm.em.fork(), { title: 'Quiet for a while', createdAt: new Date(now - 4.5 * DAY) });
+    const fresh = await createBug(db.orm.em.fork(), { title: 'Reported today', createdAt: new Date(now - 3_600_000) });
+
+    const preview = await cli('preview');
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain('Would be warned now (1)');
+    expect(preview.stdout).toContain(quiet.ref);
+    expect(preview.stdout).not.toContain(fresh.ref);
+
+    const dry = await cli('run', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/Dry run #\d+ \(nothing changed, nothing posted\) would have:/);
+    expect(dry.stdout).toContain(quiet.ref);
+    expect(await db.orm.em.fork().count(BugEvent, { bugId: quiet.id })).toBe(0);
+    expect(slackApi.callsTo('chat.postMessage')).toHaveLength(0);
+
+    const run = await cli('run');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Sweep run #\d+:/);
+    expect(run.stdout).toContain('warned');
+    expect((await db.orm.em.fork().findOneOrFail(BugReport, quiet.id)).warnedAt).toBeTruthy();
+    const posts = slackApi.callsTo('chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.body).toMatchObject({ channel: quiet.channelId, thread_ts: quiet.threadTs });
+
+    const runs = await db.orm.em.fork().find(SweepRun, {}, { orderBy: { id: 'asc' } });
+    expect(runs.map((r) => [r.trigger, r.dryRun, r.status, r.warned])).toEqual([
+      ['cli', true, 'completed', 1],
+      ['cli', false, 'completed', 1],
+    ]);
+  });
+
+  it('names a bad setting and stops', async () => {
+    const child = spawn(process.execPath, ['src/cli/sweep-cli.ts', 'preview'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', ...BASE_TEST_ENV, DATABASE_URL: db.url, AUTO_CLOSE_AFTER: 'later' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('AUTO_CLOSE_AFTER expected a duration');
+  });
+});
