@@ -6,7 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { createAppContext } from '../src/bugsweep.ts';
+import { loadConfig } from '../src/config.ts';
 import { migrateToLatest, openOrm } from '../src/db/orm.ts';
+import { findIdleBugs } from '../src/db/repositories/sweep.repository.ts';
+import { createLogger } from '../src/logger.ts';
+import { nextSweepAtFor } from '../src/scheduler/sweep-slots.ts';
+import { scanSweepCandidates } from '../src/services/sweep/sweep-plan.ts';
 import { freePort } from '../test/support/free-port.ts';
 
 const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.split('=') as [string, string]));
@@ -82,6 +88,40 @@ try {
     console.log(`  plan: ${firstNode}`);
     console.log(`  first ids: ${ids.split(',').slice(0, 5).join(',')} ... (${ids.split(',').length} rows)`);
   }
+  // The sweep reads candidates page by page through the repository (MikroORM, hydrated entities). A deep page
+  // must cost the same as the first: the cursor is a row comparison, i.e. the lower bound of the index scan.
+  const timeIt = async (run: () => Promise<unknown>) => {
+    const timings: number[] = [];
+    for (let i = 0; i < RUNS; i += 1) {
+      const t0 = performance.now();
+      await run();
+      timings.push(performance.now() - t0);
+    }
+    timings.sort((x, y) => x - y);
+    return timings[Math.floor(RUNS / 2)]!;
+  };
+  const deep = (await em.execute<{ last_activity_at: Date; id: number }[]>(
+    `select last_activity_at, id from bug_reports where status in ('open', 'in_progress') and last_activity_at < ? order by last_activity_at, id offset 20000 limit 1`,
+    [threshold],
+  ))[0]!;
+  const cursor = { at: new Date(deep.last_activity_at), id: Number(deep.id) };
+  console.log(`findIdleBugs, first page of 50 (ORM, hydrated): median ${(await timeIt(() => findIdleBugs(orm.em.fork(), threshold, null, 50))).toFixed(2)} ms`);
+  console.log(`findIdleBugs, page after 20,000 stale bugs: median ${(await timeIt(() => findIdleBugs(orm.em.fork(), threshold, cursor, 50))).toFixed(2)} ms`);
+  const orKeyset = `select id from bug_reports where status in ('open', 'in_progress') and last_activity_at < ?
+    and (last_activity_at > ? or (last_activity_at = ? and id > ?)) order by last_activity_at, id limit 50`;
+  const rowKeyset = `select id from bug_reports where status in ('open', 'in_progress') and last_activity_at < ?
+    and (last_activity_at, id) > (?, ?) order by last_activity_at, id limit 50`;
+  console.log(`  same deep page, ids only: row-comparison cursor (ours) median ${(await timeIt(() => em.execute(rowKeyset, [threshold, cursor.at, cursor.id]))).toFixed(2)} ms, OR-style cursor median ${(await timeIt(() => em.execute(orKeyset, [threshold, cursor.at, cursor.at, cursor.id]))).toFixed(2)} ms`);
+
+  // The whole planning pass of one sweep over every candidate (what a run reads before acting).
+  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', BUG_CHANNELS: 'C0BENCH', DEVELOPER_USERS: 'U0BENCH', LOG_LEVEL: 'silent' });
+  const ctx = createAppContext({ config, orm, logger: createLogger({ level: 'silent', pretty: false }), identity: { botId: '', botUserId: '', workspaceUrl: '' } });
+  started = performance.now();
+  let candidates = 0;
+  for await (const candidate of scanSweepCandidates(ctx, new Date(), nextSweepAtFor(config))) if (candidate) candidates += 1;
+  const scanMs = performance.now() - started;
+  console.log(`one sweep's planning pass: ${candidates} candidates in ${(scanMs / 1000).toFixed(2)} s (${((scanMs / candidates) * 1000).toFixed(0)} µs per bug, pages of ${config.sweep.batchSize})`);
+
   started = performance.now();
   await em.execute(`explain analyze update bug_reports set last_activity_at = greatest(last_activity_at, now()) where id = 12345`);
   console.log(`write cost of keeping the column (one activity bump, incl. round trip): ${(performance.now() - started).toFixed(2)} ms`);

@@ -1,15 +1,14 @@
 // Composition root: config → logger → database → bugsweep → signals. Nothing else lives here.
-import { existsSync } from 'node:fs';
-
 // Started through bin/bugsweep.mjs, which refuses Node versions older than 24 in one line.
-import { createBugsweep } from './bugsweep.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { existsSync } from 'node:fs';
+import { createBugsweep, type Bugsweep } from './bugsweep.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
 import { createLogger } from './logger.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (error) {
@@ -21,12 +20,12 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
-const database = await openDatabase(config, logger);
-const bugsweep = await createBugsweep({ config, orm: database.orm, logger });
-await bugsweep.start();
+let database: Database | undefined;
+let bugsweep: Bugsweep | undefined;
 
+// Signals are handled from the start, so a stop during start-up still stops the embedded database.
 let stopping = false;
-async function shutdown(signal: string) {
+async function shutdown(signal: string, code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing in-flight work');
@@ -36,10 +35,11 @@ async function shutdown(signal: string) {
   }, 25_000);
   force.unref();
   try {
-    await bugsweep.stop();
-    await database.close();
+    await starting.catch(() => {});
+    await bugsweep?.stop();
+    await database?.close();
     logger.info('bugsweep stopped');
-    process.exit(0);
+    process.exit(code);
   } catch (error) {
     logger.error({ err: error }, 'shutdown failed');
     process.exit(1);
@@ -47,3 +47,15 @@ async function shutdown(signal: string) {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+const starting = (async () => {
+  database = await openDatabase(config, logger);
+  if (stopping) return;
+  bugsweep = await createBugsweep({ config, orm: database.orm, logger });
+  if (stopping) return;
+  await bugsweep.start();
+})();
+starting.catch((error: unknown) => {
+  logger.fatal({ err: error }, 'bugsweep could not start');
+  void shutdown('startup-failure', 1);
+});

@@ -86,7 +86,7 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
       return allow({ action, from, to: 'open', event: 'bug.reopened', claimant: null });
 
     case 'escalate':
-      if (!actor.isAdmin) return refuse('forbidden', `Only bugsweep admins can escalate bugs.`);
+      if (!actor.isAdmin) return refuse('forbidden', `Only bugsweep admins can escalate ${bug.ref}.`);
       if (from === 'escalated') return refuse('noop', `${bug.ref} is already escalated.`);
       if (closedOrResolved) return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}. Reopen it before escalating.`);
       return allow({ action, from, to: 'escalated', event: 'bug.escalated' });

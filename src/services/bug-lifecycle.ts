@@ -66,7 +66,7 @@ async function applyTransition(em: EntityManager, ctx: AppContext, bug: BugRepor
     bug.claimantId = null;
     bug.claimedAt = null;
     bug.claimantLastActivityAt = null;
-    await withdrawReminder(em, ctx, bug);
+    await withdrawReminder(em, ctx, bug, 'released');
   } else if (transition.claimant) {
     bug.claimantId = transition.claimant;
     bug.claimedAt = now;
@@ -77,7 +77,7 @@ async function applyTransition(em: EntityManager, ctx: AppContext, bug: BugRepor
   if (transition.action === 'reopen') bug.lastActivityAt = now;
   if (!isSweepable(transition.to)) {
     await withdrawWarning(em, ctx, bug, { byUserId: actor.id, why: 'status' });
-    await withdrawReminder(em, ctx, bug);
+    await withdrawReminder(em, ctx, bug, 'status');
   }
 
   recordEvent(em, {

@@ -6,7 +6,13 @@ import type { AppContext } from '../app-context.ts';
 import type { BugReport } from '../db/entities/index.ts';
 import { cancelIfUnsent } from '../db/repositories/notice.repository.ts';
 import { effectsOfActivity } from '../domain/bug-activity.ts';
-import { buildAutoReopenedNotice, buildReminderCleared, buildWarningCleared, type WarningClearedWhy } from '../slack/views/thread-notices.ts';
+import {
+  buildAutoReopenedNotice,
+  buildReminderCleared,
+  buildWarningCleared,
+  type ReminderClearedWhy,
+  type WarningClearedWhy,
+} from '../slack/views/thread-notices.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
 
@@ -23,7 +29,7 @@ export async function applyBugActivity(em: EntityManager, ctx: AppContext, bug: 
     bug.claimantLastActivityAt = activity.at;
   }
   if (effects.clearsWarning) await withdrawWarning(em, ctx, bug, { byUserId: activity.actorId, why: activity.source === 'message' ? 'reply' : activity.source });
-  if (effects.clearsReminder) await withdrawReminder(em, ctx, bug);
+  if (effects.clearsReminder) await withdrawReminder(em, ctx, bug, 'activity');
   if (effects.reopens) await autoReopen(em, ctx, bug, activity);
   bug.updatedAt = ctx.clock();
 }
@@ -68,8 +74,8 @@ export async function withdrawWarning(
   }
 }
 
-/** The claimant spoke up (or the claim ended): the gentle reminder is withdrawn the same way as a warning. */
-export async function withdrawReminder(em: EntityManager, ctx: AppContext, bug: BugReport): Promise<void> {
+/** The claimant spoke up, or the claim ended: the gentle reminder is withdrawn the same way as a warning. */
+export async function withdrawReminder(em: EntityManager, ctx: AppContext, bug: BugReport, why: ReminderClearedWhy): Promise<void> {
   if (!bug.remindedAt) return;
   const now = ctx.clock();
   const noticeId = bug.reminderNoticeId;
@@ -78,7 +84,7 @@ export async function withdrawReminder(em: EntityManager, ctx: AppContext, bug: 
   if (!noticeId) return;
   const status = await cancelIfUnsent(em, noticeId, 'reminder withdrawn before it was posted');
   if (status === 'cancelled' || status === 'failed') return;
-  const message = buildReminderCleared({ bug, at: now, timeZone: ctx.config.sweep.timezone });
+  const message = buildReminderCleared({ bug, at: now, why, timeZone: ctx.config.sweep.timezone });
   await enqueueNotice(em, {
     bugId: bug.id,
     purpose: 'message_update',

@@ -12,6 +12,16 @@ import { bugLogger } from '../logger.ts';
 import { createBug } from './bug-intake.ts';
 import { applyBugActivity } from './thread-activity.ts';
 
+/** A failure while handling a message of a known bug: carries the bug's id so the log line names it. */
+export class BugMessageError extends Error {
+  readonly bugId: number;
+  constructor(bugId: number, cause: unknown) {
+    super(`handling a message of bug ${bugId} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'BugMessageError';
+    this.bugId = bugId;
+  }
+}
+
 export type PostedMessage = {
   channelId: string;
   ts: string;
@@ -92,6 +102,8 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
       await applyBugActivity(tx, ctx, bug, { actorId: message.userId, at: messageAt, source: 'message' });
     }
     return { kind: 'stored', bugId: bug.id, senderType };
+  }).catch((error: unknown) => {
+    throw new BugMessageError(known.id, error);
   });
   if (outcome.kind === 'stored') {
     bugLogger(ctx.logger, known).debug({ ts: message.ts, senderType: outcome.senderType }, 'thread message stored');

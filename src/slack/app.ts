@@ -30,6 +30,7 @@ export function createSlackApp(ctx: AppContext): SlackApp {
     },
   };
 
+  const clientOptions = { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
   const app = new App({
     token: config.slack.botToken,
     botId: identity.botId,
@@ -42,9 +43,10 @@ export function createSlackApp(ctx: AppContext): SlackApp {
     logLevel: LogLevel.WARN,
     customRoutes: [healthRoute],
     // The notifier owns retries and pacing; WebClient must fail fast instead of sleeping inside a handler.
-    clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
+    clientOptions,
     ...(config.slack.socketMode
-      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.slack.port } }
+      ? // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
+        { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.slack.port, clientOptions } }
       : { signingSecret: config.slack.signingSecret, port: config.slack.port }),
   });
 

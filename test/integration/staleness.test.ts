@@ -101,3 +101,27 @@ describe('staleness: pure rule and indexed query agree', () => {
     expect(text).not.toMatch(/Aggregate|bug_conversations/);
   });
 });
+
+describe('paging through idle bugs', () => {
+  it('visits every bug once, also when many share the same activity time down to the microsecond', async () => {
+    const em = db.orm.em.fork();
+    const before = (await findIdleBugs(em, staleThreshold(NOW, WINDOW), null, 10_000)).length;
+    // Written by SQL with microseconds, as a bulk import or a hand fix would.
+    await em.execute(`
+      insert into bug_reports (id, ref, title, status, reporter_id, channel_id, thread_ts, created_at, updated_at, last_activity_at)
+      select 900000 + g, 'BUG-' || (900000 + g), 'imported', 'open', 'UREPORTER', 'CIMPORT', '1600000000.' || lpad(g::text, 6, '0'),
+             timestamptz '2026-10-01 10:00:00.123456+00', timestamptz '2026-10-01 10:00:00.123456+00', timestamptz '2026-10-01 10:00:00.123456+00'
+      from generate_series(1, 120) g`);
+    const seen: number[] = [];
+    let cursor: { at: Date; id: number } | null = null;
+    for (let pages = 0; pages < 100; pages += 1) {
+      const page = await findIdleBugs(db.orm.em.fork(), staleThreshold(NOW, WINDOW), cursor, 50);
+      if (page.length === 0) break;
+      seen.push(...page.map((bug) => bug.id));
+      const last = page.at(-1)!;
+      cursor = { at: last.lastActivityAt, id: last.id };
+    }
+    expect(seen).toHaveLength(before + 120);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+});

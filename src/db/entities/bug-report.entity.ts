@@ -28,8 +28,8 @@ export const BugReportSchema = defineEntity({
     closedAt: p.datetime().columnType('timestamptz').nullable(),
     closeReason: p.enum(CLOSE_REASONS).nullable(),
     /** Last reporter/developer activity (or creation): kept in step with bug_conversations so the sweep never aggregates. */
-    lastActivityAt: p.datetime().columnType('timestamptz'),
-    claimantLastActivityAt: p.datetime().columnType('timestamptz').nullable(),
+    lastActivityAt: p.datetime().columnType('timestamptz(3)'),
+    claimantLastActivityAt: p.datetime().columnType('timestamptz(3)').nullable(),
     /** When the current inactivity warning was issued; cleared by reporter/developer activity. */
     warnedAt: p.datetime().columnType('timestamptz').nullable(),
     /** The outbox notice carrying that warning: its sent_at is when the warning became visible. */

@@ -9,28 +9,28 @@ export type Cursor = { at: Date; id: number } | null;
 
 /** Open or claimed bugs idle since before `threshold`, after the cursor, oldest first. */
 export async function findIdleBugs(em: EntityManager, threshold: Date, cursor: Cursor, limit: number): Promise<BugReport[]> {
-  return em.find(
-    BugReport,
-    {
-      status: { $in: [...SWEEPABLE_STATUSES] },
-      lastActivityAt: { $lt: threshold },
-      ...(cursor ? { $or: [{ lastActivityAt: { $gt: cursor.at } }, { lastActivityAt: cursor.at, id: { $gt: cursor.id } }] } : {}),
-    },
-    { orderBy: { lastActivityAt: 'asc', id: 'asc' }, limit },
-  );
+  return keysetPage(em, { status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lt: threshold } }, 'last_activity_at', cursor, limit);
 }
 
 /** Claims whose claimant has been quiet since before `threshold`, after the cursor, oldest first. */
 export async function findQuietClaims(em: EntityManager, threshold: Date, cursor: Cursor, limit: number): Promise<BugReport[]> {
-  return em.find(
-    BugReport,
-    {
-      status: 'in_progress',
-      claimantLastActivityAt: { $lt: threshold },
-      ...(cursor ? { $or: [{ claimantLastActivityAt: { $gt: cursor.at } }, { claimantLastActivityAt: cursor.at, id: { $gt: cursor.id } }] } : {}),
-    },
-    { orderBy: { claimantLastActivityAt: 'asc', id: 'asc' }, limit },
-  );
+  return keysetPage(em, { status: 'in_progress', claimantLastActivityAt: { $lt: threshold } }, 'claimant_last_activity_at', cursor, limit);
+}
+
+/**
+ * One page in (column, id) order. The cursor is a row comparison, which PostgreSQL turns into the lower bound
+ * of the index range scan (an OR of the two halves would make every page rescan from the start).
+ */
+async function keysetPage(
+  em: EntityManager,
+  where: { status: unknown; lastActivityAt?: { $lt: Date }; claimantLastActivityAt?: { $lt: Date } },
+  column: 'last_activity_at' | 'claimant_last_activity_at',
+  cursor: Cursor,
+  limit: number,
+): Promise<BugReport[]> {
+  const qb = em.createQueryBuilder(BugReport, 'b').select('*').where(where as never);
+  if (cursor) qb.andWhere(`(b.${column}, b.id) > (?, ?)`, [cursor.at, cursor.id]);
+  return qb.orderBy({ [column === 'last_activity_at' ? 'lastActivityAt' : 'claimantLastActivityAt']: 'asc', id: 'asc' }).limit(limit).getResult();
 }
 
 /** The warning notices of these bugs, to tell whether (and since when) each warning is visible. */

@@ -7,6 +7,7 @@ import { lockBug } from '../../db/repositories/bug-report.repository.ts';
 import { decideClaim, decideInactivity, type InactivityState, type NextSweepAt, type SweepSettings } from '../../domain/sweep-rules.ts';
 import { buildAutoClosedNotice, buildClaimReleasedNotice, buildClaimReminder, buildInactivityWarning } from '../../slack/views/thread-notices.ts';
 import { recordEvent } from '../audit.ts';
+import { withdrawReminder } from '../thread-activity.ts';
 import { enqueueNotice, requestCardRefresh } from '../notices.ts';
 
 export type SweepAction = 'warned' | 'closed' | 'reminded' | 'released';
@@ -105,11 +106,11 @@ async function autoClose(em: EntityManager, ctx: AppContext, bug: BugReport, now
   bug.closedAt = now;
   bug.closeReason = 'inactivity';
   bug.updatedAt = now;
+  // The warning did its job and stays as it is; a claim reminder no longer applies.
   bug.warnedAt = null;
   bug.warningNoticeId = null;
   bug.autoCloseAt = null;
-  bug.remindedAt = null;
-  bug.reminderNoticeId = null;
+  await withdrawReminder(em, ctx, bug, 'status');
   recordEvent(em, {
     bugId: bug.id,
     type: 'bug.auto_closed',
@@ -171,9 +172,8 @@ export async function releaseClaim(em: EntityManager, ctx: AppContext, bug: BugR
   bug.claimantId = null;
   bug.claimedAt = null;
   bug.claimantLastActivityAt = null;
-  bug.remindedAt = null;
-  bug.reminderNoticeId = null;
   bug.updatedAt = now;
+  await withdrawReminder(em, ctx, bug, 'released');
   recordEvent(em, {
     bugId: bug.id,
     type: 'claim.timeout_released',

@@ -38,6 +38,11 @@ async function* pages(fetch: (cursor: Cursor) => Promise<BugReport[]>, keyOf: (b
     if (page.length === 0) return;
     yield page;
     const last = page.at(-1)!;
-    cursor = { at: keyOf(last), id: last.id };
+    const next = { at: keyOf(last), id: last.id };
+    // A cursor that does not move forward would read the same page for ever: fail the run loudly instead.
+    if (cursor && (next.at.getTime() < cursor.at.getTime() || (next.at.getTime() === cursor.at.getTime() && next.id <= cursor.id))) {
+      throw new Error(`sweep paging did not advance past bug ${cursor.id}`);
+    }
+    cursor = next;
   }
 }

@@ -106,8 +106,16 @@ export function buildClaimReminder(input: { bug: BugRef; claimantId: string; qui
   );
 }
 
-export function buildReminderCleared(input: { bug: BugRef; at: Date; timeZone: string }): SlackMessage {
-  return plain(`:white_check_mark: ~Reminder for *${input.bug.ref}*~ Thanks for the update on ${formatMoment(input.at, input.timeZone)}; the claim stays.`);
+export type ReminderClearedWhy = 'activity' | 'released' | 'status';
+
+/** The reminder, edited in place once it no longer applies: thanks when the claimant spoke up, plain facts otherwise. */
+export function buildReminderCleared(input: { bug: BugRef; at: Date; why: ReminderClearedWhy; timeZone: string }): SlackMessage {
+  const reasons: Record<ReminderClearedWhy, string> = {
+    activity: `Thanks for the update on ${formatMoment(input.at, input.timeZone)}; the claim stays.`,
+    released: 'No longer applies: the claim was released.',
+    status: `No longer applies: *${input.bug.ref}* is no longer waiting on this claim.`,
+  };
+  return plain(`:white_check_mark: ~Reminder for *${input.bug.ref}*~ ${reasons[input.why]}`);
 }
 
 /** Kind words: a released claim is nobody's failure, just a bug that needs fresh eyes. */

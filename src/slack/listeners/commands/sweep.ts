@@ -36,7 +36,8 @@ export const sweepSubcommand: Subcommand = {
         const status = await sweepStatus(ctx);
         const message = buildSweepStatus({
           ...status,
-          nextRun: nextSweepAtFor(ctx.config)(new Date(ctx.clock().getTime() + 1000)),
+          // The next run strictly after now: at 10:00:00.000 sharp the 10:00 run is the current one.
+          nextRun: nextSweepAtFor(ctx.config)(new Date(ctx.clock().getTime() + 1)),
           timeZone: ctx.config.sweep.timezone,
           schedule: ctx.config.sweep.schedule,
         });

@@ -2,7 +2,7 @@
 // a failure is logged with the event id and never reaches Slack or crashes the process.
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
-import { recordMessageDeletion, recordMessageEdit, recordPostedMessage } from '../../../services/thread-messages.ts';
+import { BugMessageError, recordMessageDeletion, recordMessageEdit, recordPostedMessage } from '../../../services/thread-messages.ts';
 import { parseMessageEvent } from '../../message-event.ts';
 
 export function handleMessageEvent(ctx: AppContext) {
@@ -27,7 +27,7 @@ export function handleMessageEvent(ctx: AppContext) {
           log.trace({ reason: parsed.reason }, 'message event ignored');
       }
     } catch (error) {
-      log.error({ err: error, ...('bugId' in Object(error) ? { bugId: (error as { bugId: number }).bugId } : {}) }, 'handling a message event failed');
+      log.error({ err: error, ...(error instanceof BugMessageError ? { bugId: error.bugId } : {}) }, 'handling a message event failed');
     }
   };
 }
