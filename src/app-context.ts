@@ -21,6 +21,8 @@ export type AppContext = {
   notifier: Notifier;
   developers: DeveloperDirectory;
   identity: BotIdentity;
+  /** Aborted when the process is shutting down: long work (a sweep run) stops between items. */
+  shutdown: AbortSignal;
   /** Link to a message; pass the thread's ts for a reply. */
   permalinkFor(channelId: string, ts: string, threadTs?: string | null): string;
 };

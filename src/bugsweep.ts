@@ -8,6 +8,7 @@ import { messagePermalink } from './domain/slack-refs.ts';
 import type { Logger } from './logger.ts';
 import { createSweepScheduler, type SweepScheduler } from './scheduler/sweep-scheduler.ts';
 import { createDeveloperDirectory, type DeveloperDirectoryOptions } from './services/developer-directory.ts';
+import { reclassifyUnknownSenders } from './services/sender-reclassification.ts';
 import { createOutboxNotifier, type NotifierOptions } from './services/notifier/outbox-notifier.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
 
@@ -45,11 +46,11 @@ export function createSlackClient(config: Config): WebClient {
 }
 
 /** Everything services need, without the Slack app: shared by the bot and the operator command line. */
-export function createAppContext(options: BugsweepOptions & { identity: BotIdentity; slack?: WebClient }): AppContext {
+export function createAppContext(options: BugsweepOptions & { identity: BotIdentity; slack?: WebClient; shutdown?: AbortSignal }): AppContext {
   const { config, orm, logger, identity } = options;
   const clock = options.clock ?? systemClock;
   const slack = options.slack ?? createSlackClient(config);
-  return {
+  const ctx: AppContext = {
     config,
     orm,
     logger,
@@ -58,34 +59,48 @@ export function createAppContext(options: BugsweepOptions & { identity: BotIdent
     notifier: createOutboxNotifier({ orm, slack, clock, logger, botId: identity.botId || undefined }, options.notifier),
     developers: createDeveloperDirectory({ config, slack, clock, logger }, options.developers),
     identity,
+    shutdown: options.shutdown ?? new AbortController().signal,
     permalinkFor: (channelId, ts, threadTs) => messagePermalink(identity.workspaceUrl, channelId, ts, threadTs),
   };
+  ctx.developers.onMembersLoaded((developers) => reclassifyUnknownSenders(ctx, developers));
+  return ctx;
 }
 
 export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep> {
   const { config, logger } = options;
   const slackClient = createSlackClient(config);
   const identity = options.identity ?? (await fetchIdentity(slackClient));
-  const ctx = createAppContext({ ...options, identity, slack: slackClient });
+  const shutdown = new AbortController();
+  const ctx = createAppContext({ ...options, identity, slack: slackClient, shutdown: shutdown.signal });
   const slack = createSlackApp(ctx);
   const scheduler = createSweepScheduler(ctx);
 
+  let listening = false;
   return {
     ctx,
     slack,
     scheduler,
     async start() {
       const port = await slack.start();
+      listening = true;
       ctx.notifier.start();
       if (options.runSchedule !== false) scheduler.start();
       logger.info({ port, mode: config.slack.socketMode ? 'socket' : 'http', schedule: config.sweep.schedule }, 'bugsweep is listening');
       return port;
     },
     async stop() {
-      await slack.stop();
-      await slack.idle();
-      await scheduler.stop();
-      await ctx.notifier.stop();
+      shutdown.abort();
+      // Each step runs whatever happened before: a half-started app still stops what did start.
+      try {
+        if (listening) await slack.stop();
+        await slack.idle();
+      } finally {
+        try {
+          await scheduler.stop();
+        } finally {
+          await ctx.notifier.stop();
+        }
+      }
     },
   };
 }

@@ -34,16 +34,23 @@ async function shutdown(signal: string, code = 0): Promise<void> {
     process.exit(1);
   }, 25_000);
   force.unref();
+  let failed = false;
+  await starting.catch(() => {});
   try {
-    await starting.catch(() => {});
     await bugsweep?.stop();
-    await database?.close();
-    logger.info('bugsweep stopped');
-    process.exit(code);
   } catch (error) {
-    logger.error({ err: error }, 'shutdown failed');
-    process.exit(1);
+    failed = true;
+    logger.error({ err: error }, 'stopping the app failed');
   }
+  // Always, so an embedded PostgreSQL never outlives the bot.
+  try {
+    await database?.close();
+  } catch (error) {
+    failed = true;
+    logger.error({ err: error }, 'closing the database failed');
+  }
+  logger.info('bugsweep stopped');
+  process.exit(failed ? 1 : code);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -16,7 +16,8 @@ import type { AppContext } from '../app-context.ts';
 import { previewSweep, type PreviewEntry } from '../services/sweep/sweep-control.ts';
 import { runSweep } from '../services/sweep/sweep-runner.ts';
 
-const NOTICE_DRAIN_LIMIT_MS = 60_000;
+/** Closing hundreds of bugs in one channel takes minutes at Slack's pace; the bot finishes what is left. */
+const NOTICE_FLUSH_LIMIT_MS = 5 * 60_000;
 
 function readConfig(): Config {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -99,9 +100,9 @@ program
       process.stdout.write(table(dryRun ? 'Would act on' : 'Acted on', ['bug', 'action'], result.items.map((item) => [item.ref, item.action])));
       if (result.budgetExhausted) process.stdout.write('The per-run budget (SWEEP_MAX_ITEMS) ran out; the next run continues.\n');
       if (!dryRun && result.items.length > 0) {
-        // The notices are in the outbox already; send what we can now, the bot sends anything left.
-        await Promise.race([ctx.notifier.drain(), new Promise((resolve) => setTimeout(resolve, NOTICE_DRAIN_LIMIT_MS).unref())]);
-        process.stdout.write('Notices sent to Slack (anything still queued is sent by the running bot).\n');
+        // The notices are in the outbox already: send them (paced per channel), the running bot sends any left.
+        const left = await ctx.notifier.flush(NOTICE_FLUSH_LIMIT_MS);
+        process.stdout.write(left === 0 ? 'All notices sent to Slack.\n' : `${left} notices still queued; the running bot sends them.\n`);
       }
       if (c.failed > 0) process.exitCode = 1;
     });

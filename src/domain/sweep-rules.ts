@@ -2,6 +2,7 @@
 // Small pure predicates, each one rule; the sweep runner asks them twice: when planning, and again inside the
 // transaction that acts, on the bug as it is at that moment.
 import { isSweepable, type BugStatus } from './bug-status.ts';
+import { idleMs as idleBetween } from './staleness.ts';
 
 export type SweepSettings = {
   autoCloseAfterMs: number;
@@ -32,27 +33,27 @@ export type InactivityDecision =
   | { kind: 'wait'; reason: string; closesAt: Date | null }
   | { kind: 'none' };
 
-const idle = (since: Date, now: Date) => now.getTime() - since.getTime();
 
 export function decideInactivity(bug: InactivityState, now: Date, settings: SweepSettings, nextSweepAt: NextSweepAt): InactivityDecision {
   if (!isSweepable(bug.status)) return { kind: 'none' };
-  const idleMs = idle(bug.lastActivityAt, now);
+  const idleMs = idleBetween(bug.lastActivityAt, now);
   const after = settings.autoCloseAfterMs;
   const warning = settings.autoCloseWarningMs;
   if (warning === 0) return idleMs > after ? { kind: 'close', idleMs } : { kind: 'none' };
 
-  // A warning issued before the latest activity is history, whatever the row still says.
-  const warned = Boolean(bug.warnedAt) && bug.warnedAt!.getTime() >= bug.lastActivityAt.getTime();
+  // A warning issued before the latest activity is history, whatever the row still says; one Slack never
+  // showed (its notice failed for good) is no warning at all: warn again rather than close unwarned.
+  const warned = Boolean(bug.warnedAt) && bug.warnedAt!.getTime() >= bug.lastActivityAt.getTime() && !bug.warningUndeliverable;
   if (!warned) {
     if (idleMs <= after - warning) return { kind: 'none' };
-    const eligible = Math.max(bug.lastActivityAt.getTime() + after, now.getTime() + warning);
+    // Closing needs idle > after (strictly): the first moment that holds is a millisecond past the edge.
+    const eligible = Math.max(bug.lastActivityAt.getTime() + after + 1, now.getTime() + warning);
     return { kind: 'warn', closesAt: nextSweepAt(new Date(eligible)) };
   }
   const closesAt = bug.autoCloseAt ?? null;
-  if (bug.warningUndeliverable) return { kind: 'wait', reason: 'the warning could not be posted', closesAt };
   if (!bug.warningVisibleSince) return { kind: 'wait', reason: 'the warning is not posted yet', closesAt };
   // Only after the warning has been visible for the whole warning period, and never before the time it named.
-  if (idle(bug.warningVisibleSince, now) < warning) return { kind: 'wait', reason: 'warned; the warning period is running', closesAt };
+  if (idleBetween(bug.warningVisibleSince, now) < warning) return { kind: 'wait', reason: 'warned; the warning period is running', closesAt };
   if (closesAt && now.getTime() < closesAt.getTime()) return { kind: 'wait', reason: 'warned; closes at the time the warning named', closesAt };
   if (idleMs <= after) return { kind: 'wait', reason: 'warned; not idle long enough under the current settings', closesAt };
   return { kind: 'close', idleMs };
@@ -81,13 +82,15 @@ export function decideClaim(bug: ClaimState, now: Date, settings: SweepSettings,
   if (bug.status !== 'in_progress' || !bug.claimantId) return { kind: 'none' };
   const quietSince = claimQuietSince(bug);
   if (!quietSince) return { kind: 'none' };
-  const idleMs = idle(quietSince, now);
+  const idleMs = idleBetween(quietSince, now);
   const after = settings.claimReleaseAfterMs;
+  // Like staleness, strictly longer than the window.
   if (idleMs > after) return { kind: 'release', claimantId: bug.claimantId, quietSince, idleMs };
   const reminder = settings.claimReminderMs;
   const remindedSinceQuiet = Boolean(bug.remindedAt) && bug.remindedAt!.getTime() >= quietSince.getTime();
   if (reminder > 0 && idleMs > after - reminder && !remindedSinceQuiet) {
-    return { kind: 'remind', claimantId: bug.claimantId, quietSince, releaseAt: nextSweepAt(new Date(quietSince.getTime() + after)) };
+    // Release needs idle > after (strictly): name the first sweep at which that holds.
+    return { kind: 'remind', claimantId: bug.claimantId, quietSince, releaseAt: nextSweepAt(new Date(quietSince.getTime() + after + 1)) };
   }
   return { kind: 'none' };
 }

@@ -17,7 +17,6 @@ export function createSweepScheduler(ctx: AppContext): SweepScheduler {
   const cron = new Cron(
     ctx.config.sweep.schedule,
     {
-      name: 'bugsweep-sweep',
       timezone: ctx.config.sweep.timezone,
       paused: true,
       protect: (job) => log.warn({ startedAt: job.currentRun() }, 'the previous sweep is still running; skipping this tick'),

@@ -6,14 +6,14 @@ import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../app-context.ts';
 import { BugReport } from '../db/entities/index.ts';
-import { lockBug } from '../db/repositories/bug-report.repository.ts';
+import { bugRefFor, lockBug } from '../db/repositories/bug-report.repository.ts';
 import { isSweepable } from '../domain/bug-status.ts';
 import { decideTransition, statusTimestamps, type Actor, type Refusal, type Transition, type UserAction } from '../domain/lifecycle.ts';
 import { bugLogger } from '../logger.ts';
 import { buildTransitionNotice, type TransitionDetails } from '../slack/views/thread-notices.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
-import { actorKindOf, applyBugActivity, withdrawReminder, withdrawWarning } from './thread-activity.ts';
+import { actorKindOf, applyBugActivity, clearClaim, withdrawReminder, withdrawWarning } from './thread-activity.ts';
 
 export type ActionRequest = { bugId: number; action: UserAction; actorId: string; details?: TransitionDetails };
 
@@ -44,7 +44,7 @@ export async function performBugAction(ctx: AppContext, request: ActionRequest):
 
 async function attemptAction(em: EntityManager, ctx: AppContext, request: ActionRequest, actor: Actor): Promise<ActionOutcome> {
   const bug = await em.findOne(BugReport, { id: request.bugId });
-  if (!bug) return { ok: false, bug: null, refusal: { kind: 'not_found', message: `I could not find BUG-${request.bugId}.` } };
+  if (!bug) return { ok: false, bug: null, refusal: { kind: 'not_found', message: `I could not find ${bugRefFor(request.bugId)}.` } };
   const decision = decideTransition(bug, request.action, actor);
   if (!decision.ok) return { ok: false, bug, refusal: decision.refusal };
   await applyTransition(em, ctx, bug, decision.transition, actor, request.details ?? {});
@@ -63,10 +63,7 @@ async function applyTransition(em: EntityManager, ctx: AppContext, bug: BugRepor
   if (transition.closeReason) bug.closeReason = transition.closeReason;
   bug.updatedAt = now;
   if (transition.claimant === null) {
-    bug.claimantId = null;
-    bug.claimedAt = null;
-    bug.claimantLastActivityAt = null;
-    await withdrawReminder(em, ctx, bug, 'released');
+    await clearClaim(em, ctx, bug, 'released');
   } else if (transition.claimant) {
     bug.claimantId = transition.claimant;
     bug.claimedAt = now;
@@ -107,7 +104,7 @@ export async function keepBugOpen(ctx: AppContext, request: { bugId: number; act
   const isDeveloper = await ctx.developers.isDeveloper(request.actorId);
   const outcome = await ctx.orm.em.fork().transactional(async (em): Promise<KeepOpenOutcome> => {
     const bug = await lockBug(em, request.bugId);
-    if (!bug) return { ok: false, message: `I could not find BUG-${request.bugId}.` };
+    if (!bug) return { ok: false, message: `I could not find ${bugRefFor(request.bugId)}.` };
     const mayKeep = request.actorId === bug.reporterId || isDeveloper || request.actorId === bug.claimantId;
     if (!mayKeep) {
       return { ok: false, message: `Thanks! Only <@${bug.reporterId}> or a developer can keep ${bug.ref} open; a reply from one of them in the thread works too.` };

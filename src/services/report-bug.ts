@@ -27,6 +27,26 @@ export class ReportNotPostedError extends Error {
   }
 }
 
+/**
+ * Slack gives a view submission 3 seconds. When posting takes longer, Slack shows the user an error and keeps the
+ * form open although the report went through; submitting again must not file it twice. Submissions are keyed by
+ * the view id: a repeat waits for, and gets, the first one's bug. Failed ones are forgotten so a retry can work.
+ */
+const submissions = new Map<string, Promise<CreateBugResult>>();
+const REMEMBER_SUBMISSION_MS = 10 * 60_000;
+
+export function submitReportOnce(ctx: AppContext, viewId: string, report: ReportSubmission): Promise<CreateBugResult> {
+  const earlier = submissions.get(viewId);
+  if (earlier) return earlier;
+  const attempt = submitReport(ctx, report);
+  submissions.set(viewId, attempt);
+  attempt.then(
+    () => setTimeout(() => submissions.delete(viewId), REMEMBER_SUBMISSION_MS).unref(),
+    () => submissions.delete(viewId),
+  );
+  return attempt;
+}
+
 export async function submitReport(ctx: AppContext, report: ReportSubmission): Promise<CreateBugResult> {
   const channelId = ctx.config.bugChannels[0]!;
   const post = buildReportPost(report);

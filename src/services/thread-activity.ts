@@ -6,6 +6,7 @@ import type { AppContext } from '../app-context.ts';
 import type { BugReport } from '../db/entities/index.ts';
 import { cancelIfUnsent } from '../db/repositories/notice.repository.ts';
 import { effectsOfActivity } from '../domain/bug-activity.ts';
+import { statusTimestamps } from '../domain/lifecycle.ts';
 import {
   buildAutoReopenedNotice,
   buildReminderCleared,
@@ -95,17 +96,20 @@ export async function withdrawReminder(em: EntityManager, ctx: AppContext, bug: 
   });
 }
 
+/** The claim ends (released by hand or by the sweep, or the bug reopened): nobody holds it any more. */
+export async function clearClaim(em: EntityManager, ctx: AppContext, bug: BugReport, why: ReminderClearedWhy): Promise<void> {
+  bug.claimantId = null;
+  bug.claimedAt = null;
+  bug.claimantLastActivityAt = null;
+  await withdrawReminder(em, ctx, bug, why);
+}
+
 async function autoReopen(em: EntityManager, ctx: AppContext, bug: BugReport, activity: BugActivity): Promise<void> {
   const now = ctx.clock();
   const closedAt = bug.closedAt;
   bug.status = 'open';
-  bug.claimantId = null;
-  bug.claimedAt = null;
-  bug.claimantLastActivityAt = null;
-  bug.closedAt = null;
-  bug.closeReason = null;
-  bug.resolvedAt = null;
-  bug.lastActivityAt = activity.at > bug.lastActivityAt ? activity.at : bug.lastActivityAt;
+  Object.assign(bug, statusTimestamps('open', now));
+  await clearClaim(em, ctx, bug, 'status');
   recordEvent(em, {
     bugId: bug.id,
     type: 'bug.auto_reopened',

@@ -10,6 +10,7 @@ import { classifySender, countsAsActivity, type SenderType } from '../domain/sen
 import { tsToDate } from '../domain/slack-refs.ts';
 import { bugLogger } from '../logger.ts';
 import { createBug } from './bug-intake.ts';
+import { DEVELOPERS_UNKNOWN } from './sender-reclassification.ts';
 import { applyBugActivity } from './thread-activity.ts';
 
 /** A failure while handling a message of a known bug: carries the bug's id so the log line names it. */
@@ -95,6 +96,8 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
       metadata: {
         ...(message.subtype ? { subtype: message.subtype } : {}),
         ...(message.fileNames.length > 0 ? { files: message.fileNames } : {}),
+        // Told apart from developers without the user group: looked at again once it loads.
+        ...(senderType === 'other' && !ctx.developers.isAuthoritative() ? { [DEVELOPERS_UNKNOWN]: true } : {}),
       },
     });
     if (!stored) return { kind: 'duplicate', bugId: bug.id };

@@ -28,7 +28,8 @@ type RawMessage = {
   hidden?: boolean;
 };
 
-export function parseMessageEvent(raw: RawMessage): ParsedMessageEvent {
+/** `receivedAt` stands in for an edit's or deletion's time when the event carries none. */
+export function parseMessageEvent(raw: RawMessage, receivedAt: Date): ParsedMessageEvent {
   const channelId = raw.channel;
   if (!channelId) return { kind: 'ignored', reason: 'no channel' };
 
@@ -37,19 +38,19 @@ export function parseMessageEvent(raw: RawMessage): ParsedMessageEvent {
     // A deleted thread parent with replies stays as a "tombstone": a deletion, not an edit.
     if (raw.message?.subtype === 'tombstone' && ts) {
       const at = raw.event_ts ?? raw.ts;
-      return { kind: 'deleted', deletion: { channelId, ts, deletedAt: at ? tsToDate(at) : new Date() } };
+      return { kind: 'deleted', deletion: { channelId, ts, deletedAt: at ? tsToDate(at) : receivedAt } };
     }
     if (!ts || raw.message?.text === undefined) return { kind: 'ignored', reason: 'edit without message' };
     // Slack also sends message_changed when a message merely gains replies or an unfurl: same text, no edit.
     if (raw.message.text === raw.previous_message?.text) return { kind: 'ignored', reason: 'not a text edit' };
     const editedTs = raw.message.edited?.ts ?? raw.event_ts ?? raw.ts;
-    return { kind: 'edited', edit: { channelId, ts, text: raw.message.text, editedAt: editedTs ? tsToDate(editedTs) : new Date() } };
+    return { kind: 'edited', edit: { channelId, ts, text: raw.message.text, editedAt: editedTs ? tsToDate(editedTs) : receivedAt } };
   }
   if (raw.subtype === 'message_deleted') {
     const ts = raw.deleted_ts ?? raw.previous_message?.ts;
     if (!ts) return { kind: 'ignored', reason: 'delete without ts' };
     const at = raw.event_ts ?? raw.ts;
-    return { kind: 'deleted', deletion: { channelId, ts, deletedAt: at ? tsToDate(at) : new Date() } };
+    return { kind: 'deleted', deletion: { channelId, ts, deletedAt: at ? tsToDate(at) : receivedAt } };
   }
   if (raw.subtype && !SPOKEN_SUBTYPES.has(raw.subtype)) return { kind: 'ignored', reason: `subtype ${raw.subtype}` };
   if (!raw.ts) return { kind: 'ignored', reason: 'no ts' };

@@ -35,11 +35,14 @@ describe('npm run sweep', () => {
   it('previews, dry-runs without changing anything, then runs once and posts the notices', { timeout: 60_000 }, async () => {
     const now = Date.now();
     const quiet = await createBug(db.orm.em.fork(), { title: 'Quiet for a while', createdAt: new Date(now - 4.5 * DAY) });
+    // Two more in the same channel: the command line sends all three at Slack's pace before it exits.
+    await createBug(db.orm.em.fork(), { title: 'Also quiet', createdAt: new Date(now - 4.6 * DAY) });
+    await createBug(db.orm.em.fork(), { title: 'Quiet too', createdAt: new Date(now - 4.7 * DAY) });
     const fresh = await createBug(db.orm.em.fork(), { title: 'Reported today', createdAt: new Date(now - 3_600_000) });
 
     const preview = await cli('preview');
     expect(preview.code).toBe(0);
-    expect(preview.stdout).toContain('Would be warned now (1)');
+    expect(preview.stdout).toContain('Would be warned now (3)');
     expect(preview.stdout).toContain(quiet.ref);
     expect(preview.stdout).not.toContain(fresh.ref);
 
@@ -53,16 +56,18 @@ describe('npm run sweep', () => {
     const run = await cli('run');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Sweep run #\d+:/);
-    expect(run.stdout).toContain('warned');
+    expect(run.stdout).toContain('All notices sent to Slack.');
     expect((await db.orm.em.fork().findOneOrFail(BugReport, quiet.id)).warnedAt).toBeTruthy();
     const posts = slackApi.callsTo('chat.postMessage');
-    expect(posts).toHaveLength(1);
-    expect(posts[0]!.body).toMatchObject({ channel: quiet.channelId, thread_ts: quiet.threadTs });
+    expect(posts).toHaveLength(3);
+    expect(posts.map((p) => p.body.thread_ts)).toContain(quiet.threadTs);
+    // Paced to about one message a second in the channel.
+    expect(posts[2]!.at - posts[0]!.at).toBeGreaterThanOrEqual(1_500);
 
     const runs = await db.orm.em.fork().find(SweepRun, {}, { orderBy: { id: 'asc' } });
     expect(runs.map((r) => [r.trigger, r.dryRun, r.status, r.warned])).toEqual([
-      ['cli', true, 'completed', 1],
-      ['cli', false, 'completed', 1],
+      ['cli', true, 'completed', 3],
+      ['cli', false, 'completed', 3],
     ]);
   });
 

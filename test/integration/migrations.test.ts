@@ -18,7 +18,7 @@ describe('migrations at start-up', () => {
     const [first, second] = await Promise.all([openOrm(withDatabase(adminUrl, name)), openOrm(withDatabase(adminUrl, name))]);
     orms.push(first, second);
     const [a, b] = await Promise.all([migrateToLatest(first), migrateToLatest(second)]);
-    expect([...a, ...b]).toEqual(['Migration20261124000000_initial_schema', 'Migration20261125000000_notice_links', 'Migration20261125010000_millisecond_activity']);
+    expect([...a, ...b]).toEqual(['Migration20261124000000_initial_schema', 'Migration20261125000000_notice_links', 'Migration20261125010000_millisecond_activity', 'Migration20261125020000_unknown_senders']);
     const tables = await first.em.fork().execute<{ table_name: string }[]>(
       `select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );

@@ -209,10 +209,11 @@ describe('a failing handler', () => {
   it('is logged, leaves nothing half-written, and the app keeps serving', async () => {
     const { ts: threadTs, bug } = await reportBug('Handler failure test');
     // A message whose text PostgreSQL cannot store (a NUL byte) makes the transaction fail part-way.
-    await deliver(threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'bad \u0000 byte' }));
+    await deliver(threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'bad \u0000 byte' }), { eventId: 'EvBROKEN1' });
     const rows = await rowsOf(bug.id);
     expect(rows).toHaveLength(1);
     expect(await db.orm.em.fork().count(SlackNotice, { bugId: bug.id, purpose: 'thread_notice' })).toBe(0);
+    expect(t.logs).toContainEqual(expect.objectContaining({ msg: 'handling a message event failed', bugId: bug.id, eventId: 'EvBROKEN1' }));
     const health = await fetch(`${t.baseUrl}/healthz`);
     expect(health.status).toBe(200);
     await deliver(threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'fine now' }));

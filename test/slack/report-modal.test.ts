@@ -168,6 +168,19 @@ describe('submitting the report modal', () => {
     expect(stored.cardTs).not.toBe(bug.threadTs);
   });
 
+  it('files one bug when Slack delivers the same submission twice (a slow answer makes people press Report again)', async () => {
+    const before = await bugCount();
+    const payload = viewSubmission({ userId: TEST_USERS.reporter, values: reportFormValues({ title: 'Pressed twice', description: 'once please' }) });
+    const [first, second] = await Promise.all([sendInteraction(t.baseUrl, payload), sendInteraction(t.baseUrl, payload)]);
+    const answers = [first.json() as ViewResponse, second.json() as ViewResponse];
+    expect(answers.map((a) => a.response_action)).toEqual(['update', 'update']);
+    expect(await bugCount()).toBe(before + 1);
+    const bug = await db.orm.em.fork().findOneOrFail(BugReport, { title: 'Pressed twice' });
+    for (const answer of answers) expect(JSON.stringify(answer.view)).toContain(bug.ref);
+    expect(t.slackApi.callsTo('chat.postMessage')).toHaveLength(1);
+    await t.settle();
+  });
+
   it('defaults the severity to medium and leaves empty optional fields empty', async () => {
     const answer = await submit({ title: 'Search ignores accents', severity: null });
     expect(answer.response_action).toBe('update');

@@ -137,7 +137,7 @@ describe('/bugs stale', () => {
       expect.stringContaining(`${linked(warnSoon)} quiet 4d 12h (last from reporter/developer Thu 19 Nov, 21:00 UTC); would close Wed 25 Nov, 09:00 UTC`),
     ]);
     expect(sections['Would be closed now']).toEqual([expect.stringContaining(`${linked(dueToClose)} quiet 8d`)]);
-    expect(sections['Claims to remind']).toEqual([expect.stringContaining(`${linked(toRemind)} <@${developer}> quiet 6d; released Wed 25 Nov, 09:00 UTC`)]);
+    expect(sections['Claims to remind']).toEqual([expect.stringContaining(`${linked(toRemind)} <@${developer}> quiet 6d; released Wed 25 Nov, 10:00 UTC`)]);
     expect(sections['Claims to release']).toEqual([expect.stringContaining(`${linked(toRelease)} <@${developer2}> quiet 9d`)]);
 
     for (const untouched of [fresh, escalated, activeClaim]) expect(text).not.toContain(linked(untouched));

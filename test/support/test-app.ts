@@ -1,9 +1,9 @@
 // bugsweep started in-process on a test database, in HTTP mode on a free port, with the Web API faked at
 // its HTTP edge. Tests talk to it only through signed HTTP requests, as Slack does.
+import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createBugsweep, type Bugsweep, type BugsweepOptions } from '../../src/bugsweep.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
 import type { TestDatabase } from './database.ts';
 import { FAKE_BOT, startFakeSlackApi, type FakeSlackApi } from './fake-slack-api.ts';
 import { TEST_SIGNING_SECRET } from './signed-requests.ts';
@@ -39,12 +39,22 @@ export type TestApp = {
   idle(): Promise<void>;
   /** Waits for the handlers, then sends everything the outbox holds that is due now. */
   settle(): Promise<void>;
+  /** Warnings and errors the app logged (JSON lines, parsed), for tests about failures. */
+  logs: Record<string, unknown>[];
 };
 
 export type TestAppOptions = Pick<BugsweepOptions, 'notifier' | 'developers'>;
 
 export function testConfig(env: Record<string, string>, slackApiUrl: string): Config {
   return loadConfig({ ...BASE_TEST_ENV, SLACK_API_URL: slackApiUrl, ...env });
+}
+
+/** Keeps warnings and errors for assertions; TEST_LOG_LEVEL=debug also prints everything at that level. */
+function capturingLogger(handle: TestApp) {
+  handle.logs = [];
+  const capture = { level: 'warn' as const, stream: { write: (line: string) => void handle.logs.push(JSON.parse(line) as Record<string, unknown>) } };
+  const print = process.env.TEST_LOG_LEVEL ? [{ level: process.env.TEST_LOG_LEVEL as pino.Level, stream: process.stdout }] : [];
+  return pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn', base: { service: 'bugsweep' } }, pino.multistream([capture, ...print]));
 }
 
 /** Call at the top of a test file, after useTestDatabase(). */
@@ -57,7 +67,7 @@ export function useTestApp(db: TestDatabase, env: Record<string, string> = {}, o
     handle.bugsweep = await createBugsweep({
       config: handle.config,
       orm: db.orm,
-      logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
+      logger: capturingLogger(handle),
       clock: handle.clock.now,
       identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
       // No one-second channel pacing unless a test is about pacing: the clock here only moves by hand.

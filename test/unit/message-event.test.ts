@@ -20,7 +20,7 @@ const REPLY_TS = '1764000300.000200';
 const LATER_TS = '1764003600.000300';
 
 type Raw = Parameters<typeof parseMessageEvent>[0];
-const parse = (event: object) => parseMessageEvent(event as Raw);
+const parse = (event: object) => parseMessageEvent(event as Raw, new Date('2026-11-24T09:00:00Z'));
 
 describe('parseMessageEvent: messages people and bots post', () => {
   it('reads a plain top-level message', () => {

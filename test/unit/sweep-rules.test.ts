@@ -142,9 +142,10 @@ describe('decideInactivity: closing after a warning', () => {
     expect(decision).toEqual({ kind: 'wait', reason: 'the warning is not posted yet', closesAt: autoCloseAt });
   });
 
-  it('waits while the warning is undeliverable (archived channel, bot removed)', () => {
-    const decision = decideInactivity(warned({ warningVisibleSince: null, warningUndeliverable: true }), at('2026-11-30T10:00:00Z'), SETTINGS, hourly);
-    expect(decision).toEqual({ kind: 'wait', reason: 'the warning could not be posted', closesAt: autoCloseAt });
+  it('warns again when the warning never reached Slack (its notice failed), instead of closing unwarned', () => {
+    const now = at('2026-11-30T10:00:00Z');
+    const decision = decideInactivity(warned({ warningVisibleSince: null, warningUndeliverable: true }), now, SETTINGS, hourly);
+    expect(decision).toEqual({ kind: 'warn', closesAt: at('2026-12-01T10:00:00Z') });
   });
 
   it('waits until the warning has been visible for the whole warning period', () => {
@@ -252,7 +253,8 @@ describe('decideClaim', () => {
       kind: 'remind',
       claimantId: 'UDEV',
       quietSince: spoke,
-      releaseAt: at('2026-12-02T12:00:00Z'),
+      // Released once quiet for MORE than 7 days: 12:00 sharp is not yet, so the named sweep is 13:00.
+      releaseAt: at('2026-12-02T13:00:00Z'),
     });
   });
 

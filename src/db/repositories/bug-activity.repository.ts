@@ -21,7 +21,10 @@ export async function recomputeActivity(em: EntityManager, bugId: number): Promi
          b.claimed_at,
          (select max(c.message_at) from bug_conversations c
            where c.bug_id = b.id and c.deleted_at is null and c.sender_id = b.claimant_id
-             and c.message_at >= b.claimed_at)) end,
+             and c.message_at >= b.claimed_at),
+         (select max(e.created_at) from bug_events e
+           where e.bug_id = b.id and e.event_type = 'bug.kept_open' and e.actor_id = b.claimant_id
+             and e.created_at >= b.claimed_at)) end,
        version = b.version + 1
      where b.id = ?`,
     [toArray(ACTIVITY_SENDER_TYPES), toArray(ACTIVITY_EVENT_TYPES), bugId],

@@ -120,6 +120,11 @@ export async function nextNoticeDueAt(em: EntityManager): Promise<Date | null> {
   return at ? new Date(at) : null;
 }
 
+export async function countUnsent(em: EntityManager): Promise<number> {
+  const rows = await em.execute<{ n: string }[]>(`select count(*) as n from slack_notices where status in ('pending', 'sending')`);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /**
  * Cancels a notice that is no longer wanted if Slack has certainly not seen it (never attempted).
  * Returns the notice's status afterwards: 'cancelled', or 'pending'/'sending'/'sent'/'failed' when it may be visible.

@@ -84,11 +84,18 @@ export async function finishRun(
   await em.nativeUpdate(SweepRun, { id }, { status: outcome.status, finishedAt: outcome.finishedAt, ...outcome.counts, error: outcome.error ?? null, details: outcome.details });
 }
 
-/** Runs still marked running when a new run holds the sweep lock died with their process. */
+export async function markRunSkipped(em: EntityManager, id: number, reason: string, at: Date): Promise<void> {
+  await em.nativeUpdate(SweepRun, { id }, { status: 'skipped', skipReason: reason, finishedAt: at });
+}
+
+/**
+ * Runs still marked running while a new run holds the sweep lock died with their process. Rows younger than a
+ * minute may be a replica's scheduled run that claimed its slot and is about to find the lock taken.
+ */
 export async function markInterruptedRuns(em: EntityManager, exceptId: number, at: Date): Promise<number> {
   return em.nativeUpdate(
     SweepRun,
-    { status: 'running', id: { $ne: exceptId } },
+    { status: 'running', id: { $ne: exceptId }, startedAt: { $lt: new Date(at.getTime() - 60_000) } },
     { status: 'failed', finishedAt: at, error: 'interrupted: the process running it stopped mid-run' },
   );
 }

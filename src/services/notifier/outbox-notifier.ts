@@ -13,6 +13,7 @@ import {
   markNoticeCancelled,
   markNoticeFailed,
   markNoticeSent,
+  countUnsent,
   nextNoticeDueAt,
   pauseChannel,
   retryNoticeLater,
@@ -235,6 +236,18 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     async drain() {
       kick();
       while (running) await running;
+    },
+    async flush(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        kick();
+        while (running) await running;
+        const dueAt = await nextNoticeDueAt(deps.orm.em.fork());
+        if (!dueAt) return 0;
+        const wait = Math.max(dueAt.getTime() - deps.clock().getTime(), 50);
+        if (Date.now() + wait > deadline) return countUnsent(deps.orm.em.fork());
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     },
     start() {
       started = true;

@@ -4,10 +4,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../../app-context.ts';
 import { SlackNotice, type BugReport } from '../../db/entities/index.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
-import { decideClaim, decideInactivity, type InactivityState, type NextSweepAt, type SweepSettings } from '../../domain/sweep-rules.ts';
+import { statusTimestamps } from '../../domain/lifecycle.ts';
+import { claimQuietSince, decideClaim, decideInactivity, type InactivityState, type NextSweepAt, type SweepSettings } from '../../domain/sweep-rules.ts';
 import { buildAutoClosedNotice, buildClaimReleasedNotice, buildClaimReminder, buildInactivityWarning } from '../../slack/views/thread-notices.ts';
 import { recordEvent } from '../audit.ts';
-import { withdrawReminder } from '../thread-activity.ts';
+import { clearClaim, withdrawReminder } from '../thread-activity.ts';
 import { enqueueNotice, requestCardRefresh } from '../notices.ts';
 
 export type SweepAction = 'warned' | 'closed' | 'reminded' | 'released';
@@ -103,7 +104,7 @@ async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Dat
 async function autoClose(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, idleMs: number, warning: SlackNotice | null): Promise<void> {
   const from = bug.status;
   bug.status = 'closed';
-  bug.closedAt = now;
+  Object.assign(bug, statusTimestamps('closed', now));
   bug.closeReason = 'inactivity';
   bug.updatedAt = now;
   // The warning did its job and stays as it is; a claim reminder no longer applies.
@@ -165,15 +166,12 @@ async function remind(em: EntityManager, ctx: AppContext, bug: BugReport, now: D
 /** Back to the queue, kindly: by the sweep (byAdminId null) or by an admin confirming /bugs release. */
 export async function releaseClaim(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, by: { byAdminId: string | null }): Promise<void> {
   const claimantId = bug.claimantId!;
-  const quietSince = bug.claimantLastActivityAt ?? bug.claimedAt ?? now;
+  const quietSince = claimQuietSince(bug) ?? now;
   const idleMs = now.getTime() - quietSince.getTime();
   const from = bug.status;
   bug.status = 'open';
-  bug.claimantId = null;
-  bug.claimedAt = null;
-  bug.claimantLastActivityAt = null;
   bug.updatedAt = now;
-  await withdrawReminder(em, ctx, bug, 'released');
+  await clearClaim(em, ctx, bug, 'released');
   recordEvent(em, {
     bugId: bug.id,
     type: 'claim.timeout_released',

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport } from '../../db/entities/index.ts';
-import { finishRun, getSweepState, insertRun, markInterruptedRuns, type RunCounts } from '../../db/repositories/sweep.repository.ts';
+import { finishRun, getSweepState, insertRun, markInterruptedRuns, markRunSkipped, type RunCounts } from '../../db/repositories/sweep.repository.ts';
 import type { SweepTrigger } from '../../db/entities/sweep-run.entity.ts';
 import { bugLogger } from '../../logger.ts';
 import { nextSweepAtFor } from '../../scheduler/sweep-slots.ts';
@@ -41,11 +41,15 @@ export async function runSweep(ctx: AppContext, request: SweepRequest): Promise<
   const log = ctx.logger.child({ component: 'sweep', trigger: request.trigger, ...(slotKey ? { slot: slotKey } : {}) });
   const em = ctx.orm.em.fork();
 
-  if (request.trigger === 'schedule') {
+  // A scheduled slot is claimed first (its unique key): exactly one replica owns it, and the owner records
+  // why it did not run if it cannot. Other triggers need no slot.
+  let runId: number | null = null;
+  if (slotKey) {
     const state = await getSweepState(em);
-    if (state.paused) {
-      const runId = await insertRun(em, { ...base, status: 'skipped', skipReason: `paused by ${state.pausedBy ?? 'an admin'}` });
-      if (runId === null) return { kind: 'slot_taken' };
+    const skipReason = state.paused ? `paused by ${state.pausedBy ?? 'an admin'}` : null;
+    runId = await insertRun(em, { ...base, status: skipReason ? 'skipped' : 'running', skipReason });
+    if (runId === null) return { kind: 'slot_taken' };
+    if (skipReason) {
       log.info({ pausedBy: state.pausedBy }, 'sweep skipped: paused');
       return { kind: 'skipped', runId, reason: 'paused' };
     }
@@ -55,17 +59,17 @@ export async function runSweep(ctx: AppContext, request: SweepRequest): Promise<
   return em
     .getKysely()
     .connection()
-    .execute(async (connection) => {
+    .execute(async (connection): Promise<SweepResult> => {
       const locked = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${SWEEP_LOCK_KEY}) as locked`.execute(connection);
       if (!locked.rows[0]?.locked) {
-        const runId = await insertRun(ctx.orm.em.fork(), { ...base, status: 'skipped', skipReason: 'another sweep was still running' });
-        if (runId === null) return { kind: 'slot_taken' } as const;
+        const reason = 'another sweep was still running';
+        if (runId === null) runId = await insertRun(ctx.orm.em.fork(), { ...base, status: 'skipped', skipReason: reason });
+        else await markRunSkipped(ctx.orm.em.fork(), runId, reason, ctx.clock());
         log.info('sweep skipped: another sweep is running');
-        return { kind: 'skipped', runId, reason: 'another sweep is running' } as const;
+        return { kind: 'skipped', runId, reason: 'another sweep is running' };
       }
       try {
-        const runId = await insertRun(ctx.orm.em.fork(), { ...base, status: 'running' });
-        if (runId === null) return { kind: 'slot_taken' } as const;
+        runId ??= (await insertRun(ctx.orm.em.fork(), { ...base, status: 'running' }))!;
         const interrupted = await markInterruptedRuns(ctx.orm.em.fork(), runId, startedAt);
         if (interrupted > 0) log.warn({ interrupted }, 'earlier sweep runs had died mid-run; this run picks up where they stopped');
         return await sweepBody(ctx, runId, request, log);
@@ -83,6 +87,7 @@ async function sweepBody(ctx: AppContext, runId: number, request: SweepRequest, 
   const items: SweepItemReport[] = [];
   const budget = ctx.config.sweep.maxItems;
   let budgetExhausted = false;
+  let stoppedEarly = false;
 
   const act = async (bug: BugReport, planned: SweepAction, perform: () => Promise<SweepAction | null>) => {
     if (items.length + counts.failed >= budget) {
@@ -112,6 +117,11 @@ async function sweepBody(ctx: AppContext, runId: number, request: SweepRequest, 
   try {
     for await (const candidate of scanSweepCandidates(ctx, now, nextSweepAt)) {
       if (budgetExhausted) break;
+      if (ctx.shutdown.aborted) {
+        // Every item so far is committed; the next run carries on from the bugs' state.
+        stoppedEarly = true;
+        break;
+      }
       const { bug, decision } = candidate;
       if (candidate.phase === 'inactivity' && (decision.kind === 'warn' || decision.kind === 'close')) {
         await act(bug, decision.kind === 'warn' ? 'warned' : 'closed', () => sweepInactivity(ctx, bug.id, now, nextSweepAt));
@@ -126,8 +136,13 @@ async function sweepBody(ctx: AppContext, runId: number, request: SweepRequest, 
     throw error;
   }
 
-  await finishRun(ctx.orm.em.fork(), runId, { status: 'completed', finishedAt: ctx.clock(), counts, details: detailsOf(items, budgetExhausted) });
-  log.info({ runId, dryRun, ...counts, budgetExhausted }, 'sweep run finished');
+  await finishRun(ctx.orm.em.fork(), runId, {
+    status: 'completed',
+    finishedAt: ctx.clock(),
+    counts,
+    details: { ...detailsOf(items, budgetExhausted), ...(stoppedEarly ? { stoppedEarly: 'the process was shutting down' } : {}) },
+  });
+  log.info({ runId, dryRun, ...counts, budgetExhausted, stoppedEarly }, 'sweep run finished');
   return { kind: 'ran', runId, dryRun, counts, items, budgetExhausted };
 }
 

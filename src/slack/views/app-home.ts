@@ -1,10 +1,11 @@
 // The App Home tab: your claims, your open reports, and the bugs waiting for someone.
-import { STATUS_LABELS, type BugStatus } from '../../domain/bug-status.ts';
+import { STATUS_LABELS } from '../../domain/bug-status.ts';
+import type { BugListItem } from './bug-list.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { ACTIONS, SLASH_COMMAND } from '../ids.ts';
 import { escapeMrkdwn } from './bug-card.ts';
 
-export type HomeBug = { ref: string; title: string; status: BugStatus; claimantId?: string | null; lastActivityAt: Date; permalink: string };
+export type HomeBug = BugListItem;
 
 export function buildAppHome(input: { claimed: HomeBug[]; reported: HomeBug[]; unclaimed: HomeBug[]; now: Date; autoCloseAfterMs: number }): Record<string, unknown> {
   const line = (bug: HomeBug) =>

@@ -12,6 +12,21 @@ export type BugListItem = {
   permalink: string;
 };
 
+/** A bug as lists show it (/bugs list, App Home). */
+export function toBugListItem(
+  bug: { ref: string; title: string; status: BugStatus; claimantId?: string | null; lastActivityAt: Date; channelId: string; threadTs: string },
+  permalinkFor: (channelId: string, ts: string) => string,
+): BugListItem {
+  return {
+    ref: bug.ref,
+    title: bug.title,
+    status: bug.status,
+    claimantId: bug.claimantId ?? null,
+    lastActivityAt: bug.lastActivityAt,
+    permalink: permalinkFor(bug.channelId, bug.threadTs),
+  };
+}
+
 export function buildBugList(input: { filter: string; items: BugListItem[]; total: number; now: Date }): SlackMessage {
   if (input.items.length === 0) {
     const text = input.filter === 'all' ? 'No bugs yet.' : `No ${input.filter === 'open' ? 'open' : input.filter} bugs. :tada:`;

@@ -1,5 +1,6 @@
 // The Resolve modal: a resolution note (required) and the commit or pull request that fixed it (optional).
 import { INPUTS, VIEWS } from '../ids.ts';
+import { escapeMrkdwn } from './bug-card.ts';
 
 const MAX_NOTE_LENGTH = 2000;
 
@@ -12,7 +13,7 @@ export function buildResolveModal(bug: { id: number; ref: string; title: string 
     submit: { type: 'plain_text', text: 'Resolve' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${bug.ref}* ${bug.title.replaceAll('<', '&lt;')}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `*${bug.ref}* ${escapeMrkdwn(bug.title)}` } },
       {
         type: 'input',
         block_id: INPUTS.resolutionNote.block,

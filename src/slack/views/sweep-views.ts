@@ -80,11 +80,6 @@ export function buildReleaseDoneView(result: ReleaseResult): Record<string, unkn
   };
 }
 
-export function releaseDoneText(result: ReleaseResult): string {
-  const count = result.released.length;
-  return `${count} claim${count === 1 ? '' : 's'} released back to the queue.`;
-}
-
 function countsLine(run: { warned: number; closed: number; reminded: number; released: number; failed: number }): string {
   return `warned ${run.warned} · closed ${run.closed} · reminded ${run.reminded} · released ${run.released}${run.failed ? ` · failed ${run.failed}` : ''}`;
 }

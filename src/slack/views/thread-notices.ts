@@ -27,7 +27,7 @@ export function buildTransitionNotice(bug: BugRef, transition: Transition, actor
     case 'resolve': {
       const lines = [`:white_check_mark: ${who} resolved *${bug.ref}*.`];
       if (details.note) lines.push(`>${escapeMrkdwn(details.note).replaceAll('\n', '\n>')}`);
-      if (details.link) lines.push(`Fix: ${details.link}`);
+      if (details.link) lines.push(`Fix: ${formatFixLink(details.link)}`);
       lines.push(`<@${bug.reporterId}>, if it is not fixed for you, press *Reopen* on the card.`);
       return plain(lines.join('\n'));
     }
@@ -41,6 +41,16 @@ export function buildTransitionNotice(bug: BugRef, transition: Transition, actor
           ? `:wave: ${who} withdrew *${bug.ref}*; it is closed.`
           : `:lock: ${who} closed *${bug.ref}*${details.reason ? `: ${escapeMrkdwn(details.reason)}` : '.'}`,
       );
+  }
+}
+
+/** A commit SHA as code, a link as a link whose address cannot smuggle in mentions or formatting. */
+export function formatFixLink(link: string): string {
+  if (/^[0-9a-f]{7,40}$/i.test(link)) return `\`${link.toLowerCase()}\``;
+  try {
+    return `<${new URL(link).href}>`;
+  } catch {
+    return escapeMrkdwn(link);
   }
 }
 

@@ -5,6 +5,7 @@ import type { AppContext } from '../../../app-context.ts';
 import { BugReport } from '../../../db/entities/index.ts';
 import type { UserAction } from '../../../domain/lifecycle.ts';
 import { keepBugOpen, performBugAction } from '../../../services/bug-lifecycle.ts';
+import { whisper } from '../../ephemeral.ts';
 import { buildActionAnswer } from '../../views/action-answer.ts';
 import { buildResolveModal } from '../../views/resolve-modal.ts';
 
@@ -18,10 +19,9 @@ function whereFrom(body: BlockAction): { channel: string; threadTs: string | und
   return { channel, threadTs: message?.thread_ts ?? message?.ts };
 }
 
-async function whisper(ctx: AppContext, body: BlockAction, text: string): Promise<void> {
+async function answerPresser(ctx: AppContext, body: BlockAction, text: string): Promise<void> {
   const where = whereFrom(body);
-  if (!where) return;
-  await ctx.slack.chat.postEphemeral({ channel: where.channel, user: body.user.id, text, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) });
+  if (where) await whisper(ctx, { channel: where.channel, user: body.user.id, threadTs: where.threadTs }, text);
 }
 
 export function handleLifecycleButton(ctx: AppContext, action: Exclude<UserAction, 'resolve'>) {
@@ -29,7 +29,7 @@ export function handleLifecycleButton(ctx: AppContext, action: Exclude<UserActio
     await ack();
     const outcome = await performBugAction(ctx, { bugId: Number(button.value), action, actorId: body.user.id });
     // Success speaks in the thread (notice and card); only a refusal needs a private word.
-    if (!outcome.ok) await whisper(ctx, body, buildActionAnswer(outcome, null));
+    if (!outcome.ok) await answerPresser(ctx, body, buildActionAnswer(outcome, null));
   };
 }
 
@@ -37,7 +37,7 @@ export function handleResolveButton(ctx: AppContext) {
   return async ({ ack, body, action: button }: ButtonArgs): Promise<void> => {
     await ack();
     const bug = await ctx.orm.em.fork().findOne(BugReport, { id: Number(button.value) });
-    if (!bug) return whisper(ctx, body, 'That bug no longer exists.');
+    if (!bug) return answerPresser(ctx, body, 'That bug no longer exists.');
     await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildResolveModal(bug) as never });
   };
 }
@@ -46,6 +46,6 @@ export function handleKeepOpenButton(ctx: AppContext) {
   return async ({ ack, body, action: button }: ButtonArgs): Promise<void> => {
     await ack();
     const outcome = await keepBugOpen(ctx, { bugId: Number(button.value), actorId: body.user.id });
-    if (!outcome.ok) await whisper(ctx, body, outcome.message);
+    if (!outcome.ok) await answerPresser(ctx, body, outcome.message);
   };
 }

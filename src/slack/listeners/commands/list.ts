@@ -1,5 +1,5 @@
 import { LIST_FILTERS, listBugs, type ListFilter } from '../../../services/bug-queries.ts';
-import { buildBugList } from '../../views/bug-list.ts';
+import { buildBugList, toBugListItem } from '../../views/bug-list.ts';
 import type { Subcommand } from './subcommand.ts';
 
 export const listSubcommand: Subcommand = {
@@ -18,14 +18,7 @@ export const listSubcommand: Subcommand = {
       filter,
       total,
       now: ctx.clock(),
-      items: bugs.map((bug) => ({
-        ref: bug.ref,
-        title: bug.title,
-        status: bug.status,
-        claimantId: bug.claimantId ?? null,
-        lastActivityAt: bug.lastActivityAt,
-        permalink: ctx.permalinkFor(bug.channelId, bug.threadTs),
-      })),
+      items: bugs.map((bug) => toBugListItem(bug, ctx.permalinkFor)),
     });
     await ack({ response_type: 'ephemeral', ...message } as never);
   },

@@ -19,8 +19,13 @@ export const sweepSubcommand: Subcommand = {
       case 'run': {
         const dryRun = rest.some((word) => /^(dry|dry-run|--dry-run)$/i.test(word));
         await ack({ response_type: 'ephemeral', text: dryRun ? 'Dry run started; I will tell you what it would do.' : 'Sweep started; I will tell you when it is done.' });
-        const result = await runSweep(ctx, { trigger: 'admin', triggeredBy: command.user_id, dryRun });
-        await respond({ response_type: 'ephemeral', replace_original: false, text: buildSweepRunSummary(result) });
+        try {
+          const result = await runSweep(ctx, { trigger: 'admin', triggeredBy: command.user_id, dryRun });
+          await respond({ response_type: 'ephemeral', replace_original: false, text: buildSweepRunSummary(result) });
+        } catch (error) {
+          ctx.logger.error({ err: error, by: command.user_id }, 'sweep run from Slack failed');
+          await respond({ response_type: 'ephemeral', replace_original: false, text: 'The sweep failed part-way; what it did so far stands. The error is in the logs, and `/bugs sweep status` shows the run.' });
+        }
         return;
       }
       case 'pause': {

@@ -5,6 +5,7 @@ import type { AppContext } from '../../../app-context.ts';
 import { findBugByThread } from '../../../db/repositories/bug-report.repository.ts';
 import { USER_ACTIONS, type UserAction } from '../../../domain/lifecycle.ts';
 import { performBugAction } from '../../../services/bug-lifecycle.ts';
+import { whisper } from '../../ephemeral.ts';
 import { buildActionAnswer } from '../../views/action-answer.ts';
 import { isCommitOrLink } from '../../views/resolve-modal.ts';
 
@@ -16,18 +17,17 @@ export function handleAppMention(ctx: AppContext) {
     const log = ctx.logger.child({ eventId: (body as { event_id?: string }).event_id, channel: event.channel });
     const user = event.user;
     if (!user) return;
-    const whisper = (text: string) =>
-      ctx.slack.chat.postEphemeral({ channel: event.channel, user, text, ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}) });
+    const answer = (text: string) => whisper(ctx, { channel: event.channel, user, threadTs: event.thread_ts }, text);
     try {
       const words = event.text.replace(/<@[A-Z0-9]+>/g, ' ').trim().split(/\s+/).filter(Boolean);
       const action = words[0]?.toLowerCase() as UserAction | undefined;
       const bug = event.thread_ts ? await findBugByThread(ctx.orm.em.fork(), event.channel, event.thread_ts) : null;
       if (!bug) {
-        if (action && (USER_ACTIONS as readonly string[]).includes(action)) await whisper(`This is not a bug thread. ${THREAD_HELP}`);
+        if (action && (USER_ACTIONS as readonly string[]).includes(action)) await answer(`This is not a bug thread. ${THREAD_HELP}`);
         return;
       }
       if (!action || !(USER_ACTIONS as readonly string[]).includes(action)) {
-        await whisper(THREAD_HELP);
+        await answer(THREAD_HELP);
         return;
       }
       const rest = words.slice(1);
@@ -35,7 +35,7 @@ export function handleAppMention(ctx: AppContext) {
       const link = action === 'resolve' && last && isCommitOrLink(last) ? last.replace(/^<(.+?)(\|.*)?>$/, '$1') : null;
       const text = (link ? rest.slice(0, -1) : rest).join(' ');
       if (action === 'resolve' && !text) {
-        await whisper('Add a line on what fixed it, for the reporter: `@bugsweep resolve fixed the retry loop 1a2b3c4`. Or press *Resolve* on the card.');
+        await answer('Add a line on what fixed it, for the reporter: `@bugsweep resolve fixed the retry loop 1a2b3c4`. Or press *Resolve* on the card.');
         return;
       }
       const outcome = await performBugAction(ctx, {
@@ -44,7 +44,7 @@ export function handleAppMention(ctx: AppContext) {
         actorId: user,
         details: action === 'resolve' ? { note: text, link } : text ? { reason: text } : {},
       });
-      if (!outcome.ok) await whisper(buildActionAnswer(outcome, null));
+      if (!outcome.ok) await answer(buildActionAnswer(outcome, null));
     } catch (error) {
       log.error({ err: error }, 'handling a mention failed');
     }

@@ -7,7 +7,7 @@ import { parseMessageEvent } from '../../message-event.ts';
 
 export function handleMessageEvent(ctx: AppContext) {
   return async ({ event, body }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs): Promise<void> => {
-    const parsed = parseMessageEvent(event as never);
+    const parsed = parseMessageEvent(event as never, ctx.clock());
     const log = ctx.logger.child({ eventId: (body as { event_id?: string }).event_id, channel: (event as { channel?: string }).channel });
     const scoped: AppContext = { ...ctx, logger: log };
     try {

@@ -1,7 +1,7 @@
 // The report modal's submit: inline errors keep the form (and everything typed) open; success shows the bug.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
-import { ReportNotPostedError, submitReport } from '../../../services/report-bug.ts';
+import { ReportNotPostedError, submitReportOnce } from '../../../services/report-bug.ts';
 import { INPUTS } from '../../ids.ts';
 import { buildReportFiledView, parseReportSubmission } from '../../views/report-modal.ts';
 
@@ -13,7 +13,7 @@ export function handleReportSubmission(ctx: AppContext) {
       return;
     }
     try {
-      const { bug } = await submitReport(ctx, { reporterId: body.user.id, ...parsed.value });
+      const { bug } = await submitReportOnce(ctx, view.id, { reporterId: body.user.id, ...parsed.value });
       await ack({ response_action: 'update', view: buildReportFiledView(bug, ctx.permalinkFor(bug.channelId, bug.threadTs)) as never });
     } catch (error) {
       // Inline modal errors are plain text: no channel mentions here.
