@@ -1,9 +1,21 @@
 // Turning a Slack message into a bug: its title, and the telemetry people paste into reports.
+import type { Severity } from './bug-status.ts';
 
 export const MAX_TITLE_LENGTH = 150;
 
 /** Where a report filed from another message came from (the "Report as bug" shortcut). */
 export type ReportOrigin = { channelId: string; ts: string; threadTs: string | null; permalink: string | null; authorId: string | null };
+
+/** A report as the modal or the shortcut submits it. */
+export type ReportDraft = {
+  reporterId: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  traceId: string | null;
+  releaseSha: string | null;
+  origin?: ReportOrigin | null;
+};
 
 /** Slack mrkdwn to plain words: links show their label, mentions stay readable, emphasis marks go. */
 export function plainText(mrkdwn: string): string {

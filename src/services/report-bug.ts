@@ -3,21 +3,10 @@
 // The post comes first because the bug's identity is its thread; if saving then fails, the post is taken back
 // so the user can submit again without leaving a stray report behind.
 import type { AppContext } from '../app-context.ts';
-import type { Severity } from '../domain/bug-status.ts';
-import { extractTelemetry, type ReportOrigin } from '../domain/report-text.ts';
+import { extractTelemetry, type ReportDraft } from '../domain/report-text.ts';
 import { tsToDate } from '../domain/slack-refs.ts';
 import { buildReportPost } from '../slack/views/report-post.ts';
 import { createBug, type CreateBugResult } from './bug-intake.ts';
-
-export type ReportSubmission = {
-  reporterId: string;
-  title: string;
-  description: string;
-  severity: Severity;
-  traceId: string | null;
-  releaseSha: string | null;
-  origin?: ReportOrigin | null;
-};
 
 export class ReportNotPostedError extends Error {
   readonly reason: string;
@@ -35,7 +24,7 @@ export class ReportNotPostedError extends Error {
 const submissions = new Map<string, Promise<CreateBugResult>>();
 const REMEMBER_SUBMISSION_MS = 10 * 60_000;
 
-export function submitReportOnce(ctx: AppContext, viewId: string, report: ReportSubmission): Promise<CreateBugResult> {
+export function submitReportOnce(ctx: AppContext, viewId: string, report: ReportDraft): Promise<CreateBugResult> {
   const earlier = submissions.get(viewId);
   if (earlier) return earlier;
   const attempt = submitReport(ctx, report);
@@ -47,7 +36,7 @@ export function submitReportOnce(ctx: AppContext, viewId: string, report: Report
   return attempt;
 }
 
-export async function submitReport(ctx: AppContext, report: ReportSubmission): Promise<CreateBugResult> {
+export async function submitReport(ctx: AppContext, report: ReportDraft): Promise<CreateBugResult> {
   const channelId = ctx.config.bugChannels[0]!;
   const post = buildReportPost(report);
   let ts: string;

@@ -14,6 +14,7 @@ import {
   type ReminderClearedWhy,
   type WarningClearedWhy,
 } from '../slack/views/thread-notices.ts';
+import type { SlackMessage } from '../slack/views/bug-card.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
 
@@ -60,18 +61,8 @@ export async function withdrawWarning(
     metadata: { why: cause.why },
   });
   if (noticeId) {
-    const status = await cancelIfUnsent(em, noticeId, 'warning withdrawn before it was posted');
-    if (status !== 'cancelled' && status !== 'failed') {
-      const message = buildWarningCleared({ bug, byUserId: cause.byUserId, at: now, why: cause.why, timeZone: ctx.config.sweep.timezone });
-      await enqueueNotice(em, {
-        bugId: bug.id,
-        purpose: 'message_update',
-        channelId: bug.channelId,
-        threadTs: bug.threadTs,
-        payload: { ...message, sourceNoticeId: noticeId },
-        at: now,
-      });
-    }
+    const message = buildWarningCleared({ bug, byUserId: cause.byUserId, at: now, why: cause.why, timeZone: ctx.config.sweep.timezone });
+    await retractNotice(em, bug, noticeId, message, now);
   }
 }
 
@@ -82,16 +73,22 @@ export async function withdrawReminder(em: EntityManager, ctx: AppContext, bug: 
   const noticeId = bug.reminderNoticeId;
   bug.remindedAt = null;
   bug.reminderNoticeId = null;
-  if (!noticeId) return;
-  const status = await cancelIfUnsent(em, noticeId, 'reminder withdrawn before it was posted');
+  if (noticeId) await retractNotice(em, bug, noticeId, buildReminderCleared({ bug, at: now, why, timeZone: ctx.config.sweep.timezone }), now);
+}
+
+/**
+ * A posted message that no longer applies: never sent yet → cancelled; possibly visible → edited in place to say
+ * so (after commit, through the outbox); failed for good → nothing to edit.
+ */
+async function retractNotice(em: EntityManager, bug: BugReport, noticeId: number, replacement: SlackMessage, now: Date): Promise<void> {
+  const status = await cancelIfUnsent(em, noticeId, 'withdrawn before it was posted');
   if (status === 'cancelled' || status === 'failed') return;
-  const message = buildReminderCleared({ bug, at: now, why, timeZone: ctx.config.sweep.timezone });
   await enqueueNotice(em, {
     bugId: bug.id,
     purpose: 'message_update',
     channelId: bug.channelId,
     threadTs: bug.threadTs,
-    payload: { ...message, sourceNoticeId: noticeId },
+    payload: { ...replacement, sourceNoticeId: noticeId },
     at: now,
   });
 }

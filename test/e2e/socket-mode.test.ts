@@ -1,11 +1,10 @@
 // Socket Mode end to end: the bot started as a user starts it (`node bin/bugsweep.mjs`) with SLACK_APP_TOKEN,
 // asking apps.connections.open through SLACK_API_URL (the fake) for a WebSocket URL that points at a loopback
 // server playing Slack's side: hello, then envelopes the bot must acknowledge.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BugReport } from '../../src/db/entities/index.ts';
+import { startBotProcess } from '../support/bot-process.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.ts';
 import { freePort } from '../support/free-port.ts';
@@ -49,19 +48,6 @@ async function envelope(type: string, payload: Record<string, unknown>, id: stri
   return acked;
 }
 
-function startBot(env: Record<string, string>) {
-  let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['bin/bugsweep.mjs'], {
-    cwd: path.resolve(import.meta.dirname, '../..'),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
 /** Polls the database (not the clock) until the bug the envelope reported exists. */
 async function bugFor(threadTs: string): Promise<BugReport> {
   for (let i = 0; i < 400; i += 1) {
@@ -76,7 +62,7 @@ describe('Socket Mode', () => {
   it('connects through SLACK_API_URL, takes events and commands over the socket, serves /healthz, stops cleanly', { timeout: 60_000 }, async () => {
     const port = await freePort();
     const { SLACK_SIGNING_SECRET: _httpOnly, ...socketEnv } = BASE_TEST_ENV;
-    const bot = startBot({ ...socketEnv, SLACK_APP_TOKEN: 'xapp-1-test', NODE_ENV: 'production', LOG_LEVEL: 'info', DATABASE_URL: db.url, SLACK_API_URL: slackApi.url, PORT: String(port) });
+    const bot = startBotProcess({ ...socketEnv, SLACK_APP_TOKEN: 'xapp-1-test', NODE_ENV: 'production', LOG_LEVEL: 'info', DATABASE_URL: db.url, SLACK_API_URL: slackApi.url, PORT: String(port) });
     try {
       await socket;
       expect(slackApi.callsTo('apps.connections.open')).toHaveLength(1);

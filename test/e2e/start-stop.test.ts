@@ -1,11 +1,11 @@
 // The bot as a new user starts it: `node bin/bugsweep.mjs` with no DATABASE_URL, so it starts the embedded
 // PostgreSQL in DATA_DIR, migrates, serves /healthz, stops cleanly on SIGTERM and keeps its data across restarts.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBotProcess, type BotProcess } from '../support/bot-process.ts';
 import { freePort } from '../support/free-port.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.ts';
 import { BASE_TEST_ENV } from '../support/test-app.ts';
@@ -22,22 +22,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-type Started = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
-
-function startBot(env: Record<string, string>): Started {
-  let output = '';
-  const child = spawn(process.execPath, ['bin/bugsweep.mjs'], {
-    cwd: path.resolve(import.meta.dirname, '../..'),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForHealth(port: number, bot: Started): Promise<Response> {
+async function waitForHealth(port: number, bot: BotProcess): Promise<Response> {
   for (let attempt = 0; attempt < 300; attempt += 1) {
     if (bot.child.exitCode !== null) throw new Error(`bot exited early:\n${bot.output()}`);
     try {
@@ -61,7 +46,7 @@ describe('starting and stopping the bot', () => {
       EMBEDDED_POSTGRES_PORT: String(await freePort()),
     };
     for (const round of [1, 2]) {
-      const bot = startBot(env);
+      const bot = startBotProcess(env);
       const health = await waitForHealth(Number(env.PORT), bot);
       expect(health.status).toBe(200);
       expect(existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
@@ -76,7 +61,7 @@ describe('starting and stopping the bot', () => {
   });
 
   it('refuses to start with a bad setting and names it', async () => {
-    const bot = startBot({ ...BASE_TEST_ENV, AUTO_CLOSE_AFTER: 'soon', DATA_DIR: dataDir });
+    const bot = startBotProcess({ ...BASE_TEST_ENV, AUTO_CLOSE_AFTER: 'soon', DATA_DIR: dataDir });
     expect(await bot.exited).toBe(1);
     expect(bot.output()).toContain('AUTO_CLOSE_AFTER expected a duration');
   });

@@ -1,9 +1,8 @@
 // The operator command line as an operator runs it (`npm run sweep -- …` is `node src/cli/sweep-cli.ts …`),
 // against this file's database through DATABASE_URL and the fake Slack API.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BugEvent, BugReport, SweepRun } from '../../src/db/entities/index.ts';
+import { startBotProcess } from '../support/bot-process.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.ts';
@@ -18,17 +17,10 @@ afterAll(() => slackApi.close());
 
 const DAY = 86_400_000;
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['src/cli/sweep-cli.ts', ...args], {
-    cwd: path.resolve(import.meta.dirname, '../..'),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...BASE_TEST_ENV, NODE_ENV: 'production', DATABASE_URL: db.url, SLACK_API_URL: slackApi.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+async function cli(...args: string[]) {
+  const run = startBotProcess({ ...BASE_TEST_ENV, NODE_ENV: 'production', DATABASE_URL: db.url, SLACK_API_URL: slackApi.url }, 'src/cli/sweep-cli.ts', args);
+  const code = await run.exited;
+  return { code, stdout: run.output() };
 }
 
 describe('npm run sweep', () => {
@@ -72,15 +64,8 @@ describe('npm run sweep', () => {
   });
 
   it('names a bad setting and stops', async () => {
-    const child = spawn(process.execPath, ['src/cli/sweep-cli.ts', 'preview'], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', ...BASE_TEST_ENV, DATABASE_URL: db.url, AUTO_CLOSE_AFTER: 'later' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise((resolve) => child.on('exit', resolve));
-    expect(code).toBe(1);
-    expect(stderr).toContain('AUTO_CLOSE_AFTER expected a duration');
+    const run = startBotProcess({ ...BASE_TEST_ENV, DATABASE_URL: db.url, AUTO_CLOSE_AFTER: 'later' }, 'src/cli/sweep-cli.ts', ['preview']);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('AUTO_CLOSE_AFTER expected a duration');
   });
 });

@@ -1,18 +1,8 @@
 // The message that starts a bug thread when a bug is reported through the modal or the shortcut.
-import type { Severity } from '../../domain/bug-status.ts';
+import type { ReportDraft } from '../../domain/report-text.ts';
 import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
 
-export type ReportPostInput = {
-  reporterId: string;
-  title: string;
-  description: string;
-  severity: Severity;
-  traceId: string | null;
-  releaseSha: string | null;
-  origin?: { channelId: string; permalink: string | null; authorId: string | null } | null;
-};
-
-export function buildReportPost(report: ReportPostInput): SlackMessage {
+export function buildReportPost(report: ReportDraft): SlackMessage {
   const facts = [`*Severity:* ${report.severity}`];
   if (report.traceId) facts.push(`*Trace:* \`${escapeMrkdwn(report.traceId)}\``);
   if (report.releaseSha) facts.push(`*Release:* \`${report.releaseSha}\``);
