@@ -41,9 +41,14 @@ export function decideInactivity(bug: InactivityState, now: Date, settings: Swee
   const warning = settings.autoCloseWarningMs;
   if (warning === 0) return idleMs > after ? { kind: 'close', idleMs } : { kind: 'none' };
 
-  // A warning issued before the latest activity is history, whatever the row still says; one Slack never
-  // showed (its notice failed for good) is no warning at all: warn again rather than close unwarned.
-  const warned = Boolean(bug.warnedAt) && bug.warnedAt!.getTime() >= bug.lastActivityAt.getTime() && !bug.warningUndeliverable;
+  // A warning issued before the latest activity is history, whatever the row still says.
+  const current = Boolean(bug.warnedAt) && bug.warnedAt!.getTime() >= bug.lastActivityAt.getTime();
+  // One Slack refused for good (bot removed, channel archived) is no warning at all: never close on it; try
+  // again once a warning period has passed, not every run (that would spend every run's budget on it).
+  if (current && bug.warningUndeliverable && idleBetween(bug.warnedAt!, now) < warning) {
+    return { kind: 'wait', reason: 'the warning could not be posted; trying again later', closesAt: null };
+  }
+  const warned = current && !bug.warningUndeliverable;
   if (!warned) {
     if (idleMs <= after - warning) return { kind: 'none' };
     // Closing needs idle > after (strictly): the first moment that holds is a millisecond past the edge.

@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../app-context.ts';
 import { BugReport } from '../db/entities/index.ts';
 import { bugRefFor, lockBug } from '../db/repositories/bug-report.repository.ts';
+import { effectsOfActivity } from '../domain/bug-activity.ts';
 import { isSweepable } from '../domain/bug-status.ts';
 import { decideTransition, statusTimestamps, type Actor, type Refusal, type Transition, type UserAction } from '../domain/lifecycle.ts';
 import { bugLogger } from '../logger.ts';
@@ -109,8 +110,12 @@ export async function keepBugOpen(ctx: AppContext, request: { bugId: number; act
     if (!mayKeep) {
       return { ok: false, message: `Thanks! Only <@${bug.reporterId}> or a developer can keep ${bug.ref} open; a reply from one of them in the thread works too.` };
     }
-    if (!isSweepable(bug.status)) return { ok: false, message: `${bug.ref} is no longer waiting to be closed for inactivity.` };
     const now = ctx.clock();
+    // After an auto-close, Keep open on the old warning works like a reply: within REOPEN_WITHIN it reopens.
+    const reopens = effectsOfActivity(bug, request.actorId, now, ctx.config.reopenWithinMs).reopens;
+    if (!isSweepable(bug.status) && !reopens) {
+      return { ok: false, message: `${bug.ref} is ${bug.status === 'closed' ? 'closed; press Reopen on its card if it still matters' : 'no longer waiting to be closed for inactivity'}.` };
+    }
     recordEvent(em, { bugId: bug.id, type: 'bug.kept_open', actorId: request.actorId, actorKind: actorKindOf(ctx, request.actorId), at: now });
     await applyBugActivity(em, ctx, bug, { actorId: request.actorId, at: now, source: 'keep_open' });
     await em.flush();

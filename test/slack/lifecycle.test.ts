@@ -7,6 +7,7 @@ import { BugEvent, BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import { buttonPress, resolveFormValues } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { waitForLockWaiters } from '../support/sweep-support.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
@@ -43,18 +44,6 @@ const eventsOf = (bug: BugReport) => db.orm.em.fork().find(BugEvent, { bugId: bu
 const whispers = () => t.slackApi.callsTo('chat.postEphemeral').map((call) => String(call.body.text));
 const threadNotices = (bug: BugReport) =>
   t.slackApi.callsTo('chat.postMessage').filter((call) => call.body.thread_ts === bug.threadTs).map((call) => String(call.body.text));
-
-/** Polls PostgreSQL (not the clock) until `count` sessions wait on a lock. */
-async function waitForLockWaiters(client: pg.Client, count: number): Promise<void> {
-  for (let i = 0; i < 500; i += 1) {
-    const { rows } = await client.query<{ n: string }>(
-      `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
-    );
-    if (Number(rows[0]!.n) >= count) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`fewer than ${count} sessions ever waited on the lock`);
-}
 
 describe('/bugs help', () => {
   it('lists the subcommands, admin ones only to admins, and answers an unknown subcommand with help', async () => {

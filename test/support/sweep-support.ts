@@ -1,0 +1,161 @@
+// Shared pieces of the sweep scenario tests (test/integration/sweep-*.test.ts): a clean slate per test, exact
+// Slack timestamps, a second bugsweep ("replica" or "restart with other settings") on the same database, and
+// small readers for bug_events, slack_notices and the fake Web API's calls.
+import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { expect } from 'vitest';
+import type { AppContext } from '../../src/app-context.ts';
+import { createAppContext } from '../../src/bugsweep.ts';
+import { BugEvent, BugReport, SlackNotice, SweepRun } from '../../src/db/entities/index.ts';
+import { buildOrmConfig } from '../../src/db/mikro-orm.config.ts';
+import type { Orm } from '../../src/db/orm.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { NotifierOptions } from '../../src/services/notifier/outbox-notifier.ts';
+import { runSweep, type SweepRequest, type SweepResult } from '../../src/services/sweep/sweep-runner.ts';
+import { ACTIONS } from '../../src/slack/ids.ts';
+import type { TestDatabase } from './database.ts';
+import { FAKE_BOT, type RecordedCall } from './fake-slack-api.ts';
+import { testConfig, type TestApp } from './test-app.ts';
+import { TestClock } from './test-clock.ts';
+
+export const SECOND = 1_000;
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+/** Where every test app's clock starts (test/support/test-app.ts): Tue 24 Nov 2026, 09:00 UTC, on an hourly slot. */
+export const START = new Date('2026-11-24T09:00:00Z');
+
+export const NO_COUNTS = { warned: 0, closed: 0, reminded: 0, released: 0, failed: 0 } as const;
+
+export const at = (iso: string) => new Date(iso);
+export const plus = (from: Date, ms: number) => new Date(from.getTime() + ms);
+
+let tsSeq = 0;
+/**
+ * A Slack ts exactly at `moment` (to the second). The suffix keeps it unique and stays below half a millisecond,
+ * so the app reads the message's time back as `moment` itself (tsToDate rounds to the millisecond).
+ */
+export function exactTs(moment: Date): string {
+  tsSeq = (tsSeq % 499) + 1;
+  return `${Math.floor(moment.getTime() / 1000)}.${String(tsSeq).padStart(6, '0')}`;
+}
+
+/**
+ * Every test starts from nothing at START: no bugs, notices, runs or pacing, the sweep not paused, no recorded
+ * Slack calls. The database belongs to the test file, so emptying it touches nothing else.
+ */
+export async function resetSweepWorld(db: TestDatabase, t: TestApp): Promise<void> {
+  await t.settle();
+  const em = db.orm.em.fork();
+  await em.execute('truncate bug_reports, bug_conversations, bug_events, slack_notices, slack_channel_pacing, sweep_runs cascade');
+  await em.execute('update sweep_state set paused = false, paused_by = null, paused_at = null, pause_note = null');
+  t.clock.set(START);
+  t.slackApi.reset();
+}
+
+export const adminSweep = (ctx: AppContext, extra: Partial<SweepRequest> = {}): Promise<SweepResult> =>
+  runSweep(ctx, { trigger: 'admin', triggeredBy: 'UADMIN', ...extra });
+
+/** The result of a run that ran (and not a skipped one), for reading its counts. */
+export function ran(result: SweepResult): Extract<SweepResult, { kind: 'ran' }> {
+  if (result.kind !== 'ran') throw new Error(`expected the sweep to run, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+export type Replica = { ctx: AppContext; clock: TestClock; orm: Orm; close(): Promise<void> };
+
+/**
+ * Another bugsweep process on the same database and the same fake Slack, without its HTTP server or schedule:
+ * a second replica (`ownOrm`: its own connection pool, of `poolMax` connections if given; its own clock at the
+ * same time) or this one restarted with other settings (`env`, sharing the test's clock).
+ */
+export async function createReplica(
+  t: TestApp,
+  db: TestDatabase,
+  options: { env?: Record<string, string>; ownOrm?: boolean; poolMax?: number; clock?: TestClock; notifier?: NotifierOptions } = {},
+): Promise<Replica> {
+  const orm = options.ownOrm ? await MikroORM.init(buildOrmConfig(db.url, options.poolMax ? { pool: { min: 0, max: options.poolMax } } : {})) : db.orm;
+  const clock = options.clock ?? new TestClock(t.clock.now());
+  const ctx = createAppContext({
+    config: testConfig(options.env ?? {}, t.slackApi.url),
+    orm,
+    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
+    clock: clock.now,
+    identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
+    notifier: { channelIntervalMs: 0, ...options.notifier },
+  });
+  return {
+    ctx,
+    clock,
+    orm,
+    async close() {
+      // Never started: only its notifier may have work in flight (kicked by a sweep).
+      await ctx.notifier.stop();
+      if (options.ownOrm) await orm.close(true);
+    },
+  };
+}
+
+export const reload = (db: TestDatabase, bug: { id: number }) => db.orm.em.fork().findOneOrFail(BugReport, bug.id);
+
+export const eventsOf = (db: TestDatabase, bug: { id: number }) =>
+  db.orm.em.fork().find(BugEvent, { bugId: bug.id }, { orderBy: { id: 'asc' } });
+
+export async function eventTypesOf(db: TestDatabase, bug: { id: number }): Promise<string[]> {
+  return (await eventsOf(db, bug)).map((event) => event.eventType);
+}
+
+export async function eventsOfType(db: TestDatabase, type: string): Promise<BugEvent[]> {
+  return db.orm.em.fork().find(BugEvent, { eventType: type }, { orderBy: { id: 'asc' } });
+}
+
+export const noticesOf = (db: TestDatabase, where: Partial<Pick<SlackNotice, 'bugId' | 'purpose' | 'channelId' | 'status'>> = {}) =>
+  db.orm.em.fork().find(SlackNotice, where, { orderBy: { id: 'asc' } });
+
+export const sweepRuns = (db: TestDatabase) => db.orm.em.fork().find(SweepRun, {}, { orderBy: { id: 'asc' } });
+
+/** The message the bug's current warning (or reminder) notice posted: its ts, to find its edits. */
+export async function postedTsOf(db: TestDatabase, noticeId: number | null | undefined): Promise<string> {
+  expect(noticeId).toBeTruthy();
+  const notice = await db.orm.em.fork().findOneOrFail(SlackNotice, noticeId!);
+  expect(notice.status).toBe('sent');
+  expect(notice.resultTs).toBeTruthy();
+  return notice.resultTs!;
+}
+
+export const textOf = (call: RecordedCall) => String(call.body.text);
+
+/** The outbox notice a chat.postMessage carried (message metadata). */
+export function noticeIdOf(call: RecordedCall): string | undefined {
+  const metadata = call.body.metadata as { event_payload?: { notice_id?: string } } | undefined;
+  return metadata?.event_payload?.notice_id;
+}
+
+/** The Keep open button of a posted warning, if it has one. */
+export function keepOpenButtonOf(call: RecordedCall): Record<string, unknown> | undefined {
+  const blocks = (call.body.blocks ?? []) as { type: string; elements?: Record<string, unknown>[] }[];
+  return blocks.flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : [])).find((element) => element.action_id === ACTIONS.keepOpen);
+}
+
+/** Polls until `condition` holds (each turn yields to I/O; nothing waits on the clock for correctness). */
+export async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const giveUpAt = performance.now() + 10_000;
+  while (performance.now() < giveUpAt) {
+    if (await condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+/** Polls PostgreSQL (not the clock) until `count` sessions of this database wait on a lock. */
+export async function waitForLockWaiters(client: pg.Client, count: number): Promise<void> {
+  for (let i = 0; i < 1000; i += 1) {
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    if (Number(rows[0]!.n) >= count) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`fewer than ${count} sessions ever waited on a lock`);
+}
