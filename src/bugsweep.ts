@@ -106,7 +106,10 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
 }
 
 async function fetchIdentity(client: WebClient): Promise<BotIdentity> {
-  const auth = await client.auth.test();
+  const auth = await client.auth.test().catch((error: unknown) => {
+    const reason = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+    throw new Error(`could not ask Slack who the bot is (auth.test at SLACK_API_URL): ${reason}. Check SLACK_BOT_TOKEN and the network.`, { cause: error });
+  });
   if (!auth.user_id || !auth.bot_id) throw new Error('auth.test did not return the bot identity: is SLACK_BOT_TOKEN a bot token?');
   return { botId: auth.bot_id, botUserId: auth.user_id, workspaceUrl: auth.url ?? 'https://slack.com/' };
 }
