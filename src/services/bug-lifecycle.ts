@@ -128,6 +128,6 @@ export async function keepBugOpen(ctx: AppContext, request: { bugId: number; act
   return outcome;
 }
 
-export async function actorFor(ctx: AppContext, userId: string): Promise<Actor> {
+async function actorFor(ctx: AppContext, userId: string): Promise<Actor> {
   return { id: userId, isDeveloper: await ctx.developers.isDeveloper(userId), isAdmin: ctx.config.adminUsers.includes(userId) };
 }

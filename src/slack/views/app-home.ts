@@ -5,12 +5,10 @@ import { formatDuration } from '../../domain/duration.ts';
 import { ACTIONS, SLASH_COMMAND } from '../ids.ts';
 import { escapeMrkdwn } from './bug-card.ts';
 
-export type HomeBug = BugListItem;
-
-export function buildAppHome(input: { claimed: HomeBug[]; reported: HomeBug[]; unclaimed: HomeBug[]; now: Date; autoCloseAfterMs: number }): Record<string, unknown> {
-  const line = (bug: HomeBug) =>
+export function buildAppHome(input: { claimed: BugListItem[]; reported: BugListItem[]; unclaimed: BugListItem[]; now: Date; autoCloseAfterMs: number }): Record<string, unknown> {
+  const line = (bug: BugListItem) =>
     `<${bug.permalink}|*${bug.ref}*> ${escapeMrkdwn(bug.title)} · ${STATUS_LABELS[bug.status]} · quiet ${formatDuration(input.now.getTime() - bug.lastActivityAt.getTime())}`;
-  const part = (title: string, bugs: HomeBug[], empty: string) => [
+  const part = (title: string, bugs: BugListItem[], empty: string) => [
     { type: 'header', text: { type: 'plain_text', text: title } },
     { type: 'section', text: { type: 'mrkdwn', text: (bugs.length > 0 ? bugs.map(line).join('\n') : `_${empty}_`).slice(0, 3000) } },
   ];

@@ -45,7 +45,7 @@ export function buildTransitionNotice(bug: BugRef, transition: Transition, actor
 }
 
 /** A commit SHA as code, a link as a link whose address cannot smuggle in mentions or formatting. */
-export function formatFixLink(link: string): string {
+function formatFixLink(link: string): string {
   if (/^[0-9a-f]{7,40}$/i.test(link)) return `\`${link.toLowerCase()}\``;
   try {
     return `<${new URL(link).href}>`;
