@@ -5,9 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { createAppContext } from '../src/bugsweep.ts';
 import { loadConfig } from '../src/config.ts';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrateToLatest, openOrm } from '../src/db/orm.ts';
 import { findIdleBugs } from '../src/db/repositories/sweep.repository.ts';
 import { createLogger } from '../src/logger.ts';
@@ -53,7 +53,9 @@ try {
   await em.execute('vacuum analyze bug_reports');
   await em.execute('vacuum analyze bug_conversations');
   const rows = BUGS * PER_BUG;
-  console.log(`data: ${BUGS} bugs, ${rows} conversation rows (loaded in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `data: ${BUGS} bugs, ${rows} conversation rows (loaded in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 
   const threshold = new Date(Date.now() - 5 * 86_400_000);
   const baseline = `
@@ -72,19 +74,30 @@ try {
     order by b.last_activity_at, b.id
     limit 50`;
 
-  for (const [name, query] of [['baseline (correlated max over conversations)', baseline], ['bugsweep (partial index on last_activity_at)', ours]] as const) {
+  for (const [name, query] of [
+    ['baseline (correlated max over conversations)', baseline],
+    ['bugsweep (partial index on last_activity_at)', ours],
+  ] as const) {
     const timings: number[] = [];
     let plan = '';
     let ids = '';
     for (let run = 0; run < RUNS; run += 1) {
-      const explain = await em.execute<{ 'QUERY PLAN': string }[]>(`explain (analyze, buffers) ${query.replace('$1', '?')}`, [threshold]);
+      const explain = await em.execute<{ 'QUERY PLAN': string }[]>(
+        `explain (analyze, buffers) ${query.replace('$1', '?')}`,
+        [threshold],
+      );
       plan = explain.map((row) => row['QUERY PLAN']).join('\n');
       timings.push(Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN));
     }
     ids = (await em.execute<{ id: number }[]>(query.replace('$1', '?'), [threshold])).map((row) => row.id).join(',');
     timings.sort((a, b) => a - b);
-    const firstNode = plan.split('\n').find((line) => /Scan|Sort/.test(line))?.trim();
-    console.log(`${name}: median ${timings[Math.floor(RUNS / 2)]!.toFixed(2)} ms, min ${timings[0]!.toFixed(2)} ms, max ${timings[RUNS - 1]!.toFixed(2)} ms`);
+    const firstNode = plan
+      .split('\n')
+      .find((line) => /Scan|Sort/.test(line))
+      ?.trim();
+    console.log(
+      `${name}: median ${timings[Math.floor(RUNS / 2)]!.toFixed(2)} ms, min ${timings[0]!.toFixed(2)} ms, max ${timings[RUNS - 1]!.toFixed(2)} ms`,
+    );
     console.log(`  plan: ${firstNode}`);
     console.log(`  first ids: ${ids.split(',').slice(0, 5).join(',')} ... (${ids.split(',').length} rows)`);
   }
@@ -100,31 +113,57 @@ try {
     timings.sort((x, y) => x - y);
     return timings[Math.floor(RUNS / 2)]!;
   };
-  const deep = (await em.execute<{ last_activity_at: Date; id: number }[]>(
-    `select last_activity_at, id from bug_reports where status in ('open', 'in_progress') and last_activity_at < ? order by last_activity_at, id offset 20000 limit 1`,
-    [threshold],
-  ))[0]!;
+  const deep = (
+    await em.execute<{ last_activity_at: Date; id: number }[]>(
+      `select last_activity_at, id from bug_reports where status in ('open', 'in_progress') and last_activity_at < ? order by last_activity_at, id offset 20000 limit 1`,
+      [threshold],
+    )
+  )[0]!;
   const cursor = { at: new Date(deep.last_activity_at), id: Number(deep.id) };
-  console.log(`findIdleBugs, first page of 50 (ORM, hydrated): median ${(await timeIt(() => findIdleBugs(orm.em.fork(), threshold, null, 50))).toFixed(2)} ms`);
-  console.log(`findIdleBugs, page after 20,000 stale bugs: median ${(await timeIt(() => findIdleBugs(orm.em.fork(), threshold, cursor, 50))).toFixed(2)} ms`);
+  console.log(
+    `findIdleBugs, first page of 50 (ORM, hydrated): median ${(await timeIt(() => findIdleBugs(orm.em.fork(), threshold, null, 50))).toFixed(2)} ms`,
+  );
+  console.log(
+    `findIdleBugs, page after 20,000 stale bugs: median ${(await timeIt(() => findIdleBugs(orm.em.fork(), threshold, cursor, 50))).toFixed(2)} ms`,
+  );
   const orKeyset = `select id from bug_reports where status in ('open', 'in_progress') and last_activity_at < ?
     and (last_activity_at > ? or (last_activity_at = ? and id > ?)) order by last_activity_at, id limit 50`;
   const rowKeyset = `select id from bug_reports where status in ('open', 'in_progress') and last_activity_at < ?
     and (last_activity_at, id) > (?, ?) order by last_activity_at, id limit 50`;
-  console.log(`  same deep page, ids only: row-comparison cursor (ours) median ${(await timeIt(() => em.execute(rowKeyset, [threshold, cursor.at, cursor.id]))).toFixed(2)} ms, OR-style cursor median ${(await timeIt(() => em.execute(orKeyset, [threshold, cursor.at, cursor.at, cursor.id]))).toFixed(2)} ms`);
+  console.log(
+    `  same deep page, ids only: row-comparison cursor (ours) median ${(await timeIt(() => em.execute(rowKeyset, [threshold, cursor.at, cursor.id]))).toFixed(2)} ms, OR-style cursor median ${(await timeIt(() => em.execute(orKeyset, [threshold, cursor.at, cursor.at, cursor.id]))).toFixed(2)} ms`,
+  );
 
   // The whole planning pass of one sweep over every candidate (what a run reads before acting).
-  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', BUG_CHANNELS: 'C0BENCH', DEVELOPER_USERS: 'U0BENCH', LOG_LEVEL: 'silent' });
-  const ctx = createAppContext({ config, orm, logger: createLogger({ level: 'silent', pretty: false }), identity: { botId: '', botUserId: '', workspaceUrl: '' } });
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: 'bench',
+    BUG_CHANNELS: 'C0BENCH',
+    DEVELOPER_USERS: 'U0BENCH',
+    LOG_LEVEL: 'silent',
+  });
+  const ctx = createAppContext({
+    config,
+    orm,
+    logger: createLogger({ level: 'silent', pretty: false }),
+    identity: { botId: '', botUserId: '', workspaceUrl: '' },
+  });
   started = performance.now();
   let candidates = 0;
-  for await (const candidate of scanSweepCandidates(ctx, new Date(), nextSweepAtFor(config))) if (candidate) candidates += 1;
+  for await (const candidate of scanSweepCandidates(ctx, new Date(), nextSweepAtFor(config)))
+    if (candidate) candidates += 1;
   const scanMs = performance.now() - started;
-  console.log(`one sweep's planning pass: ${candidates} candidates in ${(scanMs / 1000).toFixed(2)} s (${((scanMs / candidates) * 1000).toFixed(0)} µs per bug, pages of ${config.sweep.batchSize})`);
+  console.log(
+    `one sweep's planning pass: ${candidates} candidates in ${(scanMs / 1000).toFixed(2)} s (${((scanMs / candidates) * 1000).toFixed(0)} µs per bug, pages of ${config.sweep.batchSize})`,
+  );
 
   started = performance.now();
-  await em.execute(`explain analyze update bug_reports set last_activity_at = greatest(last_activity_at, now()) where id = 12345`);
-  console.log(`write cost of keeping the column (one activity bump, incl. round trip): ${(performance.now() - started).toFixed(2)} ms`);
+  await em.execute(
+    `explain analyze update bug_reports set last_activity_at = greatest(last_activity_at, now()) where id = 12345`,
+  );
+  console.log(
+    `write cost of keeping the column (one activity bump, incl. round trip): ${(performance.now() - started).toFixed(2)} ms`,
+  );
   await orm.close(true);
 } finally {
   await server.stop();

@@ -39,8 +39,12 @@ export class Migration20261124000000_initial_schema extends Migration {
       );`);
     // The sweep's hot path: oldest idle open bugs first, an index range scan on the
     // denormalised activity time, never an aggregate over conversation rows.
-    this.addSql(`create index bug_reports_stale_idx on bug_reports (last_activity_at, id) where status in ('open', 'in_progress');`);
-    this.addSql(`create index bug_reports_claim_idle_idx on bug_reports (claimant_last_activity_at, id) where status = 'in_progress';`);
+    this.addSql(
+      `create index bug_reports_stale_idx on bug_reports (last_activity_at, id) where status in ('open', 'in_progress');`,
+    );
+    this.addSql(
+      `create index bug_reports_claim_idle_idx on bug_reports (claimant_last_activity_at, id) where status = 'in_progress';`,
+    );
     this.addSql(`create index bug_reports_closed_idx on bug_reports (closed_at) where status = 'closed';`);
     this.addSql(`create index bug_reports_claimant_idx on bug_reports (claimant_id) where claimant_id is not null;`);
 
@@ -94,10 +98,16 @@ export class Migration20261124000000_initial_schema extends Migration {
         created_at timestamptz not null,
         sent_at timestamptz null
       );`);
-    this.addSql(`create index slack_notices_due_idx on slack_notices (next_attempt_at, id) where status in ('pending', 'sending');`);
-    this.addSql(`create index slack_notices_channel_due_idx on slack_notices (channel_id, id) where status in ('pending', 'sending');`);
+    this.addSql(
+      `create index slack_notices_due_idx on slack_notices (next_attempt_at, id) where status in ('pending', 'sending');`,
+    );
+    this.addSql(
+      `create index slack_notices_channel_due_idx on slack_notices (channel_id, id) where status in ('pending', 'sending');`,
+    );
     // At most one unsent notice per dedupe key (e.g. one pending card refresh per bug).
-    this.addSql(`create unique index slack_notices_dedupe_pending_idx on slack_notices (dedupe_key) where dedupe_key is not null and status = 'pending';`);
+    this.addSql(
+      `create unique index slack_notices_dedupe_pending_idx on slack_notices (dedupe_key) where dedupe_key is not null and status = 'pending';`,
+    );
 
     // Slack allows about one message per second per channel: the next moment each channel may be posted to.
     this.addSql(`
@@ -140,6 +150,8 @@ export class Migration20261124000000_initial_schema extends Migration {
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop table if exists sweep_state, sweep_runs, slack_channel_pacing, slack_notices, bug_events, bug_conversations, bug_reports cascade;`);
+    this.addSql(
+      `drop table if exists sweep_state, sweep_runs, slack_channel_pacing, slack_notices, bug_events, bug_conversations, bug_reports cascade;`,
+    );
   }
 }

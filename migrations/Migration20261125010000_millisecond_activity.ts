@@ -5,10 +5,14 @@ import { Migration } from '@mikro-orm/migrations';
 // Keeping these two columns at millisecond precision makes every cursor round-trip exactly.
 export class Migration20261125010000_millisecond_activity extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`alter table bug_reports alter column last_activity_at type timestamptz(3), alter column claimant_last_activity_at type timestamptz(3);`);
+    this.addSql(
+      `alter table bug_reports alter column last_activity_at type timestamptz(3), alter column claimant_last_activity_at type timestamptz(3);`,
+    );
   }
 
   override async down(): Promise<void> {
-    this.addSql(`alter table bug_reports alter column last_activity_at type timestamptz, alter column claimant_last_activity_at type timestamptz;`);
+    this.addSql(
+      `alter table bug_reports alter column last_activity_at type timestamptz, alter column claimant_last_activity_at type timestamptz;`,
+    );
   }
 }

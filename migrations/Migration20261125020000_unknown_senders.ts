@@ -4,7 +4,9 @@ import { Migration } from '@mikro-orm/migrations';
 // loads (every refresh asks): a partial index keeps that question cheap however many rows the table holds.
 export class Migration20261125020000_unknown_senders extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create index bug_conversations_developers_unknown_idx on bug_conversations (id) where metadata @> '{"developersUnknown": true}';`);
+    this.addSql(
+      `create index bug_conversations_developers_unknown_idx on bug_conversations (id) where metadata @> '{"developersUnknown": true}';`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -1,15 +1,15 @@
 // Assembles bugsweep from a config and an open database: the part of start-up tests share with main.ts.
 import { WebClient } from '@slack/web-api';
 import type { AppContext, BotIdentity } from './app-context.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Orm } from './db/orm.ts';
 import { messagePermalink } from './domain/slack-refs.ts';
 import type { Logger } from './logger.ts';
 import { createSweepScheduler, type SweepScheduler } from './scheduler/sweep-scheduler.ts';
 import { createDeveloperDirectory, type DeveloperDirectoryOptions } from './services/developer-directory.ts';
-import { reclassifyUnknownSenders } from './services/sender-reclassification.ts';
 import { createOutboxNotifier, type NotifierOptions } from './services/notifier/outbox-notifier.ts';
+import { reclassifyUnknownSenders } from './services/sender-reclassification.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
 
 export type Bugsweep = {
@@ -46,7 +46,9 @@ export function createSlackClient(config: Config): WebClient {
 }
 
 /** Everything services need, without the Slack app: shared by the bot and the operator command line. */
-export function createAppContext(options: BugsweepOptions & { identity: BotIdentity; slack?: WebClient; shutdown?: AbortSignal }): AppContext {
+export function createAppContext(
+  options: BugsweepOptions & { identity: BotIdentity; slack?: WebClient; shutdown?: AbortSignal },
+): AppContext {
   const { config, orm, logger, identity } = options;
   const clock = options.clock ?? systemClock;
   const slack = options.slack ?? createSlackClient(config);
@@ -85,7 +87,10 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
       listening = true;
       ctx.notifier.start();
       if (options.runSchedule !== false) scheduler.start();
-      logger.info({ port, mode: config.slack.socketMode ? 'socket' : 'http', schedule: config.sweep.schedule }, 'bugsweep is listening');
+      logger.info(
+        { port, mode: config.slack.socketMode ? 'socket' : 'http', schedule: config.sweep.schedule },
+        'bugsweep is listening',
+      );
       return port;
     },
     async stop() {
@@ -108,8 +113,12 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
 async function fetchIdentity(client: WebClient): Promise<BotIdentity> {
   const auth = await client.auth.test().catch((error: unknown) => {
     const reason = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-    throw new Error(`could not ask Slack who the bot is (auth.test at SLACK_API_URL): ${reason}. Check SLACK_BOT_TOKEN and the network.`, { cause: error });
+    throw new Error(
+      `could not ask Slack who the bot is (auth.test at SLACK_API_URL): ${reason}. Check SLACK_BOT_TOKEN and the network.`,
+      { cause: error },
+    );
   });
-  if (!auth.user_id || !auth.bot_id) throw new Error('auth.test did not return the bot identity: is SLACK_BOT_TOKEN a bot token?');
+  if (!auth.user_id || !auth.bot_id)
+    throw new Error('auth.test did not return the bot identity: is SLACK_BOT_TOKEN a bot token?');
   return { botId: auth.bot_id, botUserId: auth.user_id, workspaceUrl: auth.url ?? 'https://slack.com/' };
 }

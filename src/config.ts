@@ -41,54 +41,66 @@ const optionalString = z
   .optional()
   .transform((value) => (value ? value : undefined));
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
-    SLACK_BOT_TOKEN: z
-      .string({ error: 'is required: the bot token (xoxb-...) from OAuth & Permissions' })
-      .trim()
-      .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
-    SLACK_APP_TOKEN: optionalString.pipe(
-      z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp- (Socket Mode)').optional(),
-    ),
-    SLACK_SIGNING_SECRET: optionalString,
-    PORT: z.coerce
-      .number({ error: 'must be a port number' })
-      .int('must be a whole number')
-      .min(0, 'must be between 0 and 65535')
-      .max(65535, 'must be between 0 and 65535')
-      .default(3000),
-    SLACK_API_URL: optionalString.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
-    DATABASE_URL: optionalString.pipe(
-      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
-    ),
-    DATA_DIR: z.string().trim().min(1).default('.data'),
-    EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-    BUG_CHANNELS: list(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel ID such as C0123ABCD'),
-    ADMIN_USERS: list(/^[UW][A-Z0-9]{2,}$/, 'a Slack user ID such as U0123ABCD'),
-    DEVELOPER_USERS: list(/^[UW][A-Z0-9]{2,}$/, 'a Slack user ID such as U0123ABCD'),
-    DEVELOPER_USERGROUP: optionalString.pipe(
-      z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD').optional(),
-    ),
-    AUTO_CLOSE_AFTER: duration('5d', { allowZero: false }),
-    AUTO_CLOSE_WARNING: duration('1d', { allowZero: true }),
-    CLAIM_RELEASE_AFTER: duration('7d', { allowZero: false }),
-    CLAIM_REMINDER: duration('2d', { allowZero: true }),
-    REOPEN_WITHIN: duration('14d', { allowZero: true }),
-    SWEEP_SCHEDULE: z
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is required: the bot token (xoxb-...) from OAuth & Permissions' })
+    .trim()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+  SLACK_APP_TOKEN: optionalString.pipe(
+    z
       .string()
-      .trim()
-      .default('0 * * * *')
-      .refine(isValidCron, { error: (issue) => `expected a cron expression such as "0 * * * *", got "${String(issue.input)}"` }),
-    SWEEP_TIMEZONE: z
+      .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Socket Mode)')
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(3000),
+  SLACK_API_URL: optionalString.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
       .string()
-      .trim()
-      .default('UTC')
-      .refine(isValidTimezone, { error: (issue) => `expected an IANA time zone such as UTC or Europe/Berlin, got "${String(issue.input)}"` }),
-    SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
-    SWEEP_MAX_ITEMS: z.coerce.number().int().min(1).default(500),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  });
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  BUG_CHANNELS: list(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel ID such as C0123ABCD'),
+  ADMIN_USERS: list(/^[UW][A-Z0-9]{2,}$/, 'a Slack user ID such as U0123ABCD'),
+  DEVELOPER_USERS: list(/^[UW][A-Z0-9]{2,}$/, 'a Slack user ID such as U0123ABCD'),
+  DEVELOPER_USERGROUP: optionalString.pipe(
+    z
+      .string()
+      .regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD')
+      .optional(),
+  ),
+  AUTO_CLOSE_AFTER: duration('5d', { allowZero: false }),
+  AUTO_CLOSE_WARNING: duration('1d', { allowZero: true }),
+  CLAIM_RELEASE_AFTER: duration('7d', { allowZero: false }),
+  CLAIM_REMINDER: duration('2d', { allowZero: true }),
+  REOPEN_WITHIN: duration('14d', { allowZero: true }),
+  SWEEP_SCHEDULE: z
+    .string()
+    .trim()
+    .default('0 * * * *')
+    .refine(isValidCron, {
+      error: (issue) => `expected a cron expression such as "0 * * * *", got "${String(issue.input)}"`,
+    }),
+  SWEEP_TIMEZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isValidTimezone, {
+      error: (issue) => `expected an IANA time zone such as UTC or Europe/Berlin, got "${String(issue.input)}"`,
+    }),
+  SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+  SWEEP_MAX_ITEMS: z.coerce.number().int().min(1).default(500),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
 
 /** Rules across variables, checked on the raw strings so they are reported even when other variables are bad. */
 function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
@@ -98,10 +110,14 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
     problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode instead)');
   }
   if (!set('BUG_CHANNELS')) {
-    problems.push('BUG_CHANNELS is required: one or more channel IDs (comma-separated) whose top-level messages are bug reports');
+    problems.push(
+      'BUG_CHANNELS is required: one or more channel IDs (comma-separated) whose top-level messages are bug reports',
+    );
   }
   if (!set('DEVELOPER_USERS') && !set('DEVELOPER_USERGROUP')) {
-    problems.push('DEVELOPER_USERS is required unless DEVELOPER_USERGROUP is set: user IDs (or a user group ID) of your developers');
+    problems.push(
+      'DEVELOPER_USERS is required unless DEVELOPER_USERGROUP is set: user IDs (or a user group ID) of your developers',
+    );
   }
   return problems;
 }
@@ -109,8 +125,10 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
 /** Rules between parsed values. */
 function parsedValueProblems(env: z.infer<typeof envSchema>): string[] {
   const problems: string[] = [];
-  if (env.AUTO_CLOSE_WARNING >= env.AUTO_CLOSE_AFTER) problems.push('AUTO_CLOSE_WARNING must be shorter than AUTO_CLOSE_AFTER');
-  if (env.CLAIM_REMINDER >= env.CLAIM_RELEASE_AFTER) problems.push('CLAIM_REMINDER must be shorter than CLAIM_RELEASE_AFTER');
+  if (env.AUTO_CLOSE_WARNING >= env.AUTO_CLOSE_AFTER)
+    problems.push('AUTO_CLOSE_WARNING must be shorter than AUTO_CLOSE_AFTER');
+  if (env.CLAIM_REMINDER >= env.CLAIM_RELEASE_AFTER)
+    problems.push('CLAIM_REMINDER must be shorter than CLAIM_RELEASE_AFTER');
   return problems;
 }
 
@@ -201,7 +219,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     claimReleaseAfterMs: e.CLAIM_RELEASE_AFTER,
     claimReminderMs: e.CLAIM_REMINDER,
     reopenWithinMs: e.REOPEN_WITHIN,
-    sweep: { schedule: e.SWEEP_SCHEDULE, timezone: e.SWEEP_TIMEZONE, batchSize: e.SWEEP_BATCH_SIZE, maxItems: e.SWEEP_MAX_ITEMS },
+    sweep: {
+      schedule: e.SWEEP_SCHEDULE,
+      timezone: e.SWEEP_TIMEZONE,
+      batchSize: e.SWEEP_BATCH_SIZE,
+      maxItems: e.SWEEP_MAX_ITEMS,
+    },
     logLevel: e.LOG_LEVEL,
   });
 }

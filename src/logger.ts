@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -9,7 +9,12 @@ export function createLogger(options: { level: string; pretty: boolean; toStderr
     base: { service: 'bugsweep' },
     redact: { paths: ['token', '*.token', 'headers.authorization'], remove: true },
     ...(options.pretty
-      ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ...(options.toStderr ? { destination: 2 } : {}) } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { translateTime: 'SYS:HH:MM:ss', ...(options.toStderr ? { destination: 2 } : {}) },
+          },
+        }
       : {}),
   };
   // The command line prints its tables on stdout; its logs go to stderr.

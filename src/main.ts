@@ -1,9 +1,9 @@
 // Composition root: config → logger → database → bugsweep → signals. Nothing else lives here.
 // Started through bin/bugsweep.mjs, which refuses Node versions older than 24 in one line.
 import { existsSync } from 'node:fs';
-import { createBugsweep, type Bugsweep } from './bugsweep.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
+import { type Bugsweep, createBugsweep } from './bugsweep.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Database, openDatabase } from './db/database.ts';
 import { createLogger } from './logger.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');

@@ -2,7 +2,7 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { ensureDatabase, findRunningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.ts';
-import { migrateToLatest, openOrm, type Orm } from './orm.ts';
+import { migrateToLatest, type Orm, openOrm } from './orm.ts';
 
 export type Database = { orm: Orm; close(): Promise<void> };
 

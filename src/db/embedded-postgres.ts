@@ -90,7 +90,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
  * An embedded server already running on this DATA_DIR (the bot, while an operator runs the command line):
  * its URL for `database`, or null when none answers.
  */
-export async function findRunningEmbeddedPostgres(options: { dataDir: string; port: number }, database: string): Promise<string | null> {
+export async function findRunningEmbeddedPostgres(
+  options: { dataDir: string; port: number },
+  database: string,
+): Promise<string | null> {
   const pidFile = path.resolve(options.dataDir, 'postgres', 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   const lines = (await readFile(pidFile, 'utf8')).split('\n');

@@ -20,7 +20,12 @@ export type ActivityEffects = {
   reopens: boolean;
 };
 
-export function effectsOfActivity(bug: ActivityTarget, actorId: string, at: Date, reopenWithinMs: number): ActivityEffects {
+export function effectsOfActivity(
+  bug: ActivityTarget,
+  actorId: string,
+  at: Date,
+  reopenWithinMs: number,
+): ActivityEffects {
   const isClaimant = Boolean(bug.claimantId) && bug.claimantId === actorId;
   const reopens =
     bug.status === 'closed' &&

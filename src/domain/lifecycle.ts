@@ -33,7 +33,10 @@ export type Refusal = {
 
 export type LifecycleDecision = { ok: true; transition: Transition } | { ok: false; refusal: Refusal };
 
-const refuse = (kind: Refusal['kind'], message: string): LifecycleDecision => ({ ok: false, refusal: { kind, message } });
+const refuse = (kind: Refusal['kind'], message: string): LifecycleDecision => ({
+  ok: false,
+  refusal: { kind, message },
+});
 const allow = (transition: Transition): LifecycleDecision => ({ ok: true, transition });
 
 const STATE_WORDS: Record<BugStatus, string> = {
@@ -60,23 +63,47 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
   switch (action) {
     case 'claim':
       if (!worker) return refuse('forbidden', `Only developers can claim bugs. ${bug.ref} is waiting for one of them.`);
-      if (closedOrResolved) return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}. Reopen it first if there is more to do.`);
+      if (closedOrResolved)
+        return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}. Reopen it first if there is more to do.`);
       if (bug.claimantId === actor.id) return refuse('noop', `You already have ${bug.ref}.`);
       if (bug.claimantId) return refuse('invalid', `${bug.ref} is already claimed by <@${bug.claimantId}>.`);
       // An escalated bug stays escalated (and out of the sweep) while someone works on it.
-      return allow({ action, from, to: from === 'escalated' ? 'escalated' : 'in_progress', event: 'bug.claimed', claimant: actor.id });
+      return allow({
+        action,
+        from,
+        to: from === 'escalated' ? 'escalated' : 'in_progress',
+        event: 'bug.claimed',
+        claimant: actor.id,
+      });
 
     case 'release':
       if (!bug.claimantId) return refuse('noop', `Nobody has claimed ${bug.ref}, so there is nothing to release.`);
       // A resolved or closed bug keeps its claimant for the record; releasing it must not reopen it.
-      if (closedOrResolved) return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}; there is no claim to give back. Reopen it if there is more to do.`);
+      if (closedOrResolved)
+        return refuse(
+          'invalid',
+          `${bug.ref} is ${STATE_WORDS[from]}; there is no claim to give back. Reopen it if there is more to do.`,
+        );
       if (bug.claimantId !== actor.id && !actor.isAdmin) {
-        return refuse('forbidden', `${bug.ref} is claimed by <@${bug.claimantId}>; only they or an admin can release it.`);
+        return refuse(
+          'forbidden',
+          `${bug.ref} is claimed by <@${bug.claimantId}>; only they or an admin can release it.`,
+        );
       }
-      return allow({ action, from, to: from === 'escalated' ? 'escalated' : 'open', event: 'bug.released', claimant: null });
+      return allow({
+        action,
+        from,
+        to: from === 'escalated' ? 'escalated' : 'open',
+        event: 'bug.released',
+        claimant: null,
+      });
 
     case 'resolve':
-      if (!worker) return refuse('forbidden', `Only developers can resolve bugs. If ${bug.ref} is no longer a problem for you, \`close\` it as withdrawn.`);
+      if (!worker)
+        return refuse(
+          'forbidden',
+          `Only developers can resolve bugs. If ${bug.ref} is no longer a problem for you, \`close\` it as withdrawn.`,
+        );
       if (closedOrResolved) return refuse('noop', `${bug.ref} is already ${STATE_WORDS[from]}.`);
       return allow({ action, from, to: 'resolved', event: 'bug.resolved' });
 
@@ -88,7 +115,8 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
     case 'escalate':
       if (!actor.isAdmin) return refuse('forbidden', `Only bugsweep admins can escalate ${bug.ref}.`);
       if (from === 'escalated') return refuse('noop', `${bug.ref} is already escalated.`);
-      if (closedOrResolved) return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}. Reopen it before escalating.`);
+      if (closedOrResolved)
+        return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}. Reopen it before escalating.`);
       return allow({ action, from, to: 'escalated', event: 'bug.escalated' });
 
     case 'close':
@@ -103,7 +131,10 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
 }
 
 /** The fields a move into `to` resets, so a reopened bug does not carry a closed bug's leftovers. */
-export function statusTimestamps(to: BugStatus, at: Date): { resolvedAt?: Date | null; closedAt?: Date | null; closeReason?: null } {
+export function statusTimestamps(
+  to: BugStatus,
+  at: Date,
+): { resolvedAt?: Date | null; closedAt?: Date | null; closeReason?: null } {
   switch (to) {
     case 'resolved':
       return { resolvedAt: at, closedAt: null, closeReason: null };

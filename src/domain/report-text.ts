@@ -4,7 +4,13 @@ import type { Severity } from './bug-status.ts';
 export const MAX_TITLE_LENGTH = 150;
 
 /** Where a report filed from another message came from (the "Report as bug" shortcut). */
-export type ReportOrigin = { channelId: string; ts: string; threadTs: string | null; permalink: string | null; authorId: string | null };
+export type ReportOrigin = {
+  channelId: string;
+  ts: string;
+  threadTs: string | null;
+  permalink: string | null;
+  authorId: string | null;
+};
 
 /** A report as the modal or the shortcut submits it. */
 export type ReportDraft = {

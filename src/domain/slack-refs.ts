@@ -6,13 +6,20 @@ export function tsToDate(ts: string): Date {
 }
 
 /** Slack's permalink form: <workspace>/archives/<channel>/p<ts without the dot>, plus the thread for a reply. */
-export function messagePermalink(workspaceUrl: string, channelId: string, ts: string, threadTs?: string | null): string {
+export function messagePermalink(
+  workspaceUrl: string,
+  channelId: string,
+  ts: string,
+  threadTs?: string | null,
+): string {
   const base = workspaceUrl.endsWith('/') ? workspaceUrl : `${workspaceUrl}/`;
   const link = `${base}archives/${channelId}/p${ts.replace('.', '')}`;
   return threadTs && threadTs !== ts ? `${link}?thread_ts=${threadTs}&cid=${channelId}` : link;
 }
 
-export type BugLocator = { kind: 'number'; number: number } | { kind: 'message'; channelId: string; ts: string; threadTs: string | null };
+export type BugLocator =
+  | { kind: 'number'; number: number }
+  | { kind: 'message'; channelId: string; ts: string; threadTs: string | null };
 
 /** "BUG-42", "bug-42", "#42", "42", or a message permalink (of the thread's first message or of a reply). */
 export function parseBugLocator(text: string): BugLocator | null {
@@ -23,5 +30,10 @@ export function parseBugLocator(text: string): BugLocator | null {
   if (!link) return null;
   const query = new URLSearchParams(link[4]?.replaceAll('&amp;', '&') ?? '');
   const threadTs = query.get('thread_ts');
-  return { kind: 'message', channelId: link[1]!, ts: `${link[2]}.${link[3]}`, threadTs: threadTs && /^\d+\.\d+$/.test(threadTs) ? threadTs : null };
+  return {
+    kind: 'message',
+    channelId: link[1]!,
+    ts: `${link[2]}.${link[3]}`,
+    threadTs: threadTs && /^\d+\.\d+$/.test(threadTs) ? threadTs : null,
+  };
 }

@@ -1,4 +1,4 @@
-import { isSweepable, type BugStatus } from './bug-status.ts';
+import { type BugStatus, isSweepable } from './bug-status.ts';
 import { countsAsActivity, type SenderType } from './sender-type.ts';
 
 export type ActivityMessage = {
@@ -12,7 +12,11 @@ export type ActivityMessage = {
  * or its creation when there is none. Bystanders and bots never count; an edit is not activity.
  * `extraActivity` holds non-message activity such as a "Keep open" press.
  */
-export function lastActivityAt(createdAt: Date, messages: readonly ActivityMessage[], extraActivity: readonly Date[] = []): Date {
+export function lastActivityAt(
+  createdAt: Date,
+  messages: readonly ActivityMessage[],
+  extraActivity: readonly Date[] = [],
+): Date {
   let latest = createdAt.getTime();
   for (const message of messages) {
     if (message.deletedAt || !countsAsActivity(message.senderType)) continue;

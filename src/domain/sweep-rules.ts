@@ -1,7 +1,7 @@
 // What the sweep does to one bug, decided from the bug's state, the settings in force and `now` alone.
 // Small pure predicates, each one rule; the sweep runner asks them twice: when planning, and again inside the
 // transaction that acts, on the bug as it is at that moment.
-import { isSweepable, type BugStatus } from './bug-status.ts';
+import { type BugStatus, isSweepable } from './bug-status.ts';
 import { idleMs as idleBetween } from './staleness.ts';
 
 export type SweepSettings = {
@@ -33,8 +33,12 @@ export type InactivityDecision =
   | { kind: 'wait'; reason: string; closesAt: Date | null }
   | { kind: 'none' };
 
-
-export function decideInactivity(bug: InactivityState, now: Date, settings: SweepSettings, nextSweepAt: NextSweepAt): InactivityDecision {
+export function decideInactivity(
+  bug: InactivityState,
+  now: Date,
+  settings: SweepSettings,
+  nextSweepAt: NextSweepAt,
+): InactivityDecision {
   if (!isSweepable(bug.status)) return { kind: 'none' };
   const idleMs = idleBetween(bug.lastActivityAt, now);
   const after = settings.autoCloseAfterMs;
@@ -58,9 +62,12 @@ export function decideInactivity(bug: InactivityState, now: Date, settings: Swee
   const closesAt = bug.autoCloseAt ?? null;
   if (!bug.warningVisibleSince) return { kind: 'wait', reason: 'the warning is not posted yet', closesAt };
   // Only after the warning has been visible for the whole warning period, and never before the time it named.
-  if (idleBetween(bug.warningVisibleSince, now) < warning) return { kind: 'wait', reason: 'warned; the warning period is running', closesAt };
-  if (closesAt && now.getTime() < closesAt.getTime()) return { kind: 'wait', reason: 'warned; closes at the time the warning named', closesAt };
-  if (idleMs <= after) return { kind: 'wait', reason: 'warned; not idle long enough under the current settings', closesAt };
+  if (idleBetween(bug.warningVisibleSince, now) < warning)
+    return { kind: 'wait', reason: 'warned; the warning period is running', closesAt };
+  if (closesAt && now.getTime() < closesAt.getTime())
+    return { kind: 'wait', reason: 'warned; closes at the time the warning named', closesAt };
+  if (idleMs <= after)
+    return { kind: 'wait', reason: 'warned; not idle long enough under the current settings', closesAt };
   return { kind: 'close', idleMs };
 }
 
@@ -82,7 +89,12 @@ export function claimQuietSince(bug: ClaimState): Date | null {
   return bug.claimantLastActivityAt ?? bug.claimedAt ?? null;
 }
 
-export function decideClaim(bug: ClaimState, now: Date, settings: SweepSettings, nextSweepAt: NextSweepAt): ClaimDecision {
+export function decideClaim(
+  bug: ClaimState,
+  now: Date,
+  settings: SweepSettings,
+  nextSweepAt: NextSweepAt,
+): ClaimDecision {
   // Escalated bugs keep their claim: the sweep leaves them alone.
   if (bug.status !== 'in_progress' || !bug.claimantId) return { kind: 'none' };
   const quietSince = claimQuietSince(bug);
@@ -95,7 +107,12 @@ export function decideClaim(bug: ClaimState, now: Date, settings: SweepSettings,
   const remindedSinceQuiet = Boolean(bug.remindedAt) && bug.remindedAt!.getTime() >= quietSince.getTime();
   if (reminder > 0 && idleMs > after - reminder && !remindedSinceQuiet) {
     // Release needs idle > after (strictly): name the first sweep at which that holds.
-    return { kind: 'remind', claimantId: bug.claimantId, quietSince, releaseAt: nextSweepAt(new Date(quietSince.getTime() + after + 1)) };
+    return {
+      kind: 'remind',
+      claimantId: bug.claimantId,
+      quietSince,
+      releaseAt: nextSweepAt(new Date(quietSince.getTime() + after + 1)),
+    };
   }
   return { kind: 'none' };
 }

@@ -19,7 +19,8 @@ export function createSweepScheduler(ctx: AppContext): SweepScheduler {
     {
       timezone: ctx.config.sweep.timezone,
       paused: true,
-      protect: (job) => log.warn({ startedAt: job.currentRun() }, 'the previous sweep is still running; skipping this tick'),
+      protect: (job) =>
+        log.warn({ startedAt: job.currentRun() }, 'the previous sweep is still running; skipping this tick'),
       // A failing run is logged and the next slot runs normally.
       catch: (error) => log.error({ err: error }, 'scheduled sweep failed'),
     },
@@ -39,7 +40,14 @@ export function createSweepScheduler(ctx: AppContext): SweepScheduler {
   return {
     start() {
       cron.resume();
-      log.info({ schedule: ctx.config.sweep.schedule, timezone: ctx.config.sweep.timezone, next: cron.nextRun()?.toISOString() }, 'sweep scheduled');
+      log.info(
+        {
+          schedule: ctx.config.sweep.schedule,
+          timezone: ctx.config.sweep.timezone,
+          next: cron.nextRun()?.toISOString(),
+        },
+        'sweep scheduled',
+      );
     },
     async stop() {
       cron.stop();

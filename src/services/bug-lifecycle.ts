@@ -9,7 +9,14 @@ import { BugReport } from '../db/entities/index.ts';
 import { bugRefFor, lockBug } from '../db/repositories/bug-report.repository.ts';
 import { effectsOfActivity } from '../domain/bug-activity.ts';
 import { isSweepable } from '../domain/bug-status.ts';
-import { decideTransition, statusTimestamps, type Actor, type Refusal, type Transition, type UserAction } from '../domain/lifecycle.ts';
+import {
+  type Actor,
+  decideTransition,
+  type Refusal,
+  statusTimestamps,
+  type Transition,
+  type UserAction,
+} from '../domain/lifecycle.ts';
 import { bugLogger } from '../logger.ts';
 import { buildTransitionNotice, type TransitionDetails } from '../slack/views/thread-notices.ts';
 import { recordEvent } from './audit.ts';
@@ -31,7 +38,10 @@ export async function performBugAction(ctx: AppContext, request: ActionRequest):
     try {
       const outcome = await ctx.orm.em.fork().transactional((em) => attemptAction(em, ctx, request, actor));
       if (outcome.ok) {
-        bugLogger(ctx.logger, outcome.bug).info({ action: request.action, actor: request.actorId, from: outcome.transition.from, to: outcome.transition.to }, 'bug transition');
+        bugLogger(ctx.logger, outcome.bug).info(
+          { action: request.action, actor: request.actorId, from: outcome.transition.from, to: outcome.transition.to },
+          'bug transition',
+        );
         ctx.notifier.kick();
       }
       return outcome;
@@ -43,9 +53,19 @@ export async function performBugAction(ctx: AppContext, request: ActionRequest):
   }
 }
 
-async function attemptAction(em: EntityManager, ctx: AppContext, request: ActionRequest, actor: Actor): Promise<ActionOutcome> {
+async function attemptAction(
+  em: EntityManager,
+  ctx: AppContext,
+  request: ActionRequest,
+  actor: Actor,
+): Promise<ActionOutcome> {
   const bug = await em.findOne(BugReport, { id: request.bugId });
-  if (!bug) return { ok: false, bug: null, refusal: { kind: 'not_found', message: `I could not find ${bugRefFor(request.bugId)}.` } };
+  if (!bug)
+    return {
+      ok: false,
+      bug: null,
+      refusal: { kind: 'not_found', message: `I could not find ${bugRefFor(request.bugId)}.` },
+    };
   const decision = decideTransition(bug, request.action, actor);
   if (!decision.ok) return { ok: false, bug, refusal: decision.refusal };
   await applyTransition(em, ctx, bug, decision.transition, actor, request.details ?? {});
@@ -53,7 +73,14 @@ async function attemptAction(em: EntityManager, ctx: AppContext, request: Action
   return { ok: true, bug, transition: decision.transition };
 }
 
-async function applyTransition(em: EntityManager, ctx: AppContext, bug: BugReport, transition: Transition, actor: Actor, details: TransitionDetails): Promise<void> {
+async function applyTransition(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  transition: Transition,
+  actor: Actor,
+  details: TransitionDetails,
+): Promise<void> {
   const now = ctx.clock();
   const previousClaimant = bug.claimantId ?? null;
   // The notice names the claim being released, so it is built before the claim goes.
@@ -71,7 +98,8 @@ async function applyTransition(em: EntityManager, ctx: AppContext, bug: BugRepor
     bug.claimantLastActivityAt = now;
   }
   // Claiming and reopening are someone saying "this is alive" (domain/activity.ts).
-  if (transition.action === 'claim') await applyBugActivity(em, ctx, bug, { actorId: actor.id, at: now, source: 'claim' });
+  if (transition.action === 'claim')
+    await applyBugActivity(em, ctx, bug, { actorId: actor.id, at: now, source: 'claim' });
   if (transition.action === 'reopen') bug.lastActivityAt = now;
   if (!isSweepable(transition.to)) {
     await withdrawWarning(em, ctx, bug, { byUserId: actor.id, why: 'status' });
@@ -94,29 +122,51 @@ async function applyTransition(em: EntityManager, ctx: AppContext, bug: BugRepor
       ...(details.reason ? { reason: details.reason } : {}),
     },
   });
-  await enqueueNotice(em, { bugId: bug.id, purpose: 'thread_notice', channelId: bug.channelId, threadTs: bug.threadTs, payload: notice, at: now });
+  await enqueueNotice(em, {
+    bugId: bug.id,
+    purpose: 'thread_notice',
+    channelId: bug.channelId,
+    threadTs: bug.threadTs,
+    payload: notice,
+    at: now,
+  });
   await requestCardRefresh(em, bug, now);
 }
 
 export type KeepOpenOutcome = { ok: true; bug: BugReport } | { ok: false; message: string };
 
 /** "Keep open" on a warning: the reporter's or a developer's press counts as their activity. */
-export async function keepBugOpen(ctx: AppContext, request: { bugId: number; actorId: string }): Promise<KeepOpenOutcome> {
+export async function keepBugOpen(
+  ctx: AppContext,
+  request: { bugId: number; actorId: string },
+): Promise<KeepOpenOutcome> {
   const isDeveloper = await ctx.developers.isDeveloper(request.actorId);
   const outcome = await ctx.orm.em.fork().transactional(async (em): Promise<KeepOpenOutcome> => {
     const bug = await lockBug(em, request.bugId);
     if (!bug) return { ok: false, message: `I could not find ${bugRefFor(request.bugId)}.` };
     const mayKeep = request.actorId === bug.reporterId || isDeveloper || request.actorId === bug.claimantId;
     if (!mayKeep) {
-      return { ok: false, message: `Thanks! Only <@${bug.reporterId}> or a developer can keep ${bug.ref} open; a reply from one of them in the thread works too.` };
+      return {
+        ok: false,
+        message: `Thanks! Only <@${bug.reporterId}> or a developer can keep ${bug.ref} open; a reply from one of them in the thread works too.`,
+      };
     }
     const now = ctx.clock();
     // After an auto-close, Keep open on the old warning works like a reply: within REOPEN_WITHIN it reopens.
     const reopens = effectsOfActivity(bug, request.actorId, now, ctx.config.reopenWithinMs).reopens;
     if (!isSweepable(bug.status) && !reopens) {
-      return { ok: false, message: `${bug.ref} is ${bug.status === 'closed' ? 'closed; press Reopen on its card if it still matters' : 'no longer waiting to be closed for inactivity'}.` };
+      return {
+        ok: false,
+        message: `${bug.ref} is ${bug.status === 'closed' ? 'closed; press Reopen on its card if it still matters' : 'no longer waiting to be closed for inactivity'}.`,
+      };
     }
-    recordEvent(em, { bugId: bug.id, type: 'bug.kept_open', actorId: request.actorId, actorKind: actorKindOf(ctx, request.actorId), at: now });
+    recordEvent(em, {
+      bugId: bug.id,
+      type: 'bug.kept_open',
+      actorId: request.actorId,
+      actorKind: actorKindOf(ctx, request.actorId),
+      at: now,
+    });
     await applyBugActivity(em, ctx, bug, { actorId: request.actorId, at: now, source: 'keep_open' });
     await em.flush();
     return { ok: true, bug };
@@ -129,5 +179,9 @@ export async function keepBugOpen(ctx: AppContext, request: { bugId: number; act
 }
 
 async function actorFor(ctx: AppContext, userId: string): Promise<Actor> {
-  return { id: userId, isDeveloper: await ctx.developers.isDeveloper(userId), isAdmin: ctx.config.adminUsers.includes(userId) };
+  return {
+    id: userId,
+    isDeveloper: await ctx.developers.isDeveloper(userId),
+    isAdmin: ctx.config.adminUsers.includes(userId),
+  };
 }

@@ -11,16 +11,28 @@ export type BugLookup = { ok: true; bug: BugReport } | { ok: false; message: str
  * The bug a command is about: a typed reference (BUG-42, #42, 42) or a message permalink; without one, the
  * bug thread the command came from, when Slack says which thread that was.
  */
-export async function findBugForCommand(ctx: AppContext, ref: string | undefined, thread: { channelId: string; threadTs: string | null }): Promise<BugLookup> {
+export async function findBugForCommand(
+  ctx: AppContext,
+  ref: string | undefined,
+  thread: { channelId: string; threadTs: string | null },
+): Promise<BugLookup> {
   const em = ctx.orm.em.fork();
   if (!ref) {
     const bug = thread.threadTs ? await findBugByThread(em, thread.channelId, thread.threadTs) : null;
     return bug
       ? { ok: true, bug }
-      : { ok: false, message: 'Which bug? Add its reference (like `BUG-42`) or a link to its thread, or mention me in the bug thread instead.' };
+      : {
+          ok: false,
+          message:
+            'Which bug? Add its reference (like `BUG-42`) or a link to its thread, or mention me in the bug thread instead.',
+        };
   }
   const locator = parseBugLocator(ref);
-  if (!locator) return { ok: false, message: `\`${ref}\` is not a bug reference. Use one like \`BUG-42\`, or paste a link to the bug thread.` };
+  if (!locator)
+    return {
+      ok: false,
+      message: `\`${ref}\` is not a bug reference. Use one like \`BUG-42\`, or paste a link to the bug thread.`,
+    };
   const bug = await findBugByLocator(em, locator);
   return bug ? { ok: true, bug } : { ok: false, message: `I could not find a bug for \`${ref}\`.` };
 }
@@ -38,7 +50,11 @@ export type HomeOverview = { claimed: BugReport[]; reported: BugReport[]; unclai
 export async function homeOverview(ctx: AppContext, userId: string, limit = 10): Promise<HomeOverview> {
   const em = ctx.orm.em.fork();
   const [claimed, reported, unclaimed] = await Promise.all([
-    em.find(BugReport, { status: { $in: UNRESOLVED }, claimantId: userId }, { orderBy: { lastActivityAt: 'asc' }, limit }),
+    em.find(
+      BugReport,
+      { status: { $in: UNRESOLVED }, claimantId: userId },
+      { orderBy: { lastActivityAt: 'asc' }, limit },
+    ),
     em.find(BugReport, { status: { $in: UNRESOLVED }, reporterId: userId }, { orderBy: { createdAt: 'desc' }, limit }),
     em.find(BugReport, { status: 'open', claimantId: null }, { orderBy: { lastActivityAt: 'asc' }, limit }),
   ]);

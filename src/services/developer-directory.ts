@@ -48,7 +48,10 @@ export function createDeveloperDirectory(
       log.debug({ count: members.size }, 'developer user group refreshed');
     } catch (error) {
       validUntil = deps.clock().getTime() + retryMs;
-      log.warn({ err: error, usingKnown: members.size }, 'could not fetch the developer user group from Slack; using the developers known so far');
+      log.warn(
+        { err: error, usingKnown: members.size },
+        'could not fetch the developer user group from Slack; using the developers known so far',
+      );
       return members;
     }
     for (const listener of listeners) {

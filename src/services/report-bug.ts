@@ -6,7 +6,7 @@ import type { AppContext } from '../app-context.ts';
 import { extractTelemetry, type ReportDraft } from '../domain/report-text.ts';
 import { tsToDate } from '../domain/slack-refs.ts';
 import { buildReportPost } from '../slack/views/report-post.ts';
-import { createBug, type CreateBugResult } from './bug-intake.ts';
+import { type CreateBugResult, createBug } from './bug-intake.ts';
 
 export class ReportNotPostedError extends Error {
   readonly reason: string;
@@ -41,7 +41,12 @@ export async function submitReport(ctx: AppContext, report: ReportDraft): Promis
   const post = buildReportPost(report);
   let ts: string;
   try {
-    const posted = await ctx.slack.chat.postMessage({ channel: channelId, text: post.text, blocks: post.blocks as never, unfurl_links: false });
+    const posted = await ctx.slack.chat.postMessage({
+      channel: channelId,
+      text: post.text,
+      blocks: post.blocks as never,
+      unfurl_links: false,
+    });
     ts = posted.ts!;
   } catch (error) {
     const reason = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
@@ -69,7 +74,10 @@ export async function submitReport(ctx: AppContext, report: ReportDraft): Promis
     });
   } catch (error) {
     await ctx.slack.chat.delete({ channel: channelId, ts }).catch((deleteError: unknown) => {
-      ctx.logger.warn({ err: deleteError, channel: channelId, ts }, 'could not take back the report post after a failed save');
+      ctx.logger.warn(
+        { err: deleteError, channel: channelId, ts },
+        'could not take back the report post after a failed save',
+      );
     });
     throw error;
   }

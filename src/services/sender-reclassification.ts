@@ -16,13 +16,19 @@ export async function reclassifyUnknownSenders(ctx: AppContext, developers: Read
      returning bug_id`,
     [`{${[...developers].join(',')}}`],
   );
-  await em.execute(`update bug_conversations set metadata = metadata - '${DEVELOPERS_UNKNOWN}' where metadata @> '{"${DEVELOPERS_UNKNOWN}": true}'`);
+  await em.execute(
+    `update bug_conversations set metadata = metadata - '${DEVELOPERS_UNKNOWN}' where metadata @> '{"${DEVELOPERS_UNKNOWN}": true}'`,
+  );
   const bugIds = [...new Set(changed.map((row) => Number(row.bug_id)))];
   for (const bugId of bugIds) {
     await ctx.orm.em.fork().transactional(async (tx) => {
       if (await lockBug(tx, bugId)) await recomputeActivity(tx, bugId);
     });
   }
-  if (bugIds.length > 0) ctx.logger.info({ rows: changed.length, bugIds }, 'developer replies stored while the user group was unavailable are now counted');
+  if (bugIds.length > 0)
+    ctx.logger.info(
+      { rows: changed.length, bugIds },
+      'developer replies stored while the user group was unavailable are now counted',
+    );
   return changed.length;
 }

@@ -7,6 +7,7 @@ import type { BugReport } from '../db/entities/index.ts';
 import { cancelIfUnsent } from '../db/repositories/notice.repository.ts';
 import { effectsOfActivity } from '../domain/bug-activity.ts';
 import { statusTimestamps } from '../domain/lifecycle.ts';
+import type { SlackMessage } from '../slack/views/bug-card.ts';
 import {
   buildAutoReopenedNotice,
   buildReminderCleared,
@@ -14,7 +15,6 @@ import {
   type ReminderClearedWhy,
   type WarningClearedWhy,
 } from '../slack/views/thread-notices.ts';
-import type { SlackMessage } from '../slack/views/bug-card.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
 
@@ -24,13 +24,22 @@ export type BugActivity = {
   source: 'message' | 'keep_open' | 'claim';
 };
 
-export async function applyBugActivity(em: EntityManager, ctx: AppContext, bug: BugReport, activity: BugActivity): Promise<void> {
+export async function applyBugActivity(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  activity: BugActivity,
+): Promise<void> {
   const effects = effectsOfActivity(bug, activity.actorId, activity.at, ctx.config.reopenWithinMs);
   if (activity.at > bug.lastActivityAt) bug.lastActivityAt = activity.at;
   if (effects.keepsClaimAlive && (!bug.claimantLastActivityAt || activity.at > bug.claimantLastActivityAt)) {
     bug.claimantLastActivityAt = activity.at;
   }
-  if (effects.clearsWarning) await withdrawWarning(em, ctx, bug, { byUserId: activity.actorId, why: activity.source === 'message' ? 'reply' : activity.source });
+  if (effects.clearsWarning)
+    await withdrawWarning(em, ctx, bug, {
+      byUserId: activity.actorId,
+      why: activity.source === 'message' ? 'reply' : activity.source,
+    });
   if (effects.clearsReminder) await withdrawReminder(em, ctx, bug, 'activity');
   if (effects.reopens) await autoReopen(em, ctx, bug, activity);
   bug.updatedAt = ctx.clock();
@@ -61,26 +70,50 @@ export async function withdrawWarning(
     metadata: { why: cause.why },
   });
   if (noticeId) {
-    const message = buildWarningCleared({ bug, byUserId: cause.byUserId, at: now, why: cause.why, timeZone: ctx.config.sweep.timezone });
+    const message = buildWarningCleared({
+      bug,
+      byUserId: cause.byUserId,
+      at: now,
+      why: cause.why,
+      timeZone: ctx.config.sweep.timezone,
+    });
     await retractNotice(em, bug, noticeId, message, now);
   }
 }
 
 /** The claimant spoke up, or the claim ended: the gentle reminder is withdrawn the same way as a warning. */
-export async function withdrawReminder(em: EntityManager, ctx: AppContext, bug: BugReport, why: ReminderClearedWhy): Promise<void> {
+export async function withdrawReminder(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  why: ReminderClearedWhy,
+): Promise<void> {
   if (!bug.remindedAt) return;
   const now = ctx.clock();
   const noticeId = bug.reminderNoticeId;
   bug.remindedAt = null;
   bug.reminderNoticeId = null;
-  if (noticeId) await retractNotice(em, bug, noticeId, buildReminderCleared({ bug, at: now, why, timeZone: ctx.config.sweep.timezone }), now);
+  if (noticeId)
+    await retractNotice(
+      em,
+      bug,
+      noticeId,
+      buildReminderCleared({ bug, at: now, why, timeZone: ctx.config.sweep.timezone }),
+      now,
+    );
 }
 
 /**
  * A posted message that no longer applies: never sent yet → cancelled; possibly visible → edited in place to say
  * so (after commit, through the outbox); failed for good → nothing to edit.
  */
-async function retractNotice(em: EntityManager, bug: BugReport, noticeId: number, replacement: SlackMessage, now: Date): Promise<void> {
+async function retractNotice(
+  em: EntityManager,
+  bug: BugReport,
+  noticeId: number,
+  replacement: SlackMessage,
+  now: Date,
+): Promise<void> {
   const status = await cancelIfUnsent(em, noticeId, 'withdrawn before it was posted');
   if (status === 'cancelled' || status === 'failed') return;
   await enqueueNotice(em, {
@@ -94,7 +127,12 @@ async function retractNotice(em: EntityManager, bug: BugReport, noticeId: number
 }
 
 /** The claim ends (released by hand or by the sweep, or the bug reopened): nobody holds it any more. */
-export async function clearClaim(em: EntityManager, ctx: AppContext, bug: BugReport, why: ReminderClearedWhy): Promise<void> {
+export async function clearClaim(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  why: ReminderClearedWhy,
+): Promise<void> {
   bug.claimantId = null;
   bug.claimedAt = null;
   bug.claimantLastActivityAt = null;
@@ -113,7 +151,12 @@ async function autoReopen(em: EntityManager, ctx: AppContext, bug: BugReport, ac
     actorId: activity.actorId,
     actorKind: actorKindOf(ctx, activity.actorId),
     at: now,
-    metadata: { from: 'closed', to: 'open', closedAt: closedAt?.toISOString(), reopenWithinMs: ctx.config.reopenWithinMs },
+    metadata: {
+      from: 'closed',
+      to: 'open',
+      closedAt: closedAt?.toISOString(),
+      reopenWithinMs: ctx.config.reopenWithinMs,
+    },
   });
   await enqueueNotice(em, {
     bugId: bug.id,

@@ -74,40 +74,42 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
   const developers = await ctx.developers.developerIds();
   const messageAt = tsToDate(message.ts);
 
-  const outcome = await em.transactional(async (tx): Promise<PostedOutcome> => {
-    // Locked: a sweep deciding about this bug right now sees this reply, or finishes before it lands.
-    const bug = (await lockBug(tx, known.id))!;
-    const isOwnPost = message.botId === ctx.identity.botId || message.userId === ctx.identity.botUserId;
-    const senderType = classifySender({
-      userId: message.userId ?? undefined,
-      isBot: message.isBot || isOwnPost,
-      reporterId: bug.reporterId,
-      claimantId: bug.claimantId ?? null,
-      developerIds: developers,
+  const outcome = await em
+    .transactional(async (tx): Promise<PostedOutcome> => {
+      // Locked: a sweep deciding about this bug right now sees this reply, or finishes before it lands.
+      const bug = (await lockBug(tx, known.id))!;
+      const isOwnPost = message.botId === ctx.identity.botId || message.userId === ctx.identity.botUserId;
+      const senderType = classifySender({
+        userId: message.userId ?? undefined,
+        isBot: message.isBot || isOwnPost,
+        reporterId: bug.reporterId,
+        claimantId: bug.claimantId ?? null,
+        developerIds: developers,
+      });
+      const stored = await insertConversationOnce(tx, {
+        bugId: bug.id,
+        senderType,
+        senderId: message.userId ?? message.botId,
+        channelId: message.channelId,
+        slackTs: message.ts,
+        text: message.text,
+        messageAt,
+        metadata: {
+          ...(message.subtype ? { subtype: message.subtype } : {}),
+          ...(message.fileNames.length > 0 ? { files: message.fileNames } : {}),
+          // Told apart from developers without the user group: looked at again once it loads.
+          ...(senderType === 'other' && !ctx.developers.isAuthoritative() ? { [DEVELOPERS_UNKNOWN]: true } : {}),
+        },
+      });
+      if (!stored) return { kind: 'duplicate', bugId: bug.id };
+      if (countsAsActivity(senderType) && message.userId) {
+        await applyBugActivity(tx, ctx, bug, { actorId: message.userId, at: messageAt, source: 'message' });
+      }
+      return { kind: 'stored', bugId: bug.id, senderType };
+    })
+    .catch((error: unknown) => {
+      throw new BugMessageError(known.id, error);
     });
-    const stored = await insertConversationOnce(tx, {
-      bugId: bug.id,
-      senderType,
-      senderId: message.userId ?? message.botId,
-      channelId: message.channelId,
-      slackTs: message.ts,
-      text: message.text,
-      messageAt,
-      metadata: {
-        ...(message.subtype ? { subtype: message.subtype } : {}),
-        ...(message.fileNames.length > 0 ? { files: message.fileNames } : {}),
-        // Told apart from developers without the user group: looked at again once it loads.
-        ...(senderType === 'other' && !ctx.developers.isAuthoritative() ? { [DEVELOPERS_UNKNOWN]: true } : {}),
-      },
-    });
-    if (!stored) return { kind: 'duplicate', bugId: bug.id };
-    if (countsAsActivity(senderType) && message.userId) {
-      await applyBugActivity(tx, ctx, bug, { actorId: message.userId, at: messageAt, source: 'message' });
-    }
-    return { kind: 'stored', bugId: bug.id, senderType };
-  }).catch((error: unknown) => {
-    throw new BugMessageError(known.id, error);
-  });
   if (outcome.kind === 'stored') {
     bugLogger(ctx.logger, known).debug({ ts: message.ts, senderType: outcome.senderType }, 'thread message stored');
     ctx.notifier.kick();

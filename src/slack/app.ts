@@ -1,6 +1,6 @@
 // Builds the Bolt app for either mode, with /healthz, in-flight tracking and one error handler.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, LogLevel, type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, LogLevel } from '@slack/bolt';
 import type { AppContext } from '../app-context.ts';
 import { isDatabaseReachable } from '../db/orm.ts';
 import { registerListeners } from './listeners/index.ts';
@@ -46,7 +46,11 @@ export function createSlackApp(ctx: AppContext): SlackApp {
     clientOptions,
     ...(config.slack.socketMode
       ? // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
-        { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.slack.port, clientOptions } }
+        {
+          socketMode: true,
+          appToken: config.slack.appToken,
+          installerOptions: { port: config.slack.port, clientOptions },
+        }
       : { signingSecret: config.slack.signingSecret, port: config.slack.port }),
   });
 

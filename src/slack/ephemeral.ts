@@ -1,6 +1,15 @@
 import type { AppContext } from '../app-context.ts';
 
 /** A short answer only `user` sees, in the thread it is about (Web API, so it goes through SLACK_API_URL). */
-export async function whisper(ctx: AppContext, to: { channel: string; user: string; threadTs?: string | null }, text: string): Promise<void> {
-  await ctx.slack.chat.postEphemeral({ channel: to.channel, user: to.user, text, ...(to.threadTs ? { thread_ts: to.threadTs } : {}) });
+export async function whisper(
+  ctx: AppContext,
+  to: { channel: string; user: string; threadTs?: string | null },
+  text: string,
+): Promise<void> {
+  await ctx.slack.chat.postEphemeral({
+    channel: to.channel,
+    user: to.user,
+    text,
+    ...(to.threadTs ? { thread_ts: to.threadTs } : {}),
+  });
 }

@@ -1,7 +1,8 @@
 // Slack's message events in their many shapes (plain, thread reply, broadcast, file share, bot post, edit,
 // delete, joins and other system subtypes), read once into what bugsweep cares about.
-import type { MessageDeletion, MessageEdit, PostedMessage } from '../services/thread-messages.ts';
+
 import { tsToDate } from '../domain/slack-refs.ts';
+import type { MessageDeletion, MessageEdit, PostedMessage } from '../services/thread-messages.ts';
 
 export type ParsedMessageEvent =
   | { kind: 'posted'; message: PostedMessage }
@@ -44,7 +45,10 @@ export function parseMessageEvent(raw: RawMessage, receivedAt: Date): ParsedMess
     // Slack also sends message_changed when a message merely gains replies or an unfurl: same text, no edit.
     if (raw.message.text === raw.previous_message?.text) return { kind: 'ignored', reason: 'not a text edit' };
     const editedTs = raw.message.edited?.ts ?? raw.event_ts ?? raw.ts;
-    return { kind: 'edited', edit: { channelId, ts, text: raw.message.text, editedAt: editedTs ? tsToDate(editedTs) : receivedAt } };
+    return {
+      kind: 'edited',
+      edit: { channelId, ts, text: raw.message.text, editedAt: editedTs ? tsToDate(editedTs) : receivedAt },
+    };
   }
   if (raw.subtype === 'message_deleted') {
     const ts = raw.deleted_ts ?? raw.previous_message?.ts;

@@ -5,9 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBotProcess, type BotProcess } from '../support/bot-process.ts';
+import { type BotProcess, startBotProcess } from '../support/bot-process.ts';
+import { type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
 import { freePort } from '../support/free-port.ts';
-import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.ts';
 import { BASE_TEST_ENV } from '../support/test-app.ts';
 
 let slackApi: FakeSlackApi;
@@ -35,7 +35,9 @@ async function waitForHealth(port: number, bot: BotProcess): Promise<Response> {
 }
 
 describe('starting and stopping the bot', () => {
-  it('starts the embedded database, serves /healthz, stops on SIGTERM with exit 0, and keeps its data', { timeout: 120_000 }, async () => {
+  it('starts the embedded database, serves /healthz, stops on SIGTERM with exit 0, and keeps its data', {
+    timeout: 120_000,
+  }, async () => {
     const env = {
       ...BASE_TEST_ENV,
       NODE_ENV: 'production',

@@ -5,7 +5,7 @@ import { BugEvent, BugReport, SweepRun } from '../../src/db/entities/index.ts';
 import { startBotProcess } from '../support/bot-process.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
-import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.ts';
+import { type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
 import { BASE_TEST_ENV } from '../support/test-app.ts';
 
 const db = useTestDatabase();
@@ -18,15 +18,24 @@ afterAll(() => slackApi.close());
 const DAY = 86_400_000;
 
 async function cli(...args: string[]) {
-  const run = startBotProcess({ ...BASE_TEST_ENV, NODE_ENV: 'production', DATABASE_URL: db.url, SLACK_API_URL: slackApi.url }, 'src/cli/sweep-cli.ts', args);
+  const run = startBotProcess(
+    { ...BASE_TEST_ENV, NODE_ENV: 'production', DATABASE_URL: db.url, SLACK_API_URL: slackApi.url },
+    'src/cli/sweep-cli.ts',
+    args,
+  );
   const code = await run.exited;
   return { code, stdout: run.output() };
 }
 
 describe('npm run sweep', () => {
-  it('previews, dry-runs without changing anything, then runs once and posts the notices', { timeout: 60_000 }, async () => {
+  it('previews, dry-runs without changing anything, then runs once and posts the notices', {
+    timeout: 60_000,
+  }, async () => {
     const now = Date.now();
-    const quiet = await createBug(db.orm.em.fork(), { title: 'Quiet for a while', createdAt: new Date(now - 4.5 * DAY) });
+    const quiet = await createBug(db.orm.em.fork(), {
+      title: 'Quiet for a while',
+      createdAt: new Date(now - 4.5 * DAY),
+    });
     // Two more in the same channel: the command line sends all three at Slack's pace before it exits.
     await createBug(db.orm.em.fork(), { title: 'Also quiet', createdAt: new Date(now - 4.6 * DAY) });
     await createBug(db.orm.em.fork(), { title: 'Quiet too', createdAt: new Date(now - 4.7 * DAY) });
@@ -64,7 +73,11 @@ describe('npm run sweep', () => {
   });
 
   it('names a bad setting and stops', async () => {
-    const run = startBotProcess({ ...BASE_TEST_ENV, DATABASE_URL: db.url, AUTO_CLOSE_AFTER: 'later' }, 'src/cli/sweep-cli.ts', ['preview']);
+    const run = startBotProcess(
+      { ...BASE_TEST_ENV, DATABASE_URL: db.url, AUTO_CLOSE_AFTER: 'later' },
+      'src/cli/sweep-cli.ts',
+      ['preview'],
+    );
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('AUTO_CLOSE_AFTER expected a duration');
   });

@@ -1,11 +1,11 @@
 // Who counts as a developer: DEVELOPER_USERS plus DEVELOPER_USERGROUP fetched from Slack (the loopback fake),
 // cached and refreshed on a hand-moved clock, and what stands in when Slack fails.
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackClient } from '../../src/bugsweep.ts';
 import { createDeveloperDirectory, type DeveloperDirectoryOptions } from '../../src/services/developer-directory.ts';
-import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.ts';
-import { testConfig, TEST_USERS } from '../support/test-app.ts';
+import { type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
+import { TEST_USERS, testConfig } from '../support/test-app.ts';
 import { TestClock } from '../support/test-clock.ts';
 
 const GROUP = 'S0DEVS';
@@ -13,7 +13,14 @@ const REFRESH_MS = 10 * 60_000;
 const RETRY_MS = 60_000;
 const LISTED = [TEST_USERS.developer, TEST_USERS.developer2];
 
-type LogLine = { level: number; msg: string; component?: string; usergroup?: string; usingKnown?: number; err?: { message?: string } };
+type LogLine = {
+  level: number;
+  msg: string;
+  component?: string;
+  usergroup?: string;
+  usingKnown?: number;
+  err?: { message?: string };
+};
 
 let api: FakeSlackApi;
 beforeAll(async () => {
@@ -24,12 +31,21 @@ afterAll(async () => {
   await api.close();
 });
 
-function setup(env: Record<string, string> = { DEVELOPER_USERGROUP: GROUP }, options: DeveloperDirectoryOptions = { refreshMs: REFRESH_MS, retryMs: RETRY_MS }) {
+function setup(
+  env: Record<string, string> = { DEVELOPER_USERGROUP: GROUP },
+  options: DeveloperDirectoryOptions = { refreshMs: REFRESH_MS, retryMs: RETRY_MS },
+) {
   const config = testConfig(env, api.url);
   const clock = new TestClock(new Date('2026-11-24T09:00:00Z'));
   const lines: LogLine[] = [];
-  const logger: Logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
-  const directory = createDeveloperDirectory({ config, slack: createSlackClient(config), clock: clock.now, logger }, options);
+  const logger: Logger = pino(
+    { level: 'debug' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+  );
+  const directory = createDeveloperDirectory(
+    { config, slack: createSlackClient(config), clock: clock.now, logger },
+    options,
+  );
   const warnings = () => lines.filter((line) => line.level === 40);
   return { directory, clock, warnings };
 }
@@ -65,7 +81,11 @@ describe('with DEVELOPER_USERGROUP', () => {
   it('asks Slack once when many ask at the same moment', async () => {
     api.on('usergroups.users.list', members('UGROUPA'));
     const { directory } = setup();
-    const answers = await Promise.all([directory.isDeveloper('UGROUPA'), directory.isDeveloper('UGROUPA'), directory.developerIds()]);
+    const answers = await Promise.all([
+      directory.isDeveloper('UGROUPA'),
+      directory.isDeveloper('UGROUPA'),
+      directory.developerIds(),
+    ]);
     expect(answers.slice(0, 2)).toEqual([true, true]);
     expect(listCalls()).toHaveLength(1);
   });
@@ -107,7 +127,11 @@ describe('when Slack fails', () => {
     expect(await directory.isDeveloper('UGROUPA')).toBe(false);
     expect(listCalls()).toHaveLength(1);
     expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]).toMatchObject({ component: 'developer-directory', usergroup: GROUP, usingKnown: LISTED.length });
+    expect(warnings()[0]).toMatchObject({
+      component: 'developer-directory',
+      usergroup: GROUP,
+      usingKnown: LISTED.length,
+    });
     expect(warnings()[0]!.msg).toMatch(/developer user group/);
 
     // Not hammering Slack: no new attempt until retryMs has passed.
@@ -122,7 +146,10 @@ describe('when Slack fails', () => {
   });
 
   it('falls back to the listed users when Slack answers ok:false', async () => {
-    api.enqueue('usergroups.users.list', { status: 200, body: { ok: false, error: 'missing_scope', needed: 'usergroups:read' } });
+    api.enqueue('usergroups.users.list', {
+      status: 200,
+      body: { ok: false, error: 'missing_scope', needed: 'usergroups:read' },
+    });
     const { directory, warnings } = setup();
     expect(sorted(await directory.developerIds())).toEqual([...LISTED].sort());
     expect(warnings()).toHaveLength(1);
@@ -130,7 +157,12 @@ describe('when Slack fails', () => {
   });
 
   it('keeps the last known members when a refresh fails, and retries after retryMs', async () => {
-    api.enqueue('usergroups.users.list', members('UGROUPA', 'UGROUPB'), { status: 500, body: { ok: false } }, { status: 200, body: { ok: false, error: 'fatal_error' } });
+    api.enqueue(
+      'usergroups.users.list',
+      members('UGROUPA', 'UGROUPB'),
+      { status: 500, body: { ok: false } },
+      { status: 200, body: { ok: false, error: 'fatal_error' } },
+    );
     const { directory, clock, warnings } = setup();
     expect(await directory.isDeveloper('UGROUPB')).toBe(true);
 
@@ -152,7 +184,11 @@ describe('when Slack fails', () => {
   });
 
   it('treats a rate-limited answer as a failure instead of waiting inside the call', async () => {
-    api.enqueue('usergroups.users.list', { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '30' } });
+    api.enqueue('usergroups.users.list', {
+      status: 429,
+      body: { ok: false, error: 'ratelimited' },
+      headers: { 'retry-after': '30' },
+    });
     const { directory, warnings } = setup();
     expect(sorted(await directory.developerIds())).toEqual([...LISTED].sort());
     expect(listCalls()).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { migrateToLatest, openOrm, type Orm } from '../../src/db/orm.ts';
+import { migrateToLatest, type Orm, openOrm } from '../../src/db/orm.ts';
 import { adminQuery, withDatabase } from '../support/global-setup.ts';
 
 const adminUrl = inject('adminDatabaseUrl');
@@ -15,15 +15,32 @@ afterAll(async () => {
 describe('migrations at start-up', () => {
   it('two instances starting at once on an empty database migrate it exactly once', async () => {
     await adminQuery(adminUrl, `create database ${name}`);
-    const [first, second] = await Promise.all([openOrm(withDatabase(adminUrl, name)), openOrm(withDatabase(adminUrl, name))]);
+    const [first, second] = await Promise.all([
+      openOrm(withDatabase(adminUrl, name)),
+      openOrm(withDatabase(adminUrl, name)),
+    ]);
     orms.push(first, second);
     const [a, b] = await Promise.all([migrateToLatest(first), migrateToLatest(second)]);
-    expect([...a, ...b]).toEqual(['Migration20261124000000_initial_schema', 'Migration20261125000000_notice_links', 'Migration20261125010000_millisecond_activity', 'Migration20261125020000_unknown_senders']);
-    const tables = await first.em.fork().execute<{ table_name: string }[]>(
-      `select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
-    );
+    expect([...a, ...b]).toEqual([
+      'Migration20261124000000_initial_schema',
+      'Migration20261125000000_notice_links',
+      'Migration20261125010000_millisecond_activity',
+      'Migration20261125020000_unknown_senders',
+    ]);
+    const tables = await first.em
+      .fork()
+      .execute<{ table_name: string }[]>(
+        `select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+      );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(['bug_reports', 'bug_conversations', 'bug_events', 'slack_notices', 'sweep_runs', 'sweep_state']),
+      expect.arrayContaining([
+        'bug_reports',
+        'bug_conversations',
+        'bug_events',
+        'slack_notices',
+        'sweep_runs',
+        'sweep_state',
+      ]),
     );
     expect(await migrateToLatest(first)).toEqual([]);
   });

@@ -7,16 +7,16 @@
 // Time only moves through the injected TestClock; drain() never waits for real time.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackClient } from '../../src/bugsweep.ts';
+import type { Config } from '../../src/config.ts';
 import { BugReport, SlackNotice } from '../../src/db/entities/index.ts';
-import { openOrm, type Orm } from '../../src/db/orm.ts';
+import { type Orm, openOrm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logger.ts';
-import { enqueueNotice, requestCardRefresh, type NoticeRequest } from '../../src/services/notices.ts';
+import { enqueueNotice, type NoticeRequest, requestCardRefresh } from '../../src/services/notices.ts';
 import { createOutboxNotifier, type NotifierOptions } from '../../src/services/notifier/outbox-notifier.ts';
 import { retryDelayMs } from '../../src/services/notifier/slack-failure.ts';
-import type { Config } from '../../src/config.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
-import { startFakeSlackApi, type FakeSlackApi, type RecordedCall } from '../support/fake-slack-api.ts';
+import { type FakeSlackApi, type RecordedCall, startFakeSlackApi } from '../support/fake-slack-api.ts';
 import { freePort } from '../support/free-port.ts';
 import { testConfig } from '../support/test-app.ts';
 import { TestClock } from '../support/test-clock.ts';
@@ -104,7 +104,14 @@ describe('outbox notifier: delivery', () => {
     const id = await enqueue('CSENT', 'hello thread');
     await expect(
       db.orm.em.fork().transactional(async (em) => {
-        await enqueueNotice(em, { bugId: null, purpose: 'thread_notice', channelId: 'CSENT', threadTs: THREAD, payload: { text: 'rolled back' }, at: clock.now() });
+        await enqueueNotice(em, {
+          bugId: null,
+          purpose: 'thread_notice',
+          channelId: 'CSENT',
+          threadTs: THREAD,
+          payload: { text: 'rolled back' },
+          at: clock.now(),
+        });
         throw new Error('the state change failed');
       }),
     ).rejects.toThrow('the state change failed');
@@ -145,7 +152,10 @@ describe('outbox notifier: delivery', () => {
   it('a notice that reached Slack before a crash is found in the thread and not posted again', async () => {
     const id = await enqueue('CDUP', 'posted, then the process died');
     // The crashed sender had leased it and posted it, but never recorded the result; its lease has run out.
-    await sql(`update slack_notices set status = 'sending', attempts = 1, lease_until = ? where id = ?`, [new Date(START.getTime() - 1), id]);
+    await sql(`update slack_notices set status = 'sending', attempts = 1, lease_until = ? where id = ?`, [
+      new Date(START.getTime() - 1),
+      id,
+    ]);
     api.enqueue('conversations.replies', {
       status: 200,
       body: {
@@ -153,7 +163,11 @@ describe('outbox notifier: delivery', () => {
         has_more: false,
         messages: [
           { ts: THREAD, text: 'the bug report' },
-          { ts: '1800000000.000999', text: 'posted, then the process died', metadata: { event_type: 'bugsweep_notice', event_payload: { notice_id: String(id) } } },
+          {
+            ts: '1800000000.000999',
+            text: 'posted, then the process died',
+            metadata: { event_type: 'bugsweep_notice', event_payload: { notice_id: String(id) } },
+          },
         ],
       },
     });
@@ -171,11 +185,22 @@ describe('outbox notifier: delivery', () => {
 
   it('a notice whose crashed attempt never reached Slack is posted once after the lease runs out', async () => {
     const id = await enqueue('CDUP', 'leased, then the process died before posting');
-    await sql(`update slack_notices set status = 'sending', attempts = 1, lease_until = ? where id = ?`, [new Date(START.getTime() + 30_000), id]);
+    await sql(`update slack_notices set status = 'sending', attempts = 1, lease_until = ? where id = ?`, [
+      new Date(START.getTime() + 30_000),
+      id,
+    ]);
     // The thread holds other notices' posts, but not this one.
     api.on('conversations.replies', {
       status: 200,
-      body: { ok: true, messages: [{ ts: '1800000000.000500', metadata: { event_type: 'bugsweep_notice', event_payload: { notice_id: String(id + 1000) } } }] },
+      body: {
+        ok: true,
+        messages: [
+          {
+            ts: '1800000000.000500',
+            metadata: { event_type: 'bugsweep_notice', event_payload: { notice_id: String(id + 1000) } },
+          },
+        ],
+      },
     });
     const notifier = makeNotifier();
 
@@ -259,7 +284,9 @@ describe('outbox notifier: failures', () => {
 
   it('honours a 429 Retry-After in its channel only, without losing, doubling or counting the attempt', async () => {
     api.enqueue('chat.postMessage', (call) =>
-      call.body.channel === 'CA' ? { status: 429, headers: { 'retry-after': '30' }, body: { ok: false, error: 'ratelimited' } } : undefined,
+      call.body.channel === 'CA'
+        ? { status: 429, headers: { 'retry-after': '30' }, body: { ok: false, error: 'ratelimited' } }
+        : undefined,
     );
     const a1 = await enqueue('CA', 'a1');
     const b1 = await enqueue('CB', 'b1');
@@ -297,26 +324,31 @@ describe('outbox notifier: failures', () => {
     expect(api.callsTo('conversations.replies')).toHaveLength(0);
   });
 
-  it.each(['channel_not_found', 'is_archived', 'not_in_channel'])('a permanent error (%s) fails the notice without retry; others still go', async (error) => {
-    api.on('chat.postMessage', (call) => (call.body.channel === 'CGONE' ? { status: 200, body: { ok: false, error } } : undefined));
-    const gone = await enqueue('CGONE', 'to a channel we cannot post in');
-    const fine = await enqueue('CFINE', 'to a channel that works');
-    const notifier = makeNotifier();
+  it.each(['channel_not_found', 'is_archived', 'not_in_channel'])(
+    'a permanent error (%s) fails the notice without retry; others still go',
+    async (error) => {
+      api.on('chat.postMessage', (call) =>
+        call.body.channel === 'CGONE' ? { status: 200, body: { ok: false, error } } : undefined,
+      );
+      const gone = await enqueue('CGONE', 'to a channel we cannot post in');
+      const fine = await enqueue('CFINE', 'to a channel that works');
+      const notifier = makeNotifier();
 
-    await notifier.drain();
-    const row = await notice(gone);
-    expect(row.status).toBe('failed');
-    expect(row.lastError).toBe(error);
-    expect(row.attempts).toBe(1);
-    expect(row.leaseUntil).toBeNull();
-    expect((await notice(fine)).status).toBe('sent');
+      await notifier.drain();
+      const row = await notice(gone);
+      expect(row.status).toBe('failed');
+      expect(row.lastError).toBe(error);
+      expect(row.attempts).toBe(1);
+      expect(row.leaseUntil).toBeNull();
+      expect((await notice(fine)).status).toBe('sent');
 
-    clock.advance(24 * 3_600_000);
-    await notifier.drain();
-    expect(postedIds()).toEqual(expect.arrayContaining([String(gone), String(fine)]));
-    expect(api.callsTo('chat.postMessage')).toHaveLength(2);
-    expect((await notice(gone)).status).toBe('failed');
-  });
+      clock.advance(24 * 3_600_000);
+      await notifier.drain();
+      expect(postedIds()).toEqual(expect.arrayContaining([String(gone), String(fine)]));
+      expect(api.callsTo('chat.postMessage')).toHaveLength(2);
+      expect((await notice(gone)).status).toBe('failed');
+    },
+  );
 });
 
 describe('outbox notifier: pacing and replicas', () => {
@@ -388,7 +420,9 @@ describe('outbox notifier: pacing and replicas', () => {
     for (const id of postedIds()) counts.set(id, (counts.get(id) ?? 0) + 1);
     expect([...counts.keys()].sort()).toEqual(ids.map(String).sort());
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
-    const statuses = await sql<{ status: string; n: string }>(`select status, count(*) as n from slack_notices group by status`);
+    const statuses = await sql<{ status: string; n: string }>(
+      `select status, count(*) as n from slack_notices group by status`,
+    );
     expect(statuses).toEqual([{ status: 'sent', n: '20' }]);
     // FIFO within each channel held even with two senders.
     for (let channel = 0; channel < 4; channel += 1) {
@@ -418,7 +452,10 @@ describe('outbox notifier: cards', () => {
     expect(String(posts[0]!.body.text)).toContain(bug.ref);
     const firstTs = await cardTs();
     expect(firstTs).toMatch(/^\d+\.\d{6}$/);
-    const [firstCard] = await sql<{ status: string; result_ts: string }>(`select status, result_ts from slack_notices where bug_id = ?`, [bug.id]);
+    const [firstCard] = await sql<{ status: string; result_ts: string }>(
+      `select status, result_ts from slack_notices where bug_id = ?`,
+      [bug.id],
+    );
     expect(firstCard).toEqual({ status: 'sent', result_ts: firstTs });
 
     // A later change: the card is edited where it is, not posted again.
@@ -451,7 +488,10 @@ describe('outbox notifier: cards', () => {
     const [first] = await sql<{ id: string }>(`select id from slack_notices where bug_id = ?`, [bug.id]);
     const firstId = Number(first!.id);
     // A sender leased the first card notice and died; meanwhile the bug changed and asked for another refresh.
-    await sql(`update slack_notices set status = 'sending', attempts = 1, lease_until = ? where id = ?`, [new Date(START.getTime() - 1), firstId]);
+    await sql(`update slack_notices set status = 'sending', attempts = 1, lease_until = ? where id = ?`, [
+      new Date(START.getTime() - 1),
+      firstId,
+    ]);
     await db.orm.em.fork().transactional((em) => requestCardRefresh(em, bug, clock.now()));
     expect(await sql(`select id from slack_notices where bug_id = ?`, [bug.id])).toHaveLength(2);
     api.enqueue('chat.postMessage', { status: 500, body: { ok: false, error: 'internal_error' } });
@@ -463,7 +503,9 @@ describe('outbox notifier: cards', () => {
     clock.advance(retryDelayMs(2));
     await notifier.drain();
     expect(api.callsTo('chat.postMessage')).toHaveLength(2);
-    const open = await sql(`select id from slack_notices where bug_id = ? and status in ('pending', 'sending')`, [bug.id]);
+    const open = await sql(`select id from slack_notices where bug_id = ? and status in ('pending', 'sending')`, [
+      bug.id,
+    ]);
     expect(open).toHaveLength(0);
     expect((await db.orm.em.fork().findOneOrFail(BugReport, bug.id)).cardTs).not.toBeNull();
   });
@@ -477,7 +519,10 @@ describe('outbox notifier: message_update', () => {
     const sourceTs = (await notice(source)).resultTs;
     expect(sourceTs).toMatch(/^\d+\.\d{6}$/);
 
-    const update = await enqueue('CEDIT', '~warning~ cleared by a reply', { purpose: 'message_update', payload: { text: '~warning~ cleared by a reply', sourceNoticeId: source } });
+    const update = await enqueue('CEDIT', '~warning~ cleared by a reply', {
+      purpose: 'message_update',
+      payload: { text: '~warning~ cleared by a reply', sourceNoticeId: source },
+    });
     await notifier.drain();
 
     expect(api.callsTo('chat.postMessage')).toHaveLength(1);
@@ -493,7 +538,10 @@ describe('outbox notifier: message_update', () => {
     const notifier = makeNotifier({ channelIntervalMs: 0 });
     // The source is not due yet (e.g. backing off after a failure); the update behind it is.
     const source = await enqueue('CWAIT', 'reminder', { purpose: 'reminder', at: new Date(START.getTime() + 60_000) });
-    const update = await enqueue('CWAIT', 'reminder (edited)', { purpose: 'message_update', payload: { text: 'reminder (edited)', sourceNoticeId: source } });
+    const update = await enqueue('CWAIT', 'reminder (edited)', {
+      purpose: 'message_update',
+      payload: { text: 'reminder (edited)', sourceNoticeId: source },
+    });
 
     await notifier.drain();
     expect(api.calls).toHaveLength(0);
@@ -518,9 +566,15 @@ describe('outbox notifier: message_update', () => {
   it('waits, without a call or a counted attempt, while the source is being sent', async () => {
     const notifier = makeNotifier({ channelIntervalMs: 0 });
     const source = await enqueue('CSENDING', 'warning', { purpose: 'warning' });
-    const update = await enqueue('CSENDING', 'warning (edited)', { purpose: 'message_update', payload: { text: 'warning (edited)', sourceNoticeId: source } });
+    const update = await enqueue('CSENDING', 'warning (edited)', {
+      purpose: 'message_update',
+      payload: { text: 'warning (edited)', sourceNoticeId: source },
+    });
     // Another replica holds the source's lease right now.
-    await sql(`update slack_notices set status = 'sending', attempts = 1, lease_until = ? where id = ?`, [new Date(START.getTime() + 60_000), source]);
+    await sql(`update slack_notices set status = 'sending', attempts = 1, lease_until = ? where id = ?`, [
+      new Date(START.getTime() + 60_000),
+      source,
+    ]);
 
     await notifier.drain();
     expect(api.calls).toHaveLength(0);
@@ -533,7 +587,10 @@ describe('outbox notifier: message_update', () => {
     const notifier = makeNotifier({ channelIntervalMs: 0 });
     const source = await enqueue('CGIVEUP', 'never visible', { purpose: 'warning' });
     await sql(`update slack_notices set status = ?, last_error = 'channel_not_found' where id = ?`, [status, source]);
-    const update = await enqueue('CGIVEUP', 'edit of nothing', { purpose: 'message_update', payload: { text: 'edit of nothing', sourceNoticeId: source } });
+    const update = await enqueue('CGIVEUP', 'edit of nothing', {
+      purpose: 'message_update',
+      payload: { text: 'edit of nothing', sourceNoticeId: source },
+    });
 
     await notifier.drain();
 

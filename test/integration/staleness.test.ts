@@ -27,31 +27,60 @@ type Timeline = {
 const timelines: Timeline[] = [
   { name: 'no replies at all, created long ago', createdDaysAgo: 9, messages: [], stale: true },
   { name: 'no replies at all, created recently', createdDaysAgo: 2, messages: [], stale: false },
-  { name: 'only bot replies', createdDaysAgo: 9, messages: [{ senderType: 'bot', daysAgo: 1 }, { senderType: 'bot', daysAgo: 0.5 }], stale: true },
-  { name: 'a bystander reply does not keep it alive', createdDaysAgo: 9, messages: [{ senderType: 'other', daysAgo: 1 }], stale: true },
+  {
+    name: 'only bot replies',
+    createdDaysAgo: 9,
+    messages: [
+      { senderType: 'bot', daysAgo: 1 },
+      { senderType: 'bot', daysAgo: 0.5 },
+    ],
+    stale: true,
+  },
+  {
+    name: 'a bystander reply does not keep it alive',
+    createdDaysAgo: 9,
+    messages: [{ senderType: 'other', daysAgo: 1 }],
+    stale: true,
+  },
   {
     name: 'a reporter reply after a developer one',
     createdDaysAgo: 20,
-    messages: [{ senderType: 'developer', daysAgo: 12 }, { senderType: 'reporter', daysAgo: 3 }],
+    messages: [
+      { senderType: 'developer', daysAgo: 12 },
+      { senderType: 'reporter', daysAgo: 3 },
+    ],
     stale: false,
   },
   {
     name: 'a developer reply long ago, then only bystanders',
     createdDaysAgo: 20,
-    messages: [{ senderType: 'developer', daysAgo: 8 }, { senderType: 'other', daysAgo: 1 }, { senderType: 'bot', daysAgo: 1 }],
+    messages: [
+      { senderType: 'developer', daysAgo: 8 },
+      { senderType: 'other', daysAgo: 1 },
+      { senderType: 'bot', daysAgo: 1 },
+    ],
     stale: true,
   },
   {
     name: 'a deleted recent reporter message no longer counts',
     createdDaysAgo: 20,
-    messages: [{ senderType: 'developer', daysAgo: 10 }, { senderType: 'reporter', daysAgo: 1, deleted: true }],
+    messages: [
+      { senderType: 'developer', daysAgo: 10 },
+      { senderType: 'reporter', daysAgo: 1, deleted: true },
+    ],
     stale: true,
   },
   { name: 'exactly at the window edge is not yet stale', createdDaysAgo: 5, messages: [], stale: false },
   { name: 'resolved bugs are never stale', status: 'resolved', createdDaysAgo: 30, messages: [], stale: false },
   { name: 'closed bugs are never stale', status: 'closed', createdDaysAgo: 30, messages: [], stale: false },
   { name: 'escalated bugs are never stale', status: 'escalated', createdDaysAgo: 30, messages: [], stale: false },
-  { name: 'claimed bugs are swept too', status: 'in_progress', createdDaysAgo: 9, messages: [{ senderType: 'other', daysAgo: 1 }], stale: true },
+  {
+    name: 'claimed bugs are swept too',
+    status: 'in_progress',
+    createdDaysAgo: 9,
+    messages: [{ senderType: 'other', daysAgo: 1 }],
+    stale: true,
+  },
 ];
 
 describe('staleness: pure rule and indexed query agree', () => {
@@ -59,7 +88,11 @@ describe('staleness: pure rule and indexed query agree', () => {
     const em = db.orm.em.fork();
     const bug = await createBug(em, { status: timeline.status ?? 'open', createdAt: daysAgo(timeline.createdDaysAgo) });
     for (const message of timeline.messages) {
-      await addConversation(em, bug, { senderType: message.senderType, at: daysAgo(message.daysAgo), deleted: message.deleted });
+      await addConversation(em, bug, {
+        senderType: message.senderType,
+        at: daysAgo(message.daysAgo),
+        deleted: message.deleted,
+      });
     }
     await recomputeActivity(em, bug.id);
 

@@ -5,13 +5,13 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBugsweep } from '../../src/bugsweep.ts';
-import { BugReport, SweepRun } from '../../src/db/entities/index.ts';
+import { BugReport, type SweepRun } from '../../src/db/entities/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { pauseSweep, resumeSweep, sweepStatus } from '../../src/services/sweep/sweep-control.ts';
 import { runSweep, type SweepResult } from '../../src/services/sweep/sweep-runner.ts';
-import { useTestDatabase, type TestDatabase } from '../support/database.ts';
+import { type TestDatabase, useTestDatabase } from '../support/database.ts';
+import { type BugOverrides, createBug } from '../support/factories.ts';
 import { FAKE_BOT, type RecordedCall } from '../support/fake-slack-api.ts';
-import { createBug, type BugOverrides } from '../support/factories.ts';
 import {
   adminSweep,
   createReplica,
@@ -24,6 +24,7 @@ import {
   noticeIdOf,
   noticesOf,
   plus,
+  type Replica,
   ran,
   reload,
   resetSweepWorld,
@@ -33,7 +34,6 @@ import {
   textOf,
   until,
   waitForLockWaiters,
-  type Replica,
 } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, testConfig, useTestApp } from '../support/test-app.ts';
 import { TestClock } from '../support/test-clock.ts';
@@ -68,18 +68,30 @@ async function restartedWith(env: Record<string, string>): Promise<Replica> {
  * `count` open bugs nobody has spoken in for 10 days, never warned, oldest first (a minute apart), in
  * `db`'s database.
  */
-async function staleBugs(count: number, overrides: BugOverrides = {}, database: TestDatabase = db): Promise<BugReport[]> {
+async function staleBugs(
+  count: number,
+  overrides: BugOverrides = {},
+  database: TestDatabase = db,
+): Promise<BugReport[]> {
   const bugs: BugReport[] = [];
   const first = overrides.createdAt ?? plus(START, -10 * DAY);
   for (let i = 0; i < count; i += 1) {
-    bugs.push(await createBug(database.orm.em.fork(), { title: `Stale bug ${i + 1}`, ...overrides, createdAt: plus(first, i * MINUTE) }));
+    bugs.push(
+      await createBug(database.orm.em.fork(), {
+        title: `Stale bug ${i + 1}`,
+        ...overrides,
+        createdAt: plus(first, i * MINUTE),
+      }),
+    );
   }
   return bugs;
 }
 
 /** bug.warned rows per bug id. */
 async function warnedCounts(bugs: BugReport[]): Promise<number[]> {
-  return Promise.all(bugs.map(async (bug) => (await eventsOf(db, bug)).filter((e) => e.eventType === 'bug.warned').length));
+  return Promise.all(
+    bugs.map(async (bug) => (await eventsOf(db, bug)).filter((e) => e.eventType === 'bug.warned').length),
+  );
 }
 
 /** The warnings that reached Slack, by outbox notice id (chat.postMessage calls whose reply was ok). */
@@ -104,13 +116,22 @@ describe('replicas', () => {
     const other = await secondReplica();
     const slot = START;
 
-    const results = await Promise.all([runSweep(t.bugsweep.ctx, { trigger: 'schedule', slot }), runSweep(other.ctx, { trigger: 'schedule', slot })]);
+    const results = await Promise.all([
+      runSweep(t.bugsweep.ctx, { trigger: 'schedule', slot }),
+      runSweep(other.ctx, { trigger: 'schedule', slot }),
+    ]);
     await settleAll(other);
 
     expectOneRan(results);
     const runs = (await sweepRuns(db)).filter((run) => run.slotKey === `schedule:${slot.toISOString()}`);
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ trigger: 'schedule', slotKey: `schedule:${slot.toISOString()}`, status: 'completed', warned: 4, closed: 0 });
+    expect(runs[0]).toMatchObject({
+      trigger: 'schedule',
+      slotKey: `schedule:${slot.toISOString()}`,
+      status: 'completed',
+      warned: 4,
+      closed: 0,
+    });
     expect(await warnedCounts(bugs)).toEqual([1, 1, 1, 1]);
     const warnings = postedWarnings();
     expect(warnings).toHaveLength(4);
@@ -122,12 +143,21 @@ describe('replicas', () => {
     const closeSlot = plus(START, DAY);
     t.clock.set(closeSlot);
     other.clock.set(closeSlot);
-    const again = await Promise.all([runSweep(other.ctx, { trigger: 'schedule', slot: closeSlot }), runSweep(t.bugsweep.ctx, { trigger: 'schedule', slot: closeSlot })]);
+    const again = await Promise.all([
+      runSweep(other.ctx, { trigger: 'schedule', slot: closeSlot }),
+      runSweep(t.bugsweep.ctx, { trigger: 'schedule', slot: closeSlot }),
+    ]);
     await settleAll(other);
     expectOneRan(again);
-    expect((await eventsOfType(db, 'bug.auto_closed')).map((e) => e.bugId).sort()).toEqual(bugs.map((bug) => bug.id).sort());
-    expect(t.slackApi.callsTo('chat.postMessage').filter((call) => textOf(call).includes(':zzz: Closed'))).toHaveLength(4);
-    expect((await sweepRuns(db)).filter((run) => run.slotKey === `schedule:${closeSlot.toISOString()}`)).toHaveLength(1);
+    expect((await eventsOfType(db, 'bug.auto_closed')).map((e) => e.bugId).sort()).toEqual(
+      bugs.map((bug) => bug.id).sort(),
+    );
+    expect(t.slackApi.callsTo('chat.postMessage').filter((call) => textOf(call).includes(':zzz: Closed'))).toHaveLength(
+      4,
+    );
+    expect((await sweepRuns(db)).filter((run) => run.slotKey === `schedule:${closeSlot.toISOString()}`)).toHaveLength(
+      1,
+    );
   });
 
   it('a replica that stalls while starting a slot does not make the other skip it: the slot runs exactly once', async () => {
@@ -146,10 +176,14 @@ describe('replicas', () => {
     let held = false;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const holding = slow.orm.em.fork().getKysely().connection().execute(async () => {
-      held = true;
-      await gate;
-    });
+    const holding = slow.orm.em
+      .fork()
+      .getKysely()
+      .connection()
+      .execute(async () => {
+        held = true;
+        await gate;
+      });
     let results: SweepResult[];
     try {
       await until(() => held, "one of A's connections is held");
@@ -278,7 +312,9 @@ describe('pause and resume', () => {
     await t.settle();
     expect(result.counts).toEqual({ ...NO_COUNTS, warned: 2 });
     expect(await warnedCounts(bugs)).toEqual([1, 1]);
-    expect((await sweepRuns(db)).map((run) => [run.trigger, run.triggeredBy, run.status])).toEqual([['admin', admin, 'completed']]);
+    expect((await sweepRuns(db)).map((run) => [run.trigger, run.triggeredBy, run.status])).toEqual([
+      ['admin', admin, 'completed'],
+    ]);
     expect((await sweepStatus(t.bugsweep.ctx)).state.paused).toBe(true);
   });
 });
@@ -303,7 +339,11 @@ describe('a run that dies part-way', () => {
     expect(postedWarnings()).toHaveLength(2);
 
     // A process killed outright leaves its run 'running'; the next run to hold the lock marks it failed.
-    await db.orm.em.fork().execute(`insert into sweep_runs (trigger, status, started_at) values ('schedule', 'running', ?)`, [plus(START, 30 * MINUTE)]);
+    await db.orm.em
+      .fork()
+      .execute(`insert into sweep_runs (trigger, status, started_at) values ('schedule', 'running', ?)`, [
+        plus(START, 30 * MINUTE),
+      ]);
 
     t.clock.set(plus(START, HOUR));
     const next = ran(await adminSweep(t.bugsweep.ctx));
@@ -354,14 +394,20 @@ describe('the per-run budget', () => {
   it('bugs whose warnings Slack refuses for good (the bot left their channel) do not use up every later run', async () => {
     const unreachable = await staleBugs(3, { channelId: 'CGONE' });
     const reachable = await staleBugs(2, { createdAt: plus(START, -9 * DAY) });
-    t.slackApi.on('chat.postMessage', (call) => (call.body.channel === 'CGONE' ? { status: 200, body: { ok: false, error: 'not_in_channel' } } : undefined));
+    t.slackApi.on('chat.postMessage', (call) =>
+      call.body.channel === 'CGONE' ? { status: 200, body: { ok: false, error: 'not_in_channel' } } : undefined,
+    );
     const limited = await restartedWith({ SWEEP_MAX_ITEMS: '3' });
 
     // The first run spends its budget on the three oldest; Slack refuses their warnings for good.
     const first = ran(await adminSweep(limited.ctx));
     await settleAll(limited);
     expect(first.items.map((item) => item.bugId)).toEqual(unreachable.map((bug) => bug.id));
-    expect((await noticesOf(db, { channelId: 'CGONE' })).map((notice) => notice.status)).toEqual(['failed', 'failed', 'failed']);
+    expect((await noticesOf(db, { channelId: 'CGONE' })).map((notice) => notice.status)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+    ]);
 
     // Within the next two hourly runs, the bugs people can be warned about are warned.
     for (const hours of [1, 2]) {
@@ -407,12 +453,72 @@ describe('run records', () => {
     const refs = bugs.map((bug) => bug.ref);
     const iso = (ms: number) => plus(START, ms).toISOString();
     expect(runs.map(row)).toEqual([
-      { trigger: 'admin', triggeredBy: admin, slotKey: null, dryRun: true, status: 'completed', skipReason: null, startedAt: iso(0), finishedAt: iso(0), counts: [2, 0, 0, 0, 0] },
-      { trigger: 'admin', triggeredBy: admin, slotKey: null, dryRun: false, status: 'completed', skipReason: null, startedAt: iso(0), finishedAt: iso(0), counts: [2, 0, 0, 0, 0] },
-      { trigger: 'schedule', triggeredBy: null, slotKey: `schedule:${iso(HOUR)}`, dryRun: false, status: 'completed', skipReason: null, startedAt: iso(HOUR), finishedAt: iso(HOUR), counts: [0, 0, 0, 0, 0] },
-      { trigger: 'schedule', triggeredBy: null, slotKey: `schedule:${iso(2 * HOUR)}`, dryRun: false, status: 'skipped', skipReason: `paused by ${admin}`, startedAt: iso(2 * HOUR), finishedAt: iso(2 * HOUR), counts: [0, 0, 0, 0, 0] },
-      { trigger: 'cli', triggeredBy: null, slotKey: null, dryRun: false, status: 'completed', skipReason: null, startedAt: iso(3 * HOUR), finishedAt: iso(3 * HOUR), counts: [0, 0, 0, 0, 0] },
-      { trigger: 'schedule', triggeredBy: null, slotKey: `schedule:${iso(DAY)}`, dryRun: false, status: 'completed', skipReason: null, startedAt: iso(DAY), finishedAt: iso(DAY), counts: [0, 2, 0, 0, 0] },
+      {
+        trigger: 'admin',
+        triggeredBy: admin,
+        slotKey: null,
+        dryRun: true,
+        status: 'completed',
+        skipReason: null,
+        startedAt: iso(0),
+        finishedAt: iso(0),
+        counts: [2, 0, 0, 0, 0],
+      },
+      {
+        trigger: 'admin',
+        triggeredBy: admin,
+        slotKey: null,
+        dryRun: false,
+        status: 'completed',
+        skipReason: null,
+        startedAt: iso(0),
+        finishedAt: iso(0),
+        counts: [2, 0, 0, 0, 0],
+      },
+      {
+        trigger: 'schedule',
+        triggeredBy: null,
+        slotKey: `schedule:${iso(HOUR)}`,
+        dryRun: false,
+        status: 'completed',
+        skipReason: null,
+        startedAt: iso(HOUR),
+        finishedAt: iso(HOUR),
+        counts: [0, 0, 0, 0, 0],
+      },
+      {
+        trigger: 'schedule',
+        triggeredBy: null,
+        slotKey: `schedule:${iso(2 * HOUR)}`,
+        dryRun: false,
+        status: 'skipped',
+        skipReason: `paused by ${admin}`,
+        startedAt: iso(2 * HOUR),
+        finishedAt: iso(2 * HOUR),
+        counts: [0, 0, 0, 0, 0],
+      },
+      {
+        trigger: 'cli',
+        triggeredBy: null,
+        slotKey: null,
+        dryRun: false,
+        status: 'completed',
+        skipReason: null,
+        startedAt: iso(3 * HOUR),
+        finishedAt: iso(3 * HOUR),
+        counts: [0, 0, 0, 0, 0],
+      },
+      {
+        trigger: 'schedule',
+        triggeredBy: null,
+        slotKey: `schedule:${iso(DAY)}`,
+        dryRun: false,
+        status: 'completed',
+        skipReason: null,
+        startedAt: iso(DAY),
+        finishedAt: iso(DAY),
+        counts: [0, 2, 0, 0, 0],
+      },
     ]);
     expect(runs[0]!.details).toMatchObject({ items: refs.map((ref) => `warned:${ref}`), budgetExhausted: false });
     expect(runs[5]!.details).toMatchObject({ items: refs.map((ref) => `closed:${ref}`), budgetExhausted: false });
@@ -431,8 +537,20 @@ describe('a dry run', () => {
     const neverWarned = await staleBugs(2, { createdAt: plus(START, -6 * DAY) });
     const em = db.orm.em.fork();
     const active = plus(START, -HOUR);
-    const toRemind = await createBug(em, { title: 'Claimed, quiet 5d 1h', status: 'in_progress', claimantId: developer, claimedAt: plus(START, -5 * DAY - HOUR), createdAt: active });
-    const toRelease = await createBug(em, { title: 'Claimed, quiet 8d', status: 'in_progress', claimantId: developer, claimedAt: plus(START, -8 * DAY), createdAt: active });
+    const toRemind = await createBug(em, {
+      title: 'Claimed, quiet 5d 1h',
+      status: 'in_progress',
+      claimantId: developer,
+      claimedAt: plus(START, -5 * DAY - HOUR),
+      createdAt: active,
+    });
+    const toRelease = await createBug(em, {
+      title: 'Claimed, quiet 8d',
+      status: 'in_progress',
+      claimantId: developer,
+      claimedAt: plus(START, -8 * DAY),
+      createdAt: active,
+    });
 
     const snapshot = async () => ({
       bugs: JSON.stringify(await db.orm.em.fork().find(BugReport, {}, { orderBy: { id: 'asc' } })),
@@ -517,12 +635,16 @@ describe('a 429 storm', () => {
     // Retry-After honoured: the refused attempts are five seconds apart, and nothing was posted in between.
     expect(rejectedAt).toEqual([0, 5, 10, 15, 20, 25].map((s) => s * SECOND));
     const sentAt = (channelId: string) =>
-      notices.filter((n) => n.channelId === channelId).map((n) => n.sentAt!.getTime() - START.getTime()).sort((a, b) => a - b);
+      notices
+        .filter((n) => n.channelId === channelId)
+        .map((n) => n.sentAt!.getTime() - START.getTime())
+        .sort((a, b) => a - b);
     expect(sentAt(busy)[0]).toBe(30 * SECOND);
     expect(sentAt(quiet)).toEqual([0, SECOND, 2 * SECOND]);
     // Paced: at most one message a second per channel.
     const busyTimes = sentAt(busy);
-    for (let i = 1; i < busyTimes.length; i += 1) expect(busyTimes[i]! - busyTimes[i - 1]!).toBeGreaterThanOrEqual(SECOND);
+    for (let i = 1; i < busyTimes.length; i += 1)
+      expect(busyTimes[i]! - busyTimes[i - 1]!).toBeGreaterThanOrEqual(SECOND);
     expect(busyTimes.at(-1)).toBe(59 * SECOND);
   });
 });
@@ -538,7 +660,10 @@ describe('a human reply that lands during the sweep', () => {
       const sweeping = adminSweep(t.bugsweep.ctx);
       await waitForLockWaiters(blocker, 1);
       // The reply's transaction: the bug came alive just now.
-      await blocker.query('update bug_reports set last_activity_at = $2, version = version + 1 where id = $1', [replied!.id, t.clock.now()]);
+      await blocker.query('update bug_reports set last_activity_at = $2, version = version + 1 where id = $1', [
+        replied!.id,
+        t.clock.now(),
+      ]);
       await blocker.query('commit');
       const result = ran(await sweeping);
       expect(result.counts).toEqual({ ...NO_COUNTS, warned: 1 });

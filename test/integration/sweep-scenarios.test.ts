@@ -7,11 +7,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import { buttonPress } from '../support/block-actions.ts';
-import { useTestDatabase, type TestDatabase } from '../support/database.ts';
-import type { RecordedCall } from '../support/fake-slack-api.ts';
+import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
+import type { RecordedCall } from '../support/fake-slack-api.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
-import { botMessage, classicBotMessage, messageDeleted, threadReply, topLevelMessage } from '../support/slack-events.ts';
+import {
+  botMessage,
+  classicBotMessage,
+  messageDeleted,
+  threadReply,
+  topLevelMessage,
+} from '../support/slack-events.ts';
 import {
   adminSweep,
   at,
@@ -27,19 +33,20 @@ import {
   noticesOf,
   plus,
   postedTsOf,
+  type Replica,
   ran,
   reload,
   resetSweepWorld,
-  type Replica,
   START,
   textOf,
 } from '../support/sweep-support.ts';
-import { TEST_CHANNEL, TEST_USERS, useTestApp, type TestApp } from '../support/test-app.ts';
+import { TEST_CHANNEL, TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
 
 const { reporter, developer, developer2, admin, bystander } = TEST_USERS;
 
 // Words a released claim's notice must never use about the claimant.
-const BLAMING = /\b(fail\w*|blame\w*|fault|neglect\w*|abandon\w*|ignor\w*|lazy|forgot\w*|unresponsive|inactive|slack(ed|ing))\b/i;
+const BLAMING =
+  /\b(fail\w*|blame\w*|fault|neglect\w*|abandon\w*|ignor\w*|lazy|forgot\w*|unresponsive|inactive|slack(ed|ing))\b/i;
 
 /** The timeline verbs, bound to one test app and its database. */
 function timelineFor(db: TestDatabase, t: TestApp) {
@@ -83,14 +90,23 @@ function timelineFor(db: TestDatabase, t: TestApp) {
   }
 
   async function pressKeepOpen(userId: string, bug: BugReport, warningTs: string) {
-    const payload = buttonPress({ userId, actionId: ACTIONS.keepOpen, value: String(bug.id), channelId: bug.channelId, messageTs: warningTs, threadTs: bug.threadTs });
+    const payload = buttonPress({
+      userId,
+      actionId: ACTIONS.keepOpen,
+      value: String(bug.id),
+      channelId: bug.channelId,
+      messageTs: warningTs,
+      threadTs: bug.threadTs,
+    });
     const res = await sendInteraction(t.baseUrl, payload);
     expect(res.status).toBe(200);
     await t.settle();
   }
 
-  const posts = (bug?: BugReport): RecordedCall[] => t.slackApi.callsTo('chat.postMessage').filter((call) => !bug || call.body.thread_ts === bug.threadTs);
-  const updates = (ts?: string): RecordedCall[] => t.slackApi.callsTo('chat.update').filter((call) => !ts || call.body.ts === ts);
+  const posts = (bug?: BugReport): RecordedCall[] =>
+    t.slackApi.callsTo('chat.postMessage').filter((call) => !bug || call.body.thread_ts === bug.threadTs);
+  const updates = (ts?: string): RecordedCall[] =>
+    t.slackApi.callsTo('chat.update').filter((call) => !ts || call.body.ts === ts);
 
   return { deliver, newBug, replyAt, sweepAt, command, pressKeepOpen, posts, updates };
 }
@@ -129,7 +145,12 @@ describe('a quiet bug', () => {
     const bug = await newBug('Cart total is wrong');
 
     // Up to AUTO_CLOSE_AFTER − AUTO_CLOSE_WARNING (4 days) of quiet, the sweep does nothing at all.
-    for (const moment of ['2026-11-24T10:00:00Z', '2026-11-26T09:00:00Z', '2026-11-28T09:00:00Z', '2026-11-28T09:20:00Z']) {
+    for (const moment of [
+      '2026-11-24T10:00:00Z',
+      '2026-11-26T09:00:00Z',
+      '2026-11-28T09:00:00Z',
+      '2026-11-28T09:20:00Z',
+    ]) {
       expect(await sweepAt(moment)).toEqual(NO_COUNTS);
     }
     expect(t.slackApi.calls).toEqual([]);
@@ -145,7 +166,11 @@ describe('a quiet bug', () => {
     expect(warningText).toContain(`<@${reporter}>`);
     expect(warningText).toContain(`*${bug.ref}* has been quiet since Tue 24 Nov, 09:20 UTC`);
     expect(warningText).toContain('It will be closed on *Sun 29 Nov, 10:00 UTC* unless someone replies here');
-    expect(keepOpenButtonOf(warnings[0]!)).toMatchObject({ action_id: ACTIONS.keepOpen, value: String(bug.id), text: { text: 'Keep open' } });
+    expect(keepOpenButtonOf(warnings[0]!)).toMatchObject({
+      action_id: ACTIONS.keepOpen,
+      value: String(bug.id),
+      text: { text: 'Keep open' },
+    });
     expect(updates()).toEqual([]); // the card does not change for a warning
 
     let stored = await reload(db, bug);
@@ -169,7 +194,12 @@ describe('a quiet bug', () => {
 
     // Another run at the same moment, and the sweeps before the stated time: no second warning, no close.
     t.slackApi.reset();
-    for (const moment of ['2026-11-28T09:30:00Z', '2026-11-28T10:00:00Z', '2026-11-29T09:00:00Z', '2026-11-29T09:59:59Z']) {
+    for (const moment of [
+      '2026-11-28T09:30:00Z',
+      '2026-11-28T10:00:00Z',
+      '2026-11-29T09:00:00Z',
+      '2026-11-29T09:59:59Z',
+    ]) {
       expect(await sweepAt(moment)).toEqual(NO_COUNTS);
     }
     expect(t.slackApi.calls).toEqual([]);
@@ -178,7 +208,13 @@ describe('a quiet bug', () => {
     // At the stated time it is closed, with a notice in the thread and the card updated.
     expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual({ ...NO_COUNTS, closed: 1 });
     stored = await reload(db, bug);
-    expect(stored).toMatchObject({ status: 'closed', closeReason: 'inactivity', warnedAt: null, autoCloseAt: null, warningNoticeId: null });
+    expect(stored).toMatchObject({
+      status: 'closed',
+      closeReason: 'inactivity',
+      warnedAt: null,
+      autoCloseAt: null,
+      warningNoticeId: null,
+    });
     expect(stored.closedAt?.toISOString()).toBe('2026-11-29T10:00:00.000Z');
     const closed = (await eventsOf(db, bug)).at(-1)!;
     expect(closed).toMatchObject({
@@ -198,7 +234,9 @@ describe('a quiet bug', () => {
     const notices = posts();
     expect(notices).toHaveLength(1);
     expect(notices[0]!.body).toMatchObject({ channel: TEST_CHANNEL, thread_ts: bug.threadTs });
-    expect(textOf(notices[0]!)).toContain(`Closed *${bug.ref}* after 5d without a word from the reporter or a developer (last on Tue 24 Nov, 09:20 UTC)`);
+    expect(textOf(notices[0]!)).toContain(
+      `Closed *${bug.ref}* after 5d without a word from the reporter or a developer (last on Tue 24 Nov, 09:20 UTC)`,
+    );
     expect(textOf(notices[0]!)).toContain('reply here before Sun 13 Dec, 10:00 UTC and it reopens by itself');
     const cards = updates();
     expect(cards).toHaveLength(1);
@@ -220,7 +258,9 @@ describe('a quiet bug', () => {
     expect(await sweepAt('2026-11-28T10:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
     const warnings = posts(bug);
     expect(warnings).toHaveLength(1);
-    expect(textOf(warnings[0]!)).toContain(`<@${reporter}> <@${developer}> *${bug.ref}* has been quiet since Tue 24 Nov, 09:00 UTC`);
+    expect(textOf(warnings[0]!)).toContain(
+      `<@${reporter}> <@${developer}> *${bug.ref}* has been quiet since Tue 24 Nov, 09:00 UTC`,
+    );
     expect(textOf(warnings[0]!)).toContain('It will be closed on *Sun 29 Nov, 10:00 UTC*');
   });
 });
@@ -229,9 +269,20 @@ describe('who keeps a bug open', () => {
   it('bystander replies and bot posts (other apps and bugsweep itself) never do, before or after the warning', async () => {
     const bug = await newBug('Avatar upload fails');
     await replyAt('2026-11-26T09:00:00Z', bystander, bug, '+1 same here');
-    await deliver(botMessage({ ts: exactTs(at('2026-11-26T10:00:00Z')), threadTs: bug.threadTs, text: 'Deploy finished' }));
-    await deliver(classicBotMessage({ ts: exactTs(at('2026-11-27T09:00:00Z')), threadTs: bug.threadTs, text: 'Build #41 failed' }));
-    await deliver(botMessage({ ts: exactTs(at('2026-11-27T10:00:00Z')), threadTs: bug.threadTs, own: true, text: 'bugsweep says hi' }));
+    await deliver(
+      botMessage({ ts: exactTs(at('2026-11-26T10:00:00Z')), threadTs: bug.threadTs, text: 'Deploy finished' }),
+    );
+    await deliver(
+      classicBotMessage({ ts: exactTs(at('2026-11-27T09:00:00Z')), threadTs: bug.threadTs, text: 'Build #41 failed' }),
+    );
+    await deliver(
+      botMessage({
+        ts: exactTs(at('2026-11-27T10:00:00Z')),
+        threadTs: bug.threadTs,
+        own: true,
+        text: 'bugsweep says hi',
+      }),
+    );
 
     const rows = await db.orm.em.fork().find(BugConversation, { bugId: bug.id }, { orderBy: { id: 'asc' } });
     expect(rows.map((row) => row.senderType)).toEqual(['reporter', 'other', 'bot', 'bot', 'bot']);
@@ -246,7 +297,9 @@ describe('who keeps a bug open', () => {
     t.slackApi.reset();
     await deliver(botMessage({ ts: warningTs, threadTs: bug.threadTs, own: true, text: 'It will be closed on ...' }));
     await replyAt('2026-11-28T12:00:00Z', bystander, bug, 'still seeing this too');
-    await deliver(botMessage({ ts: exactTs(at('2026-11-28T13:00:00Z')), threadTs: bug.threadTs, text: 'Deploy finished' }));
+    await deliver(
+      botMessage({ ts: exactTs(at('2026-11-28T13:00:00Z')), threadTs: bug.threadTs, text: 'Deploy finished' }),
+    );
     expect(updates()).toEqual([]); // the warning stands
     expect(await eventTypesOf(db, bug)).toEqual(['bug.created', 'bug.warned']);
 
@@ -261,7 +314,14 @@ describe('who keeps a bug open', () => {
     await replyAt('2026-11-26T09:00:00Z', reporter, bug, 'attached, 40 MB');
     // A developer message written before the reporter's, delivered after it.
     t.clock.set('2026-11-26T09:30:00Z');
-    await deliver(threadReply({ user: developer, ts: exactTs(at('2026-11-25T21:00:00Z')), threadTs: bug.threadTs, text: 'late delivery' }));
+    await deliver(
+      threadReply({
+        user: developer,
+        ts: exactTs(at('2026-11-25T21:00:00Z')),
+        threadTs: bug.threadTs,
+        text: 'late delivery',
+      }),
+    );
     expect((await reload(db, bug)).lastActivityAt.toISOString()).toBe('2026-11-26T09:00:00.000Z');
 
     // Four days after the reporter's reply, not after the developer's.
@@ -272,7 +332,10 @@ describe('who keeps a bug open', () => {
     expect(warning).toHaveLength(1);
     expect(textOf(warning[0]!)).toContain('has been quiet since Thu 26 Nov, 09:00 UTC');
     expect(textOf(warning[0]!)).toContain('It will be closed on *Tue 1 Dec, 10:00 UTC*');
-    expect((await eventsOf(db, bug)).at(-1)).toMatchObject({ eventType: 'bug.warned', metadata: { lastActivityAt: '2026-11-26T09:00:00.000Z' } });
+    expect((await eventsOf(db, bug)).at(-1)).toMatchObject({
+      eventType: 'bug.warned',
+      metadata: { lastActivityAt: '2026-11-26T09:00:00.000Z' },
+    });
   });
 
   it('a deleted reply no longer counts', async () => {
@@ -294,47 +357,66 @@ describe('a reply after the warning', () => {
   it.each([
     ['reporter', reporter],
     ['developer', developer],
-  ])('from the %s clears it: the warning is edited in place, no close at the old time, a new warning before any later close', async (_who, user) => {
-    const { bug, warningTs } = await warnedBug();
+  ])(
+    'from the %s clears it: the warning is edited in place, no close at the old time, a new warning before any later close',
+    async (_who, user) => {
+      const { bug, warningTs } = await warnedBug();
 
-    await replyAt('2026-11-28T15:00:00Z', user, bug, 'still broken on 4.2');
-    expect(posts()).toEqual([]);
-    const edits = updates();
-    expect(edits).toHaveLength(1);
-    expect(edits[0]!.body).toMatchObject({ channel: TEST_CHANNEL, ts: warningTs });
-    expect(textOf(edits[0]!)).toContain(`~Inactivity warning for *${bug.ref}*~ No longer applies: <@${user}> replied on Sat 28 Nov, 15:00 UTC`);
-    expect(JSON.stringify(edits[0]!.body.blocks)).not.toContain(ACTIONS.keepOpen);
+      await replyAt('2026-11-28T15:00:00Z', user, bug, 'still broken on 4.2');
+      expect(posts()).toEqual([]);
+      const edits = updates();
+      expect(edits).toHaveLength(1);
+      expect(edits[0]!.body).toMatchObject({ channel: TEST_CHANNEL, ts: warningTs });
+      expect(textOf(edits[0]!)).toContain(
+        `~Inactivity warning for *${bug.ref}*~ No longer applies: <@${user}> replied on Sat 28 Nov, 15:00 UTC`,
+      );
+      expect(JSON.stringify(edits[0]!.body.blocks)).not.toContain(ACTIONS.keepOpen);
 
-    const cleared = (await eventsOf(db, bug)).at(-1)!;
-    expect(cleared).toMatchObject({ eventType: 'bug.warning_cleared', actorId: user, actorKind: 'user', metadata: { why: 'reply' } });
-    let stored = await reload(db, bug);
-    expect(stored).toMatchObject({ status: 'open', warnedAt: null, autoCloseAt: null, warningNoticeId: null });
-    expect(stored.lastActivityAt.toISOString()).toBe('2026-11-28T15:00:00.000Z');
+      const cleared = (await eventsOf(db, bug)).at(-1)!;
+      expect(cleared).toMatchObject({
+        eventType: 'bug.warning_cleared',
+        actorId: user,
+        actorKind: 'user',
+        metadata: { why: 'reply' },
+      });
+      let stored = await reload(db, bug);
+      expect(stored).toMatchObject({ status: 'open', warnedAt: null, autoCloseAt: null, warningNoticeId: null });
+      expect(stored.lastActivityAt.toISOString()).toBe('2026-11-28T15:00:00.000Z');
 
-    // The old close time passes quietly.
-    t.slackApi.reset();
-    expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual(NO_COUNTS);
-    expect(await sweepAt('2026-12-02T15:00:00Z')).toEqual(NO_COUNTS);
-    expect(t.slackApi.calls).toEqual([]);
-    expect((await reload(db, bug)).status).toBe('open');
+      // The old close time passes quietly.
+      t.slackApi.reset();
+      expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual(NO_COUNTS);
+      expect(await sweepAt('2026-12-02T15:00:00Z')).toEqual(NO_COUNTS);
+      expect(t.slackApi.calls).toEqual([]);
+      expect((await reload(db, bug)).status).toBe('open');
 
-    // Four quiet days after the reply: a new warning, with a new time; the close waits for it.
-    expect(await sweepAt('2026-12-02T16:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
-    const second = posts(bug);
-    expect(second).toHaveLength(1);
-    expect(textOf(second[0]!)).toContain('has been quiet since Sat 28 Nov, 15:00 UTC');
-    expect(textOf(second[0]!)).toContain('It will be closed on *Thu 3 Dec, 16:00 UTC*');
-    expect(await sweepAt('2026-12-03T15:00:00Z')).toEqual(NO_COUNTS);
-    expect(await sweepAt('2026-12-03T16:00:00Z')).toEqual({ ...NO_COUNTS, closed: 1 });
-    stored = await reload(db, bug);
-    expect(stored).toMatchObject({ status: 'closed', closeReason: 'inactivity' });
-    expect(await eventTypesOf(db, bug)).toEqual(['bug.created', 'bug.warned', 'bug.warning_cleared', 'bug.warned', 'bug.auto_closed']);
-  });
+      // Four quiet days after the reply: a new warning, with a new time; the close waits for it.
+      expect(await sweepAt('2026-12-02T16:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
+      const second = posts(bug);
+      expect(second).toHaveLength(1);
+      expect(textOf(second[0]!)).toContain('has been quiet since Sat 28 Nov, 15:00 UTC');
+      expect(textOf(second[0]!)).toContain('It will be closed on *Thu 3 Dec, 16:00 UTC*');
+      expect(await sweepAt('2026-12-03T15:00:00Z')).toEqual(NO_COUNTS);
+      expect(await sweepAt('2026-12-03T16:00:00Z')).toEqual({ ...NO_COUNTS, closed: 1 });
+      stored = await reload(db, bug);
+      expect(stored).toMatchObject({ status: 'closed', closeReason: 'inactivity' });
+      expect(await eventTypesOf(db, bug)).toEqual([
+        'bug.created',
+        'bug.warned',
+        'bug.warning_cleared',
+        'bug.warned',
+        'bug.auto_closed',
+      ]);
+    },
+  );
 });
 
 describe('never closing a bug nobody was warned about', () => {
   it('a bug idle for 20 days (downtime) is warned first; no close while the warning is not in the thread; then only after a whole warning period', async () => {
-    const bug = await createBug(db.orm.em.fork(), { title: 'Forgotten during the outage', createdAt: plus(START, -20 * DAY) });
+    const bug = await createBug(db.orm.em.fork(), {
+      title: 'Forgotten during the outage',
+      createdAt: plus(START, -20 * DAY),
+    });
     // Slack fails (HTTP 500) every post of a warning until it recovers.
     let failures = 0;
     const failWarnings = (call: RecordedCall) => {
@@ -360,7 +442,9 @@ describe('never closing a bug nobody was warned about', () => {
     stored = await reload(db, bug);
     expect(stored.status).toBe('open');
     expect(await eventTypesOf(db, bug)).toEqual(['bug.warned']);
-    expect(t.slackApi.callsTo('chat.postMessage').filter((call) => !textOf(call).includes('It will be closed on'))).toEqual([]);
+    expect(
+      t.slackApi.callsTo('chat.postMessage').filter((call) => !textOf(call).includes('It will be closed on')),
+    ).toEqual([]);
 
     // Slack recovers at 12:00: the warning reaches the thread, once.
     t.slackApi.reset();
@@ -379,12 +463,19 @@ describe('never closing a bug nobody was warned about', () => {
     expect(await sweepAt('2026-11-28T12:00:00Z')).toEqual({ ...NO_COUNTS, closed: 1 });
     expect((await eventsOf(db, bug)).at(-1)).toMatchObject({
       eventType: 'bug.auto_closed',
-      metadata: { warningVisibleSince: '2026-11-27T12:00:00.000Z', thresholdMs: 5 * DAY, lastActivityAt: plus(START, -20 * DAY).toISOString() },
+      metadata: {
+        warningVisibleSince: '2026-11-27T12:00:00.000Z',
+        thresholdMs: 5 * DAY,
+        lastActivityAt: plus(START, -20 * DAY).toISOString(),
+      },
     });
   });
 
   it('a warning Slack refused for good does not count: no close at its time; the bug is warned again once it can be', async () => {
-    const bug = await createBug(db.orm.em.fork(), { title: 'Posted in a channel the bot left', createdAt: plus(START, -10 * DAY) });
+    const bug = await createBug(db.orm.em.fork(), {
+      title: 'Posted in a channel the bot left',
+      createdAt: plus(START, -10 * DAY),
+    });
     // The bot was removed from the channel: every post there is refused, for good.
     t.slackApi.on('chat.postMessage', () => ({ status: 200, body: { ok: false, error: 'not_in_channel' } }));
     expect(await sweepAt(START)).toEqual({ ...NO_COUNTS, warned: 1 });
@@ -403,7 +494,9 @@ describe('never closing a bug nobody was warned about', () => {
     expect(await sweepAt('2026-11-26T08:00:00Z')).toEqual(NO_COUNTS);
     expect(await sweepAt('2026-11-26T09:00:00Z')).toEqual({ ...NO_COUNTS, closed: 1 });
     expect(await eventTypesOf(db, bug)).toEqual(['bug.warned', 'bug.warned', 'bug.auto_closed']);
-    expect((await eventsOf(db, bug)).at(-1)!.metadata).toMatchObject({ warningVisibleSince: '2026-11-25T09:00:00.000Z' });
+    expect((await eventsOf(db, bug)).at(-1)!.metadata).toMatchObject({
+      warningVisibleSince: '2026-11-25T09:00:00.000Z',
+    });
   });
 
   it('a restart with a longer AUTO_CLOSE_AFTER does not close early what the old setting had warned about', async () => {
@@ -434,12 +527,18 @@ describe('never closing a bug nobody was warned about', () => {
       // The other bug is warned only past 10d − 1d of quiet, with a time from the new setting.
       expect(await sweepRestartedAt('2026-12-03T21:00:00Z')).toEqual(NO_COUNTS);
       expect(await sweepRestartedAt('2026-12-03T22:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
-      expect((await eventsOf(db, quieter)).at(-1)).toMatchObject({ eventType: 'bug.warned', metadata: { thresholdMs: 10 * DAY, closesAt: '2026-12-04T22:00:00.000Z' } });
+      expect((await eventsOf(db, quieter)).at(-1)).toMatchObject({
+        eventType: 'bug.warned',
+        metadata: { thresholdMs: 10 * DAY, closesAt: '2026-12-04T22:00:00.000Z' },
+      });
 
       // The early-warned bug closes at the first sweep after 10 days of quiet, not before.
       expect(await sweepRestartedAt('2026-12-04T09:00:00Z')).toEqual(NO_COUNTS);
       expect(await sweepRestartedAt('2026-12-04T10:00:00Z')).toEqual({ ...NO_COUNTS, closed: 1 });
-      expect((await eventsOf(db, warnedEarlier)).at(-1)).toMatchObject({ eventType: 'bug.auto_closed', metadata: { thresholdMs: 10 * DAY, idleMs: 10 * DAY + HOUR } });
+      expect((await eventsOf(db, warnedEarlier)).at(-1)).toMatchObject({
+        eventType: 'bug.auto_closed',
+        metadata: { thresholdMs: 10 * DAY, idleMs: 10 * DAY + HOUR },
+      });
       expect((await reload(db, quieter)).status).toBe('open');
     } finally {
       await restarted.close();
@@ -489,7 +588,9 @@ describe('Keep open', () => {
     const whispers = t.slackApi.callsTo('chat.postEphemeral');
     expect(whispers).toHaveLength(1);
     expect(whispers[0]!.body).toMatchObject({ channel: TEST_CHANNEL, user: bystander, thread_ts: bug.threadTs });
-    expect(textOf(whispers[0]!)).toContain(`Thanks! Only <@${reporter}> or a developer can keep ${bug.ref} open; a reply from one of them in the thread works too.`);
+    expect(textOf(whispers[0]!)).toContain(
+      `Thanks! Only <@${reporter}> or a developer can keep ${bug.ref} open; a reply from one of them in the thread works too.`,
+    );
     expect(posts()).toEqual([]);
     expect(updates()).toEqual([]);
     expect(await eventTypesOf(db, bug)).toEqual(['bug.created', 'bug.warned']);
@@ -506,33 +607,36 @@ describe('auto-reopen', () => {
   it.each([
     ['reporter', reporter],
     ['developer', developer],
-  ])('a %s reply within REOPEN_WITHIN reopens an auto-closed bug, with a notice and the card updated', async (_who, user) => {
-    const bug = await autoClosedBug();
+  ])(
+    'a %s reply within REOPEN_WITHIN reopens an auto-closed bug, with a notice and the card updated',
+    async (_who, user) => {
+      const bug = await autoClosedBug();
 
-    await replyAt('2026-12-05T12:00:00Z', user, bug, 'this is back on 4.3');
-    const stored = await reload(db, bug);
-    expect(stored).toMatchObject({ status: 'open', closeReason: null, closedAt: null, claimantId: null });
-    expect(stored.lastActivityAt.toISOString()).toBe('2026-12-05T12:00:00.000Z');
-    const reopened = (await eventsOf(db, bug)).at(-1)!;
-    expect(reopened).toMatchObject({
-      eventType: 'bug.auto_reopened',
-      actorId: user,
-      actorKind: 'user',
-      metadata: { from: 'closed', to: 'open', closedAt: '2026-11-29T10:00:00.000Z', reopenWithinMs: 14 * DAY },
-    });
-    const notices = posts();
-    expect(notices).toHaveLength(1);
-    expect(notices[0]!.body).toMatchObject({ channel: TEST_CHANNEL, thread_ts: bug.threadTs });
-    expect(textOf(notices[0]!)).toContain(`<@${user}> replied, so *${bug.ref}* is open again and back in the queue.`);
-    const cards = updates(bug.cardTs!);
-    expect(cards).toHaveLength(1);
-    expect(textOf(cards[0]!)).toContain('(Open)');
+      await replyAt('2026-12-05T12:00:00Z', user, bug, 'this is back on 4.3');
+      const stored = await reload(db, bug);
+      expect(stored).toMatchObject({ status: 'open', closeReason: null, closedAt: null, claimantId: null });
+      expect(stored.lastActivityAt.toISOString()).toBe('2026-12-05T12:00:00.000Z');
+      const reopened = (await eventsOf(db, bug)).at(-1)!;
+      expect(reopened).toMatchObject({
+        eventType: 'bug.auto_reopened',
+        actorId: user,
+        actorKind: 'user',
+        metadata: { from: 'closed', to: 'open', closedAt: '2026-11-29T10:00:00.000Z', reopenWithinMs: 14 * DAY },
+      });
+      const notices = posts();
+      expect(notices).toHaveLength(1);
+      expect(notices[0]!.body).toMatchObject({ channel: TEST_CHANNEL, thread_ts: bug.threadTs });
+      expect(textOf(notices[0]!)).toContain(`<@${user}> replied, so *${bug.ref}* is open again and back in the queue.`);
+      const cards = updates(bug.cardTs!);
+      expect(cards).toHaveLength(1);
+      expect(textOf(cards[0]!)).toContain('(Open)');
 
-    // Its inactivity clock starts from the reply: swept again like any open bug.
-    t.slackApi.reset();
-    expect(await sweepAt('2026-12-09T12:00:00Z')).toEqual(NO_COUNTS);
-    expect(await sweepAt('2026-12-09T13:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
-  });
+      // Its inactivity clock starts from the reply: swept again like any open bug.
+      t.slackApi.reset();
+      expect(await sweepAt('2026-12-09T12:00:00Z')).toEqual(NO_COUNTS);
+      expect(await sweepAt('2026-12-09T13:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
+    },
+  );
 
   it('Keep open pressed on the old warning after the close works like a reply: it reopens within REOPEN_WITHIN, later it points to Reopen', async () => {
     const soon = await newBug('Invoice PDF is blank');
@@ -541,7 +645,9 @@ describe('auto-reopen', () => {
     expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual({ ...NO_COUNTS, closed: 2 });
     // The close cleared the bugs' pointers to their warnings; the warning messages are still in the threads.
     const warningOf = async (bug: BugReport) => {
-      const rows = await db.orm.em.fork().execute<{ id: string }[]>(`select id from slack_notices where bug_id = ? and purpose = 'warning'`, [bug.id]);
+      const rows = await db.orm.em
+        .fork()
+        .execute<{ id: string }[]>(`select id from slack_notices where bug_id = ? and purpose = 'warning'`, [bug.id]);
       return postedTsOf(db, Number(rows[0]!.id));
     };
     t.slackApi.reset();
@@ -590,7 +696,9 @@ describe('claims', () => {
     const reminders = posts(bug);
     expect(reminders).toHaveLength(1);
     const reminderText = textOf(reminders[0]!);
-    expect(reminderText).toContain(`<@${developer}>, a gentle nudge on *${bug.ref}*: it has been quiet since Tue 24 Nov, 09:00 UTC`);
+    expect(reminderText).toContain(
+      `<@${developer}>, a gentle nudge on *${bug.ref}*: it has been quiet since Tue 24 Nov, 09:00 UTC`,
+    );
     expect(reminderText).toContain('a quick update here keeps your claim');
     // Released once the claimant has been quiet for longer than 7 days: the first sweep after Tue 1 Dec 09:00.
     expect(reminderText).toContain('goes back to the queue on Tue 1 Dec, 10:00 UTC');
@@ -598,7 +706,12 @@ describe('claims', () => {
       eventType: 'claim.reminded',
       actorId: null,
       actorKind: 'system',
-      metadata: { claimant: developer, quietSince: START.toISOString(), releaseAt: '2026-12-01T10:00:00.000Z', thresholdMs: 7 * DAY },
+      metadata: {
+        claimant: developer,
+        quietSince: START.toISOString(),
+        releaseAt: '2026-12-01T10:00:00.000Z',
+        thresholdMs: 7 * DAY,
+      },
     });
     const reminderTs = await postedTsOf(db, (await reload(db, bug)).reminderNoticeId);
 
@@ -613,9 +726,16 @@ describe('claims', () => {
     const edits = updates();
     expect(edits).toHaveLength(1);
     expect(edits[0]!.body).toMatchObject({ channel: TEST_CHANNEL, ts: reminderTs });
-    expect(textOf(edits[0]!)).toContain(`~Reminder for *${bug.ref}*~ Thanks for the update on Mon 30 Nov, 09:20 UTC; the claim stays.`);
+    expect(textOf(edits[0]!)).toContain(
+      `~Reminder for *${bug.ref}*~ Thanks for the update on Mon 30 Nov, 09:20 UTC; the claim stays.`,
+    );
     let stored = await reload(db, bug);
-    expect(stored).toMatchObject({ status: 'in_progress', claimantId: developer, remindedAt: null, reminderNoticeId: null });
+    expect(stored).toMatchObject({
+      status: 'in_progress',
+      claimantId: developer,
+      remindedAt: null,
+      reminderNoticeId: null,
+    });
     expect(stored.claimantLastActivityAt?.toISOString()).toBe('2026-11-30T09:20:00.000Z');
 
     // The old release time passes with the claim kept.
@@ -641,7 +761,13 @@ describe('claims', () => {
     expect(await sweepAt('2026-12-07T09:00:00Z')).toEqual(NO_COUNTS);
     expect(await sweepAt('2026-12-07T10:00:00Z')).toEqual({ ...NO_COUNTS, released: 1 });
     stored = await reload(db, bug);
-    expect(stored).toMatchObject({ status: 'open', claimantId: null, claimedAt: null, claimantLastActivityAt: null, remindedAt: null });
+    expect(stored).toMatchObject({
+      status: 'open',
+      claimantId: null,
+      claimedAt: null,
+      claimantLastActivityAt: null,
+      remindedAt: null,
+    });
     const released = (await eventsOf(db, bug)).at(-1)!;
     expect(released).toMatchObject({
       eventType: 'claim.timeout_released',
@@ -670,7 +796,9 @@ describe('claims', () => {
     // The reminder still open in the thread is edited to say it no longer applies.
     const reminderEdits = updates(secondReminderTs);
     expect(reminderEdits).toHaveLength(1);
-    expect(textOf(reminderEdits[0]!)).toContain(`~Reminder for *${bug.ref}*~ No longer applies: the claim was released.`);
+    expect(textOf(reminderEdits[0]!)).toContain(
+      `~Reminder for *${bug.ref}*~ No longer applies: the claim was released.`,
+    );
     expect(await eventTypesOf(db, bug)).toEqual(
       expect.arrayContaining(['bug.claimed', 'claim.reminded', 'claim.reminded', 'claim.timeout_released']),
     );
@@ -688,7 +816,9 @@ describe('claims', () => {
     expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1, reminded: 1 });
     const notices = posts(bug);
     expect(notices).toHaveLength(2);
-    expect(textOf(notices[0]!)).toContain(`<@${reporter}> <@${developer}> *${bug.ref}* has been quiet since Wed 25 Nov, 09:00 UTC`);
+    expect(textOf(notices[0]!)).toContain(
+      `<@${reporter}> <@${developer}> *${bug.ref}* has been quiet since Wed 25 Nov, 09:00 UTC`,
+    );
     expect(textOf(notices[1]!)).toContain(`<@${developer}>, a gentle nudge on *${bug.ref}*`);
     const reminderTs = await postedTsOf(db, (await reload(db, bug)).reminderNoticeId);
 
@@ -696,7 +826,12 @@ describe('claims', () => {
     t.slackApi.reset();
     expect(await sweepAt('2026-11-30T10:00:00Z')).toEqual({ ...NO_COUNTS, closed: 1 });
     const stored = await reload(db, bug);
-    expect(stored).toMatchObject({ status: 'closed', closeReason: 'inactivity', remindedAt: null, reminderNoticeId: null });
+    expect(stored).toMatchObject({
+      status: 'closed',
+      closeReason: 'inactivity',
+      remindedAt: null,
+      reminderNoticeId: null,
+    });
     const reminderEdits = updates(reminderTs);
     expect(reminderEdits).toHaveLength(1);
     expect(textOf(reminderEdits[0]!)).toContain('No longer applies');
@@ -754,8 +889,18 @@ describe('bugs the sweep leaves alone', () => {
     const longAgo = plus(START, -30 * DAY);
     const resolved = await createBug(em, { title: 'Resolved long ago', status: 'resolved', createdAt: longAgo });
     const closed = await createBug(em, { title: 'Closed by hand', status: 'closed', createdAt: longAgo });
-    const escalated = await createBug(em, { title: 'Escalated', status: 'escalated', createdAt: longAgo, claimantId: developer, claimedAt: longAgo });
-    const unclaimedEscalated = await createBug(em, { title: 'Escalated, nobody on it', status: 'escalated', createdAt: longAgo });
+    const escalated = await createBug(em, {
+      title: 'Escalated',
+      status: 'escalated',
+      createdAt: longAgo,
+      claimantId: developer,
+      claimedAt: longAgo,
+    });
+    const unclaimedEscalated = await createBug(em, {
+      title: 'Escalated, nobody on it',
+      status: 'escalated',
+      createdAt: longAgo,
+    });
 
     for (const moment of [START, plus(START, 10 * DAY), plus(START, 40 * DAY)]) {
       expect(await sweepAt(moment)).toEqual(NO_COUNTS);
@@ -782,7 +927,9 @@ describe('bugs the sweep leaves alone', () => {
     await command(developer, `claim ${toEscalate.ref}`);
     expect(await reload(db, toEscalate)).toMatchObject({ status: 'escalated', claimantId: developer, warnedAt: null });
     expect(textOf(updates(warningTs)[0]!)).toContain('No longer applies: its status changed on Sat 28 Nov, 16:00 UTC');
-    await db.orm.em.fork().nativeUpdate(BugReport, { id: toResolve.id }, { status: 'resolved', resolvedAt: t.clock.now() });
+    await db.orm.em
+      .fork()
+      .nativeUpdate(BugReport, { id: toResolve.id }, { status: 'resolved', resolvedAt: t.clock.now() });
     t.slackApi.reset();
 
     // Long past the named time and past every threshold: no close, no warning, no reminder, no release.
@@ -822,7 +969,11 @@ describe('with AUTO_CLOSE_WARNING=0 and CLAIM_REMINDER=0', () => {
     expect(await sweepRestartedAt('2026-11-29T10:00:00Z')).toEqual({ ...NO_COUNTS, closed: 1 });
     expect(await reload(db, bug)).toMatchObject({ status: 'closed', closeReason: 'inactivity' });
     expect(await eventTypesOf(db, bug)).toEqual(['bug.created', 'bug.auto_closed']);
-    expect((await eventsOf(db, bug)).at(-1)!.metadata).toMatchObject({ idleMs: 5 * DAY + HOUR, thresholdMs: 5 * DAY, warningVisibleSince: null });
+    expect((await eventsOf(db, bug)).at(-1)!.metadata).toMatchObject({
+      idleMs: 5 * DAY + HOUR,
+      thresholdMs: 5 * DAY,
+      warningVisibleSince: null,
+    });
     expect(await noticesOf(db, { bugId: bug.id, purpose: 'warning' })).toEqual([]);
     const notices = posts(bug);
     expect(notices).toHaveLength(1);

@@ -10,15 +10,33 @@ import { TEST_USERS, useTestApp } from '../support/test-app.ts';
 const db = useTestDatabase();
 const t = useTestApp(db);
 
-const homeOpened = (user: string, tab = 'home') => ({ type: 'app_home_opened', user, channel: 'D0HOME', tab, event_ts: '1764000000.000100' });
+const homeOpened = (user: string, tab = 'home') => ({
+  type: 'app_home_opened',
+  user,
+  channel: 'D0HOME',
+  tab,
+  event_ts: '1764000000.000100',
+});
 
 describe('App Home', () => {
   it('shows my claims, my open reports and the bugs waiting for someone', async () => {
     const now = t.clock.now();
-    const mine = await createBug(db.orm.em.fork(), { title: 'Held by the developer', status: 'in_progress', claimantId: TEST_USERS.developer, claimedAt: now });
-    const reported = await createBug(db.orm.em.fork(), { title: 'Reported by the developer', reporterId: TEST_USERS.developer });
+    const mine = await createBug(db.orm.em.fork(), {
+      title: 'Held by the developer',
+      status: 'in_progress',
+      claimantId: TEST_USERS.developer,
+      claimedAt: now,
+    });
+    const reported = await createBug(db.orm.em.fork(), {
+      title: 'Reported by the developer',
+      reporterId: TEST_USERS.developer,
+    });
     const waiting = await createBug(db.orm.em.fork(), { title: 'Nobody has this' });
-    const done = await createBug(db.orm.em.fork(), { title: 'Long fixed', status: 'resolved', reporterId: TEST_USERS.developer });
+    const done = await createBug(db.orm.em.fork(), {
+      title: 'Long fixed',
+      status: 'resolved',
+      reporterId: TEST_USERS.developer,
+    });
 
     await sendEvent(t.baseUrl, homeOpened(TEST_USERS.developer));
     await t.settle();
@@ -36,7 +54,16 @@ describe('App Home', () => {
     await t.settle();
     expect(t.slackApi.callsTo('views.publish')).toHaveLength(0);
 
-    await sendInteraction(t.baseUrl, { ...buttonPress({ userId: TEST_USERS.reporter, actionId: ACTIONS.homeReport, value: '', channelId: 'D0HOME', messageTs: '1' }), container: { type: 'view', view_id: 'VHOME' } });
+    await sendInteraction(t.baseUrl, {
+      ...buttonPress({
+        userId: TEST_USERS.reporter,
+        actionId: ACTIONS.homeReport,
+        value: '',
+        channelId: 'D0HOME',
+        messageTs: '1',
+      }),
+      container: { type: 'view', view_id: 'VHOME' },
+    });
     await t.settle();
     const opened = t.slackApi.callsTo('views.open');
     expect(opened).toHaveLength(1);

@@ -23,17 +23,25 @@ describe('developers from the user group', () => {
 
     const replyAt = new Date(t.clock.now().getTime() + 2 * HOUR);
     const replyTs = tsAt(replyAt);
-    await sendEvent(t.baseUrl, threadReply({ user: GROUP_MEMBER, ts: replyTs, threadTs: rootTs, text: 'looking into it' }));
+    await sendEvent(
+      t.baseUrl,
+      threadReply({ user: GROUP_MEMBER, ts: replyTs, threadTs: rootTs, text: 'looking into it' }),
+    );
     await t.settle();
     let row = await db.orm.em.fork().findOneOrFail(BugConversation, { channelId: TEST_CHANNEL, slackTs: replyTs });
     expect(row.senderType).toBe('other');
     expect(row.metadata).toMatchObject({ developersUnknown: true });
-    expect((await db.orm.em.fork().findOneOrFail(BugReport, bug.id)).lastActivityAt.toISOString()).toBe(bug.createdAt.toISOString());
+    expect((await db.orm.em.fork().findOneOrFail(BugReport, bug.id)).lastActivityAt.toISOString()).toBe(
+      bug.createdAt.toISOString(),
+    );
 
     // Slack is back: the next reply after the retry period loads the group, and the earlier reply is recounted.
     t.slackApi.on('usergroups.users.list', { status: 200, body: { ok: true, users: [GROUP_MEMBER] } });
     t.clock.advance(61_000);
-    await sendEvent(t.baseUrl, threadReply({ user: TEST_USERS.bystander, ts: tsAt(t.clock.now()), threadTs: rootTs, text: '+1' }));
+    await sendEvent(
+      t.baseUrl,
+      threadReply({ user: TEST_USERS.bystander, ts: tsAt(t.clock.now()), threadTs: rootTs, text: '+1' }),
+    );
     await t.settle();
 
     row = await db.orm.em.fork().findOneOrFail(BugConversation, { channelId: TEST_CHANNEL, slackTs: replyTs });
@@ -49,6 +57,8 @@ describe('developers from the user group', () => {
     const laterTs = tsAt(t.clock.now());
     await sendEvent(t.baseUrl, threadReply({ user: GROUP_MEMBER, ts: laterTs, threadTs: rootTs, text: 'fix is out' }));
     await t.settle();
-    expect((await db.orm.em.fork().findOneOrFail(BugConversation, { channelId: TEST_CHANNEL, slackTs: laterTs })).senderType).toBe('developer');
+    expect(
+      (await db.orm.em.fork().findOneOrFail(BugConversation, { channelId: TEST_CHANNEL, slackTs: laterTs })).senderType,
+    ).toBe('developer');
   });
 });

@@ -1,13 +1,13 @@
 // /healthz tells a load balancer the truth: 503 while the database cannot be reached, 200 again once it can.
 // The outage is real: bugsweep's own ORM talks to PostgreSQL through a TCP proxy the test cuts and restores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBugsweep, type Bugsweep } from '../../src/bugsweep.ts';
-import { openOrm, type Orm } from '../../src/db/orm.ts';
+import { type Bugsweep, createBugsweep } from '../../src/bugsweep.ts';
+import { type Orm, openOrm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logger.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { FAKE_BOT, startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api.ts';
-import { testConfig } from '../support/test-app.ts';
+import { FAKE_BOT, type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { testConfig } from '../support/test-app.ts';
 import { TestClock } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
@@ -47,23 +47,39 @@ afterAll(async () => {
 
 async function health() {
   const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(10_000) });
-  return { status: res.status, contentType: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
 
 describe('/healthz', () => {
   it('answers 200 while the database answers', async () => {
-    expect(await health()).toEqual({ status: 200, contentType: 'application/json', body: { status: 'ok', database: 'reachable' } });
+    expect(await health()).toEqual({
+      status: 200,
+      contentType: 'application/json',
+      body: { status: 'ok', database: 'reachable' },
+    });
   });
 
   it('answers 503 unavailable while the database is unreachable, and 200 again once it is back', async () => {
     await proxy.cut();
-    const down = { status: 503, contentType: 'application/json', body: { status: 'unavailable', database: 'unreachable' } };
+    const down = {
+      status: 503,
+      contentType: 'application/json',
+      body: { status: 'unavailable', database: 'unreachable' },
+    };
     expect(await health()).toEqual(down);
     // Still serving, still honest.
     expect(await health()).toEqual(down);
 
     await proxy.restore();
-    expect(await health()).toEqual({ status: 200, contentType: 'application/json', body: { status: 'ok', database: 'reachable' } });
+    expect(await health()).toEqual({
+      status: 200,
+      contentType: 'application/json',
+      body: { status: 'ok', database: 'reachable' },
+    });
     expect(api.calls).toHaveLength(0);
   });
 });

@@ -30,7 +30,9 @@ async function deliver(event: Record<string, unknown>, options: { eventId?: stri
   await t.settle();
 }
 
-async function reportBug(text = 'Checkout button does nothing\nSteps: click Pay. trace_id=abc123def456 release 9f8e7d6c') {
+async function reportBug(
+  text = 'Checkout button does nothing\nSteps: click Pay. trace_id=abc123def456 release 9f8e7d6c',
+) {
   const ts = tsAt(t.clock.now());
   await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts, text }));
   const bug = await db.orm.em.fork().findOneOrFail(BugReport, { channelId: TEST_CHANNEL, threadTs: ts });
@@ -151,8 +153,16 @@ describe('replies in a bug thread', () => {
 
   it('count the claimant as a developer', async () => {
     const { ts: threadTs, bug } = await reportBug('PDF export blank');
-    await db.orm.em.fork().nativeUpdate(BugReport, { id: bug.id }, { status: 'in_progress', claimantId: TEST_USERS.bystander, claimedAt: t.clock.now() });
-    await deliver(threadReply({ user: TEST_USERS.bystander, ts: tsAt(t.clock.now()), threadTs, text: 'claimant here' }));
+    await db.orm.em
+      .fork()
+      .nativeUpdate(
+        BugReport,
+        { id: bug.id },
+        { status: 'in_progress', claimantId: TEST_USERS.bystander, claimedAt: t.clock.now() },
+      );
+    await deliver(
+      threadReply({ user: TEST_USERS.bystander, ts: tsAt(t.clock.now()), threadTs, text: 'claimant here' }),
+    );
     const rows = await rowsOf(bug.id);
     expect(rows.find((r) => r.text === 'claimant here')?.senderType).toBe('developer');
   });
@@ -173,7 +183,14 @@ describe('edits and deletions', () => {
     const activityBefore = (await db.orm.em.fork().findOneOrFail(BugReport, bug.id)).lastActivityAt;
 
     const editTs = tsAt(new Date(replyAt.getTime() + 10 * HOUR));
-    const edit = messageChanged({ ts: replyTs, threadTs, user: TEST_USERS.reporter, before: 'it is the header', after: 'it is the footer', editedAt: editTs });
+    const edit = messageChanged({
+      ts: replyTs,
+      threadTs,
+      user: TEST_USERS.reporter,
+      before: 'it is the header',
+      after: 'it is the footer',
+      editedAt: editTs,
+    });
     await deliver(edit);
     await deliver(edit, { retryNum: 1 });
 
@@ -186,7 +203,15 @@ describe('edits and deletions', () => {
 
   it('editing the first message updates the bug description', async () => {
     const { ts, bug } = await reportBug('Typo in invoice');
-    await deliver(messageChanged({ ts, user: TEST_USERS.reporter, before: 'Typo in invoice', after: 'Typo in invoice footer: "Totl"', editedAt: tsAt(t.clock.now()) }));
+    await deliver(
+      messageChanged({
+        ts,
+        user: TEST_USERS.reporter,
+        before: 'Typo in invoice',
+        after: 'Typo in invoice footer: "Totl"',
+        editedAt: tsAt(t.clock.now()),
+      }),
+    );
     const stored = await db.orm.em.fork().findOneOrFail(BugReport, bug.id);
     expect(stored.description).toBe('Typo in invoice footer: "Totl"');
   });
@@ -195,7 +220,9 @@ describe('edits and deletions', () => {
     const { ts: threadTs, bug } = await reportBug('Notifications arrive twice');
     const replyTs = tsAt(new Date(t.clock.now().getTime() + 3 * HOUR));
     await deliver(threadReply({ user: TEST_USERS.reporter, ts: replyTs, threadTs, text: 'any update?' }));
-    expect((await db.orm.em.fork().findOneOrFail(BugReport, bug.id)).lastActivityAt.getTime()).toBeGreaterThan(bug.createdAt.getTime());
+    expect((await db.orm.em.fork().findOneOrFail(BugReport, bug.id)).lastActivityAt.getTime()).toBeGreaterThan(
+      bug.createdAt.getTime(),
+    );
 
     await deliver(messageDeleted({ ts: replyTs, user: TEST_USERS.reporter, deletedAt: tsAt(t.clock.now()) }));
     const row = await db.orm.em.fork().findOneOrFail(BugConversation, { channelId: TEST_CHANNEL, slackTs: replyTs });
@@ -209,11 +236,16 @@ describe('a failing handler', () => {
   it('is logged, leaves nothing half-written, and the app keeps serving', async () => {
     const { ts: threadTs, bug } = await reportBug('Handler failure test');
     // A message whose text PostgreSQL cannot store (a NUL byte) makes the transaction fail part-way.
-    await deliver(threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'bad \u0000 byte' }), { eventId: 'EvBROKEN1' });
+    await deliver(
+      threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'bad \u0000 byte' }),
+      { eventId: 'EvBROKEN1' },
+    );
     const rows = await rowsOf(bug.id);
     expect(rows).toHaveLength(1);
     expect(await db.orm.em.fork().count(SlackNotice, { bugId: bug.id, purpose: 'thread_notice' })).toBe(0);
-    expect(t.logs).toContainEqual(expect.objectContaining({ msg: 'handling a message event failed', bugId: bug.id, eventId: 'EvBROKEN1' }));
+    expect(t.logs).toContainEqual(
+      expect.objectContaining({ msg: 'handling a message event failed', bugId: bug.id, eventId: 'EvBROKEN1' }),
+    );
     const health = await fetch(`${t.baseUrl}/healthz`);
     expect(health.status).toBe(200);
     await deliver(threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'fine now' }));

@@ -7,10 +7,10 @@ import { BugEvent, BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
 import { buttonPress, resolveFormValues } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { waitForLockWaiters } from '../support/sweep-support.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { waitForLockWaiters } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 
 const db = useTestDatabase();
@@ -34,7 +34,17 @@ async function command(userId: string, text: string) {
 }
 
 async function press(userId: string, actionId: string, bug: BugReport) {
-  const res = await sendInteraction(t.baseUrl, buttonPress({ userId, actionId, value: String(bug.id), channelId: bug.channelId, messageTs: bug.cardTs!, threadTs: bug.threadTs }));
+  const res = await sendInteraction(
+    t.baseUrl,
+    buttonPress({
+      userId,
+      actionId,
+      value: String(bug.id),
+      channelId: bug.channelId,
+      messageTs: bug.cardTs!,
+      threadTs: bug.threadTs,
+    }),
+  );
   expect(res.status).toBe(200);
   await t.settle();
 }
@@ -43,7 +53,10 @@ const reload = (bug: BugReport) => db.orm.em.fork().findOneOrFail(BugReport, bug
 const eventsOf = (bug: BugReport) => db.orm.em.fork().find(BugEvent, { bugId: bug.id }, { orderBy: { id: 'asc' } });
 const whispers = () => t.slackApi.callsTo('chat.postEphemeral').map((call) => String(call.body.text));
 const threadNotices = (bug: BugReport) =>
-  t.slackApi.callsTo('chat.postMessage').filter((call) => call.body.thread_ts === bug.threadTs).map((call) => String(call.body.text));
+  t.slackApi
+    .callsTo('chat.postMessage')
+    .filter((call) => call.body.thread_ts === bug.threadTs)
+    .map((call) => String(call.body.text));
 
 describe('/bugs help', () => {
   it('lists the subcommands, admin ones only to admins, and answers an unknown subcommand with help', async () => {
@@ -73,7 +86,12 @@ describe('claiming', () => {
     expect(stored).toMatchObject({ status: 'in_progress', claimantId: developer });
     expect(stored.claimedAt?.toISOString()).toBe(t.clock.now().toISOString());
     const events = await eventsOf(bug);
-    expect(events.at(-1)).toMatchObject({ eventType: 'bug.claimed', actorId: developer, actorKind: 'user', metadata: { from: 'open', to: 'in_progress' } });
+    expect(events.at(-1)).toMatchObject({
+      eventType: 'bug.claimed',
+      actorId: developer,
+      actorKind: 'user',
+      metadata: { from: 'open', to: 'in_progress' },
+    });
 
     expect(threadNotices(bug)).toEqual([expect.stringContaining(`<@${developer}> claimed *${bug.ref}*`)]);
     const updates = t.slackApi.callsTo('chat.update');
@@ -105,7 +123,15 @@ describe('claiming', () => {
 
   it('two developers pressing Claim at the same moment: exactly one wins, the other is told who has it', async () => {
     const bug = await newBug();
-    const payload = (userId: string) => buttonPress({ userId, actionId: ACTIONS.claim, value: String(bug.id), channelId: bug.channelId, messageTs: bug.cardTs!, threadTs: bug.threadTs });
+    const payload = (userId: string) =>
+      buttonPress({
+        userId,
+        actionId: ACTIONS.claim,
+        value: String(bug.id),
+        channelId: bug.channelId,
+        messageTs: bug.cardTs!,
+        threadTs: bug.threadTs,
+      });
     // Make "the same moment" exact: hold the bug row so both claims read version N and then queue up on
     // their writes; let go once both are waiting. The second write finds the version moved on.
     const blocker = new pg.Client({ connectionString: db.url });
@@ -113,7 +139,10 @@ describe('claiming', () => {
     try {
       await blocker.query('begin');
       await blocker.query('select id from bug_reports where id = $1 for update', [bug.id]);
-      const results = Promise.all([sendInteraction(t.baseUrl, payload(developer)), sendInteraction(t.baseUrl, payload(developer2))]);
+      const results = Promise.all([
+        sendInteraction(t.baseUrl, payload(developer)),
+        sendInteraction(t.baseUrl, payload(developer2)),
+      ]);
       await waitForLockWaiters(blocker, 2);
       await blocker.query('commit');
       expect((await results).map((r) => r.status)).toEqual([200, 200]);
@@ -158,14 +187,22 @@ describe('releasing', () => {
     await press(developer, ACTIONS.release, bug);
     let stored = await reload(bug);
     expect(stored).toMatchObject({ status: 'open', claimantId: null });
-    expect((await eventsOf(bug)).at(-1)).toMatchObject({ eventType: 'bug.released', actorId: developer, metadata: { previousClaimant: developer } });
+    expect((await eventsOf(bug)).at(-1)).toMatchObject({
+      eventType: 'bug.released',
+      actorId: developer,
+      metadata: { previousClaimant: developer },
+    });
 
     await command(developer2, `claim ${bug.ref}`);
     const byAdmin = await command(admin, `release ${bug.ref}`);
     expect(byAdmin.text).toContain('back in the queue');
     stored = await reload(bug);
     expect(stored).toMatchObject({ status: 'open', claimantId: null });
-    expect((await eventsOf(bug)).at(-1)).toMatchObject({ eventType: 'bug.released', actorKind: 'admin', metadata: { previousClaimant: developer2 } });
+    expect((await eventsOf(bug)).at(-1)).toMatchObject({
+      eventType: 'bug.released',
+      actorKind: 'admin',
+      metadata: { previousClaimant: developer2 },
+    });
   });
 });
 
@@ -179,12 +216,26 @@ describe('resolving', () => {
     expect(modal.callback_id).toBe(VIEWS.resolveBug);
 
     const submit = (note: string | null, link: string | null) =>
-      sendInteraction(t.baseUrl, viewSubmission({ userId: developer, callbackId: VIEWS.resolveBug, privateMetadata: modal.private_metadata, values: resolveFormValues(note, link) as never }));
+      sendInteraction(
+        t.baseUrl,
+        viewSubmission({
+          userId: developer,
+          callbackId: VIEWS.resolveBug,
+          privateMetadata: modal.private_metadata,
+          values: resolveFormValues(note, link) as never,
+        }),
+      );
 
     const noNote = await submit(null, null);
-    expect(noNote.json()).toMatchObject({ response_action: 'errors', errors: { resolution_note_block: expect.stringContaining('what fixed it') } });
+    expect(noNote.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { resolution_note_block: expect.stringContaining('what fixed it') },
+    });
     const badLink = await submit('null check', 'not a link');
-    expect(badLink.json()).toMatchObject({ response_action: 'errors', errors: { resolution_link_block: expect.stringContaining('commit SHA') } });
+    expect(badLink.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { resolution_link_block: expect.stringContaining('commit SHA') },
+    });
     expect((await reload(bug)).status).toBe('open');
 
     const ok = await submit('Guarded the null total', 'https://git.example.com/shop/pull/42');
@@ -197,7 +248,12 @@ describe('resolving', () => {
     expect((await eventsOf(bug)).at(-1)).toMatchObject({
       eventType: 'bug.resolved',
       actorId: developer,
-      metadata: { from: 'open', to: 'resolved', resolutionNote: 'Guarded the null total', resolutionLink: 'https://git.example.com/shop/pull/42' },
+      metadata: {
+        from: 'open',
+        to: 'resolved',
+        resolutionNote: 'Guarded the null total',
+        resolutionLink: 'https://git.example.com/shop/pull/42',
+      },
     });
     const notice = threadNotices(bug).find((text) => text.includes('resolved'));
     expect(notice).toContain('Guarded the null total');
@@ -237,7 +293,11 @@ describe('reopening, escalating and closing by hand', () => {
     await press(reporter, ACTIONS.reopen, bug);
     const stored = await reload(bug);
     expect(stored).toMatchObject({ status: 'open', resolvedAt: null });
-    expect((await eventsOf(bug)).at(-1)).toMatchObject({ eventType: 'bug.reopened', actorId: reporter, metadata: { from: 'resolved', to: 'open' } });
+    expect((await eventsOf(bug)).at(-1)).toMatchObject({
+      eventType: 'bug.reopened',
+      actorId: reporter,
+      metadata: { from: 'resolved', to: 'open' },
+    });
   });
 
   it('only admins escalate (others get a polite refusal) and close by hand', async () => {
@@ -248,11 +308,19 @@ describe('reopening, escalating and closing by hand', () => {
 
     expect((await command(admin, `escalate ${bug.ref} customer-facing outage`)).text).toContain('escalated');
     expect(await reload(bug)).toMatchObject({ status: 'escalated' });
-    expect((await eventsOf(bug)).at(-1)).toMatchObject({ eventType: 'bug.escalated', actorKind: 'admin', metadata: { reason: 'customer-facing outage' } });
+    expect((await eventsOf(bug)).at(-1)).toMatchObject({
+      eventType: 'bug.escalated',
+      actorKind: 'admin',
+      metadata: { reason: 'customer-facing outage' },
+    });
 
     expect((await command(admin, `close ${bug.ref} duplicate of the payment outage`)).text).toContain('is closed');
     expect(await reload(bug)).toMatchObject({ status: 'closed', closeReason: 'manual' });
-    expect((await eventsOf(bug)).at(-1)).toMatchObject({ eventType: 'bug.closed', actorKind: 'admin', metadata: { from: 'escalated', to: 'closed' } });
+    expect((await eventsOf(bug)).at(-1)).toMatchObject({
+      eventType: 'bug.closed',
+      actorKind: 'admin',
+      metadata: { from: 'escalated', to: 'closed' },
+    });
   });
 });
 
@@ -278,7 +346,10 @@ describe('acting from inside a bug thread', () => {
 
     await sendEvent(t.baseUrl, mention('<@UBUGSWEEP> resolve retry loop fixed 1a2b3c4d', bug.threadTs));
     await t.settle();
-    expect((await eventsOf(bug)).at(-1)).toMatchObject({ eventType: 'bug.resolved', metadata: { resolutionNote: 'retry loop fixed', resolutionLink: '1a2b3c4d' } });
+    expect((await eventsOf(bug)).at(-1)).toMatchObject({
+      eventType: 'bug.resolved',
+      metadata: { resolutionNote: 'retry loop fixed', resolutionLink: '1a2b3c4d' },
+    });
 
     await sendEvent(t.baseUrl, mention('<@UBUGSWEEP> claim', '1700000000.424242'));
     await t.settle();
@@ -295,14 +366,23 @@ describe('/bugs list', () => {
     await command(developer2, `claim ${claimedByOther.ref}`);
     await db.orm.em.fork().nativeUpdate(BugReport, { id: done.id }, { status: 'resolved' });
     // A reply from the reporter two hours later: the list counts quiet time from it.
-    await sendEvent(t.baseUrl, threadReply({ user: reporter, ts: tsAt(new Date(t.clock.now().getTime() - 2 * 3_600_000)), threadTs: mine.threadTs }));
+    await sendEvent(
+      t.baseUrl,
+      threadReply({
+        user: reporter,
+        ts: tsAt(new Date(t.clock.now().getTime() - 2 * 3_600_000)),
+        threadTs: mine.threadTs,
+      }),
+    );
     t.clock.advance(3 * 3_600_000);
 
     const open = (await command(developer, 'list')).text!;
     expect(open).toContain(mine.ref);
     expect(open).toContain(claimedByOther.ref);
     expect(open).not.toContain(done.ref);
-    expect(open).toContain(`<https://example.slack.com/archives/${TEST_CHANNEL}/p${mine.threadTs.replace('.', '')}|*${mine.ref}*>`);
+    expect(open).toContain(
+      `<https://example.slack.com/archives/${TEST_CHANNEL}/p${mine.threadTs.replace('.', '')}|*${mine.ref}*>`,
+    );
     expect(open).toContain(`In progress · <@${developer}> · last reply from reporter/developer 3h ago`);
 
     const mineOnly = (await command(developer, 'list mine')).text!;
@@ -312,6 +392,8 @@ describe('/bugs list', () => {
     const all = (await command(developer, 'list all')).text!;
     expect(all).toContain(done.ref);
 
-    expect((await command(developer, 'list everything')).text).toContain('I can list `open`, `mine`, `claimed` or `all`');
+    expect((await command(developer, 'list everything')).text).toContain(
+      'I can list `open`, `mine`, `claimed` or `all`',
+    );
   });
 });

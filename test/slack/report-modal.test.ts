@@ -7,7 +7,7 @@ import { SEVERITIES } from '../../src/domain/bug-status.ts';
 import { INPUTS, VIEWS } from '../../src/slack/ids.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { FAKE_BOT, type RecordedCall } from '../support/fake-slack-api.ts';
-import { messageAction, reportFormValues, viewSubmission, type ReportForm } from '../support/interaction-payloads.ts';
+import { messageAction, type ReportForm, reportFormValues, viewSubmission } from '../support/interaction-payloads.ts';
 import { sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
 import { tsAt } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
@@ -26,7 +26,11 @@ const permalink = (channel: string, ts: string, threadTs?: string) =>
 type ViewResponse = { response_action: string; errors?: Record<string, string>; view?: Record<string, unknown> };
 
 async function submit(form: ReportForm, options: { userId?: string; privateMetadata?: string } = {}) {
-  const payload = viewSubmission({ userId: options.userId ?? TEST_USERS.reporter, values: reportFormValues(form), privateMetadata: options.privateMetadata });
+  const payload = viewSubmission({
+    userId: options.userId ?? TEST_USERS.reporter,
+    values: reportFormValues(form),
+    privateMetadata: options.privateMetadata,
+  });
   const res = await sendInteraction(t.baseUrl, payload);
   expect(res.status).toBe(200);
   return res.json() as ViewResponse;
@@ -34,11 +38,16 @@ async function submit(form: ReportForm, options: { userId?: string; privateMetad
 
 const bugCount = () => db.orm.em.fork().count(BugReport);
 const allText = (call: RecordedCall) => JSON.stringify([call.body.text, call.body.blocks]);
-const viewOf = (call: RecordedCall) => call.body.view as Record<string, unknown> & { blocks: Record<string, unknown>[] };
+const viewOf = (call: RecordedCall) =>
+  call.body.view as Record<string, unknown> & { blocks: Record<string, unknown>[] };
 
 describe('/bugs report', () => {
   it('acks and opens the report modal with the trigger id', async () => {
-    const res = await sendSlashCommand(t.baseUrl, { userId: TEST_USERS.reporter, text: 'report', triggerId: '1111.2222.opentrigger' });
+    const res = await sendSlashCommand(t.baseUrl, {
+      userId: TEST_USERS.reporter,
+      text: 'report',
+      triggerId: '1111.2222.opentrigger',
+    });
     expect(res.status).toBe(200);
     expect(res.text).toBe('');
     await t.settle();
@@ -57,16 +66,29 @@ describe('/bugs report', () => {
       INPUTS.traceId.block,
       INPUTS.release.block,
     ]);
-    const elementOf = (blockId: string) => inputs.find((b) => b.block_id === blockId)!.element as Record<string, unknown>;
+    const elementOf = (blockId: string) =>
+      inputs.find((b) => b.block_id === blockId)!.element as Record<string, unknown>;
     expect(elementOf(INPUTS.title.block)).toMatchObject({ type: 'plain_text_input', action_id: INPUTS.title.action });
     expect(elementOf(INPUTS.title.block)).not.toHaveProperty('initial_value');
-    expect(elementOf(INPUTS.description.block)).toMatchObject({ action_id: INPUTS.description.action, multiline: true });
-    expect(elementOf(INPUTS.severity.block)).toMatchObject({ type: 'static_select', action_id: INPUTS.severity.action, initial_option: { value: 'medium' } });
-    expect((elementOf(INPUTS.severity.block).options as { value: string }[]).map((o) => o.value)).toEqual([...SEVERITIES]);
+    expect(elementOf(INPUTS.description.block)).toMatchObject({
+      action_id: INPUTS.description.action,
+      multiline: true,
+    });
+    expect(elementOf(INPUTS.severity.block)).toMatchObject({
+      type: 'static_select',
+      action_id: INPUTS.severity.action,
+      initial_option: { value: 'medium' },
+    });
+    expect((elementOf(INPUTS.severity.block).options as { value: string }[]).map((o) => o.value)).toEqual([
+      ...SEVERITIES,
+    ]);
     expect(elementOf(INPUTS.traceId.block)).toMatchObject({ action_id: INPUTS.traceId.action });
     expect(elementOf(INPUTS.release.block)).toMatchObject({ action_id: INPUTS.release.action });
     // Only the title and severity are required.
-    expect(inputs.filter((b) => !b.optional).map((b) => b.block_id)).toEqual([INPUTS.title.block, INPUTS.severity.block]);
+    expect(inputs.filter((b) => !b.optional).map((b) => b.block_id)).toEqual([
+      INPUTS.title.block,
+      INPUTS.severity.block,
+    ]);
     // Opening the form posts nothing and files nothing.
     expect(t.slackApi.callsTo('chat.postMessage')).toHaveLength(0);
   });
@@ -86,9 +108,16 @@ describe('submitting the report modal', () => {
 
   it('puts an inline error on each field that is too long or malformed, and posts nothing', async () => {
     const before = await bugCount();
-    const answer = await submit({ title: 'x'.repeat(151), description: 'd'.repeat(2801), release: 'xyz', traceId: 'two words' });
+    const answer = await submit({
+      title: 'x'.repeat(151),
+      description: 'd'.repeat(2801),
+      release: 'xyz',
+      traceId: 'two words',
+    });
     expect(answer.response_action).toBe('errors');
-    expect(Object.keys(answer.errors!).sort()).toEqual([INPUTS.description.block, INPUTS.release.block, INPUTS.title.block, INPUTS.traceId.block].sort());
+    expect(Object.keys(answer.errors!).sort()).toEqual(
+      [INPUTS.description.block, INPUTS.release.block, INPUTS.title.block, INPUTS.traceId.block].sort(),
+    );
     expect(answer.errors![INPUTS.title.block]).toContain('150');
     expect(answer.errors![INPUTS.title.block]).toContain('151');
     expect(answer.errors![INPUTS.description.block]).toContain('2801');
@@ -112,7 +141,13 @@ describe('submitting the report modal', () => {
     const postedTs = '1800009999.000100';
     t.slackApi.enqueue('chat.postMessage', { status: 200, body: { ok: true, channel: TEST_CHANNEL, ts: postedTs } });
     const answer = await submit(
-      { title: 'Checkout total shows NaN', description: 'Add two items, open the cart.\nrequest-id: req-77aa', severity: 'high', traceId: '4bf92f3577b34da6', release: '1A2B3C4D' },
+      {
+        title: 'Checkout total shows NaN',
+        description: 'Add two items, open the cart.\nrequest-id: req-77aa',
+        severity: 'high',
+        traceId: '4bf92f3577b34da6',
+        release: '1A2B3C4D',
+      },
       { userId: TEST_USERS.bystander },
     );
 
@@ -150,7 +185,9 @@ describe('submitting the report modal', () => {
     expect(events.map((e) => [e.eventType, e.actorId])).toEqual([['bug.created', TEST_USERS.bystander]]);
     expect(events[0]!.metadata).toMatchObject({ source: 'report_modal', severity: 'high' });
     const rows = await db.orm.em.fork().find(BugConversation, { bugId: bug.id });
-    expect(rows.map((r) => [r.senderType, r.senderId, r.slackTs])).toEqual([['reporter', TEST_USERS.bystander, bug.threadTs]]);
+    expect(rows.map((r) => [r.senderType, r.senderId, r.slackTs])).toEqual([
+      ['reporter', TEST_USERS.bystander, bug.threadTs],
+    ]);
 
     // The form turns into a confirmation naming the bug and linking to its thread.
     expect(answer.response_action).toBe('update');
@@ -170,8 +207,14 @@ describe('submitting the report modal', () => {
 
   it('files one bug when Slack delivers the same submission twice (a slow answer makes people press Report again)', async () => {
     const before = await bugCount();
-    const payload = viewSubmission({ userId: TEST_USERS.reporter, values: reportFormValues({ title: 'Pressed twice', description: 'once please' }) });
-    const [first, second] = await Promise.all([sendInteraction(t.baseUrl, payload), sendInteraction(t.baseUrl, payload)]);
+    const payload = viewSubmission({
+      userId: TEST_USERS.reporter,
+      values: reportFormValues({ title: 'Pressed twice', description: 'once please' }),
+    });
+    const [first, second] = await Promise.all([
+      sendInteraction(t.baseUrl, payload),
+      sendInteraction(t.baseUrl, payload),
+    ]);
     const answers = [first.json() as ViewResponse, second.json() as ViewResponse];
     expect(answers.map((a) => a.response_action)).toEqual(['update', 'update']);
     expect(await bugCount()).toBe(before + 1);
@@ -185,7 +228,13 @@ describe('submitting the report modal', () => {
     const answer = await submit({ title: 'Search ignores accents', severity: null });
     expect(answer.response_action).toBe('update');
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { title: 'Search ignores accents' });
-    expect(bug).toMatchObject({ severity: 'medium', traceId: null, releaseSha: null, requestId: null, description: '' });
+    expect(bug).toMatchObject({
+      severity: 'medium',
+      traceId: null,
+      releaseSha: null,
+      requestId: null,
+      description: '',
+    });
     const post = t.slackApi.callsTo('chat.postMessage')[0]!;
     expect(JSON.stringify(post.body.blocks)).not.toContain('Trace:');
     expect(JSON.stringify(post.body.blocks)).not.toContain('Release:');
@@ -231,7 +280,7 @@ describe('submitting the report modal', () => {
   });
 
   // Notifications show the top-level text: a title must not become a real @channel mention there.
-  it('does not let a title turn into a mention in the post\'s notification text', async () => {
+  it("does not let a title turn into a mention in the post's notification text", async () => {
     const answer = await submit({ title: '<!channel> totals < 0 & wrong' });
     await t.settle();
     expect(answer.response_action).toBe('update');
@@ -244,8 +293,14 @@ describe('submitting the report modal', () => {
 });
 
 describe('the "Report as bug" message shortcut', () => {
-  async function openFromMessage(message: { ts: string; text: string; user?: string; threadTs?: string }, triggerId = '3333.4444.shortcut') {
-    const res = await sendInteraction(t.baseUrl, messageAction({ userId: TEST_USERS.developer, channelId: ORIGIN_CHANNEL, triggerId, message }));
+  async function openFromMessage(
+    message: { ts: string; text: string; user?: string; threadTs?: string },
+    triggerId = '3333.4444.shortcut',
+  ) {
+    const res = await sendInteraction(
+      t.baseUrl,
+      messageAction({ userId: TEST_USERS.developer, channelId: ORIGIN_CHANNEL, triggerId, message }),
+    );
     expect(res.status).toBe(200);
     await t.settle();
     const opens = t.slackApi.callsTo('views.open');
@@ -259,14 +314,23 @@ describe('the "Report as bug" message shortcut', () => {
 
   it('opens the modal prefilled from the message, carrying where it came from', async () => {
     const ts = tsAt(t.clock.now());
-    const text = '*Export to CSV* fails for <https://example.com/reports/9|report 9>\nIt spins forever. trace_id=abc123def456';
+    const text =
+      '*Export to CSV* fails for <https://example.com/reports/9|report 9>\nIt spins forever. trace_id=abc123def456';
     const view = await openFromMessage({ ts, text, user: TEST_USERS.reporter });
 
     expect(view).toMatchObject({ type: 'modal', callback_id: VIEWS.reportBug });
     expect(initialValue(view, INPUTS.title.block)).toBe('Export to CSV fails for report 9');
-    expect(initialValue(view, INPUTS.description.block)).toBe('Export to CSV fails for report 9\nIt spins forever. trace_id=abc123def456');
+    expect(initialValue(view, INPUTS.description.block)).toBe(
+      'Export to CSV fails for report 9\nIt spins forever. trace_id=abc123def456',
+    );
     expect(JSON.parse(String(view.private_metadata))).toEqual({
-      origin: { channelId: ORIGIN_CHANNEL, ts, threadTs: null, permalink: permalink(ORIGIN_CHANNEL, ts), authorId: TEST_USERS.reporter },
+      origin: {
+        channelId: ORIGIN_CHANNEL,
+        ts,
+        threadTs: null,
+        permalink: permalink(ORIGIN_CHANNEL, ts),
+        authorId: TEST_USERS.reporter,
+      },
     });
     expect(JSON.stringify(view.blocks[0])).toContain(permalink(ORIGIN_CHANNEL, ts));
     expect(t.slackApi.callsTo('chat.postMessage')).toHaveLength(0);
@@ -279,20 +343,31 @@ describe('the "Report as bug" message shortcut', () => {
     t.slackApi.reset();
 
     const answer = await submit(
-      { title: initialValue(view, INPUTS.title.block) ?? null, description: initialValue(view, INPUTS.description.block) ?? null, severity: 'critical' },
+      {
+        title: initialValue(view, INPUTS.title.block) ?? null,
+        description: initialValue(view, INPUTS.description.block) ?? null,
+        severity: 'critical',
+      },
       { userId: TEST_USERS.developer, privateMetadata: String(view.private_metadata) },
     );
     expect(answer.response_action).toBe('update');
 
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { title: text });
-    expect(bug).toMatchObject({ reporterId: TEST_USERS.developer, severity: 'critical', channelId: TEST_CHANNEL, sourcePermalink: permalink(ORIGIN_CHANNEL, ts) });
+    expect(bug).toMatchObject({
+      reporterId: TEST_USERS.developer,
+      severity: 'critical',
+      channelId: TEST_CHANNEL,
+      sourcePermalink: permalink(ORIGIN_CHANNEL, ts),
+    });
     expect(JSON.stringify(answer.view)).toContain(bug.ref);
 
     const [post] = t.slackApi.callsTo('chat.postMessage');
     expect(post!.body.channel).toBe(TEST_CHANNEL);
     expect(allText(post!)).toContain(`<@${TEST_USERS.developer}>`);
     const context = JSON.stringify(post!.body.blocks);
-    expect(context).toContain(`Reported from <${permalink(ORIGIN_CHANNEL, ts)}|a message> by <@${TEST_USERS.reporter}> in <#${ORIGIN_CHANNEL}>.`);
+    expect(context).toContain(
+      `Reported from <${permalink(ORIGIN_CHANNEL, ts)}|a message> by <@${TEST_USERS.reporter}> in <#${ORIGIN_CHANNEL}>.`,
+    );
     const [created] = await db.orm.em.fork().find(BugEvent, { bugId: bug.id });
     expect(created!.metadata).toMatchObject({ source: 'message_shortcut', origin: { channelId: ORIGIN_CHANNEL, ts } });
 
@@ -311,12 +386,20 @@ describe('the "Report as bug" message shortcut', () => {
   it('answers in the thread of a reply the shortcut was used on', async () => {
     const threadTs = tsAt(t.clock.now());
     const ts = tsAt(t.clock.now());
-    const view = await openFromMessage({ ts, threadTs, text: 'Same here: the upload button is greyed out', user: TEST_USERS.bystander });
+    const view = await openFromMessage({
+      ts,
+      threadTs,
+      text: 'Same here: the upload button is greyed out',
+      user: TEST_USERS.bystander,
+    });
     const origin = (JSON.parse(String(view.private_metadata)) as { origin: Record<string, unknown> }).origin;
     expect(origin).toMatchObject({ ts, threadTs, permalink: permalink(ORIGIN_CHANNEL, ts, threadTs) });
     t.slackApi.reset();
 
-    const answer = await submit({ title: 'Upload button greyed out' }, { userId: TEST_USERS.bystander, privateMetadata: String(view.private_metadata) });
+    const answer = await submit(
+      { title: 'Upload button greyed out' },
+      { userId: TEST_USERS.bystander, privateMetadata: String(view.private_metadata) },
+    );
     expect(answer.response_action).toBe('update');
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { title: 'Upload button greyed out' });
     expect(bug.sourcePermalink).toBe(permalink(ORIGIN_CHANNEL, ts, threadTs));

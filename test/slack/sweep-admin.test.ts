@@ -4,8 +4,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BugEvent, BugReport, SlackNotice, SweepRun, SweepState } from '../../src/db/entities/index.ts';
 import { VIEWS } from '../../src/slack/ids.ts';
-import { createBug, type BugOverrides } from '../support/factories.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { type BugOverrides, createBug } from '../support/factories.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
 import { threadReply, tsAt } from '../support/slack-events.ts';
@@ -26,7 +26,10 @@ const em = () => db.orm.em.fork();
 const reload = (bug: BugReport) => em().findOneOrFail(BugReport, bug.id);
 const eventsOf = (bug: BugReport) => em().find(BugEvent, { bugId: bug.id }, { orderBy: { id: 'asc' } });
 const postsIn = (bug: BugReport) =>
-  t.slackApi.callsTo('chat.postMessage').filter((call) => call.body.thread_ts === bug.threadTs).map((call) => String(call.body.text));
+  t.slackApi
+    .callsTo('chat.postMessage')
+    .filter((call) => call.body.thread_ts === bug.threadTs)
+    .map((call) => String(call.body.text));
 const sweepState = () => em().findOneOrFail(SweepState, { id: 1 });
 const runs = () => em().find(SweepRun, {}, { orderBy: { id: 'asc' } });
 
@@ -41,7 +44,8 @@ async function footprint() {
   };
 }
 
-const bug = (overrides: BugOverrides = {}) => createBug(em(), { createdAt: ago(30 * DAY), lastActivityAt: ago(HOUR), ...overrides });
+const bug = (overrides: BugOverrides = {}) =>
+  createBug(em(), { createdAt: ago(30 * DAY), lastActivityAt: ago(HOUR), ...overrides });
 
 /** A bug the sweep warned at `warnedAt`, its warning visible in the thread since then, naming `autoCloseAt`. */
 async function warnedBug(overrides: BugOverrides, warning: { warnedAt: Date; autoCloseAt: Date }): Promise<BugReport> {
@@ -64,7 +68,11 @@ async function warnedBug(overrides: BugOverrides, warning: { warnedAt: Date; aut
     sentAt: warning.warnedAt,
   });
   await fork.flush();
-  await fork.nativeUpdate(BugReport, { id: created.id }, { warnedAt: warning.warnedAt, warningNoticeId: notice.id, autoCloseAt: warning.autoCloseAt });
+  await fork.nativeUpdate(
+    BugReport,
+    { id: created.id },
+    { warnedAt: warning.warnedAt, warningNoticeId: notice.id, autoCloseAt: warning.autoCloseAt },
+  );
   return reload(created);
 }
 
@@ -95,7 +103,9 @@ const linked = (b: BugReport) => `|*${b.ref}*>`;
 beforeEach(async () => {
   await t.settle();
   t.clock.set(START);
-  await em().execute('truncate bug_reports, bug_conversations, bug_events, slack_notices, slack_channel_pacing, sweep_runs');
+  await em().execute(
+    'truncate bug_reports, bug_conversations, bug_events, slack_notices, slack_channel_pacing, sweep_runs',
+  );
   await em().nativeUpdate(SweepState, { id: 1 }, { paused: false, pausedBy: null, pausedAt: null, pauseNote: null });
   t.slackApi.reset();
 });
@@ -104,13 +114,34 @@ describe('/bugs stale', () => {
   it('shows an admin what the next sweep would warn, close, remind and release, and changes nothing', async () => {
     const warnSoon = await bug({ title: 'Almost stale', lastActivityAt: ago(4 * DAY + 12 * HOUR) });
     const staleUnwarned = await bug({ title: 'Stale, never warned', lastActivityAt: ago(6 * DAY) });
-    const dueToClose = await warnedBug({ title: 'Warned two days ago', lastActivityAt: ago(8 * DAY) }, { warnedAt: ago(2 * DAY), autoCloseAt: ago(DAY) });
-    const inWarning = await warnedBug({ title: 'Warned this morning', lastActivityAt: ago(7 * DAY) }, { warnedAt: ago(3 * HOUR), autoCloseAt: ago(3 * HOUR - DAY) });
+    const dueToClose = await warnedBug(
+      { title: 'Warned two days ago', lastActivityAt: ago(8 * DAY) },
+      { warnedAt: ago(2 * DAY), autoCloseAt: ago(DAY) },
+    );
+    const inWarning = await warnedBug(
+      { title: 'Warned this morning', lastActivityAt: ago(7 * DAY) },
+      { warnedAt: ago(3 * HOUR), autoCloseAt: ago(3 * HOUR - DAY) },
+    );
     const fresh = await bug({ title: 'Fresh' });
     const escalated = await bug({ title: 'Escalated long ago', status: 'escalated', lastActivityAt: ago(40 * DAY) });
-    const toRemind = await bug({ title: 'Quiet claim', status: 'in_progress', claimantId: developer, claimedAt: ago(6 * DAY) });
-    const toRelease = await bug({ title: 'Orphaned claim', status: 'in_progress', claimantId: developer2, claimedAt: ago(9 * DAY) });
-    const activeClaim = await bug({ title: 'Active claim', status: 'in_progress', claimantId: developer, claimedAt: ago(DAY) });
+    const toRemind = await bug({
+      title: 'Quiet claim',
+      status: 'in_progress',
+      claimantId: developer,
+      claimedAt: ago(6 * DAY),
+    });
+    const toRelease = await bug({
+      title: 'Orphaned claim',
+      status: 'in_progress',
+      claimantId: developer2,
+      claimedAt: ago(9 * DAY),
+    });
+    const activeClaim = await bug({
+      title: 'Active claim',
+      status: 'in_progress',
+      claimantId: developer,
+      claimedAt: ago(DAY),
+    });
     const before = await footprint();
 
     const answer = await answerTo(admin, 'stale');
@@ -119,7 +150,13 @@ describe('/bugs stale', () => {
     expect(text).toContain('*What the next sweep would do* (as of Tue 24 Nov, 09:00 UTC)');
     expect(text).not.toContain('paused');
     const sections = sectionsOf(text);
-    expect(Object.keys(sections)).toEqual(['Stale', 'Would be warned now', 'Would be closed now', 'Claims to remind', 'Claims to release']);
+    expect(Object.keys(sections)).toEqual([
+      'Stale',
+      'Would be warned now',
+      'Would be closed now',
+      'Claims to remind',
+      'Claims to release',
+    ]);
 
     // Stale: past AUTO_CLOSE_AFTER (5d), oldest first, with quiet time and the last activity.
     expect(sections.Stale).toEqual([
@@ -127,18 +164,32 @@ describe('/bugs stale', () => {
       expect.stringContaining(linked(inWarning)),
       expect.stringContaining(linked(staleUnwarned)),
     ]);
-    expect(sections.Stale![0]).toContain('Warned two days ago, quiet 8d (last from reporter/developer Mon 16 Nov, 09:00 UTC)');
-    expect(sections.Stale![1]).toContain('quiet 7d (last from reporter/developer Tue 17 Nov, 09:00 UTC); warned; the warning period is running, closes Wed 25 Nov, 06:00 UTC');
-    expect(sections.Stale![2]).toContain('Stale, never warned, quiet 6d (last from reporter/developer Wed 18 Nov, 09:00 UTC)');
+    expect(sections.Stale![0]).toContain(
+      'Warned two days ago, quiet 8d (last from reporter/developer Mon 16 Nov, 09:00 UTC)',
+    );
+    expect(sections.Stale![1]).toContain(
+      'quiet 7d (last from reporter/developer Tue 17 Nov, 09:00 UTC); warned; the warning period is running, closes Wed 25 Nov, 06:00 UTC',
+    );
+    expect(sections.Stale![2]).toContain(
+      'Stale, never warned, quiet 6d (last from reporter/developer Wed 18 Nov, 09:00 UTC)',
+    );
 
     // Warned now: a full warning period (1d) away, on the hourly schedule.
     expect(sections['Would be warned now']).toEqual([
-      expect.stringContaining(`${linked(staleUnwarned)} quiet 6d (last from reporter/developer Wed 18 Nov, 09:00 UTC); would close Wed 25 Nov, 09:00 UTC`),
-      expect.stringContaining(`${linked(warnSoon)} quiet 4d 12h (last from reporter/developer Thu 19 Nov, 21:00 UTC); would close Wed 25 Nov, 09:00 UTC`),
+      expect.stringContaining(
+        `${linked(staleUnwarned)} quiet 6d (last from reporter/developer Wed 18 Nov, 09:00 UTC); would close Wed 25 Nov, 09:00 UTC`,
+      ),
+      expect.stringContaining(
+        `${linked(warnSoon)} quiet 4d 12h (last from reporter/developer Thu 19 Nov, 21:00 UTC); would close Wed 25 Nov, 09:00 UTC`,
+      ),
     ]);
     expect(sections['Would be closed now']).toEqual([expect.stringContaining(`${linked(dueToClose)} quiet 8d`)]);
-    expect(sections['Claims to remind']).toEqual([expect.stringContaining(`${linked(toRemind)} <@${developer}> quiet 6d; released Wed 25 Nov, 10:00 UTC`)]);
-    expect(sections['Claims to release']).toEqual([expect.stringContaining(`${linked(toRelease)} <@${developer2}> quiet 9d`)]);
+    expect(sections['Claims to remind']).toEqual([
+      expect.stringContaining(`${linked(toRemind)} <@${developer}> quiet 6d; released Wed 25 Nov, 10:00 UTC`),
+    ]);
+    expect(sections['Claims to release']).toEqual([
+      expect.stringContaining(`${linked(toRelease)} <@${developer2}> quiet 9d`),
+    ]);
 
     for (const untouched of [fresh, escalated, activeClaim]) expect(text).not.toContain(linked(untouched));
 
@@ -158,7 +209,9 @@ describe('/bugs stale', () => {
 
   it('mentions that the sweep is paused', async () => {
     await answerTo(admin, 'sweep pause');
-    expect((await answerTo(admin, 'stale')).text).toContain('The sweep is paused: scheduled runs do nothing until `/bugs sweep resume`.');
+    expect((await answerTo(admin, 'stale')).text).toContain(
+      'The sweep is paused: scheduled runs do nothing until `/bugs sweep resume`.',
+    );
   });
 
   it('politely refuses anyone who is not an admin, without listing anything', async () => {
@@ -166,7 +219,9 @@ describe('/bugs stale', () => {
     for (const who of [developer, bystander]) {
       const answer = await answerTo(who, 'stale');
       expect(answer.response_type).toBe('ephemeral');
-      expect(answer.text).toBe('Sorry, `/bugs stale` is for bugsweep admins. Ask one of them if something needs doing.');
+      expect(answer.text).toBe(
+        'Sorry, `/bugs stale` is for bugsweep admins. Ask one of them if something needs doing.',
+      );
       expect(answer.text).not.toContain(stale.ref);
     }
   });
@@ -175,11 +230,32 @@ describe('/bugs stale', () => {
 describe('/bugs release (orphaned claims)', () => {
   async function claims() {
     return {
-      orphan1: await bug({ title: 'Checkout spinner', status: 'in_progress', claimantId: developer, claimedAt: ago(8 * DAY) }),
-      orphan2: await bug({ title: 'Search <b>typo</b>', status: 'in_progress', claimantId: developer2, claimedAt: ago(20 * DAY), claimantLastActivityAt: ago(10 * DAY) }),
+      orphan1: await bug({
+        title: 'Checkout spinner',
+        status: 'in_progress',
+        claimantId: developer,
+        claimedAt: ago(8 * DAY),
+      }),
+      orphan2: await bug({
+        title: 'Search <b>typo</b>',
+        status: 'in_progress',
+        claimantId: developer2,
+        claimedAt: ago(20 * DAY),
+        claimantLastActivityAt: ago(10 * DAY),
+      }),
       active: await bug({ title: 'Active', status: 'in_progress', claimantId: developer, claimedAt: ago(2 * DAY) }),
-      remindOnly: await bug({ title: 'Quiet, not yet orphaned', status: 'in_progress', claimantId: developer2, claimedAt: ago(6 * DAY) }),
-      escalated: await bug({ title: 'Escalated and claimed', status: 'escalated', claimantId: developer, claimedAt: ago(30 * DAY) }),
+      remindOnly: await bug({
+        title: 'Quiet, not yet orphaned',
+        status: 'in_progress',
+        claimantId: developer2,
+        claimedAt: ago(6 * DAY),
+      }),
+      escalated: await bug({
+        title: 'Escalated and claimed',
+        status: 'escalated',
+        claimantId: developer,
+        claimedAt: ago(30 * DAY),
+      }),
       unclaimed: await bug({ title: 'Open' }),
     };
   }
@@ -190,11 +266,19 @@ describe('/bugs release (orphaned claims)', () => {
     const opened = t.slackApi.callsTo('views.open');
     expect(opened).toHaveLength(1);
     expect(opened[0]!.body.trigger_id).toBe(triggerId);
-    return opened[0]!.body.view as { callback_id: string; private_metadata: string; blocks: unknown[]; submit: { text: string } };
+    return opened[0]!.body.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: unknown[];
+      submit: { text: string };
+    };
   }
 
   const confirm = (userId: string, privateMetadata: string) =>
-    sendInteraction(t.baseUrl, viewSubmission({ userId, callbackId: VIEWS.releaseClaims, privateMetadata, values: {} }));
+    sendInteraction(
+      t.baseUrl,
+      viewSubmission({ userId, callbackId: VIEWS.releaseClaims, privateMetadata, values: {} }),
+    );
 
   it('lists the quiet claims in a confirmation modal, kindly; confirming releases them at once', async () => {
     const { orphan1, orphan2, active, remindOnly, escalated, unclaimed } = await claims();
@@ -219,8 +303,16 @@ describe('/bugs release (orphaned claims)', () => {
     expect(JSON.stringify(done.view.blocks)).toContain('2 claims released back to the queue');
     expect(JSON.stringify(done.view.blocks)).not.toContain('Left alone');
 
-    for (const [released, claimant] of [[orphan1, developer], [orphan2, developer2]] as const) {
-      expect(await reload(released)).toMatchObject({ status: 'open', claimantId: null, claimedAt: null, claimantLastActivityAt: null });
+    for (const [released, claimant] of [
+      [orphan1, developer],
+      [orphan2, developer2],
+    ] as const) {
+      expect(await reload(released)).toMatchObject({
+        status: 'open',
+        claimantId: null,
+        claimedAt: null,
+        claimantLastActivityAt: null,
+      });
       const events = await eventsOf(released);
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({
@@ -237,7 +329,10 @@ describe('/bugs release (orphaned claims)', () => {
     }
 
     await t.settle();
-    for (const [released, claimant, idle] of [[orphan1, developer, '8d'], [orphan2, developer2, '10d']] as const) {
+    for (const [released, claimant, idle] of [
+      [orphan1, developer, '8d'],
+      [orphan2, developer2, '10d'],
+    ] as const) {
       const notices = postsIn(released).filter((text) => text.includes('back to the queue'));
       expect(notices).toEqual([
         `:seedling: <@${admin}> moved *${released.ref}* back to the queue: it has been quiet for ${idle}, and fresh eyes might help. ` +
@@ -252,11 +347,22 @@ describe('/bugs release (orphaned claims)', () => {
     const view = await openModal();
 
     t.clock.advance(10 * 60_000);
-    await sendEvent(t.baseUrl, threadReply({ user: developer2, ts: tsAt(t.clock.now()), threadTs: orphan2.threadTs, text: 'still on it, PR soon' }));
+    await sendEvent(
+      t.baseUrl,
+      threadReply({
+        user: developer2,
+        ts: tsAt(t.clock.now()),
+        threadTs: orphan2.threadTs,
+        text: 'still on it, PR soon',
+      }),
+    );
     await t.settle();
     expect((await reload(orphan2)).claimantLastActivityAt?.toISOString()).toBe(t.clock.now().toISOString());
 
-    const done = (await confirm(admin, view.private_metadata)).json() as { response_action: string; view: { blocks: unknown[] } };
+    const done = (await confirm(admin, view.private_metadata)).json() as {
+      response_action: string;
+      view: { blocks: unknown[] };
+    };
     expect(done.response_action).toBe('update');
     const said = JSON.stringify(done.view.blocks);
     expect(said).toContain('1 claim released back to the queue');
@@ -272,7 +378,10 @@ describe('/bugs release (orphaned claims)', () => {
   it('a submission from someone who is not an admin releases nothing', async () => {
     const { orphan1 } = await claims();
     const view = await openModal();
-    const done = (await confirm(developer, view.private_metadata)).json() as { response_action: string; view: { blocks: unknown[] } };
+    const done = (await confirm(developer, view.private_metadata)).json() as {
+      response_action: string;
+      view: { blocks: unknown[] };
+    };
     expect(done.response_action).toBe('update');
     expect(JSON.stringify(done.view.blocks)).toContain('0 claims released back to the queue');
     expect(await reload(orphan1)).toMatchObject({ status: 'in_progress', claimantId: developer });
@@ -280,7 +389,12 @@ describe('/bugs release (orphaned claims)', () => {
   });
 
   it('an admin releasing a reminded claim by ref: the reminder is not edited to say the claim stays', async () => {
-    const quietClaim = await bug({ title: 'Reminded claim', status: 'in_progress', claimantId: developer, claimedAt: ago(6 * DAY) });
+    const quietClaim = await bug({
+      title: 'Reminded claim',
+      status: 'in_progress',
+      claimantId: developer,
+      claimedAt: ago(6 * DAY),
+    });
     await slash(admin, 'sweep run', { responseUrl: `${t.slackApi.url}response/remind` });
     const reminder = await em().findOneOrFail(SlackNotice, { bugId: quietClaim.id, purpose: 'reminder' });
     expect(reminder.status).toBe('sent');
@@ -289,9 +403,14 @@ describe('/bugs release (orphaned claims)', () => {
     t.clock.advance(HOUR);
     expect((await answerTo(admin, `release ${quietClaim.ref}`)).text).toContain('is back in the queue');
     expect(await reload(quietClaim)).toMatchObject({ status: 'open', claimantId: null, remindedAt: null });
-    expect(postsIn(quietClaim)).toContainEqual(expect.stringContaining(`released <@${developer}>'s claim on *${quietClaim.ref}*; it is back in the queue`));
+    expect(postsIn(quietClaim)).toContainEqual(
+      expect.stringContaining(`released <@${developer}>'s claim on *${quietClaim.ref}*; it is back in the queue`),
+    );
     // The reminder said "it goes back to the queue on ..."; whatever it is edited to, it must not now claim the opposite.
-    const reminderEdits = t.slackApi.callsTo('chat.update').filter((call) => call.body.ts === reminder.resultTs).map((call) => String(call.body.text));
+    const reminderEdits = t.slackApi
+      .callsTo('chat.update')
+      .filter((call) => call.body.ts === reminder.resultTs)
+      .map((call) => String(call.body.text));
     for (const edit of reminderEdits) expect(edit).not.toContain('the claim stays');
   });
 
@@ -314,13 +433,19 @@ describe('/bugs release (orphaned claims)', () => {
 
 describe('/bugs sweep', () => {
   const responseUrl = (name: string) => `${t.slackApi.url}response/${name}`;
-  const responses = (name: string) => t.slackApi.callsTo(`response/${name}`).map((call) => call.body as { text?: string; response_type?: string });
+  const responses = (name: string) =>
+    t.slackApi.callsTo(`response/${name}`).map((call) => call.body as { text?: string; response_type?: string });
 
   /** One bug that a sweep would warn and one claim it would release. */
   async function work() {
     return {
       stale: await bug({ title: 'Stale', lastActivityAt: ago(6 * DAY) }),
-      orphan: await bug({ title: 'Orphaned claim', status: 'in_progress', claimantId: developer, claimedAt: ago(9 * DAY) }),
+      orphan: await bug({
+        title: 'Orphaned claim',
+        status: 'in_progress',
+        claimantId: developer,
+        claimedAt: ago(9 * DAY),
+      }),
     };
   }
 
@@ -366,7 +491,10 @@ describe('/bugs sweep', () => {
     const { answer } = await slash(admin, 'sweep run dry', { responseUrl: responseUrl('run1') });
     expect(answer).toEqual({ response_type: 'ephemeral', text: 'Dry run started; I will tell you what it would do.' });
     expect(responses('run1')).toEqual([
-      expect.objectContaining({ response_type: 'ephemeral', text: 'Dry run (nothing changed, nothing posted): would have warned 1 · closed 0 · reminded 0 · released 1.' }),
+      expect.objectContaining({
+        response_type: 'ephemeral',
+        text: 'Dry run (nothing changed, nothing posted): would have warned 1 · closed 0 · reminded 0 · released 1.',
+      }),
     ]);
 
     const after = await footprint();
@@ -377,7 +505,16 @@ describe('/bugs sweep', () => {
     expect(postsIn(orphan)).toEqual([]);
     // The dry run itself is on record.
     expect(await runs()).toEqual([
-      expect.objectContaining({ trigger: 'admin', triggeredBy: admin, dryRun: true, status: 'completed', warned: 1, closed: 0, reminded: 0, released: 1 }),
+      expect.objectContaining({
+        trigger: 'admin',
+        triggeredBy: admin,
+        dryRun: true,
+        status: 'completed',
+        warned: 1,
+        closed: 0,
+        reminded: 0,
+        released: 1,
+      }),
     ]);
   });
 
@@ -386,27 +523,47 @@ describe('/bugs sweep', () => {
 
     const { answer } = await slash(admin, 'sweep run', { responseUrl: responseUrl('run2') });
     expect(answer).toEqual({ response_type: 'ephemeral', text: 'Sweep started; I will tell you when it is done.' });
-    expect(responses('run2')).toEqual([expect.objectContaining({ text: 'Sweep done: warned 1 · closed 0 · reminded 0 · released 1.' })]);
+    expect(responses('run2')).toEqual([
+      expect.objectContaining({ text: 'Sweep done: warned 1 · closed 0 · reminded 0 · released 1.' }),
+    ]);
 
     const warned = await reload(stale);
     expect(warned.warnedAt?.toISOString()).toBe(t.clock.now().toISOString());
     expect(warned.autoCloseAt?.toISOString()).toBe('2026-11-25T09:00:00.000Z');
     expect((await eventsOf(stale)).map((e) => e.eventType)).toEqual(['bug.warned']);
-    expect(postsIn(stale)).toEqual([expect.stringContaining(`*${stale.ref}* has been quiet since Wed 18 Nov, 09:00 UTC. It will be closed on *Wed 25 Nov, 09:00 UTC*`)]);
+    expect(postsIn(stale)).toEqual([
+      expect.stringContaining(
+        `*${stale.ref}* has been quiet since Wed 18 Nov, 09:00 UTC. It will be closed on *Wed 25 Nov, 09:00 UTC*`,
+      ),
+    ]);
 
     expect(await reload(orphan)).toMatchObject({ status: 'open', claimantId: null });
-    expect((await eventsOf(orphan)).at(-1)).toMatchObject({ eventType: 'claim.timeout_released', actorKind: 'system', actorId: null });
+    expect((await eventsOf(orphan)).at(-1)).toMatchObject({
+      eventType: 'claim.timeout_released',
+      actorKind: 'system',
+      actorId: null,
+    });
 
     const recorded = await runs();
     expect(recorded).toEqual([
-      expect.objectContaining({ trigger: 'admin', triggeredBy: admin, dryRun: false, status: 'completed', warned: 1, released: 1, slotKey: null }),
+      expect.objectContaining({
+        trigger: 'admin',
+        triggeredBy: admin,
+        dryRun: false,
+        status: 'completed',
+        warned: 1,
+        released: 1,
+        slotKey: null,
+      }),
     ]);
     expect(recorded[0]!.details).toMatchObject({ items: [`warned:${stale.ref}`, `released:${orphan.ref}`] });
 
     // A second run straight away has nothing left to do: the warning period is running.
     t.clock.advance(HOUR);
     await slash(admin, 'sweep run', { responseUrl: responseUrl('run3') });
-    expect(responses('run3')).toEqual([expect.objectContaining({ text: 'Sweep done: warned 0 · closed 0 · reminded 0 · released 0.' })]);
+    expect(responses('run3')).toEqual([
+      expect.objectContaining({ text: 'Sweep done: warned 0 · closed 0 · reminded 0 · released 0.' }),
+    ]);
 
     const status = (await answerTo(admin, 'sweep status')).text!;
     expect(status).toContain('*Last runs*');
@@ -421,13 +578,17 @@ describe('/bugs sweep', () => {
     await work();
     await slash(admin, 'sweep run dry', { responseUrl: responseUrl('run4') });
     const status = (await answerTo(admin, 'sweep status')).text!;
-    expect(status).toContain(`• Tue 24 Nov, 09:00 UTC · admin <@${admin}> · dry run · completed: warned 1 · closed 0 · reminded 0 · released 1`);
+    expect(status).toContain(
+      `• Tue 24 Nov, 09:00 UTC · admin <@${admin}> · dry run · completed: warned 1 · closed 0 · reminded 0 · released 1`,
+    );
   });
 
   it('answers an unknown verb with the usage', async () => {
     const answer = await answerTo(admin, 'sweep frob');
     expect(answer.response_type).toBe('ephemeral');
-    expect(answer.text).toBe('I know `/bugs sweep run [dry]`, `/bugs sweep pause [note]`, `/bugs sweep resume` or `/bugs sweep status`.');
+    expect(answer.text).toBe(
+      'I know `/bugs sweep run [dry]`, `/bugs sweep pause [note]`, `/bugs sweep resume` or `/bugs sweep status`.',
+    );
   });
 
   it('refuses non-admins for every verb, and nothing runs or changes', async () => {
@@ -435,7 +596,9 @@ describe('/bugs sweep', () => {
     const before = await footprint();
     for (const verb of ['status', 'run', 'run dry', 'pause stop it', 'resume']) {
       const { answer } = await slash(developer, `sweep ${verb}`, { responseUrl: responseUrl('nope') });
-      expect(answer.text).toBe('Sorry, `/bugs sweep` is for bugsweep admins. Ask one of them if something needs doing.');
+      expect(answer.text).toBe(
+        'Sorry, `/bugs sweep` is for bugsweep admins. Ask one of them if something needs doing.',
+      );
     }
     expect(responses('nope')).toEqual([]);
     expect(await footprint()).toEqual(before);

@@ -1,14 +1,32 @@
 // block_actions payloads (a button pressed on a message in a thread), in the shape Slack sends them.
 let seq = 0;
 
-export function buttonPress(fields: { userId: string; actionId: string; value: string; channelId: string; messageTs: string; threadTs?: string }) {
+export function buttonPress(fields: {
+  userId: string;
+  actionId: string;
+  value: string;
+  channelId: string;
+  messageTs: string;
+  threadTs?: string;
+}) {
   seq += 1;
   return {
     type: 'block_actions',
-    user: { id: fields.userId, username: fields.userId.toLowerCase(), name: fields.userId.toLowerCase(), team_id: 'TTEAM' },
+    user: {
+      id: fields.userId,
+      username: fields.userId.toLowerCase(),
+      name: fields.userId.toLowerCase(),
+      team_id: 'TTEAM',
+    },
     api_app_id: 'AAPP',
     token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: false, thread_ts: fields.threadTs },
+    container: {
+      type: 'message',
+      message_ts: fields.messageTs,
+      channel_id: fields.channelId,
+      is_ephemeral: false,
+      thread_ts: fields.threadTs,
+    },
     trigger_id: `5151.${seq}.buttontrigger`,
     team: { id: 'TTEAM', domain: 'example' },
     enterprise: null,

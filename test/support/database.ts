@@ -1,7 +1,7 @@
 // A fresh database per test file, copied from the migrated template.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { openOrm, type Orm } from '../../src/db/orm.ts';
+import { type Orm, openOrm } from '../../src/db/orm.ts';
 import { adminQuery, withDatabase } from './global-setup.ts';
 
 export type TestDatabase = { orm: Orm; url: string };

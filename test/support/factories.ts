@@ -58,7 +58,8 @@ export async function addConversation(
   const row = em.create(BugConversation, {
     bugId: bug.id,
     senderType: message.senderType,
-    senderId: message.senderId ?? (message.senderType === 'reporter' ? bug.reporterId : `U${message.senderType.toUpperCase()}`),
+    senderId:
+      message.senderId ?? (message.senderType === 'reporter' ? bug.reporterId : `U${message.senderType.toUpperCase()}`),
     channelId: bug.channelId,
     slackTs: nextTs(),
     text: message.text ?? 'a reply',

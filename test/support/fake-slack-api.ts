@@ -7,7 +7,9 @@ export type RecordedCall = { method: string; body: Record<string, unknown>; at: 
 
 export type ScriptedReply =
   | { status: number; body: Record<string, unknown>; headers?: Record<string, string> }
-  | ((call: RecordedCall) => { status: number; body: Record<string, unknown>; headers?: Record<string, string> } | undefined);
+  | ((
+      call: RecordedCall,
+    ) => { status: number; body: Record<string, unknown>; headers?: Record<string, string> } | undefined);
 
 export type FakeSlackApi = {
   url: string;
@@ -22,7 +24,12 @@ export type FakeSlackApi = {
   close(): Promise<void>;
 };
 
-export const FAKE_BOT = { botId: 'BBUGSWEEP', botUserId: 'UBUGSWEEP', teamId: 'TTEAM', workspaceUrl: 'https://example.slack.com/' } as const;
+export const FAKE_BOT = {
+  botId: 'BBUGSWEEP',
+  botUserId: 'UBUGSWEEP',
+  teamId: 'TTEAM',
+  workspaceUrl: 'https://example.slack.com/',
+} as const;
 
 let tsSeq = 0;
 function nextMessageTs(): string {
@@ -34,17 +41,50 @@ function defaultReply(call: RecordedCall): { status: number; body: Record<string
   const channel = call.body.channel as string | undefined;
   switch (call.method) {
     case 'auth.test':
-      return { status: 200, body: { ok: true, url: FAKE_BOT.workspaceUrl, team: 'Example', user: 'bugsweep', team_id: FAKE_BOT.teamId, user_id: FAKE_BOT.botUserId, bot_id: FAKE_BOT.botId } };
+      return {
+        status: 200,
+        body: {
+          ok: true,
+          url: FAKE_BOT.workspaceUrl,
+          team: 'Example',
+          user: 'bugsweep',
+          team_id: FAKE_BOT.teamId,
+          user_id: FAKE_BOT.botUserId,
+          bot_id: FAKE_BOT.botId,
+        },
+      };
     case 'chat.postMessage': {
       const ts = nextMessageTs();
-      return { status: 200, body: { ok: true, channel, ts, message: { type: 'message', text: call.body.text, user: FAKE_BOT.botUserId, bot_id: FAKE_BOT.botId, ts, thread_ts: call.body.thread_ts } } };
+      return {
+        status: 200,
+        body: {
+          ok: true,
+          channel,
+          ts,
+          message: {
+            type: 'message',
+            text: call.body.text,
+            user: FAKE_BOT.botUserId,
+            bot_id: FAKE_BOT.botId,
+            ts,
+            thread_ts: call.body.thread_ts,
+          },
+        },
+      };
     }
     case 'chat.update':
       return { status: 200, body: { ok: true, channel, ts: call.body.ts, text: call.body.text } };
     case 'chat.postEphemeral':
       return { status: 200, body: { ok: true, message_ts: nextMessageTs() } };
     case 'chat.getPermalink':
-      return { status: 200, body: { ok: true, channel, permalink: `https://example.slack.com/archives/${channel}/p${String(call.body.message_ts).replace('.', '')}` } };
+      return {
+        status: 200,
+        body: {
+          ok: true,
+          channel,
+          permalink: `https://example.slack.com/archives/${channel}/p${String(call.body.message_ts).replace('.', '')}`,
+        },
+      };
     case 'conversations.replies':
       return { status: 200, body: { ok: true, messages: [], has_more: false } };
     case 'usergroups.users.list':
@@ -74,7 +114,10 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       const call: RecordedCall = { method, body: parseBody(raw, req.headers['content-type'] ?? ''), at: Date.now() };
       calls.push(call);
       const reply = resolveReply(call, queued.get(method)?.shift() ?? overrides.get(method)) ?? defaultReply(call);
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...('headers' in reply ? (reply.headers ?? {}) : {}) });
+      res.writeHead(reply.status, {
+        'content-type': 'application/json',
+        ...('headers' in reply ? (reply.headers ?? {}) : {}),
+      });
       res.end(JSON.stringify(reply.body));
     });
   });

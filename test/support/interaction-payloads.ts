@@ -1,7 +1,9 @@
 // Interactivity payloads in the shapes Slack sends them (view_submission, message_action): our own ids and texts.
 import { INPUTS, SHORTCUTS, VIEWS } from '../../src/slack/ids.ts';
 
-type InputValue = { type: 'plain_text_input'; value: string | null } | { type: 'static_select'; selected_option: { value: string } | null };
+type InputValue =
+  | { type: 'plain_text_input'; value: string | null }
+  | { type: 'static_select'; selected_option: { value: string } | null };
 export type ViewStateValues = Record<string, Record<string, InputValue>>;
 
 export type ReportForm = {
@@ -19,7 +21,10 @@ export function reportFormValues(form: ReportForm): ViewStateValues {
     [INPUTS.title.block]: { [INPUTS.title.action]: text(form.title) },
     [INPUTS.description.block]: { [INPUTS.description.action]: text(form.description) },
     [INPUTS.severity.block]: {
-      [INPUTS.severity.action]: { type: 'static_select', selected_option: form.severity === null ? null : { value: form.severity ?? 'medium' } },
+      [INPUTS.severity.action]: {
+        type: 'static_select',
+        selected_option: form.severity === null ? null : { value: form.severity ?? 'medium' },
+      },
     },
     [INPUTS.traceId.block]: { [INPUTS.traceId.action]: text(form.traceId) },
     [INPUTS.release.block]: { [INPUTS.release.action]: text(form.release) },
@@ -28,13 +33,23 @@ export function reportFormValues(form: ReportForm): ViewStateValues {
 
 let viewSeq = 0;
 
-export function viewSubmission(fields: { userId: string; values: ViewStateValues; privateMetadata?: string; callbackId?: string }) {
+export function viewSubmission(fields: {
+  userId: string;
+  values: ViewStateValues;
+  privateMetadata?: string;
+  callbackId?: string;
+}) {
   viewSeq += 1;
   const viewId = `VSUB${String(viewSeq).padStart(6, '0')}`;
   return {
     type: 'view_submission',
     team: { id: 'TTEAM', domain: 'example' },
-    user: { id: fields.userId, username: fields.userId.toLowerCase(), name: fields.userId.toLowerCase(), team_id: 'TTEAM' },
+    user: {
+      id: fields.userId,
+      username: fields.userId.toLowerCase(),
+      name: fields.userId.toLowerCase(),
+      team_id: 'TTEAM',
+    },
     api_app_id: 'AAPP',
     token: 'legacy-verification-token',
     trigger_id: `4242.${viewSeq}.submittrigger`,

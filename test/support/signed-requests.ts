@@ -32,7 +32,11 @@ export async function postSigned(
 }
 
 /** An Events API delivery (event_callback envelope). `retryNum` adds Slack's retry headers. */
-export function sendEvent(baseUrl: string, event: Record<string, unknown>, options: { eventId?: string; retryNum?: number } = {}) {
+export function sendEvent(
+  baseUrl: string,
+  event: Record<string, unknown>,
+  options: { eventId?: string; retryNum?: number } = {},
+) {
   const envelope = {
     token: 'legacy-verification-token',
     team_id: 'TTEAM',
@@ -41,17 +45,28 @@ export function sendEvent(baseUrl: string, event: Record<string, unknown>, optio
     type: 'event_callback',
     event_id: options.eventId ?? `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: 'TTEAM', user_id: 'UBUGSWEEP', is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      { enterprise_id: null, team_id: 'TTEAM', user_id: 'UBUGSWEEP', is_bot: true, is_enterprise_install: false },
+    ],
     is_ext_shared_channel: false,
   };
-  const headers: Record<string, string> = options.retryNum ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {};
+  const headers: Record<string, string> = options.retryNum
+    ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' }
+    : {};
   return postSigned(baseUrl, JSON.stringify(envelope), 'application/json', { headers });
 }
 
 /** A slash command, form-encoded as Slack sends it. */
 export function sendSlashCommand(
   baseUrl: string,
-  fields: { userId: string; text: string; channelId?: string; userName?: string; triggerId?: string; responseUrl?: string },
+  fields: {
+    userId: string;
+    text: string;
+    channelId?: string;
+    userName?: string;
+    triggerId?: string;
+    responseUrl?: string;
+  },
 ) {
   const form = new URLSearchParams({
     token: 'legacy-verification-token',

@@ -51,7 +51,13 @@ export function botMessage(fields: Common & { threadTs?: string; own?: boolean }
     ts: fields.ts,
     ...(fields.threadTs ? { thread_ts: fields.threadTs } : {}),
     team: 'TTEAM',
-    bot_profile: { id: botId, deleted: false, name: fields.own ? 'bugsweep' : 'other-app', app_id: 'AOTHER', team_id: 'TTEAM' },
+    bot_profile: {
+      id: botId,
+      deleted: false,
+      name: fields.own ? 'bugsweep' : 'other-app',
+      app_id: 'AOTHER',
+      team_id: 'TTEAM',
+    },
     channel: fields.channel ?? TEST_CHANNEL,
     event_ts: fields.ts,
     channel_type: 'channel',
@@ -81,7 +87,14 @@ export function threadBroadcast(fields: Common & { user: string; threadTs: strin
     user: fields.user,
     ts: fields.ts,
     thread_ts: fields.threadTs,
-    root: { type: 'message', text: 'root', user: 'UREPORTER', ts: fields.threadTs, thread_ts: fields.threadTs, reply_count: 1 },
+    root: {
+      type: 'message',
+      text: 'root',
+      user: 'UREPORTER',
+      ts: fields.threadTs,
+      thread_ts: fields.threadTs,
+      reply_count: 1,
+    },
     channel: fields.channel ?? TEST_CHANNEL,
     event_ts: fields.ts,
     channel_type: 'channel',
@@ -96,7 +109,14 @@ export function fileShare(fields: Common & { user: string; threadTs?: string; fi
     user: fields.user,
     ts: fields.ts,
     ...(fields.threadTs ? { thread_ts: fields.threadTs } : {}),
-    files: [{ id: 'F0FILE', name: fields.fileName ?? 'screenshot.png', title: fields.fileName ?? 'screenshot.png', mimetype: 'image/png' }],
+    files: [
+      {
+        id: 'F0FILE',
+        name: fields.fileName ?? 'screenshot.png',
+        title: fields.fileName ?? 'screenshot.png',
+        mimetype: 'image/png',
+      },
+    ],
     upload: false,
     display_as_bot: false,
     channel: fields.channel ?? TEST_CHANNEL,
@@ -118,7 +138,15 @@ export function channelJoin(fields: { user: string; ts: string; channel?: string
   };
 }
 
-export function messageChanged(fields: { channel?: string; ts: string; user: string; before: string; after: string; threadTs?: string; editedAt: string }) {
+export function messageChanged(fields: {
+  channel?: string;
+  ts: string;
+  user: string;
+  before: string;
+  after: string;
+  threadTs?: string;
+  editedAt: string;
+}) {
   const channel = fields.channel ?? TEST_CHANNEL;
   return {
     type: 'message',
@@ -141,7 +169,13 @@ export function messageChanged(fields: { channel?: string; ts: string; user: str
   };
 }
 
-export function messageDeleted(fields: { channel?: string; ts: string; user: string; text?: string; deletedAt: string }) {
+export function messageDeleted(fields: {
+  channel?: string;
+  ts: string;
+  user: string;
+  text?: string;
+  deletedAt: string;
+}) {
   return {
     type: 'message',
     subtype: 'message_deleted',

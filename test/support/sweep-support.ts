@@ -2,7 +2,7 @@
 // Slack timestamps, a second bugsweep ("replica" or "restart with other settings") on the same database, and
 // small readers for bug_events, slack_notices and the fake Web API's calls.
 import { MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
+import type pg from 'pg';
 import { expect } from 'vitest';
 import type { AppContext } from '../../src/app-context.ts';
 import { createAppContext } from '../../src/bugsweep.ts';
@@ -15,7 +15,7 @@ import { runSweep, type SweepRequest, type SweepResult } from '../../src/service
 import { ACTIONS } from '../../src/slack/ids.ts';
 import type { TestDatabase } from './database.ts';
 import { FAKE_BOT, type RecordedCall } from './fake-slack-api.ts';
-import { testConfig, type TestApp } from './test-app.ts';
+import { type TestApp, testConfig } from './test-app.ts';
 import { TestClock } from './test-clock.ts';
 
 export const SECOND = 1_000;
@@ -48,7 +48,9 @@ export function exactTs(moment: Date): string {
 export async function resetSweepWorld(db: TestDatabase, t: TestApp): Promise<void> {
   await t.settle();
   const em = db.orm.em.fork();
-  await em.execute('truncate bug_reports, bug_conversations, bug_events, slack_notices, slack_channel_pacing, sweep_runs cascade');
+  await em.execute(
+    'truncate bug_reports, bug_conversations, bug_events, slack_notices, slack_channel_pacing, sweep_runs cascade',
+  );
   await em.execute('update sweep_state set paused = false, paused_by = null, paused_at = null, pause_note = null');
   t.clock.set(START);
   t.slackApi.reset();
@@ -73,9 +75,17 @@ export type Replica = { ctx: AppContext; clock: TestClock; orm: Orm; close(): Pr
 export async function createReplica(
   t: TestApp,
   db: TestDatabase,
-  options: { env?: Record<string, string>; ownOrm?: boolean; poolMax?: number; clock?: TestClock; notifier?: NotifierOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    ownOrm?: boolean;
+    poolMax?: number;
+    clock?: TestClock;
+    notifier?: NotifierOptions;
+  } = {},
 ): Promise<Replica> {
-  const orm = options.ownOrm ? await MikroORM.init(buildOrmConfig(db.url, options.poolMax ? { pool: { min: 0, max: options.poolMax } } : {})) : db.orm;
+  const orm = options.ownOrm
+    ? await MikroORM.init(buildOrmConfig(db.url, options.poolMax ? { pool: { min: 0, max: options.poolMax } } : {}))
+    : db.orm;
   const clock = options.clock ?? new TestClock(t.clock.now());
   const ctx = createAppContext({
     config: testConfig(options.env ?? {}, t.slackApi.url),
@@ -110,8 +120,10 @@ export async function eventsOfType(db: TestDatabase, type: string): Promise<BugE
   return db.orm.em.fork().find(BugEvent, { eventType: type }, { orderBy: { id: 'asc' } });
 }
 
-export const noticesOf = (db: TestDatabase, where: Partial<Pick<SlackNotice, 'bugId' | 'purpose' | 'channelId' | 'status'>> = {}) =>
-  db.orm.em.fork().find(SlackNotice, where, { orderBy: { id: 'asc' } });
+export const noticesOf = (
+  db: TestDatabase,
+  where: Partial<Pick<SlackNotice, 'bugId' | 'purpose' | 'channelId' | 'status'>> = {},
+) => db.orm.em.fork().find(SlackNotice, where, { orderBy: { id: 'asc' } });
 
 export const sweepRuns = (db: TestDatabase) => db.orm.em.fork().find(SweepRun, {}, { orderBy: { id: 'asc' } });
 
@@ -135,7 +147,9 @@ export function noticeIdOf(call: RecordedCall): string | undefined {
 /** The Keep open button of a posted warning, if it has one. */
 export function keepOpenButtonOf(call: RecordedCall): Record<string, unknown> | undefined {
   const blocks = (call.body.blocks ?? []) as { type: string; elements?: Record<string, unknown>[] }[];
-  return blocks.flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : [])).find((element) => element.action_id === ACTIONS.keepOpen);
+  return blocks
+    .flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : []))
+    .find((element) => element.action_id === ACTIONS.keepOpen);
 }
 
 /** Polls until `condition` holds (each turn yields to I/O; nothing waits on the clock for correctness). */

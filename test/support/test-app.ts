@@ -2,10 +2,10 @@
 // its HTTP edge. Tests talk to it only through signed HTTP requests, as Slack does.
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { createBugsweep, type Bugsweep, type BugsweepOptions } from '../../src/bugsweep.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { type Bugsweep, type BugsweepOptions, createBugsweep } from '../../src/bugsweep.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import type { TestDatabase } from './database.ts';
-import { FAKE_BOT, startFakeSlackApi, type FakeSlackApi } from './fake-slack-api.ts';
+import { FAKE_BOT, type FakeSlackApi, startFakeSlackApi } from './fake-slack-api.ts';
 import { TEST_SIGNING_SECRET } from './signed-requests.ts';
 import { TestClock } from './test-clock.ts';
 
@@ -52,9 +52,17 @@ export function testConfig(env: Record<string, string>, slackApiUrl: string): Co
 /** Keeps warnings and errors for assertions; TEST_LOG_LEVEL=debug also prints everything at that level. */
 function capturingLogger(handle: TestApp) {
   handle.logs = [];
-  const capture = { level: 'warn' as const, stream: { write: (line: string) => void handle.logs.push(JSON.parse(line) as Record<string, unknown>) } };
-  const print = process.env.TEST_LOG_LEVEL ? [{ level: process.env.TEST_LOG_LEVEL as pino.Level, stream: process.stdout }] : [];
-  return pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn', base: { service: 'bugsweep' } }, pino.multistream([capture, ...print]));
+  const capture = {
+    level: 'warn' as const,
+    stream: { write: (line: string) => void handle.logs.push(JSON.parse(line) as Record<string, unknown>) },
+  };
+  const print = process.env.TEST_LOG_LEVEL
+    ? [{ level: process.env.TEST_LOG_LEVEL as pino.Level, stream: process.stdout }]
+    : [];
+  return pino(
+    { level: process.env.TEST_LOG_LEVEL ?? 'warn', base: { service: 'bugsweep' } },
+    pino.multistream([capture, ...print]),
+  );
 }
 
 /** Call at the top of a test file, after useTestDatabase(). */

@@ -51,7 +51,16 @@ describe('loadConfig', () => {
       DEVELOPER_USERGROUP: 'devs',
     });
     const text = problems.join('\n');
-    for (const name of ['SLACK_BOT_TOKEN', 'BUG_CHANNELS', 'AUTO_CLOSE_AFTER', 'SWEEP_SCHEDULE', 'SWEEP_TIMEZONE', 'PORT', 'SLACK_SIGNING_SECRET', 'DEVELOPER_USERGROUP']) {
+    for (const name of [
+      'SLACK_BOT_TOKEN',
+      'BUG_CHANNELS',
+      'AUTO_CLOSE_AFTER',
+      'SWEEP_SCHEDULE',
+      'SWEEP_TIMEZONE',
+      'PORT',
+      'SLACK_SIGNING_SECRET',
+      'DEVELOPER_USERGROUP',
+    ]) {
       expect(text).toContain(name);
     }
     expect(text).toMatch(/AUTO_CLOSE_AFTER expected a duration like 30s/);
@@ -69,7 +78,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses a warning period as long as the close window', () => {
-    expect(problemsOf({ ...VALID, AUTO_CLOSE_AFTER: '1d', AUTO_CLOSE_WARNING: '1d' }).join()).toContain('AUTO_CLOSE_WARNING');
+    expect(problemsOf({ ...VALID, AUTO_CLOSE_AFTER: '1d', AUTO_CLOSE_WARNING: '1d' }).join()).toContain(
+      'AUTO_CLOSE_WARNING',
+    );
   });
 
   it('accepts 0 to disable the warning and the reminder', () => {
@@ -90,5 +101,7 @@ describe('parseDuration', () => {
     ['0', 0],
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', '5', 'five days', '5 days', '-1d', '1.5d'])('rejects %j', (text) => expect(parseDuration(text)).toBeNull());
+  it.each(['', '5', 'five days', '5 days', '-1d', '1.5d'])('rejects %j', (text) =>
+    expect(parseDuration(text)).toBeNull(),
+  );
 });

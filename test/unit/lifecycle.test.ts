@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { BugEventType } from '../../src/domain/bug-event-types.ts';
 import { BUG_STATUSES, type BugStatus, type CloseReason } from '../../src/domain/bug-status.ts';
-import { decideTransition, statusTimestamps, USER_ACTIONS, type Actor, type LifecycleBug, type Refusal, type UserAction } from '../../src/domain/lifecycle.ts';
+import {
+  type Actor,
+  decideTransition,
+  type LifecycleBug,
+  type Refusal,
+  statusTimestamps,
+  USER_ACTIONS,
+  type UserAction,
+} from '../../src/domain/lifecycle.ts';
 
 const REF = 'BUG-42';
 const REPORTER = 'UREPORTER';
@@ -32,8 +40,20 @@ const ROWS: Row[] = [
   ['open', null, 'claim', 'developer', { to: 'in_progress', event: 'bug.claimed', claimant: 'UDEVELOPER' }],
   ['open', null, 'claim', 'admin', { to: 'in_progress', event: 'bug.claimed', claimant: 'UADMIN' }],
   ['escalated', null, 'claim', 'developer', { to: 'escalated', event: 'bug.claimed', claimant: 'UDEVELOPER' }],
-  ['in_progress', CLAIMANT, 'claim', 'developer', { refused: 'invalid', says: `${REF} is already claimed by <@${CLAIMANT}>` }],
-  ['escalated', CLAIMANT, 'claim', 'admin', { refused: 'invalid', says: `${REF} is already claimed by <@${CLAIMANT}>` }],
+  [
+    'in_progress',
+    CLAIMANT,
+    'claim',
+    'developer',
+    { refused: 'invalid', says: `${REF} is already claimed by <@${CLAIMANT}>` },
+  ],
+  [
+    'escalated',
+    CLAIMANT,
+    'claim',
+    'admin',
+    { refused: 'invalid', says: `${REF} is already claimed by <@${CLAIMANT}>` },
+  ],
   ['in_progress', CLAIMANT, 'claim', 'claimant', { refused: 'noop', says: `You already have ${REF}` }],
   ['resolved', null, 'claim', 'developer', { refused: 'invalid', says: `${REF} is resolved. Reopen it first` }],
   ['closed', null, 'claim', 'developer', { refused: 'invalid', says: `${REF} is closed. Reopen it first` }],
@@ -43,9 +63,27 @@ const ROWS: Row[] = [
   // release
   ['in_progress', CLAIMANT, 'release', 'claimant', { to: 'open', event: 'bug.released', claimant: null }],
   ['escalated', CLAIMANT, 'release', 'claimant', { to: 'escalated', event: 'bug.released', claimant: null }],
-  ['in_progress', CLAIMANT, 'release', 'developer', { refused: 'forbidden', says: `${REF} is claimed by <@${CLAIMANT}>; only they or an admin can release it` }],
-  ['in_progress', CLAIMANT, 'release', 'reporter', { refused: 'forbidden', says: `${REF} is claimed by <@${CLAIMANT}>` }],
-  ['in_progress', CLAIMANT, 'release', 'bystander', { refused: 'forbidden', says: `${REF} is claimed by <@${CLAIMANT}>` }],
+  [
+    'in_progress',
+    CLAIMANT,
+    'release',
+    'developer',
+    { refused: 'forbidden', says: `${REF} is claimed by <@${CLAIMANT}>; only they or an admin can release it` },
+  ],
+  [
+    'in_progress',
+    CLAIMANT,
+    'release',
+    'reporter',
+    { refused: 'forbidden', says: `${REF} is claimed by <@${CLAIMANT}>` },
+  ],
+  [
+    'in_progress',
+    CLAIMANT,
+    'release',
+    'bystander',
+    { refused: 'forbidden', says: `${REF} is claimed by <@${CLAIMANT}>` },
+  ],
   ['in_progress', CLAIMANT, 'release', 'admin', { to: 'open', event: 'bug.released', claimant: null }],
   ['escalated', CLAIMANT, 'release', 'admin', { to: 'escalated', event: 'bug.released', claimant: null }],
   ['open', null, 'release', 'developer', { refused: 'noop', says: `Nobody has claimed ${REF}` }],
@@ -56,7 +94,13 @@ const ROWS: Row[] = [
   ['in_progress', CLAIMANT, 'resolve', 'claimant', { to: 'resolved', event: 'bug.resolved' }],
   ['in_progress', CLAIMANT, 'resolve', 'developer', { to: 'resolved', event: 'bug.resolved' }],
   ['escalated', null, 'resolve', 'admin', { to: 'resolved', event: 'bug.resolved' }],
-  ['open', null, 'resolve', 'reporter', { refused: 'forbidden', says: `If ${REF} is no longer a problem for you, \`close\` it as withdrawn` }],
+  [
+    'open',
+    null,
+    'resolve',
+    'reporter',
+    { refused: 'forbidden', says: `If ${REF} is no longer a problem for you, \`close\` it as withdrawn` },
+  ],
   ['open', null, 'resolve', 'bystander', { refused: 'forbidden', says: 'Only developers can resolve bugs' }],
   ['resolved', null, 'resolve', 'developer', { refused: 'noop', says: `${REF} is already resolved` }],
   ['closed', null, 'resolve', 'admin', { refused: 'noop', says: `${REF} is already closed` }],
@@ -66,9 +110,21 @@ const ROWS: Row[] = [
   ['closed', null, 'reopen', 'reporter', { to: 'open', event: 'bug.reopened', claimant: null }],
   ['resolved', CLAIMANT, 'reopen', 'developer', { to: 'open', event: 'bug.reopened', claimant: null }],
   ['closed', null, 'reopen', 'admin', { to: 'open', event: 'bug.reopened', claimant: null }],
-  ['resolved', null, 'reopen', 'bystander', { refused: 'forbidden', says: `Only the reporter or a developer can reopen ${REF}` }],
+  [
+    'resolved',
+    null,
+    'reopen',
+    'bystander',
+    { refused: 'forbidden', says: `Only the reporter or a developer can reopen ${REF}` },
+  ],
   ['open', null, 'reopen', 'reporter', { refused: 'noop', says: `${REF} is open, not resolved or closed` }],
-  ['in_progress', CLAIMANT, 'reopen', 'developer', { refused: 'noop', says: `${REF} is in progress, not resolved or closed` }],
+  [
+    'in_progress',
+    CLAIMANT,
+    'reopen',
+    'developer',
+    { refused: 'noop', says: `${REF} is in progress, not resolved or closed` },
+  ],
   ['escalated', null, 'reopen', 'admin', { refused: 'noop', says: `${REF} is escalated, not resolved or closed` }],
 
   // escalate
@@ -76,9 +132,21 @@ const ROWS: Row[] = [
   ['in_progress', CLAIMANT, 'escalate', 'admin', { to: 'escalated', event: 'bug.escalated' }],
   ['open', null, 'escalate', 'developer', { refused: 'forbidden', says: `Only bugsweep admins can escalate ${REF}` }],
   ['open', null, 'escalate', 'reporter', { refused: 'forbidden', says: `Only bugsweep admins can escalate ${REF}` }],
-  ['in_progress', CLAIMANT, 'escalate', 'claimant', { refused: 'forbidden', says: `Only bugsweep admins can escalate ${REF}` }],
+  [
+    'in_progress',
+    CLAIMANT,
+    'escalate',
+    'claimant',
+    { refused: 'forbidden', says: `Only bugsweep admins can escalate ${REF}` },
+  ],
   ['escalated', null, 'escalate', 'admin', { refused: 'noop', says: `${REF} is already escalated` }],
-  ['resolved', null, 'escalate', 'admin', { refused: 'invalid', says: `${REF} is resolved. Reopen it before escalating` }],
+  [
+    'resolved',
+    null,
+    'escalate',
+    'admin',
+    { refused: 'invalid', says: `${REF} is resolved. Reopen it before escalating` },
+  ],
   ['closed', null, 'escalate', 'admin', { refused: 'invalid', says: `${REF} is closed. Reopen it before escalating` }],
 
   // close
@@ -89,7 +157,13 @@ const ROWS: Row[] = [
   ['open', null, 'close', 'reporter', { to: 'closed', event: 'bug.withdrawn', closeReason: 'withdrawn' }],
   ['in_progress', CLAIMANT, 'close', 'reporter', { to: 'closed', event: 'bug.withdrawn', closeReason: 'withdrawn' }],
   ['resolved', null, 'close', 'reporter', { refused: 'noop', says: `${REF} is already resolved` }],
-  ['open', null, 'close', 'bystander', { refused: 'forbidden', says: `Only the reporter (to withdraw it) or a bugsweep admin can close ${REF}` }],
+  [
+    'open',
+    null,
+    'close',
+    'bystander',
+    { refused: 'forbidden', says: `Only the reporter (to withdraw it) or a bugsweep admin can close ${REF}` },
+  ],
   ['open', null, 'close', 'developer', { refused: 'forbidden', says: `can close ${REF}` }],
   ['in_progress', CLAIMANT, 'close', 'claimant', { refused: 'forbidden', says: `can close ${REF}` }],
   ['closed', null, 'close', 'admin', { refused: 'noop', says: `${REF} is already closed` }],
@@ -136,18 +210,30 @@ describe('decideTransition', () => {
   it('a claimant who is not on the developer list cannot claim, but can still release their own claim', () => {
     const former: Actor = { id: CLAIMANT, isDeveloper: false, isAdmin: false };
     expect(decideTransition(bug('open'), 'claim', former)).toMatchObject({ ok: false, refusal: { kind: 'forbidden' } });
-    expect(decideTransition(bug('in_progress', CLAIMANT), 'release', former)).toMatchObject({ ok: true, transition: { to: 'open', claimant: null } });
+    expect(decideTransition(bug('in_progress', CLAIMANT), 'release', former)).toMatchObject({
+      ok: true,
+      transition: { to: 'open', claimant: null },
+    });
   });
 
   it('a reporter who is also a developer claims and resolves their own bug', () => {
     const both: Actor = { id: REPORTER, isDeveloper: true, isAdmin: false };
-    expect(decideTransition(bug('open'), 'claim', both)).toMatchObject({ ok: true, transition: { to: 'in_progress', claimant: REPORTER } });
-    expect(decideTransition(bug('in_progress', REPORTER), 'resolve', both)).toMatchObject({ ok: true, transition: { to: 'resolved' } });
+    expect(decideTransition(bug('open'), 'claim', both)).toMatchObject({
+      ok: true,
+      transition: { to: 'in_progress', claimant: REPORTER },
+    });
+    expect(decideTransition(bug('in_progress', REPORTER), 'resolve', both)).toMatchObject({
+      ok: true,
+      transition: { to: 'resolved' },
+    });
   });
 
   it('an admin who is also the reporter closes by hand, not as withdrawn', () => {
     const both: Actor = { id: REPORTER, isDeveloper: false, isAdmin: true };
-    expect(decideTransition(bug('open'), 'close', both)).toMatchObject({ ok: true, transition: { event: 'bug.closed', closeReason: 'manual' } });
+    expect(decideTransition(bug('open'), 'close', both)).toMatchObject({
+      ok: true,
+      transition: { event: 'bug.closed', closeReason: 'manual' },
+    });
   });
 
   // A resolved or closed bug keeps its claimant (resolve and close leave `claimant` untouched), so "release"
@@ -157,14 +243,17 @@ describe('decideTransition', () => {
     ['closed', 'claimant'],
     ['resolved', 'admin'],
     ['closed', 'admin'],
-  ] as const)('refuses to release the leftover claim of a %s bug (by the %s) instead of silently reopening it', (from, who) => {
-    const decision = decideTransition(bug(from, CLAIMANT), 'release', ACTORS[who]);
-    expect(decision.ok, `release moved a ${from} bug to ${decision.ok ? decision.transition.to : ''}`).toBe(false);
-    if (decision.ok) return;
-    expect(decision.refusal.kind).toBe('invalid');
-    expect(decision.refusal.message).toContain(`${REF} is ${from}`);
-    expect(decision.refusal.message).toContain('Reopen it');
-  });
+  ] as const)(
+    'refuses to release the leftover claim of a %s bug (by the %s) instead of silently reopening it',
+    (from, who) => {
+      const decision = decideTransition(bug(from, CLAIMANT), 'release', ACTORS[who]);
+      expect(decision.ok, `release moved a ${from} bug to ${decision.ok ? decision.transition.to : ''}`).toBe(false);
+      if (decision.ok) return;
+      expect(decision.refusal.kind).toBe('invalid');
+      expect(decision.refusal.message).toContain(`${REF} is ${from}`);
+      expect(decision.refusal.message).toContain('Reopen it');
+    },
+  );
 });
 
 describe('statusTimestamps', () => {

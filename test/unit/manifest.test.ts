@@ -14,7 +14,11 @@ type Manifest = {
     slash_commands: { command: string; description: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
+  settings: {
+    event_subscriptions: { bot_events: string[] };
+    interactivity: { is_enabled: boolean };
+    socket_mode_enabled: boolean;
+  };
 };
 
 const manifest = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../manifest.json'), 'utf8')) as Manifest;
@@ -22,7 +26,9 @@ const manifest = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../.
 describe('manifest.json', () => {
   it('declares the /bugs command and the "Report as bug" message shortcut the code listens for', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([SLASH_COMMAND]);
-    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ name: 'Report as bug', type: 'message', callback_id: SHORTCUTS.reportAsBug })]);
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ name: 'Report as bug', type: 'message', callback_id: SHORTCUTS.reportAsBug }),
+    ]);
   });
 
   it('has a bot user, App Home, interactivity and Socket Mode', () => {
@@ -34,9 +40,21 @@ describe('manifest.json', () => {
   });
 
   it('subscribes to the events the listeners handle, with the minimum scopes they need', () => {
-    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups']);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
+      'app_home_opened',
+      'app_mention',
+      'message.channels',
+      'message.groups',
+    ]);
     // message.channels/.groups and conversations.replies: *:history; posting: chat:write; /bugs: commands;
     // DEVELOPER_USERGROUP: usergroups:read; @bugsweep in threads: app_mentions:read.
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'usergroups:read']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'app_mentions:read',
+      'channels:history',
+      'chat:write',
+      'commands',
+      'groups:history',
+      'usergroups:read',
+    ]);
   });
 });

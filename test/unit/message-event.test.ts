@@ -26,34 +26,81 @@ describe('parseMessageEvent: messages people and bots post', () => {
   it('reads a plain top-level message', () => {
     expect(parse(topLevelMessage({ user: 'UALICE', ts: ROOT_TS, text: 'Checkout is broken' }))).toEqual({
       kind: 'posted',
-      message: { channelId: CHANNEL, ts: ROOT_TS, threadTs: null, userId: 'UALICE', isBot: false, botId: null, text: 'Checkout is broken', subtype: null, fileNames: [] },
+      message: {
+        channelId: CHANNEL,
+        ts: ROOT_TS,
+        threadTs: null,
+        userId: 'UALICE',
+        isBot: false,
+        botId: null,
+        text: 'Checkout is broken',
+        subtype: null,
+        fileNames: [],
+      },
     });
   });
 
   it('reads a thread reply with its thread', () => {
     expect(parse(threadReply({ user: 'UBOB', ts: REPLY_TS, threadTs: ROOT_TS, text: 'looking' }))).toEqual({
       kind: 'posted',
-      message: { channelId: CHANNEL, ts: REPLY_TS, threadTs: ROOT_TS, userId: 'UBOB', isBot: false, botId: null, text: 'looking', subtype: null, fileNames: [] },
+      message: {
+        channelId: CHANNEL,
+        ts: REPLY_TS,
+        threadTs: ROOT_TS,
+        userId: 'UBOB',
+        isBot: false,
+        botId: null,
+        text: 'looking',
+        subtype: null,
+        fileNames: [],
+      },
     });
   });
 
   it('reads a reply also sent to the channel (thread_broadcast) as a reply in its thread', () => {
-    expect(parse(threadBroadcast({ user: 'UBOB', ts: REPLY_TS, threadTs: ROOT_TS, text: 'fixed on staging' }))).toEqual({
-      kind: 'posted',
-      message: { channelId: CHANNEL, ts: REPLY_TS, threadTs: ROOT_TS, userId: 'UBOB', isBot: false, botId: null, text: 'fixed on staging', subtype: 'thread_broadcast', fileNames: [] },
-    });
+    expect(parse(threadBroadcast({ user: 'UBOB', ts: REPLY_TS, threadTs: ROOT_TS, text: 'fixed on staging' }))).toEqual(
+      {
+        kind: 'posted',
+        message: {
+          channelId: CHANNEL,
+          ts: REPLY_TS,
+          threadTs: ROOT_TS,
+          userId: 'UBOB',
+          isBot: false,
+          botId: null,
+          text: 'fixed on staging',
+          subtype: 'thread_broadcast',
+          fileNames: [],
+        },
+      },
+    );
   });
 
   it('reads a file share with the names of its files', () => {
-    const parsed = parse(fileShare({ user: 'UALICE', ts: REPLY_TS, threadTs: ROOT_TS, text: 'see this', fileName: 'broken-layout.png' }));
+    const parsed = parse(
+      fileShare({ user: 'UALICE', ts: REPLY_TS, threadTs: ROOT_TS, text: 'see this', fileName: 'broken-layout.png' }),
+    );
     expect(parsed).toEqual({
       kind: 'posted',
-      message: { channelId: CHANNEL, ts: REPLY_TS, threadTs: ROOT_TS, userId: 'UALICE', isBot: false, botId: null, text: 'see this', subtype: 'file_share', fileNames: ['broken-layout.png'] },
+      message: {
+        channelId: CHANNEL,
+        ts: REPLY_TS,
+        threadTs: ROOT_TS,
+        userId: 'UALICE',
+        isBot: false,
+        botId: null,
+        text: 'see this',
+        subtype: 'file_share',
+        fileNames: ['broken-layout.png'],
+      },
     });
   });
 
   it('names files by title, then name, then "file"', () => {
-    const event = { ...fileShare({ user: 'UALICE', ts: REPLY_TS }), files: [{ title: 'Screenshot', name: 'shot.png' }, { name: 'log.txt' }, {}] };
+    const event = {
+      ...fileShare({ user: 'UALICE', ts: REPLY_TS }),
+      files: [{ title: 'Screenshot', name: 'shot.png' }, { name: 'log.txt' }, {}],
+    };
     const parsed = parse(event);
     expect(parsed.kind === 'posted' && parsed.message.fileNames).toEqual(['Screenshot', 'log.txt', 'file']);
   });
@@ -61,20 +108,50 @@ describe('parseMessageEvent: messages people and bots post', () => {
   it('reads a modern app bot post (bot_id and user, no subtype) as a bot', () => {
     expect(parse(botMessage({ ts: REPLY_TS, threadTs: ROOT_TS, text: 'Deploy finished' }))).toEqual({
       kind: 'posted',
-      message: { channelId: CHANNEL, ts: REPLY_TS, threadTs: ROOT_TS, userId: 'UOTHERAPP', isBot: true, botId: 'BOTHERAPP', text: 'Deploy finished', subtype: null, fileNames: [] },
+      message: {
+        channelId: CHANNEL,
+        ts: REPLY_TS,
+        threadTs: ROOT_TS,
+        userId: 'UOTHERAPP',
+        isBot: true,
+        botId: 'BOTHERAPP',
+        text: 'Deploy finished',
+        subtype: null,
+        fileNames: [],
+      },
     });
   });
 
   it('reads a classic bot_message (no user) as a bot', () => {
     expect(parse(classicBotMessage({ ts: ROOT_TS, text: 'Build #41 failed' }))).toEqual({
       kind: 'posted',
-      message: { channelId: CHANNEL, ts: ROOT_TS, threadTs: null, userId: null, isBot: true, botId: 'BCLASSIC', text: 'Build #41 failed', subtype: 'bot_message', fileNames: [] },
+      message: {
+        channelId: CHANNEL,
+        ts: ROOT_TS,
+        threadTs: null,
+        userId: null,
+        isBot: true,
+        botId: 'BCLASSIC',
+        text: 'Build #41 failed',
+        subtype: 'bot_message',
+        fileNames: [],
+      },
     });
   });
 
   it('reads a /me message as spoken', () => {
-    const parsed = parse({ type: 'message', subtype: 'me_message', user: 'UALICE', text: 'is annoyed', ts: ROOT_TS, channel: CHANNEL });
-    expect(parsed).toMatchObject({ kind: 'posted', message: { subtype: 'me_message', userId: 'UALICE', isBot: false } });
+    const parsed = parse({
+      type: 'message',
+      subtype: 'me_message',
+      user: 'UALICE',
+      text: 'is annoyed',
+      ts: ROOT_TS,
+      channel: CHANNEL,
+    });
+    expect(parsed).toMatchObject({
+      kind: 'posted',
+      message: { subtype: 'me_message', userId: 'UALICE', isBot: false },
+    });
   });
 
   it('treats a missing text as empty', () => {
@@ -85,26 +162,55 @@ describe('parseMessageEvent: messages people and bots post', () => {
 
 describe('parseMessageEvent: system messages', () => {
   it('ignores a channel join', () => {
-    expect(parse(channelJoin({ user: 'UCAROL', ts: ROOT_TS }))).toEqual({ kind: 'ignored', reason: 'subtype channel_join' });
+    expect(parse(channelJoin({ user: 'UCAROL', ts: ROOT_TS }))).toEqual({
+      kind: 'ignored',
+      reason: 'subtype channel_join',
+    });
   });
 
   it('ignores other system subtypes such as a topic change', () => {
-    expect(parse({ type: 'message', subtype: 'channel_topic', user: 'UALICE', topic: 'bugs', text: 'set the topic', ts: ROOT_TS, channel: CHANNEL })).toEqual({
+    expect(
+      parse({
+        type: 'message',
+        subtype: 'channel_topic',
+        user: 'UALICE',
+        topic: 'bugs',
+        text: 'set the topic',
+        ts: ROOT_TS,
+        channel: CHANNEL,
+      }),
+    ).toEqual({
       kind: 'ignored',
       reason: 'subtype channel_topic',
     });
   });
 
   it('ignores an event without a channel or without a ts', () => {
-    expect(parse({ type: 'message', user: 'UALICE', text: 'hi', ts: ROOT_TS })).toEqual({ kind: 'ignored', reason: 'no channel' });
-    expect(parse({ type: 'message', user: 'UALICE', text: 'hi', channel: CHANNEL })).toEqual({ kind: 'ignored', reason: 'no ts' });
+    expect(parse({ type: 'message', user: 'UALICE', text: 'hi', ts: ROOT_TS })).toEqual({
+      kind: 'ignored',
+      reason: 'no channel',
+    });
+    expect(parse({ type: 'message', user: 'UALICE', text: 'hi', channel: CHANNEL })).toEqual({
+      kind: 'ignored',
+      reason: 'no ts',
+    });
   });
 });
 
 describe('parseMessageEvent: edits and deletions', () => {
   it('reads an edit: the edited message, its new text and when it was edited', () => {
-    const event = messageChanged({ ts: REPLY_TS, threadTs: ROOT_TS, user: 'UALICE', before: 'it is the header', after: 'it is the footer', editedAt: LATER_TS });
-    expect(parse(event)).toEqual({ kind: 'edited', edit: { channelId: CHANNEL, ts: REPLY_TS, text: 'it is the footer', editedAt: tsToDate(LATER_TS) } });
+    const event = messageChanged({
+      ts: REPLY_TS,
+      threadTs: ROOT_TS,
+      user: 'UALICE',
+      before: 'it is the header',
+      after: 'it is the footer',
+      editedAt: LATER_TS,
+    });
+    expect(parse(event)).toEqual({
+      kind: 'edited',
+      edit: { channelId: CHANNEL, ts: REPLY_TS, text: 'it is the footer', editedAt: tsToDate(LATER_TS) },
+    });
   });
 
   it('takes the edit time from the event when the message carries no edited stamp', () => {
@@ -114,12 +220,27 @@ describe('parseMessageEvent: edits and deletions', () => {
   });
 
   it('ignores a message_changed whose text did not change (a reply count or an unfurl)', () => {
-    const event = messageChanged({ ts: ROOT_TS, user: 'UALICE', before: 'Checkout is broken', after: 'Checkout is broken', editedAt: LATER_TS });
+    const event = messageChanged({
+      ts: ROOT_TS,
+      user: 'UALICE',
+      before: 'Checkout is broken',
+      after: 'Checkout is broken',
+      editedAt: LATER_TS,
+    });
     expect(parse(event)).toEqual({ kind: 'ignored', reason: 'not a text edit' });
   });
 
   it('ignores a message_changed without the message', () => {
-    expect(parse({ type: 'message', subtype: 'message_changed', channel: CHANNEL, hidden: true, ts: LATER_TS, event_ts: LATER_TS })).toEqual({
+    expect(
+      parse({
+        type: 'message',
+        subtype: 'message_changed',
+        channel: CHANNEL,
+        hidden: true,
+        ts: LATER_TS,
+        event_ts: LATER_TS,
+      }),
+    ).toEqual({
       kind: 'ignored',
       reason: 'edit without message',
     });
@@ -154,7 +275,14 @@ describe('parseMessageEvent: edits and deletions', () => {
         thread_ts: ROOT_TS,
         reply_count: 2,
       },
-      previous_message: { type: 'message', text: 'Checkout is broken', user: 'UALICE', ts: ROOT_TS, thread_ts: ROOT_TS, reply_count: 2 },
+      previous_message: {
+        type: 'message',
+        text: 'Checkout is broken',
+        user: 'UALICE',
+        ts: ROOT_TS,
+        thread_ts: ROOT_TS,
+        reply_count: 2,
+      },
       channel: CHANNEL,
       hidden: true,
       ts: LATER_TS,

@@ -8,8 +8,14 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 
 function exitCodeAfterLoading(modulePath: string | null, then = ''): number | null {
-  const load = modulePath ? `const loaded = await import(${JSON.stringify(pathToFileURL(path.join(root, modulePath)).href)});\n${then}` : '';
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', `${load}\nprocess.exitCode = 3;`], { cwd: root, encoding: 'utf8', timeout: 15_000 });
+  const load = modulePath
+    ? `const loaded = await import(${JSON.stringify(pathToFileURL(path.join(root, modulePath)).href)});\n${then}`
+    : '';
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', `${load}\nprocess.exitCode = 3;`], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
   return result.status;
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { extractTelemetry, MAX_TITLE_LENGTH, plainText, titleFromText, truncate } from '../../src/domain/report-text.ts';
+import {
+  extractTelemetry,
+  MAX_TITLE_LENGTH,
+  plainText,
+  titleFromText,
+  truncate,
+} from '../../src/domain/report-text.ts';
 
 describe('titleFromText', () => {
   it('takes the first line that says something', () => {
@@ -29,7 +35,8 @@ describe('titleFromText', () => {
   });
 
   it('cuts a long line at a word boundary with an ellipsis, within 80 characters', () => {
-    const line = 'The checkout page shows the wrong total when a discount code and a gift card are both applied to the order';
+    const line =
+      'The checkout page shows the wrong total when a discount code and a gift card are both applied to the order';
     const title = titleFromText(line);
     expect(title).toBe('The checkout page shows the wrong total when a discount code and a gift card…');
     expect(title.length).toBeLessThanOrEqual(80);
@@ -73,7 +80,11 @@ describe('plainText and truncate', () => {
 
 describe('extractTelemetry', () => {
   it('finds nothing in text without telemetry', () => {
-    expect(extractTelemetry('The checkout button does nothing when I click it.')).toEqual({ traceId: null, requestId: null, releaseSha: null });
+    expect(extractTelemetry('The checkout button does nothing when I click it.')).toEqual({
+      traceId: null,
+      requestId: null,
+      releaseSha: null,
+    });
     expect(extractTelemetry('')).toEqual({ traceId: null, requestId: null, releaseSha: null });
   });
 
@@ -85,11 +96,16 @@ describe('extractTelemetry', () => {
   });
 
   it('reads the trace id out of a W3C traceparent header', () => {
-    expect(extractTelemetry('traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01').traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(extractTelemetry('traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01').traceId).toBe(
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    );
   });
 
   it('prefers an explicit trace id over a traceparent', () => {
-    expect(extractTelemetry('traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01 trace_id=explicit1').traceId).toBe('explicit1');
+    expect(
+      extractTelemetry('traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01 trace_id=explicit1')
+        .traceId,
+    ).toBe('explicit1');
   });
 
   it('reads request ids as request-id, x-request-id, X-Request-ID= and requestId', () => {
@@ -106,7 +122,9 @@ describe('extractTelemetry', () => {
     expect(extractTelemetry('release_sha=ABCDEF1').releaseSha).toBe('abcdef1');
     expect(extractTelemetry('Release: `9f8e7d6c`').releaseSha).toBe('9f8e7d6c');
     expect(extractTelemetry('Commit SHA: 1a2b3c4d5e').releaseSha).toBe('1a2b3c4d5e');
-    expect(extractTelemetry('commit 0123456789abcdef0123456789abcdef01234567').releaseSha).toBe('0123456789abcdef0123456789abcdef01234567');
+    expect(extractTelemetry('commit 0123456789abcdef0123456789abcdef01234567').releaseSha).toBe(
+      '0123456789abcdef0123456789abcdef01234567',
+    );
   });
 
   it('does not take too short or too long hex runs for a SHA', () => {
@@ -122,7 +140,8 @@ describe('extractTelemetry', () => {
   });
 
   it('reads all three from one report, including inside a mrkdwn link label', () => {
-    const text = 'Search 500s\ntrace_id=abc123def456 x-request-id: req-1 release 9f8e7d6c\n<https://logs.example.com/q?1|request-id: req-9>';
+    const text =
+      'Search 500s\ntrace_id=abc123def456 x-request-id: req-1 release 9f8e7d6c\n<https://logs.example.com/q?1|request-id: req-9>';
     expect(extractTelemetry(text)).toEqual({ traceId: 'abc123def456', requestId: 'req-1', releaseSha: '9f8e7d6c' });
     expect(extractTelemetry('see <https://logs.example.com/t/1|trace_id=abc123>').traceId).toBe('abc123');
   });

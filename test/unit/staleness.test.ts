@@ -6,7 +6,9 @@ const at = (iso: string) => new Date(iso);
 
 describe('lastActivityAt', () => {
   it('is the creation time when nobody who counts has spoken', () => {
-    expect(lastActivityAt(created, [{ senderType: 'other', messageAt: at('2026-11-05T00:00:00Z'), deletedAt: null }])).toEqual(created);
+    expect(
+      lastActivityAt(created, [{ senderType: 'other', messageAt: at('2026-11-05T00:00:00Z'), deletedAt: null }]),
+    ).toEqual(created);
   });
   it('takes the newest reporter or developer message that is not deleted', () => {
     const result = lastActivityAt(created, [

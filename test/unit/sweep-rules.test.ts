@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import type { BugStatus } from '../../src/domain/bug-status.ts';
 import {
+  type ClaimState,
   claimQuietSince,
   decideClaim,
   decideInactivity,
-  isOrphanedClaim,
-  type ClaimState,
   type InactivityState,
+  isOrphanedClaim,
   type NextSweepAt,
   type SweepSettings,
 } from '../../src/domain/sweep-rules.ts';
@@ -20,14 +20,28 @@ const DAY = 24 * HOUR;
 
 const at = (iso: string) => new Date(iso);
 const plus = (date: Date, ms: number) => new Date(date.getTime() + ms);
-const slots = (schedule: string, timezone = 'UTC'): NextSweepAt => nextSweepAtFor({ sweep: { schedule, timezone, batchSize: 50, maxItems: 500 } });
+const slots = (schedule: string, timezone = 'UTC'): NextSweepAt =>
+  nextSweepAtFor({ sweep: { schedule, timezone, batchSize: 50, maxItems: 500 } });
 
 /** The defaults: close after 5d with a 1d warning, release claims after 7d with a 2d reminder. */
-const SETTINGS: SweepSettings = { autoCloseAfterMs: 5 * DAY, autoCloseWarningMs: 1 * DAY, claimReleaseAfterMs: 7 * DAY, claimReminderMs: 2 * DAY };
+const SETTINGS: SweepSettings = {
+  autoCloseAfterMs: 5 * DAY,
+  autoCloseWarningMs: 1 * DAY,
+  claimReleaseAfterMs: 7 * DAY,
+  claimReminderMs: 2 * DAY,
+};
 const hourly = slots('0 * * * *');
 
 function quiet(lastActivityAt: Date, extra: Partial<InactivityState> = {}): InactivityState {
-  return { status: 'open', lastActivityAt, warnedAt: null, autoCloseAt: null, warningVisibleSince: null, warningUndeliverable: false, ...extra };
+  return {
+    status: 'open',
+    lastActivityAt,
+    warnedAt: null,
+    autoCloseAt: null,
+    warningVisibleSince: null,
+    warningUndeliverable: false,
+    ...extra,
+  };
 }
 
 describe('nextSweepAtFor', () => {
@@ -52,7 +66,7 @@ describe('nextSweepAtFor', () => {
     expect(quarter(at('2026-11-24T09:45:01Z'))).toEqual(at('2026-11-24T10:00:00Z'));
   });
 
-  it("daily at 09:00 in Europe/Berlin: 08:00 UTC in winter, 07:00 UTC in summer, across the DST change", () => {
+  it('daily at 09:00 in Europe/Berlin: 08:00 UTC in winter, 07:00 UTC in summer, across the DST change', () => {
     const berlin = slots('0 9 * * *', 'Europe/Berlin');
     expect(berlin(at('2026-11-24T07:00:00Z'))).toEqual(at('2026-11-24T08:00:00Z'));
     expect(berlin(at('2026-11-24T08:00:00Z'))).toEqual(at('2026-11-24T08:00:00Z'));
@@ -79,23 +93,43 @@ describe('decideInactivity: warning', () => {
   });
 
   it('warns once in the warning window; the close time is a full warning away, rounded up to the next slot', () => {
-    expect(decideInactivity(quiet(last), at('2026-11-24T09:30:00.001Z'), SETTINGS, hourly)).toEqual({ kind: 'warn', closesAt: at('2026-11-25T10:00:00Z') });
-    expect(decideInactivity(quiet(last), at('2026-11-24T10:00:00Z'), SETTINGS, hourly)).toEqual({ kind: 'warn', closesAt: at('2026-11-25T10:00:00Z') });
-    expect(decideInactivity(quiet(last), at('2026-11-24T10:00:05Z'), SETTINGS, hourly)).toEqual({ kind: 'warn', closesAt: at('2026-11-25T11:00:00Z') });
+    expect(decideInactivity(quiet(last), at('2026-11-24T09:30:00.001Z'), SETTINGS, hourly)).toEqual({
+      kind: 'warn',
+      closesAt: at('2026-11-25T10:00:00Z'),
+    });
+    expect(decideInactivity(quiet(last), at('2026-11-24T10:00:00Z'), SETTINGS, hourly)).toEqual({
+      kind: 'warn',
+      closesAt: at('2026-11-25T10:00:00Z'),
+    });
+    expect(decideInactivity(quiet(last), at('2026-11-24T10:00:05Z'), SETTINGS, hourly)).toEqual({
+      kind: 'warn',
+      closesAt: at('2026-11-25T11:00:00Z'),
+    });
   });
 
   it('a long-forgotten bug gets a full warning period too, never an immediate close', () => {
     const ancient = quiet(at('2026-10-01T00:00:00Z'));
-    expect(decideInactivity(ancient, at('2026-11-24T09:00:00Z'), SETTINGS, hourly)).toEqual({ kind: 'warn', closesAt: at('2026-11-25T09:00:00Z') });
-    expect(decideInactivity(ancient, at('2026-11-24T09:00:00.250Z'), SETTINGS, hourly)).toEqual({ kind: 'warn', closesAt: at('2026-11-25T10:00:00Z') });
+    expect(decideInactivity(ancient, at('2026-11-24T09:00:00Z'), SETTINGS, hourly)).toEqual({
+      kind: 'warn',
+      closesAt: at('2026-11-25T09:00:00Z'),
+    });
+    expect(decideInactivity(ancient, at('2026-11-24T09:00:00.250Z'), SETTINGS, hourly)).toEqual({
+      kind: 'warn',
+      closesAt: at('2026-11-25T10:00:00Z'),
+    });
   });
 
   it('states the close time on the real schedule: every 15 minutes', () => {
-    const decision = decideInactivity(quiet(at('2026-11-01T00:00:00Z')), at('2026-11-24T09:07:00Z'), SETTINGS, slots('*/15 * * * *'));
+    const decision = decideInactivity(
+      quiet(at('2026-11-01T00:00:00Z')),
+      at('2026-11-24T09:07:00Z'),
+      SETTINGS,
+      slots('*/15 * * * *'),
+    );
     expect(decision).toEqual({ kind: 'warn', closesAt: at('2026-11-25T09:15:00Z') });
   });
 
-  it("states the close time on the real schedule: daily at 09:00 Europe/Berlin", () => {
+  it('states the close time on the real schedule: daily at 09:00 Europe/Berlin', () => {
     const berlin = slots('0 9 * * *', 'Europe/Berlin');
     // Warned at 10:00 Berlin on the 24th: a day later is 10:00 on the 25th, so the 09:00 run of the 26th closes it.
     const decision = decideInactivity(quiet(at('2026-11-01T00:00:00Z')), at('2026-11-24T09:00:00Z'), SETTINGS, berlin);
@@ -104,22 +138,40 @@ describe('decideInactivity: warning', () => {
 
   it('a warning issued before the latest activity no longer counts', () => {
     const reply = at('2026-11-23T12:00:00Z');
-    const history = { warnedAt: at('2026-11-22T09:00:00Z'), autoCloseAt: at('2026-11-23T09:00:00Z'), warningVisibleSince: at('2026-11-22T09:00:01Z') };
+    const history = {
+      warnedAt: at('2026-11-22T09:00:00Z'),
+      autoCloseAt: at('2026-11-23T09:00:00Z'),
+      warningVisibleSince: at('2026-11-22T09:00:01Z'),
+    };
     // The reply was long enough ago that the bug is quiet again: a fresh warning, not a close on the old one.
     const later = at('2026-11-27T13:00:00Z');
-    expect(decideInactivity(quiet(reply, history), later, SETTINGS, hourly)).toEqual({ kind: 'warn', closesAt: at('2026-11-28T13:00:00Z') });
+    expect(decideInactivity(quiet(reply, history), later, SETTINGS, hourly)).toEqual({
+      kind: 'warn',
+      closesAt: at('2026-11-28T13:00:00Z'),
+    });
     // Not quiet long enough yet: nothing at all.
-    expect(decideInactivity(quiet(reply, history), at('2026-11-24T09:00:00Z'), SETTINGS, hourly)).toEqual({ kind: 'none' });
+    expect(decideInactivity(quiet(reply, history), at('2026-11-24T09:00:00Z'), SETTINGS, hourly)).toEqual({
+      kind: 'none',
+    });
   });
 
   it.each(['resolved', 'closed', 'escalated'] as const)('never touches a %s bug', (status: BugStatus) => {
-    const ancient = quiet(at('2026-01-01T00:00:00Z'), { status, warnedAt: at('2026-01-10T00:00:00Z'), autoCloseAt: at('2026-01-11T00:00:00Z'), warningVisibleSince: at('2026-01-10T00:00:00Z') });
+    const ancient = quiet(at('2026-01-01T00:00:00Z'), {
+      status,
+      warnedAt: at('2026-01-10T00:00:00Z'),
+      autoCloseAt: at('2026-01-11T00:00:00Z'),
+      warningVisibleSince: at('2026-01-10T00:00:00Z'),
+    });
     expect(decideInactivity(ancient, at('2026-11-24T09:00:00Z'), SETTINGS, hourly)).toEqual({ kind: 'none' });
-    expect(decideInactivity(ancient, at('2026-11-24T09:00:00Z'), { ...SETTINGS, autoCloseWarningMs: 0 }, hourly)).toEqual({ kind: 'none' });
+    expect(
+      decideInactivity(ancient, at('2026-11-24T09:00:00Z'), { ...SETTINGS, autoCloseWarningMs: 0 }, hourly),
+    ).toEqual({ kind: 'none' });
   });
 
   it('an in-progress bug is swept for inactivity like an open one', () => {
-    expect(decideInactivity(quiet(last, { status: 'in_progress' }), at('2026-11-24T10:00:00Z'), SETTINGS, hourly)).toMatchObject({ kind: 'warn' });
+    expect(
+      decideInactivity(quiet(last, { status: 'in_progress' }), at('2026-11-24T10:00:00Z'), SETTINGS, hourly),
+    ).toMatchObject({ kind: 'warn' });
   });
 });
 
@@ -130,21 +182,35 @@ describe('decideInactivity: closing after a warning', () => {
   const warnedAt = at('2026-11-22T09:00:00Z');
   const autoCloseAt = at('2026-11-23T10:00:00Z');
   const visible = at('2026-11-22T09:00:02Z');
-  const warned = (extra: Partial<InactivityState> = {}) => quiet(last, { warnedAt, autoCloseAt, warningVisibleSince: visible, ...extra });
+  const warned = (extra: Partial<InactivityState> = {}) =>
+    quiet(last, { warnedAt, autoCloseAt, warningVisibleSince: visible, ...extra });
 
   it('closes once the warning has been visible for the warning period and the named time has come', () => {
     const now = at('2026-11-23T10:00:00Z');
-    expect(decideInactivity(warned(), now, SETTINGS, hourly)).toEqual({ kind: 'close', idleMs: now.getTime() - last.getTime() });
+    expect(decideInactivity(warned(), now, SETTINGS, hourly)).toEqual({
+      kind: 'close',
+      idleMs: now.getTime() - last.getTime(),
+    });
   });
 
   it('waits while the warning is not yet visible, whatever the time', () => {
-    const decision = decideInactivity(warned({ warningVisibleSince: null }), at('2026-11-30T10:00:00Z'), SETTINGS, hourly);
+    const decision = decideInactivity(
+      warned({ warningVisibleSince: null }),
+      at('2026-11-30T10:00:00Z'),
+      SETTINGS,
+      hourly,
+    );
     expect(decision).toEqual({ kind: 'wait', reason: 'the warning is not posted yet', closesAt: autoCloseAt });
   });
 
   it('warns again when the warning never reached Slack (its notice failed), instead of closing unwarned', () => {
     const now = at('2026-11-30T10:00:00Z');
-    const decision = decideInactivity(warned({ warningVisibleSince: null, warningUndeliverable: true }), now, SETTINGS, hourly);
+    const decision = decideInactivity(
+      warned({ warningVisibleSince: null, warningUndeliverable: true }),
+      now,
+      SETTINGS,
+      hourly,
+    );
     expect(decision).toEqual({ kind: 'warn', closesAt: at('2026-12-01T10:00:00Z') });
   });
 
@@ -155,7 +221,9 @@ describe('decideInactivity: closing after a warning', () => {
       reason: 'warned; the warning period is running',
       closesAt: autoCloseAt,
     });
-    expect(decideInactivity(lateNotice, at('2026-11-23T19:59:59.999Z'), SETTINGS, hourly)).toMatchObject({ kind: 'wait' });
+    expect(decideInactivity(lateNotice, at('2026-11-23T19:59:59.999Z'), SETTINGS, hourly)).toMatchObject({
+      kind: 'wait',
+    });
     expect(decideInactivity(lateNotice, at('2026-11-23T20:00:00Z'), SETTINGS, hourly)).toMatchObject({ kind: 'close' });
   });
 
@@ -181,7 +249,9 @@ describe('decideInactivity: closing after a warning', () => {
   });
 
   it('a warning still pending counts as a warning: no second warning is issued', () => {
-    expect(decideInactivity(warned({ warningVisibleSince: null }), at('2026-11-22T10:00:00Z'), SETTINGS, hourly)).toMatchObject({ kind: 'wait' });
+    expect(
+      decideInactivity(warned({ warningVisibleSince: null }), at('2026-11-22T10:00:00Z'), SETTINGS, hourly),
+    ).toMatchObject({ kind: 'wait' });
   });
 
   it('the stated close time holds end to end: warned at a sweep, closed by the sweep at the time it named', () => {
@@ -190,7 +260,11 @@ describe('decideInactivity: closing after a warning', () => {
     const warn = decideInactivity(quiet(bugLast), sweepAt, SETTINGS, hourly);
     expect(warn).toEqual({ kind: 'warn', closesAt: at('2026-11-24T09:00:00Z') });
     if (warn.kind !== 'warn') return;
-    const state = quiet(bugLast, { warnedAt: sweepAt, autoCloseAt: warn.closesAt, warningVisibleSince: plus(sweepAt, 1_500) });
+    const state = quiet(bugLast, {
+      warnedAt: sweepAt,
+      autoCloseAt: warn.closesAt,
+      warningVisibleSince: plus(sweepAt, 1_500),
+    });
     expect(decideInactivity(state, at('2026-11-24T08:00:00.030Z'), SETTINGS, hourly)).toMatchObject({ kind: 'wait' });
     expect(decideInactivity(state, at('2026-11-24T09:00:00.030Z'), SETTINGS, hourly)).toMatchObject({ kind: 'close' });
   });
@@ -202,12 +276,22 @@ describe('decideInactivity: AUTO_CLOSE_WARNING=0', () => {
 
   it('closes directly once idle longer than AUTO_CLOSE_AFTER, and not a moment before', () => {
     expect(decideInactivity(quiet(last), at('2026-11-24T09:00:00Z'), noWarning, hourly)).toEqual({ kind: 'none' });
-    expect(decideInactivity(quiet(last), at('2026-11-24T09:00:00.001Z'), noWarning, hourly)).toEqual({ kind: 'close', idleMs: 5 * DAY + 1 });
+    expect(decideInactivity(quiet(last), at('2026-11-24T09:00:00.001Z'), noWarning, hourly)).toEqual({
+      kind: 'close',
+      idleMs: 5 * DAY + 1,
+    });
   });
 
   it('needs no warning to be posted, even if an old one is on the row', () => {
-    const oldWarning = quiet(last, { warnedAt: at('2026-11-23T09:00:00Z'), autoCloseAt: at('2026-11-30T09:00:00Z'), warningUndeliverable: true });
-    expect(decideInactivity(oldWarning, at('2026-11-24T10:00:00Z'), noWarning, hourly)).toEqual({ kind: 'close', idleMs: 5 * DAY + HOUR });
+    const oldWarning = quiet(last, {
+      warnedAt: at('2026-11-23T09:00:00Z'),
+      autoCloseAt: at('2026-11-30T09:00:00Z'),
+      warningUndeliverable: true,
+    });
+    expect(decideInactivity(oldWarning, at('2026-11-24T10:00:00Z'), noWarning, hourly)).toEqual({
+      kind: 'close',
+      idleMs: 5 * DAY + HOUR,
+    });
   });
 });
 
@@ -215,15 +299,26 @@ describe('claimQuietSince', () => {
   it("is the claimant's last activity, else the claim time, else nothing", () => {
     const claimedAt = at('2026-11-10T10:00:00Z');
     const spoke = at('2026-11-12T10:00:00Z');
-    expect(claimQuietSince({ status: 'in_progress', claimantId: 'UDEV', claimedAt, claimantLastActivityAt: spoke })).toEqual(spoke);
-    expect(claimQuietSince({ status: 'in_progress', claimantId: 'UDEV', claimedAt, claimantLastActivityAt: null })).toEqual(claimedAt);
+    expect(
+      claimQuietSince({ status: 'in_progress', claimantId: 'UDEV', claimedAt, claimantLastActivityAt: spoke }),
+    ).toEqual(spoke);
+    expect(
+      claimQuietSince({ status: 'in_progress', claimantId: 'UDEV', claimedAt, claimantLastActivityAt: null }),
+    ).toEqual(claimedAt);
     expect(claimQuietSince({ status: 'in_progress', claimantId: 'UDEV' })).toBeNull();
   });
 });
 
 describe('decideClaim', () => {
   const claimedAt = at('2026-11-19T09:20:00Z');
-  const claim = (extra: Partial<ClaimState> = {}): ClaimState => ({ status: 'in_progress', claimantId: 'UDEV', claimedAt, claimantLastActivityAt: claimedAt, remindedAt: null, ...extra });
+  const claim = (extra: Partial<ClaimState> = {}): ClaimState => ({
+    status: 'in_progress',
+    claimantId: 'UDEV',
+    claimedAt,
+    claimantLastActivityAt: claimedAt,
+    remindedAt: null,
+    ...extra,
+  });
 
   it('nothing while the claimant was active within CLAIM_RELEASE_AFTER minus the reminder', () => {
     expect(decideClaim(claim(), at('2026-11-24T09:00:00Z'), SETTINGS, hourly)).toEqual({ kind: 'none' });
@@ -267,7 +362,9 @@ describe('decideClaim', () => {
   });
 
   it('counts from the claim itself when the claimant never spoke', () => {
-    expect(decideClaim(claim({ claimantLastActivityAt: null }), at('2026-11-26T10:00:00Z'), SETTINGS, hourly)).toMatchObject({ kind: 'release', quietSince: claimedAt });
+    expect(
+      decideClaim(claim({ claimantLastActivityAt: null }), at('2026-11-26T10:00:00Z'), SETTINGS, hourly),
+    ).toMatchObject({ kind: 'release', quietSince: claimedAt });
   });
 
   it('with CLAIM_REMINDER=0 never reminds, and still releases after the threshold', () => {
@@ -277,21 +374,44 @@ describe('decideClaim', () => {
     expect(decideClaim(claim(), at('2026-11-26T10:00:00Z'), noReminder, hourly)).toMatchObject({ kind: 'release' });
   });
 
-  it.each(['escalated', 'open', 'resolved', 'closed'] as const)('leaves a %s bug alone, whatever its claim', (status) => {
-    const ancient = claim({ status, claimedAt: at('2026-01-01T00:00:00Z'), claimantLastActivityAt: at('2026-01-01T00:00:00Z') });
-    expect(decideClaim(ancient, at('2026-11-24T09:00:00Z'), SETTINGS, hourly)).toEqual({ kind: 'none' });
-    expect(isOrphanedClaim(ancient, at('2026-11-24T09:00:00Z'), SETTINGS)).toBe(false);
-  });
+  it.each(['escalated', 'open', 'resolved', 'closed'] as const)(
+    'leaves a %s bug alone, whatever its claim',
+    (status) => {
+      const ancient = claim({
+        status,
+        claimedAt: at('2026-01-01T00:00:00Z'),
+        claimantLastActivityAt: at('2026-01-01T00:00:00Z'),
+      });
+      expect(decideClaim(ancient, at('2026-11-24T09:00:00Z'), SETTINGS, hourly)).toEqual({ kind: 'none' });
+      expect(isOrphanedClaim(ancient, at('2026-11-24T09:00:00Z'), SETTINGS)).toBe(false);
+    },
+  );
 
   it('nothing without a claimant or any claim time', () => {
-    expect(decideClaim(claim({ claimantId: null }), at('2026-12-24T09:00:00Z'), SETTINGS, hourly)).toEqual({ kind: 'none' });
-    expect(decideClaim(claim({ claimedAt: null, claimantLastActivityAt: null }), at('2026-12-24T09:00:00Z'), SETTINGS, hourly)).toEqual({ kind: 'none' });
+    expect(decideClaim(claim({ claimantId: null }), at('2026-12-24T09:00:00Z'), SETTINGS, hourly)).toEqual({
+      kind: 'none',
+    });
+    expect(
+      decideClaim(
+        claim({ claimedAt: null, claimantLastActivityAt: null }),
+        at('2026-12-24T09:00:00Z'),
+        SETTINGS,
+        hourly,
+      ),
+    ).toEqual({ kind: 'none' });
   });
 
   it('the reminder states the release time on the real schedule (Europe/Berlin, daily 09:00)', () => {
     const berlin = slots('0 9 * * *', 'Europe/Berlin');
     // Quiet since 10:20 UTC on the 19th: 7 days later is 11:20 Berlin on the 26th; the next run is 09:00 on the 27th.
-    expect(decideClaim(claim({ claimedAt: at('2026-11-19T10:20:00Z'), claimantLastActivityAt: at('2026-11-19T10:20:00Z') }), at('2026-11-25T08:00:00Z'), SETTINGS, berlin)).toMatchObject({
+    expect(
+      decideClaim(
+        claim({ claimedAt: at('2026-11-19T10:20:00Z'), claimantLastActivityAt: at('2026-11-19T10:20:00Z') }),
+        at('2026-11-25T08:00:00Z'),
+        SETTINGS,
+        berlin,
+      ),
+    ).toMatchObject({
       kind: 'remind',
       releaseAt: at('2026-11-27T08:00:00Z'),
     });
@@ -300,7 +420,12 @@ describe('decideClaim', () => {
 
 describe('isOrphanedClaim', () => {
   const quietSince = at('2026-11-16T09:00:00Z');
-  const claim: ClaimState = { status: 'in_progress', claimantId: 'UDEV', claimedAt: at('2026-11-10T09:00:00Z'), claimantLastActivityAt: quietSince };
+  const claim: ClaimState = {
+    status: 'in_progress',
+    claimantId: 'UDEV',
+    claimedAt: at('2026-11-10T09:00:00Z'),
+    claimantLastActivityAt: quietSince,
+  };
 
   it('is true exactly when the sweep would release the claim now (reminder or not)', () => {
     expect(isOrphanedClaim(claim, at('2026-11-23T09:00:00Z'), SETTINGS)).toBe(false); // exactly 7d
@@ -310,6 +435,12 @@ describe('isOrphanedClaim', () => {
   });
 
   it('counts from the latest claimant activity, not the claim', () => {
-    expect(isOrphanedClaim({ ...claim, claimantLastActivityAt: at('2026-11-22T09:00:00Z') }, at('2026-11-24T09:00:00Z'), SETTINGS)).toBe(false);
+    expect(
+      isOrphanedClaim(
+        { ...claim, claimantLastActivityAt: at('2026-11-22T09:00:00Z') },
+        at('2026-11-24T09:00:00Z'),
+        SETTINGS,
+      ),
+    ).toBe(false);
   });
 });

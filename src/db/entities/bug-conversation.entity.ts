@@ -16,7 +16,10 @@ export const BugConversationSchema = defineEntity({
     editedAt: p.datetime().columnType('timestamptz').nullable(),
     deletedAt: p.datetime().columnType('timestamptz').nullable(),
     metadata: p.json<Record<string, unknown>>().default('{}'),
-    createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .onCreate(() => new Date()),
   },
   uniques: [{ properties: ['channelId', 'slackTs'], name: 'bug_conversations_channel_ts_unique' }],
 });

@@ -1,6 +1,6 @@
-export { BugReport, BugReportSchema } from './bug-report.entity.ts';
 export { BugConversation, BugConversationSchema } from './bug-conversation.entity.ts';
 export { BugEvent, BugEventSchema } from './bug-event.entity.ts';
+export { BugReport, BugReportSchema } from './bug-report.entity.ts';
 export { SlackNotice, SlackNoticeSchema } from './slack-notice.entity.ts';
 export { SweepRun, SweepRunSchema } from './sweep-run.entity.ts';
 export { SweepState, SweepStateSchema } from './sweep-state.entity.ts';
@@ -12,4 +12,11 @@ import { SlackNoticeSchema } from './slack-notice.entity.ts';
 import { SweepRunSchema } from './sweep-run.entity.ts';
 import { SweepStateSchema } from './sweep-state.entity.ts';
 
-export const ALL_ENTITIES = [BugReportSchema, BugConversationSchema, BugEventSchema, SlackNoticeSchema, SweepRunSchema, SweepStateSchema];
+export const ALL_ENTITIES = [
+  BugReportSchema,
+  BugConversationSchema,
+  BugEventSchema,
+  SlackNoticeSchema,
+  SweepRunSchema,
+  SweepStateSchema,
+];

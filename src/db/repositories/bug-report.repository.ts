@@ -5,9 +5,7 @@ import { BugConversation, BugReport } from '../entities/index.ts';
 
 /** Reserves the next bug id so its human reference (BUG-42) can be written with the row. */
 export async function reserveBugNumber(em: EntityManager): Promise<number> {
-  const rows = await em.execute<{ id: string }[]>(
-    `select nextval(pg_get_serial_sequence('bug_reports', 'id')) as id`,
-  );
+  const rows = await em.execute<{ id: string }[]>(`select nextval(pg_get_serial_sequence('bug_reports', 'id')) as id`);
   return Number(rows[0]!.id);
 }
 
@@ -15,7 +13,11 @@ export function bugRefFor(id: number): string {
   return `BUG-${id}`;
 }
 
-export async function findBugByThread(em: EntityManager, channelId: string, threadTs: string): Promise<BugReport | null> {
+export async function findBugByThread(
+  em: EntityManager,
+  channelId: string,
+  threadTs: string,
+): Promise<BugReport | null> {
   return em.findOne(BugReport, { channelId, threadTs });
 }
 

@@ -22,11 +22,24 @@ export async function insertConversationOnce(em: EntityManager, row: NewConversa
      values (?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (channel_id, slack_ts) do nothing
      returning id`,
-    [row.bugId, row.senderType, row.senderId, row.channelId, row.slackTs, row.text, row.messageAt, JSON.stringify(row.metadata ?? {})],
+    [
+      row.bugId,
+      row.senderType,
+      row.senderId,
+      row.channelId,
+      row.slackTs,
+      row.text,
+      row.messageAt,
+      JSON.stringify(row.metadata ?? {}),
+    ],
   );
   return inserted.length > 0;
 }
 
-export async function findConversation(em: EntityManager, channelId: string, slackTs: string): Promise<BugConversation | null> {
+export async function findConversation(
+  em: EntityManager,
+  channelId: string,
+  slackTs: string,
+): Promise<BugConversation | null> {
   return em.findOne(BugConversation, { channelId, slackTs });
 }

@@ -11,7 +11,11 @@ const DUE = `((n.status = 'pending' and n.next_attempt_at <= ?) or (n.status = '
  * The oldest due notice of each channel that may be sent now (FIFO per channel), oldest first. Channels that
  * are paced or have a send in flight are left out here, so they never crowd out channels that could go.
  */
-export async function findDueNoticeHeads(em: EntityManager, now: Date, limit: number): Promise<{ id: number; channelId: string }[]> {
+export async function findDueNoticeHeads(
+  em: EntityManager,
+  now: Date,
+  limit: number,
+): Promise<{ id: number; channelId: string }[]> {
   const rows = await em.execute<{ id: string; channel_id: string }[]>(
     `select heads.id, heads.channel_id from (
        select distinct on (n.channel_id) n.id, n.channel_id
@@ -76,7 +80,13 @@ export async function markNoticeSent(em: EntityManager, id: number, resultTs: st
  * A card refresh requested while this one was being sent is folded into this one (it renders the bug at send
  * time), keeping this older row because an earlier attempt of it may already be in the thread. Pass a transaction.
  */
-export async function retryNoticeLater(em: EntityManager, id: number, at: Date, error: string, countAttempt: boolean): Promise<void> {
+export async function retryNoticeLater(
+  em: EntityManager,
+  id: number,
+  at: Date,
+  error: string,
+  countAttempt: boolean,
+): Promise<void> {
   await em.execute(
     `update slack_notices set status = 'cancelled', last_error = 'folded into an earlier pending notice'
      where status = 'pending' and id <> ? and dedupe_key = (select dedupe_key from slack_notices where id = ? and dedupe_key is not null)`,
@@ -91,11 +101,17 @@ export async function retryNoticeLater(em: EntityManager, id: number, at: Date, 
 }
 
 export async function markNoticeFailed(em: EntityManager, id: number, error: string): Promise<void> {
-  await em.execute(`update slack_notices set status = 'failed', lease_until = null, last_error = ? where id = ?`, [error, id]);
+  await em.execute(`update slack_notices set status = 'failed', lease_until = null, last_error = ? where id = ?`, [
+    error,
+    id,
+  ]);
 }
 
 export async function markNoticeCancelled(em: EntityManager, id: number, reason: string): Promise<void> {
-  await em.execute(`update slack_notices set status = 'cancelled', lease_until = null, last_error = ? where id = ?`, [reason, id]);
+  await em.execute(`update slack_notices set status = 'cancelled', lease_until = null, last_error = ? where id = ?`, [
+    reason,
+    id,
+  ]);
 }
 
 /** Slack asked us to slow down in this channel: nobody posts there before `until`. */
@@ -121,7 +137,9 @@ export async function nextNoticeDueAt(em: EntityManager): Promise<Date | null> {
 }
 
 export async function countUnsent(em: EntityManager): Promise<number> {
-  const rows = await em.execute<{ n: string }[]>(`select count(*) as n from slack_notices where status in ('pending', 'sending')`);
+  const rows = await em.execute<{ n: string }[]>(
+    `select count(*) as n from slack_notices where status in ('pending', 'sending')`,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 

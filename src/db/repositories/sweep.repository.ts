@@ -8,13 +8,35 @@ import { BugReport, SlackNotice, SweepRun, SweepState } from '../entities/index.
 export type Cursor = { at: Date; id: number } | null;
 
 /** Open or claimed bugs idle since before `threshold`, after the cursor, oldest first. */
-export async function findIdleBugs(em: EntityManager, threshold: Date, cursor: Cursor, limit: number): Promise<BugReport[]> {
-  return keysetPage(em, { status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lt: threshold } }, 'last_activity_at', cursor, limit);
+export async function findIdleBugs(
+  em: EntityManager,
+  threshold: Date,
+  cursor: Cursor,
+  limit: number,
+): Promise<BugReport[]> {
+  return keysetPage(
+    em,
+    { status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lt: threshold } },
+    'last_activity_at',
+    cursor,
+    limit,
+  );
 }
 
 /** Claims whose claimant has been quiet since before `threshold`, after the cursor, oldest first. */
-export async function findQuietClaims(em: EntityManager, threshold: Date, cursor: Cursor, limit: number): Promise<BugReport[]> {
-  return keysetPage(em, { status: 'in_progress', claimantLastActivityAt: { $lt: threshold } }, 'claimant_last_activity_at', cursor, limit);
+export async function findQuietClaims(
+  em: EntityManager,
+  threshold: Date,
+  cursor: Cursor,
+  limit: number,
+): Promise<BugReport[]> {
+  return keysetPage(
+    em,
+    { status: 'in_progress', claimantLastActivityAt: { $lt: threshold } },
+    'claimant_last_activity_at',
+    cursor,
+    limit,
+  );
 }
 
 /**
@@ -28,9 +50,15 @@ async function keysetPage(
   cursor: Cursor,
   limit: number,
 ): Promise<BugReport[]> {
-  const qb = em.createQueryBuilder(BugReport, 'b').select('*').where(where as never);
+  const qb = em
+    .createQueryBuilder(BugReport, 'b')
+    .select('*')
+    .where(where as never);
   if (cursor) qb.andWhere(`(b.${column}, b.id) > (?, ?)`, [cursor.at, cursor.id]);
-  return qb.orderBy({ [column === 'last_activity_at' ? 'lastActivityAt' : 'claimantLastActivityAt']: 'asc', id: 'asc' }).limit(limit).getResult();
+  return qb
+    .orderBy({ [column === 'last_activity_at' ? 'lastActivityAt' : 'claimantLastActivityAt']: 'asc', id: 'asc' })
+    .limit(limit)
+    .getResult();
 }
 
 /** The warning notices of these bugs, to tell whether (and since when) each warning is visible. */
@@ -44,11 +72,16 @@ export async function getSweepState(em: EntityManager): Promise<SweepState> {
   return em.findOneOrFail(SweepState, { id: 1 });
 }
 
-export async function setPaused(em: EntityManager, paused: { by: string; at: Date; note: string | null } | null): Promise<void> {
+export async function setPaused(
+  em: EntityManager,
+  paused: { by: string; at: Date; note: string | null } | null,
+): Promise<void> {
   await em.nativeUpdate(
     SweepState,
     { id: 1 },
-    paused ? { paused: true, pausedBy: paused.by, pausedAt: paused.at, pauseNote: paused.note } : { paused: false, pausedBy: null, pausedAt: null, pauseNote: null },
+    paused
+      ? { paused: true, pausedBy: paused.by, pausedAt: paused.at, pauseNote: paused.note }
+      : { paused: false, pausedBy: null, pausedAt: null, pauseNote: null },
   );
 }
 
@@ -69,7 +102,16 @@ export async function insertRun(em: EntityManager, run: NewRun): Promise<number 
      values (?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (slot_key) do nothing
      returning id`,
-    [run.trigger, run.triggeredBy, run.slotKey, run.dryRun, run.status, run.skipReason ?? null, run.startedAt, run.status === 'skipped' ? run.startedAt : null],
+    [
+      run.trigger,
+      run.triggeredBy,
+      run.slotKey,
+      run.dryRun,
+      run.status,
+      run.skipReason ?? null,
+      run.startedAt,
+      run.status === 'skipped' ? run.startedAt : null,
+    ],
   );
   return rows[0] ? Number(rows[0].id) : null;
 }
@@ -79,9 +121,25 @@ export type RunCounts = { warned: number; closed: number; reminded: number; rele
 export async function finishRun(
   em: EntityManager,
   id: number,
-  outcome: { status: 'completed' | 'failed'; finishedAt: Date; counts: RunCounts; error?: string | null; details: Record<string, unknown> },
+  outcome: {
+    status: 'completed' | 'failed';
+    finishedAt: Date;
+    counts: RunCounts;
+    error?: string | null;
+    details: Record<string, unknown>;
+  },
 ): Promise<void> {
-  await em.nativeUpdate(SweepRun, { id }, { status: outcome.status, finishedAt: outcome.finishedAt, ...outcome.counts, error: outcome.error ?? null, details: outcome.details });
+  await em.nativeUpdate(
+    SweepRun,
+    { id },
+    {
+      status: outcome.status,
+      finishedAt: outcome.finishedAt,
+      ...outcome.counts,
+      error: outcome.error ?? null,
+      details: outcome.details,
+    },
+  );
 }
 
 export async function markRunSkipped(em: EntityManager, id: number, reason: string, at: Date): Promise<void> {

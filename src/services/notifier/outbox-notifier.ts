@@ -2,23 +2,24 @@
 // message a second without holding each other up, retried with backoff, 429s honoured, and never sent twice:
 // a post carries its notice id as message metadata, so a notice whose earlier attempt may have reached Slack
 // (a crash between send and bookkeeping, a timeout) is first looked for in the thread before it is posted again.
-import type { Orm } from '../../db/orm.ts';
+
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../../clock.ts';
 import { BugReport, SlackNotice } from '../../db/entities/index.ts';
+import type { Orm } from '../../db/orm.ts';
+import { setCardTs } from '../../db/repositories/bug-report.repository.ts';
 import {
+  countUnsent,
   findDueNoticeHeads,
   leaseNotice,
   markNoticeCancelled,
   markNoticeFailed,
   markNoticeSent,
-  countUnsent,
   nextNoticeDueAt,
   pauseChannel,
   retryNoticeLater,
 } from '../../db/repositories/notice.repository.ts';
-import { setCardTs } from '../../db/repositories/bug-report.repository.ts';
 import type { Logger } from '../../logger.ts';
 import { NOTICE_METADATA_EVENT } from '../../slack/ids.ts';
 import { buildBugCard } from '../../slack/views/bug-card.ts';
@@ -46,7 +47,10 @@ export type NotifierDeps = {
   botId?: string;
 };
 
-type Delivery = { kind: 'sent'; ts: string | null } | { kind: 'cancel'; reason: string } | { kind: 'wait'; ms: number; reason: string };
+type Delivery =
+  | { kind: 'sent'; ts: string | null }
+  | { kind: 'cancel'; reason: string }
+  | { kind: 'wait'; ms: number; reason: string };
 
 const WAIT_FOR_SOURCE_MS = 5_000;
 
@@ -70,20 +74,27 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
       if (heads.length === 0) return;
       const leased: SlackNotice[] = [];
       for (const head of heads) {
-        const notice = await deps.orm.em.fork().transactional((em) =>
-          leaseNotice(em, head, now, { channelIntervalMs, leaseMs }),
-        );
+        const notice = await deps.orm.em
+          .fork()
+          .transactional((em) => leaseNotice(em, head, now, { channelIntervalMs, leaseMs }));
         if (notice) leased.push(notice);
       }
       if (leased.length === 0) return;
       // One failing bookkeeping write must not cut the others' sends short.
       const results = await Promise.allSettled(leased.map((notice) => sendOne(notice)));
-      for (const result of results) if (result.status === 'rejected') log.error({ err: result.reason }, 'finishing a notice failed; its lease will expire and it is retried');
+      for (const result of results)
+        if (result.status === 'rejected')
+          log.error({ err: result.reason }, 'finishing a notice failed; its lease will expire and it is retried');
     }
   }
 
   async function sendOne(notice: SlackNotice): Promise<void> {
-    const noticeLog = log.child({ noticeId: notice.id, purpose: notice.purpose, channel: notice.channelId, ...(notice.bugId ? { bugId: notice.bugId } : {}) });
+    const noticeLog = log.child({
+      noticeId: notice.id,
+      purpose: notice.purpose,
+      channel: notice.channelId,
+      ...(notice.bugId ? { bugId: notice.bugId } : {}),
+    });
     const em = deps.orm.em.fork();
     let delivery: Delivery;
     try {
@@ -102,12 +113,20 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         noticeLog.warn({ reason: failure.reason }, 'Slack refused the notice for good; it is marked failed');
         await markNoticeFailed(em, notice.id, failure.reason);
       } else if (notice.attempts >= MAX_NOTICE_ATTEMPTS) {
-        noticeLog.error({ reason: failure.reason, attempts: notice.attempts }, 'giving up on a notice after repeated failures');
+        noticeLog.error(
+          { reason: failure.reason, attempts: notice.attempts },
+          'giving up on a notice after repeated failures',
+        );
         await markNoticeFailed(em, notice.id, `gave up after ${notice.attempts} attempts: ${failure.reason}`);
       } else {
         const delay = retryDelayMs(notice.attempts);
-        noticeLog.warn({ reason: failure.reason, attempts: notice.attempts, retryInMs: delay }, 'notice failed; it will be retried');
-        await em.transactional((tx) => retryNoticeLater(tx, notice.id, new Date(now.getTime() + delay), failure.reason, true));
+        noticeLog.warn(
+          { reason: failure.reason, attempts: notice.attempts, retryInMs: delay },
+          'notice failed; it will be retried',
+        );
+        await em.transactional((tx) =>
+          retryNoticeLater(tx, notice.id, new Date(now.getTime() + delay), failure.reason, true),
+        );
       }
       return;
     }
@@ -125,7 +144,9 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         noticeLog.debug({ reason: delivery.reason }, 'notice cancelled');
         return;
       case 'wait':
-        await em.transactional((tx) => retryNoticeLater(tx, notice.id, new Date(now.getTime() + delivery.ms), delivery.reason, false));
+        await em.transactional((tx) =>
+          retryNoticeLater(tx, notice.id, new Date(now.getTime() + delivery.ms), delivery.reason, false),
+        );
     }
   }
 
@@ -136,11 +157,22 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         return deliverCard(em, notice);
       case 'message_update': {
         const source = payload.sourceNoticeId ? await em.findOne(SlackNotice, payload.sourceNoticeId) : null;
-        if (!source || source.status === 'failed' || source.status === 'cancelled' || (source.status === 'sent' && !source.resultTs)) {
+        if (
+          !source ||
+          source.status === 'failed' ||
+          source.status === 'cancelled' ||
+          (source.status === 'sent' && !source.resultTs)
+        ) {
           return { kind: 'cancel', reason: 'the message to edit was never posted' };
         }
-        if (source.status !== 'sent') return { kind: 'wait', ms: WAIT_FOR_SOURCE_MS, reason: 'waiting for the message to edit to be posted' };
-        await deps.slack.chat.update({ channel: source.channelId, ts: source.resultTs!, text: payload.text, ...(payload.blocks ? { blocks: payload.blocks as never } : {}) });
+        if (source.status !== 'sent')
+          return { kind: 'wait', ms: WAIT_FOR_SOURCE_MS, reason: 'waiting for the message to edit to be posted' };
+        await deps.slack.chat.update({
+          channel: source.channelId,
+          ts: source.resultTs!,
+          text: payload.text,
+          ...(payload.blocks ? { blocks: payload.blocks as never } : {}),
+        });
         return { kind: 'sent', ts: source.resultTs ?? null };
       }
       default:
@@ -154,7 +186,12 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     const card = buildBugCard(bug);
     if (bug.cardTs) {
       try {
-        await deps.slack.chat.update({ channel: bug.channelId, ts: bug.cardTs, text: card.text, blocks: card.blocks as never });
+        await deps.slack.chat.update({
+          channel: bug.channelId,
+          ts: bug.cardTs,
+          text: card.text,
+          blocks: card.blocks as never,
+        });
         return { kind: 'sent', ts: bug.cardTs };
       } catch (error) {
         // Someone deleted the card: post a fresh one rather than leave the thread without it.
@@ -170,7 +207,10 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     if (notice.attempts > 1) {
       const earlier = await findEarlierPost(notice, text);
       if (earlier) {
-        log.info({ noticeId: notice.id, ts: earlier }, 'found the notice already posted by an earlier attempt; not posting again');
+        log.info(
+          { noticeId: notice.id, ts: earlier },
+          'found the notice already posted by an earlier attempt; not posting again',
+        );
         return earlier;
       }
     }
@@ -188,11 +228,30 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
   async function findEarlierPost(notice: SlackNotice, text: string): Promise<string | null> {
     const oldest = String(Math.floor(notice.createdAt.getTime() / 1000) - 60);
     const result = notice.threadTs
-      ? await deps.slack.conversations.replies({ channel: notice.channelId, ts: notice.threadTs, oldest, include_all_metadata: true, limit: 200 })
-      : await deps.slack.conversations.history({ channel: notice.channelId, oldest, include_all_metadata: true, limit: 200 });
-    const messages = (result.messages ?? []) as { ts?: string; text?: string; bot_id?: string; metadata?: { event_type?: string; event_payload?: { notice_id?: string } } }[];
+      ? await deps.slack.conversations.replies({
+          channel: notice.channelId,
+          ts: notice.threadTs,
+          oldest,
+          include_all_metadata: true,
+          limit: 200,
+        })
+      : await deps.slack.conversations.history({
+          channel: notice.channelId,
+          oldest,
+          include_all_metadata: true,
+          limit: 200,
+        });
+    const messages = (result.messages ?? []) as {
+      ts?: string;
+      text?: string;
+      bot_id?: string;
+      metadata?: { event_type?: string; event_payload?: { notice_id?: string } };
+    }[];
     const match =
-      messages.find((m) => m.metadata?.event_type === NOTICE_METADATA_EVENT && m.metadata.event_payload?.notice_id === String(notice.id)) ??
+      messages.find(
+        (m) =>
+          m.metadata?.event_type === NOTICE_METADATA_EVENT && m.metadata.event_payload?.notice_id === String(notice.id),
+      ) ??
       // Without its metadata (a workspace that withholds it), our own post with the very same text is this notice.
       messages.find((m) => !m.metadata && deps.botId && m.bot_id === deps.botId && m.text === text);
     return match?.ts ?? null;

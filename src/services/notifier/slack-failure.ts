@@ -29,7 +29,13 @@ const PERMANENT_ERRORS = new Set([
 ]);
 
 export function classifySlackFailure(error: unknown): SlackFailure {
-  const coded = error as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number; message?: string };
+  const coded = error as {
+    code?: string;
+    data?: { error?: string };
+    retryAfter?: number;
+    statusCode?: number;
+    message?: string;
+  };
   switch (coded?.code) {
     case ErrorCode.RateLimitedError:
       return { kind: 'rate_limited', retryAfterMs: Math.max(1, coded.retryAfter ?? 1) * 1000, reason: 'ratelimited' };

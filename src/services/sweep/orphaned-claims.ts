@@ -1,8 +1,8 @@
 // /bugs release: an admin sees the orphaned claims (claimed, then no claimant activity for CLAIM_RELEASE_AFTER)
 // and releases them at once, each atomically with its event, in kind words.
 import type { AppContext } from '../../app-context.ts';
-import { findQuietClaims } from '../../db/repositories/sweep.repository.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
+import { findQuietClaims } from '../../db/repositories/sweep.repository.ts';
 import { claimQuietSince, isOrphanedClaim } from '../../domain/sweep-rules.ts';
 import { releaseClaim, sweepSettings } from './sweep-items.ts';
 
@@ -14,7 +14,13 @@ export async function listOrphanedClaims(ctx: AppContext, limit = 50): Promise<O
   const bugs = await findQuietClaims(ctx.orm.em.fork(), threshold, null, limit);
   return bugs
     .filter((bug) => isOrphanedClaim(bug, now, sweepSettings(ctx)))
-    .map((bug) => ({ bugId: bug.id, ref: bug.ref, title: bug.title, claimantId: bug.claimantId!, idleMs: now.getTime() - claimQuietSince(bug)!.getTime() }));
+    .map((bug) => ({
+      bugId: bug.id,
+      ref: bug.ref,
+      title: bug.title,
+      claimantId: bug.claimantId!,
+      idleMs: now.getTime() - claimQuietSince(bug)!.getTime(),
+    }));
 }
 
 export type ReleaseResult = { released: OrphanedClaim[]; skipped: { ref: string; why: string }[] };
@@ -23,7 +29,11 @@ export type ReleaseResult = { released: OrphanedClaim[]; skipped: { ref: string;
  * Releases the claims the admin confirmed, in one transaction. Each is checked again as it is now: a claim whose
  * claimant spoke up (or that changed hands) since the list was shown stays.
  */
-export async function releaseOrphanedClaims(ctx: AppContext, adminId: string, confirmed: { bugId: number; claimantId: string }[]): Promise<ReleaseResult> {
+export async function releaseOrphanedClaims(
+  ctx: AppContext,
+  adminId: string,
+  confirmed: { bugId: number; claimantId: string }[],
+): Promise<ReleaseResult> {
   const now = ctx.clock();
   const result: ReleaseResult = { released: [], skipped: [] };
   await ctx.orm.em.fork().transactional(async (em) => {
@@ -31,7 +41,10 @@ export async function releaseOrphanedClaims(ctx: AppContext, adminId: string, co
       const bug = await lockBug(em, item.bugId);
       if (!bug) continue;
       if (bug.claimantId !== item.claimantId || !isOrphanedClaim(bug, now, sweepSettings(ctx))) {
-        result.skipped.push({ ref: bug.ref, why: bug.claimantId === item.claimantId ? 'the claimant has been active since' : 'the claim changed since' });
+        result.skipped.push({
+          ref: bug.ref,
+          why: bug.claimantId === item.claimantId ? 'the claimant has been active since' : 'the claim changed since',
+        });
         continue;
       }
       const idleMs = now.getTime() - claimQuietSince(bug)!.getTime();
@@ -40,7 +53,10 @@ export async function releaseOrphanedClaims(ctx: AppContext, adminId: string, co
     }
   });
   if (result.released.length > 0) {
-    ctx.logger.info({ by: adminId, released: result.released.map((r) => r.ref) }, 'orphaned claims released by an admin');
+    ctx.logger.info(
+      { by: adminId, released: result.released.map((r) => r.ref) },
+      'orphaned claims released by an admin',
+    );
     ctx.notifier.kick();
   }
   return result;

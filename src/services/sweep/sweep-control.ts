@@ -1,9 +1,8 @@
 // Admins steering the sweep: pause and resume (stored in PostgreSQL, so they hold for every replica and survive
 // restarts), its status, and a preview of what the next run would do.
 import type { AppContext } from '../../app-context.ts';
-import type { BugReport, SweepRun } from '../../db/entities/index.ts';
+import type { BugReport, SweepRun, SweepState } from '../../db/entities/index.ts';
 import { getSweepState, recentRuns, setPaused } from '../../db/repositories/sweep.repository.ts';
-import type { SweepState } from '../../db/entities/index.ts';
 import { nextSweepAtFor } from '../../scheduler/sweep-slots.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
 
@@ -57,7 +56,11 @@ export async function previewSweep(ctx: AppContext, limit = 500): Promise<SweepP
       const lastActivityAt = bug.lastActivityAt;
       const entry = { bug, idleMs: now.getTime() - lastActivityAt.getTime(), lastActivityAt };
       if (entry.idleMs > ctx.config.autoCloseAfterMs) {
-        preview.stale.push({ ...entry, when: decision.kind === 'wait' ? decision.closesAt : null, ...(decision.kind === 'wait' ? { note: decision.reason } : {}) });
+        preview.stale.push({
+          ...entry,
+          when: decision.kind === 'wait' ? decision.closesAt : null,
+          ...(decision.kind === 'wait' ? { note: decision.reason } : {}),
+        });
       }
       if (decision.kind === 'warn') preview.warn.push({ ...entry, when: decision.closesAt });
       if (decision.kind === 'close') preview.close.push({ ...entry, when: now });

@@ -2,14 +2,26 @@
 // moment, so a reply that landed since planning wins and nothing is warned, closed or released twice.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../../app-context.ts';
-import { SlackNotice, type BugReport } from '../../db/entities/index.ts';
+import { type BugReport, SlackNotice } from '../../db/entities/index.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
 import { statusTimestamps } from '../../domain/lifecycle.ts';
-import { claimQuietSince, decideClaim, decideInactivity, type InactivityState, type NextSweepAt, type SweepSettings } from '../../domain/sweep-rules.ts';
-import { buildAutoClosedNotice, buildClaimReleasedNotice, buildClaimReminder, buildInactivityWarning } from '../../slack/views/thread-notices.ts';
+import {
+  claimQuietSince,
+  decideClaim,
+  decideInactivity,
+  type InactivityState,
+  type NextSweepAt,
+  type SweepSettings,
+} from '../../domain/sweep-rules.ts';
+import {
+  buildAutoClosedNotice,
+  buildClaimReleasedNotice,
+  buildClaimReminder,
+  buildInactivityWarning,
+} from '../../slack/views/thread-notices.ts';
 import { recordEvent } from '../audit.ts';
-import { clearClaim, withdrawReminder } from '../thread-activity.ts';
 import { enqueueNotice, requestCardRefresh } from '../notices.ts';
+import { clearClaim, withdrawReminder } from '../thread-activity.ts';
 
 export type SweepAction = 'warned' | 'closed' | 'reminded' | 'released';
 
@@ -35,7 +47,12 @@ export function inactivityStateOf(bug: BugReport, warningNotice: SlackNotice | n
 }
 
 /** Warn or close, if the bug still calls for it. */
-export async function sweepInactivity(ctx: AppContext, bugId: number, now: Date, nextSweepAt: NextSweepAt): Promise<SweepAction | null> {
+export async function sweepInactivity(
+  ctx: AppContext,
+  bugId: number,
+  now: Date,
+  nextSweepAt: NextSweepAt,
+): Promise<SweepAction | null> {
   return ctx.orm.em.fork().transactional(async (em) => {
     const bug = await lockBug(em, bugId);
     if (!bug) return null;
@@ -54,7 +71,12 @@ export async function sweepInactivity(ctx: AppContext, bugId: number, now: Date,
 }
 
 /** Remind or release a quiet claim, if it still calls for it. */
-export async function sweepClaim(ctx: AppContext, bugId: number, now: Date, nextSweepAt: NextSweepAt): Promise<SweepAction | null> {
+export async function sweepClaim(
+  ctx: AppContext,
+  bugId: number,
+  now: Date,
+  nextSweepAt: NextSweepAt,
+): Promise<SweepAction | null> {
   return ctx.orm.em.fork().transactional(async (em) => {
     const bug = await lockBug(em, bugId);
     if (!bug) return null;
@@ -77,7 +99,12 @@ async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Dat
     purpose: 'warning',
     channelId: bug.channelId,
     threadTs: bug.threadTs,
-    payload: buildInactivityWarning({ bug, lastActivityAt: bug.lastActivityAt, closesAt, timeZone: ctx.config.sweep.timezone }),
+    payload: buildInactivityWarning({
+      bug,
+      lastActivityAt: bug.lastActivityAt,
+      closesAt,
+      timeZone: ctx.config.sweep.timezone,
+    }),
     at: now,
   });
   bug.warnedAt = now;
@@ -101,7 +128,14 @@ async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Dat
   await em.flush();
 }
 
-async function autoClose(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, idleMs: number, warning: SlackNotice | null): Promise<void> {
+async function autoClose(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  now: Date,
+  idleMs: number,
+  warning: SlackNotice | null,
+): Promise<void> {
   const from = bug.status;
   bug.status = 'closed';
   Object.assign(bug, statusTimestamps('closed', now));
@@ -133,13 +167,26 @@ async function autoClose(em: EntityManager, ctx: AppContext, bug: BugReport, now
     purpose: 'thread_notice',
     channelId: bug.channelId,
     threadTs: bug.threadTs,
-    payload: buildAutoClosedNotice({ bug, lastActivityAt: bug.lastActivityAt, now, reopenWithinMs: ctx.config.reopenWithinMs, timeZone: ctx.config.sweep.timezone }),
+    payload: buildAutoClosedNotice({
+      bug,
+      lastActivityAt: bug.lastActivityAt,
+      now,
+      reopenWithinMs: ctx.config.reopenWithinMs,
+      timeZone: ctx.config.sweep.timezone,
+    }),
     at: now,
   });
   await requestCardRefresh(em, bug, now);
 }
 
-async function remind(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, quietSince: Date, releaseAt: Date): Promise<void> {
+async function remind(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  now: Date,
+  quietSince: Date,
+  releaseAt: Date,
+): Promise<void> {
   const claimantId = bug.claimantId!;
   const notice = await enqueueNotice(em, {
     bugId: bug.id,
@@ -158,13 +205,24 @@ async function remind(em: EntityManager, ctx: AppContext, bug: BugReport, now: D
     actorId: null,
     actorKind: 'system',
     at: now,
-    metadata: { claimant: claimantId, quietSince: quietSince.toISOString(), releaseAt: releaseAt.toISOString(), thresholdMs: ctx.config.claimReleaseAfterMs },
+    metadata: {
+      claimant: claimantId,
+      quietSince: quietSince.toISOString(),
+      releaseAt: releaseAt.toISOString(),
+      thresholdMs: ctx.config.claimReleaseAfterMs,
+    },
   });
   await em.flush();
 }
 
 /** Back to the queue, kindly: by the sweep (byAdminId null) or by an admin confirming /bugs release. */
-export async function releaseClaim(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, by: { byAdminId: string | null }): Promise<void> {
+export async function releaseClaim(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  now: Date,
+  by: { byAdminId: string | null },
+): Promise<void> {
   const claimantId = bug.claimantId!;
   const quietSince = claimQuietSince(bug) ?? now;
   const idleMs = now.getTime() - quietSince.getTime();

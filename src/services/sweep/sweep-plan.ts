@@ -3,8 +3,14 @@
 // preview (/bugs stale, dry runs, the command line) only lists it.
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport } from '../../db/entities/index.ts';
-import { findIdleBugs, findNotices, findQuietClaims, type Cursor } from '../../db/repositories/sweep.repository.ts';
-import { decideClaim, decideInactivity, type ClaimDecision, type InactivityDecision, type NextSweepAt } from '../../domain/sweep-rules.ts';
+import { type Cursor, findIdleBugs, findNotices, findQuietClaims } from '../../db/repositories/sweep.repository.ts';
+import {
+  type ClaimDecision,
+  decideClaim,
+  decideInactivity,
+  type InactivityDecision,
+  type NextSweepAt,
+} from '../../domain/sweep-rules.ts';
 import { inactivityStateOf, sweepSettings } from './sweep-items.ts';
 
 export type SweepCandidate =
@@ -12,26 +18,46 @@ export type SweepCandidate =
   | { phase: 'claim'; bug: BugReport; decision: ClaimDecision };
 
 /** Lazy: the next page is read after the caller has handled the previous one, so acting while scanning is safe. */
-export async function* scanSweepCandidates(ctx: AppContext, now: Date, nextSweepAt: NextSweepAt): AsyncGenerator<SweepCandidate> {
+export async function* scanSweepCandidates(
+  ctx: AppContext,
+  now: Date,
+  nextSweepAt: NextSweepAt,
+): AsyncGenerator<SweepCandidate> {
   const settings = sweepSettings(ctx);
   const batch = ctx.config.sweep.batchSize;
 
   const idleThreshold = new Date(now.getTime() - (settings.autoCloseAfterMs - settings.autoCloseWarningMs));
-  for await (const page of pages((cursor) => findIdleBugs(ctx.orm.em.fork(), idleThreshold, cursor, batch), (bug) => bug.lastActivityAt)) {
-    const notices = await findNotices(ctx.orm.em.fork(), page.flatMap((bug) => (bug.warningNoticeId ? [bug.warningNoticeId] : [])));
+  for await (const page of pages(
+    (cursor) => findIdleBugs(ctx.orm.em.fork(), idleThreshold, cursor, batch),
+    (bug) => bug.lastActivityAt,
+  )) {
+    const notices = await findNotices(
+      ctx.orm.em.fork(),
+      page.flatMap((bug) => (bug.warningNoticeId ? [bug.warningNoticeId] : [])),
+    );
     for (const bug of page) {
       const warning = bug.warningNoticeId ? notices.get(bug.warningNoticeId) : null;
-      yield { phase: 'inactivity', bug, decision: decideInactivity(inactivityStateOf(bug, warning), now, settings, nextSweepAt) };
+      yield {
+        phase: 'inactivity',
+        bug,
+        decision: decideInactivity(inactivityStateOf(bug, warning), now, settings, nextSweepAt),
+      };
     }
   }
 
   const claimThreshold = new Date(now.getTime() - (settings.claimReleaseAfterMs - settings.claimReminderMs));
-  for await (const page of pages((cursor) => findQuietClaims(ctx.orm.em.fork(), claimThreshold, cursor, batch), (bug) => bug.claimantLastActivityAt!)) {
+  for await (const page of pages(
+    (cursor) => findQuietClaims(ctx.orm.em.fork(), claimThreshold, cursor, batch),
+    (bug) => bug.claimantLastActivityAt!,
+  )) {
     for (const bug of page) yield { phase: 'claim', bug, decision: decideClaim(bug, now, settings, nextSweepAt) };
   }
 }
 
-async function* pages(fetch: (cursor: Cursor) => Promise<BugReport[]>, keyOf: (bug: BugReport) => Date): AsyncGenerator<BugReport[]> {
+async function* pages(
+  fetch: (cursor: Cursor) => Promise<BugReport[]>,
+  keyOf: (bug: BugReport) => Date,
+): AsyncGenerator<BugReport[]> {
   let cursor: Cursor = null;
   for (;;) {
     const page = await fetch(cursor);
@@ -40,7 +66,10 @@ async function* pages(fetch: (cursor: Cursor) => Promise<BugReport[]>, keyOf: (b
     const last = page.at(-1)!;
     const next = { at: keyOf(last), id: last.id };
     // A cursor that does not move forward would read the same page for ever: fail the run loudly instead.
-    if (cursor && (next.at.getTime() < cursor.at.getTime() || (next.at.getTime() === cursor.at.getTime() && next.id <= cursor.id))) {
+    if (
+      cursor &&
+      (next.at.getTime() < cursor.at.getTime() || (next.at.getTime() === cursor.at.getTime() && next.id <= cursor.id))
+    ) {
       throw new Error(`sweep paging did not advance past bug ${cursor.id}`);
     }
     cursor = next;

@@ -5,11 +5,18 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport } from '../../db/entities/index.ts';
-import { finishRun, getSweepState, insertRun, markInterruptedRuns, markRunSkipped, type RunCounts } from '../../db/repositories/sweep.repository.ts';
 import type { SweepTrigger } from '../../db/entities/sweep-run.entity.ts';
+import {
+  finishRun,
+  getSweepState,
+  insertRun,
+  markInterruptedRuns,
+  markRunSkipped,
+  type RunCounts,
+} from '../../db/repositories/sweep.repository.ts';
 import { bugLogger } from '../../logger.ts';
 import { nextSweepAtFor } from '../../scheduler/sweep-slots.ts';
-import { sweepClaim, sweepInactivity, type SweepAction } from './sweep-items.ts';
+import { type SweepAction, sweepClaim, sweepInactivity } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
 
 // Any constant works; it only has to be the same in every replica (and differ from the migration lock).
@@ -29,7 +36,14 @@ export type SweepRequest = {
 export type SweepItemReport = { bugId: number; ref: string; action: SweepAction };
 
 export type SweepResult =
-  | { kind: 'ran'; runId: number; dryRun: boolean; counts: RunCounts; items: SweepItemReport[]; budgetExhausted: boolean }
+  | {
+      kind: 'ran';
+      runId: number;
+      dryRun: boolean;
+      counts: RunCounts;
+      items: SweepItemReport[];
+      budgetExhausted: boolean;
+    }
   | { kind: 'skipped'; runId: number | null; reason: string }
   /** Another replica recorded this scheduled slot first. */
   | { kind: 'slot_taken' };
@@ -37,7 +51,13 @@ export type SweepResult =
 export async function runSweep(ctx: AppContext, request: SweepRequest): Promise<SweepResult> {
   const startedAt = ctx.clock();
   const slotKey = request.slot ? `schedule:${request.slot.toISOString()}` : null;
-  const base = { trigger: request.trigger, triggeredBy: request.triggeredBy ?? null, slotKey, dryRun: request.dryRun ?? false, startedAt };
+  const base = {
+    trigger: request.trigger,
+    triggeredBy: request.triggeredBy ?? null,
+    slotKey,
+    dryRun: request.dryRun ?? false,
+    startedAt,
+  };
   const log = ctx.logger.child({ component: 'sweep', trigger: request.trigger, ...(slotKey ? { slot: slotKey } : {}) });
   const em = ctx.orm.em.fork();
 
@@ -60,10 +80,13 @@ export async function runSweep(ctx: AppContext, request: SweepRequest): Promise<
     .getKysely()
     .connection()
     .execute(async (connection): Promise<SweepResult> => {
-      const locked = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${SWEEP_LOCK_KEY}) as locked`.execute(connection);
+      const locked = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${SWEEP_LOCK_KEY}) as locked`.execute(
+        connection,
+      );
       if (!locked.rows[0]?.locked) {
         const reason = 'another sweep was still running';
-        if (runId === null) runId = await insertRun(ctx.orm.em.fork(), { ...base, status: 'skipped', skipReason: reason });
+        if (runId === null)
+          runId = await insertRun(ctx.orm.em.fork(), { ...base, status: 'skipped', skipReason: reason });
         else await markRunSkipped(ctx.orm.em.fork(), runId, reason, ctx.clock());
         log.info('sweep skipped: another sweep is running');
         return { kind: 'skipped', runId, reason: 'another sweep is running' };
@@ -71,7 +94,8 @@ export async function runSweep(ctx: AppContext, request: SweepRequest): Promise<
       try {
         runId ??= (await insertRun(ctx.orm.em.fork(), { ...base, status: 'running' }))!;
         const interrupted = await markInterruptedRuns(ctx.orm.em.fork(), runId, startedAt);
-        if (interrupted > 0) log.warn({ interrupted }, 'earlier sweep runs had died mid-run; this run picks up where they stopped');
+        if (interrupted > 0)
+          log.warn({ interrupted }, 'earlier sweep runs had died mid-run; this run picks up where they stopped');
         return await sweepBody(ctx, runId, request, log);
       } finally {
         await sql`select pg_advisory_unlock(${SWEEP_LOCK_KEY})`.execute(connection);
@@ -79,7 +103,12 @@ export async function runSweep(ctx: AppContext, request: SweepRequest): Promise<
     });
 }
 
-async function sweepBody(ctx: AppContext, runId: number, request: SweepRequest, log: AppContext['logger']): Promise<SweepResult> {
+async function sweepBody(
+  ctx: AppContext,
+  runId: number,
+  request: SweepRequest,
+  log: AppContext['logger'],
+): Promise<SweepResult> {
   const now = ctx.clock();
   const nextSweepAt = nextSweepAtFor(ctx.config);
   const dryRun = request.dryRun ?? false;
@@ -109,7 +138,10 @@ async function sweepBody(ctx: AppContext, runId: number, request: SweepRequest, 
     if (action) {
       counts[action] += 1;
       items.push({ bugId: bug.id, ref: bug.ref, action });
-      bugLogger(log, bug).info({ action, dryRun }, dryRun ? `sweep would have ${action} the bug` : `sweep ${action} the bug`);
+      bugLogger(log, bug).info(
+        { action, dryRun },
+        dryRun ? `sweep would have ${action} the bug` : `sweep ${action} the bug`,
+      );
     }
     request.afterItem?.(items.length);
   };
@@ -124,14 +156,24 @@ async function sweepBody(ctx: AppContext, runId: number, request: SweepRequest, 
       }
       const { bug, decision } = candidate;
       if (candidate.phase === 'inactivity' && (decision.kind === 'warn' || decision.kind === 'close')) {
-        await act(bug, decision.kind === 'warn' ? 'warned' : 'closed', () => sweepInactivity(ctx, bug.id, now, nextSweepAt));
+        await act(bug, decision.kind === 'warn' ? 'warned' : 'closed', () =>
+          sweepInactivity(ctx, bug.id, now, nextSweepAt),
+        );
       } else if (candidate.phase === 'claim' && (decision.kind === 'remind' || decision.kind === 'release')) {
-        await act(bug, decision.kind === 'remind' ? 'reminded' : 'released', () => sweepClaim(ctx, bug.id, now, nextSweepAt));
+        await act(bug, decision.kind === 'remind' ? 'reminded' : 'released', () =>
+          sweepClaim(ctx, bug.id, now, nextSweepAt),
+        );
       }
     }
   } catch (error) {
     // A failed read of a batch (or a run that dies) ends the run: recorded as failed, nothing half-done per item.
-    await finishRun(ctx.orm.em.fork(), runId, { status: 'failed', finishedAt: ctx.clock(), counts, error: String((error as Error).message ?? error), details: detailsOf(items, budgetExhausted) });
+    await finishRun(ctx.orm.em.fork(), runId, {
+      status: 'failed',
+      finishedAt: ctx.clock(),
+      counts,
+      error: String((error as Error).message ?? error),
+      details: detailsOf(items, budgetExhausted),
+    });
     log.error({ err: error, runId, counts }, 'sweep run failed');
     throw error;
   }
@@ -140,7 +182,10 @@ async function sweepBody(ctx: AppContext, runId: number, request: SweepRequest, 
     status: 'completed',
     finishedAt: ctx.clock(),
     counts,
-    details: { ...detailsOf(items, budgetExhausted), ...(stoppedEarly ? { stoppedEarly: 'the process was shutting down' } : {}) },
+    details: {
+      ...detailsOf(items, budgetExhausted),
+      ...(stoppedEarly ? { stoppedEarly: 'the process was shutting down' } : {}),
+    },
   });
   log.info({ runId, dryRun, ...counts, budgetExhausted, stoppedEarly }, 'sweep run finished');
   return { kind: 'ran', runId, dryRun, counts, items, budgetExhausted };
@@ -148,6 +193,9 @@ async function sweepBody(ctx: AppContext, runId: number, request: SweepRequest, 
 
 function detailsOf(items: SweepItemReport[], budgetExhausted: boolean): Record<string, unknown> {
   // The refs acted on, capped so a huge run does not make a huge row.
-  return { items: items.slice(0, 200).map((item) => `${item.action}:${item.ref}`), ...(items.length > 200 ? { more: items.length - 200 } : {}), budgetExhausted };
+  return {
+    items: items.slice(0, 200).map((item) => `${item.action}:${item.ref}`),
+    ...(items.length > 200 ? { more: items.length - 200 } : {}),
+    budgetExhausted,
+  };
 }
-

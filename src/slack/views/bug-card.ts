@@ -1,5 +1,5 @@
 // The bug card bugsweep keeps in each bug thread: a pure function of the bug's state.
-import { STATUS_LABELS, type BugStatus, type Severity } from '../../domain/bug-status.ts';
+import { type BugStatus, type Severity, STATUS_LABELS } from '../../domain/bug-status.ts';
 import { ACTIONS } from '../ids.ts';
 
 export type BugCardInput = {
@@ -59,7 +59,10 @@ function cardButtons(bug: BugCardInput): Record<string, unknown>[] {
     case 'in_progress':
       return [button(ACTIONS.release, 'Release'), button(ACTIONS.resolve, 'Resolve', 'primary')];
     case 'escalated':
-      return [bug.claimantId ? button(ACTIONS.release, 'Release') : button(ACTIONS.claim, 'Claim'), button(ACTIONS.resolve, 'Resolve', 'primary')];
+      return [
+        bug.claimantId ? button(ACTIONS.release, 'Release') : button(ACTIONS.claim, 'Claim'),
+        button(ACTIONS.resolve, 'Resolve', 'primary'),
+      ];
     case 'resolved':
     case 'closed':
       return [button(ACTIONS.reopen, 'Reopen')];

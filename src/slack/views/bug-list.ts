@@ -1,6 +1,7 @@
 // The ephemeral answer to /bugs list: one line per bug with what a team scans for.
+
+import { type BugStatus, STATUS_LABELS } from '../../domain/bug-status.ts';
 import { formatDuration } from '../../domain/duration.ts';
-import { STATUS_LABELS, type BugStatus } from '../../domain/bug-status.ts';
 import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
 
 export type BugListItem = {
@@ -14,7 +15,15 @@ export type BugListItem = {
 
 /** A bug as lists show it (/bugs list, App Home). */
 export function toBugListItem(
-  bug: { ref: string; title: string; status: BugStatus; claimantId?: string | null; lastActivityAt: Date; channelId: string; threadTs: string },
+  bug: {
+    ref: string;
+    title: string;
+    status: BugStatus;
+    claimantId?: string | null;
+    lastActivityAt: Date;
+    channelId: string;
+    threadTs: string;
+  },
   permalinkFor: (channelId: string, ts: string) => string,
 ): BugListItem {
   return {
@@ -29,7 +38,8 @@ export function toBugListItem(
 
 export function buildBugList(input: { filter: string; items: BugListItem[]; total: number; now: Date }): SlackMessage {
   if (input.items.length === 0) {
-    const text = input.filter === 'all' ? 'No bugs yet.' : `No ${input.filter === 'open' ? 'open' : input.filter} bugs. :tada:`;
+    const text =
+      input.filter === 'all' ? 'No bugs yet.' : `No ${input.filter === 'open' ? 'open' : input.filter} bugs. :tada:`;
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
   const lines = input.items.map((bug) => {

@@ -7,5 +7,9 @@ export function buildHelpText(entries: readonly HelpEntry[], isAdmin: boolean): 
   const lines = entries
     .filter((entry) => isAdmin || !entry.adminOnly)
     .map((entry) => `• \`${SLASH_COMMAND} ${entry.usage}\` ${entry.summary}${entry.adminOnly ? ' _(admin)_' : ''}`);
-  return [`*bugsweep* keeps bug threads from going stale. Commands:`, `• \`${SLASH_COMMAND} help\` this list`, ...lines].join('\n');
+  return [
+    `*bugsweep* keeps bug threads from going stale. Commands:`,
+    `• \`${SLASH_COMMAND} help\` this list`,
+    ...lines,
+  ].join('\n');
 }

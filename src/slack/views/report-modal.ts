@@ -22,7 +22,10 @@ export function buildReportModal(input: ReportModalInput = {}): Record<string, u
     ...(options.initial ? { initial_value: options.initial } : {}),
   });
   const severity = input.severity ?? 'medium';
-  const option = (value: Severity) => ({ text: { type: 'plain_text', text: value[0]!.toUpperCase() + value.slice(1) }, value });
+  const option = (value: Severity) => ({
+    text: { type: 'plain_text', text: value[0]!.toUpperCase() + value.slice(1) },
+    value,
+  });
   return {
     type: 'modal',
     callback_id: VIEWS.reportBug,
@@ -32,7 +35,17 @@ export function buildReportModal(input: ReportModalInput = {}): Record<string, u
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       ...(input.origin?.permalink
-        ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `From <${input.origin.permalink}|this message>${input.origin.authorId ? ` by <@${input.origin.authorId}>` : ''}` }] }]
+        ? [
+            {
+              type: 'context',
+              elements: [
+                {
+                  type: 'mrkdwn',
+                  text: `From <${input.origin.permalink}|this message>${input.origin.authorId ? ` by <@${input.origin.authorId}>` : ''}`,
+                },
+              ],
+            },
+          ]
         : []),
       {
         type: 'input',
@@ -45,13 +58,22 @@ export function buildReportModal(input: ReportModalInput = {}): Record<string, u
         block_id: INPUTS.description.block,
         optional: true,
         label: { type: 'plain_text', text: 'What happened' },
-        element: text(INPUTS.description.action, { multiline: true, initial: input.description, placeholder: 'Steps, what you expected, what you saw' }),
+        element: text(INPUTS.description.action, {
+          multiline: true,
+          initial: input.description,
+          placeholder: 'Steps, what you expected, what you saw',
+        }),
       },
       {
         type: 'input',
         block_id: INPUTS.severity.block,
         label: { type: 'plain_text', text: 'Severity' },
-        element: { type: 'static_select', action_id: INPUTS.severity.action, options: SEVERITIES.map(option), initial_option: option(severity) },
+        element: {
+          type: 'static_select',
+          action_id: INPUTS.severity.action,
+          options: SEVERITIES.map(option),
+          initial_option: option(severity),
+        },
       },
       {
         type: 'input',
@@ -71,12 +93,22 @@ export function buildReportModal(input: ReportModalInput = {}): Record<string, u
   };
 }
 
-type ViewValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
+type ViewValues = Record<
+  string,
+  Record<string, { value?: string | null; selected_option?: { value?: string } | null }>
+>;
 
 export type ParsedReport =
   | {
       ok: true;
-      value: { title: string; description: string; severity: Severity; traceId: string | null; releaseSha: string | null; origin: ReportOrigin | null };
+      value: {
+        title: string;
+        description: string;
+        severity: Severity;
+        traceId: string | null;
+        releaseSha: string | null;
+        origin: ReportOrigin | null;
+      };
     }
   | { ok: false; errors: Record<string, string> };
 
@@ -90,10 +122,16 @@ export function parseReportSubmission(values: ViewValues, privateMetadata: strin
   const severity = values[INPUTS.severity.block]?.[INPUTS.severity.action]?.selected_option?.value ?? 'medium';
   const errors: Record<string, string> = {};
   if (!title) errors[INPUTS.title.block] = 'Please give the bug a title.';
-  else if (title.length > MAX_TITLE_LENGTH) errors[INPUTS.title.block] = `Keep the title to ${MAX_TITLE_LENGTH} characters (it has ${title.length}); put the rest in "What happened".`;
-  if (description.length > MAX_DESCRIPTION_LENGTH) errors[INPUTS.description.block] = `That is ${description.length} characters; ${MAX_DESCRIPTION_LENGTH} at most. Put long logs in the thread after reporting.`;
-  if (traceId.length > MAX_TRACE_LENGTH || /\s/.test(traceId)) errors[INPUTS.traceId.block] = `A trace id is one word of at most ${MAX_TRACE_LENGTH} characters.`;
-  if (release && !/^[0-9a-f]{7,40}$/.test(release)) errors[INPUTS.release.block] = 'A release is a commit SHA: 7 to 40 hex characters, like 1a2b3c4.';
+  else if (title.length > MAX_TITLE_LENGTH)
+    errors[INPUTS.title.block] =
+      `Keep the title to ${MAX_TITLE_LENGTH} characters (it has ${title.length}); put the rest in "What happened".`;
+  if (description.length > MAX_DESCRIPTION_LENGTH)
+    errors[INPUTS.description.block] =
+      `That is ${description.length} characters; ${MAX_DESCRIPTION_LENGTH} at most. Put long logs in the thread after reporting.`;
+  if (traceId.length > MAX_TRACE_LENGTH || /\s/.test(traceId))
+    errors[INPUTS.traceId.block] = `A trace id is one word of at most ${MAX_TRACE_LENGTH} characters.`;
+  if (release && !/^[0-9a-f]{7,40}$/.test(release))
+    errors[INPUTS.release.block] = 'A release is a commit SHA: 7 to 40 hex characters, like 1a2b3c4.';
   if (!(SEVERITIES as readonly string[]).includes(severity)) errors[INPUTS.severity.block] = 'Pick a severity.';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
@@ -125,6 +163,14 @@ export function buildReportFiledView(bug: { ref: string; title: string }, permal
     callback_id: `${VIEWS.reportBug}_done`,
     title: { type: 'plain_text', text: 'Bug reported' },
     close: { type: 'plain_text', text: 'Done' },
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:white_check_mark: Filed as *${bug.ref}*. <${permalink}|Follow it in the thread>.` } }],
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `:white_check_mark: Filed as *${bug.ref}*. <${permalink}|Follow it in the thread>.`,
+        },
+      },
+    ],
   };
 }

@@ -4,7 +4,10 @@ import { escapeMrkdwn } from './bug-card.ts';
 
 const MAX_NOTE_LENGTH = 2000;
 
-export function buildResolveModal(bug: { id: number; ref: string; title: string }, initialNote = ''): Record<string, unknown> {
+export function buildResolveModal(
+  bug: { id: number; ref: string; title: string },
+  initialNote = '',
+): Record<string, unknown> {
   return {
     type: 'modal',
     callback_id: VIEWS.resolveBug,
@@ -31,7 +34,11 @@ export function buildResolveModal(bug: { id: number; ref: string; title: string 
         block_id: INPUTS.resolutionLink.block,
         optional: true,
         label: { type: 'plain_text', text: 'Commit SHA or pull request link' },
-        element: { type: 'plain_text_input', action_id: INPUTS.resolutionLink.action, placeholder: { type: 'plain_text', text: 'e.g. 1a2b3c4 or https://github.com/org/repo/pull/42' } },
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUTS.resolutionLink.action,
+          placeholder: { type: 'plain_text', text: 'e.g. 1a2b3c4 or https://github.com/org/repo/pull/42' },
+        },
       },
     ],
   };
@@ -39,22 +46,28 @@ export function buildResolveModal(bug: { id: number; ref: string; title: string 
 
 type ViewValues = Record<string, Record<string, { value?: string | null }>>;
 
-export type ParsedResolution = { ok: true; bugId: number; note: string; link: string | null } | { ok: false; errors: Record<string, string> };
+export type ParsedResolution =
+  | { ok: true; bugId: number; note: string; link: string | null }
+  | { ok: false; errors: Record<string, string> };
 
 export function parseResolveSubmission(values: ViewValues, privateMetadata: string | undefined): ParsedResolution {
   const note = values[INPUTS.resolutionNote.block]?.[INPUTS.resolutionNote.action]?.value?.trim() ?? '';
   const link = values[INPUTS.resolutionLink.block]?.[INPUTS.resolutionLink.action]?.value?.trim() ?? '';
   const errors: Record<string, string> = {};
   if (!note) errors[INPUTS.resolutionNote.block] = 'Please say in a line what fixed it; the reporter will see it.';
-  else if (note.length > MAX_NOTE_LENGTH) errors[INPUTS.resolutionNote.block] = `Keep the note to ${MAX_NOTE_LENGTH} characters (it has ${note.length}).`;
-  if (link && !isCommitOrLink(link)) errors[INPUTS.resolutionLink.block] = 'Use a commit SHA (7 to 40 hex characters) or an http(s) link to the pull request.';
+  else if (note.length > MAX_NOTE_LENGTH)
+    errors[INPUTS.resolutionNote.block] = `Keep the note to ${MAX_NOTE_LENGTH} characters (it has ${note.length}).`;
+  if (link && !isCommitOrLink(link))
+    errors[INPUTS.resolutionLink.block] =
+      'Use a commit SHA (7 to 40 hex characters) or an http(s) link to the pull request.';
   let bugId = NaN;
   try {
     bugId = Number((JSON.parse(privateMetadata || '{}') as { bugId?: number }).bugId);
   } catch {
     // handled below
   }
-  if (!Number.isInteger(bugId)) errors[INPUTS.resolutionNote.block] = 'This form lost track of its bug; close it and press Resolve again.';
+  if (!Number.isInteger(bugId))
+    errors[INPUTS.resolutionNote.block] = 'This form lost track of its bug; close it and press Resolve again.';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, bugId, note, link: link ? link.replace(/^<(.+?)(\|.*)?>$/, '$1') : null };
 }

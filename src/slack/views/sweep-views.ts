@@ -1,10 +1,11 @@
 // What admins see of the sweep: the preview (/bugs stale), the orphaned-claims confirmation (/bugs release),
 // run summaries and status (/bugs sweep). Pure builders.
+
+import type { SweepRun, SweepState } from '../../db/entities/index.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { formatMoment } from '../../domain/time-format.ts';
-import type { SweepState, SweepRun } from '../../db/entities/index.ts';
-import type { SweepPreview, PreviewEntry } from '../../services/sweep/sweep-control.ts';
 import type { OrphanedClaim, ReleaseResult } from '../../services/sweep/orphaned-claims.ts';
+import type { PreviewEntry, SweepPreview } from '../../services/sweep/sweep-control.ts';
 import type { SweepResult } from '../../services/sweep/sweep-runner.ts';
 import { VIEWS } from '../ids.ts';
 import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
@@ -25,15 +26,37 @@ function list(title: string, entries: PreviewEntry[], line: (entry: PreviewEntry
   return `*${title}* (${entries.length})\n${shown.join('\n')}${more}`;
 }
 
-export function buildSweepPreview(preview: SweepPreview, options: Linked & { timeZone: string; paused: boolean }): SlackMessage {
+export function buildSweepPreview(
+  preview: SweepPreview,
+  options: Linked & { timeZone: string; paused: boolean },
+): SlackMessage {
   const tz = options.timeZone;
-  const idle = (entry: PreviewEntry) => `quiet ${formatDuration(entry.idleMs)} (last from reporter/developer ${formatMoment(entry.lastActivityAt, tz)})`;
+  const idle = (entry: PreviewEntry) =>
+    `quiet ${formatDuration(entry.idleMs)} (last from reporter/developer ${formatMoment(entry.lastActivityAt, tz)})`;
   const parts = [
-    list('Stale', preview.stale, (e) => `${bugLink(e, options)} ${escapeMrkdwn(e.bug.title)}, ${idle(e)}${e.note ? `; ${e.note}` : ''}${e.when ? `, closes ${formatMoment(e.when, tz)}` : ''}`),
-    list('Would be warned now', preview.warn, (e) => `${bugLink(e, options)} ${idle(e)}; would close ${formatMoment(e.when!, tz)}`),
+    list(
+      'Stale',
+      preview.stale,
+      (e) =>
+        `${bugLink(e, options)} ${escapeMrkdwn(e.bug.title)}, ${idle(e)}${e.note ? `; ${e.note}` : ''}${e.when ? `, closes ${formatMoment(e.when, tz)}` : ''}`,
+    ),
+    list(
+      'Would be warned now',
+      preview.warn,
+      (e) => `${bugLink(e, options)} ${idle(e)}; would close ${formatMoment(e.when!, tz)}`,
+    ),
     list('Would be closed now', preview.close, (e) => `${bugLink(e, options)} ${idle(e)}`),
-    list('Claims to remind', preview.remind, (e) => `${bugLink(e, options)} <@${e.bug.claimantId}> quiet ${formatDuration(e.idleMs)}; released ${formatMoment(e.when!, tz)}`),
-    list('Claims to release', preview.release, (e) => `${bugLink(e, options)} <@${e.bug.claimantId}> quiet ${formatDuration(e.idleMs)}`),
+    list(
+      'Claims to remind',
+      preview.remind,
+      (e) =>
+        `${bugLink(e, options)} <@${e.bug.claimantId}> quiet ${formatDuration(e.idleMs)}; released ${formatMoment(e.when!, tz)}`,
+    ),
+    list(
+      'Claims to release',
+      preview.release,
+      (e) => `${bugLink(e, options)} <@${e.bug.claimantId}> quiet ${formatDuration(e.idleMs)}`,
+    ),
   ].filter((part): part is string => part !== null);
   const header = `*What the next sweep would do* (as of ${formatMoment(preview.now, tz)})${options.paused ? '\n:double_vertical_bar: The sweep is paused: scheduled runs do nothing until `/bugs sweep resume`.' : ''}`;
   const body = parts.length > 0 ? parts : ['Nothing is stale, and every claim is active. :sparkles:'];
@@ -43,25 +66,36 @@ export function buildSweepPreview(preview: SweepPreview, options: Linked & { tim
 
 /** The confirmation modal of /bugs release: who holds what, how long it has been quiet, in kind words. */
 export function buildReleaseClaimsModal(claims: OrphanedClaim[]): Record<string, unknown> {
-  const lines = claims.map((claim) => `• *${claim.ref}* ${escapeMrkdwn(claim.title)}: <@${claim.claimantId}>, quiet for ${formatDuration(claim.idleMs)}`);
+  const lines = claims.map(
+    (claim) =>
+      `• *${claim.ref}* ${escapeMrkdwn(claim.title)}: <@${claim.claimantId}>, quiet for ${formatDuration(claim.idleMs)}`,
+  );
   return {
     type: 'modal',
     callback_id: VIEWS.releaseClaims,
-    private_metadata: JSON.stringify({ claims: claims.map((claim) => ({ bugId: claim.bugId, claimantId: claim.claimantId })) }),
+    private_metadata: JSON.stringify({
+      claims: claims.map((claim) => ({ bugId: claim.bugId, claimantId: claim.claimantId })),
+    }),
     title: { type: 'plain_text', text: 'Release quiet claims' },
     submit: { type: 'plain_text', text: `Release ${claims.length}` },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`These claims have been quiet a while. Releasing them puts the bugs back in the queue so fresh eyes can pick them up; each thread gets a friendly note and nobody is blamed.`),
+      section(
+        `These claims have been quiet a while. Releasing them puts the bugs back in the queue so fresh eyes can pick them up; each thread gets a friendly note and nobody is blamed.`,
+      ),
       section(lines.join('\n')),
     ],
   };
 }
 
-export function parseReleaseClaimsMetadata(privateMetadata: string | undefined): { bugId: number; claimantId: string }[] {
+export function parseReleaseClaimsMetadata(
+  privateMetadata: string | undefined,
+): { bugId: number; claimantId: string }[] {
   try {
     const parsed = JSON.parse(privateMetadata || '{}') as { claims?: { bugId: number; claimantId: string }[] };
-    return (parsed.claims ?? []).filter((claim) => Number.isInteger(claim.bugId) && typeof claim.claimantId === 'string');
+    return (parsed.claims ?? []).filter(
+      (claim) => Number.isInteger(claim.bugId) && typeof claim.claimantId === 'string',
+    );
   } catch {
     return [];
   }
@@ -70,7 +104,8 @@ export function parseReleaseClaimsMetadata(privateMetadata: string | undefined):
 export function buildReleaseDoneView(result: ReleaseResult): Record<string, unknown> {
   const count = result.released.length;
   const lines = [`:seedling: ${count} claim${count === 1 ? '' : 's'} released back to the queue.`];
-  if (result.skipped.length > 0) lines.push(`Left alone: ${result.skipped.map((s) => `${s.ref} (${s.why})`).join(', ')}.`);
+  if (result.skipped.length > 0)
+    lines.push(`Left alone: ${result.skipped.map((s) => `${s.ref} (${s.why})`).join(', ')}.`);
   return {
     type: 'modal',
     callback_id: `${VIEWS.releaseClaims}_done`,
@@ -80,7 +115,13 @@ export function buildReleaseDoneView(result: ReleaseResult): Record<string, unkn
   };
 }
 
-function countsLine(run: { warned: number; closed: number; reminded: number; released: number; failed: number }): string {
+function countsLine(run: {
+  warned: number;
+  closed: number;
+  reminded: number;
+  released: number;
+  failed: number;
+}): string {
   return `warned ${run.warned} · closed ${run.closed} · reminded ${run.reminded} · released ${run.released}${run.failed ? ` · failed ${run.failed}` : ''}`;
 }
 
@@ -95,17 +136,32 @@ export function buildSweepRunSummary(result: SweepResult): string {
   }
 }
 
-export function buildSweepStatus(input: { state: SweepState; runs: SweepRun[]; nextRun: Date | null; timeZone: string; schedule: string }): SlackMessage {
+export function buildSweepStatus(input: {
+  state: SweepState;
+  runs: SweepRun[];
+  nextRun: Date | null;
+  timeZone: string;
+  schedule: string;
+}): SlackMessage {
   const tz = input.timeZone;
   const state = input.state.paused
     ? `:double_vertical_bar: *Paused* by <@${input.state.pausedBy}>${input.state.pausedAt ? ` on ${formatMoment(input.state.pausedAt, tz)}` : ''}${input.state.pauseNote ? `: ${escapeMrkdwn(input.state.pauseNote)}` : ''}`
     : ':arrow_forward: *Running on schedule*';
-  const next = input.nextRun ? `Next scheduled run: ${formatMoment(input.nextRun, tz)} (\`${input.schedule}\`, ${tz})${input.state.paused ? ', skipped while paused' : ''}.` : '';
+  const next = input.nextRun
+    ? `Next scheduled run: ${formatMoment(input.nextRun, tz)} (\`${input.schedule}\`, ${tz})${input.state.paused ? ', skipped while paused' : ''}.`
+    : '';
   const runs = input.runs.map((run) => {
     const who = run.trigger === 'admin' && run.triggeredBy ? `admin <@${run.triggeredBy}>` : run.trigger;
-    const what = run.status === 'skipped' ? `skipped (${run.skipReason})` : run.status === 'running' ? 'running' : `${run.status}: ${countsLine(run)}`;
+    const what =
+      run.status === 'skipped'
+        ? `skipped (${run.skipReason})`
+        : run.status === 'running'
+          ? 'running'
+          : `${run.status}: ${countsLine(run)}`;
     return `• ${formatMoment(run.startedAt, tz)} · ${who}${run.dryRun ? ' · dry run' : ''} · ${what}`;
   });
-  const text = [state, next, runs.length > 0 ? `*Last runs*\n${runs.join('\n')}` : '_No runs yet._'].filter(Boolean).join('\n');
+  const text = [state, next, runs.length > 0 ? `*Last runs*\n${runs.join('\n')}` : '_No runs yet._']
+    .filter(Boolean)
+    .join('\n');
   return { text, blocks: [section(text)] };
 }

@@ -13,7 +13,12 @@ const plain = (text: string): SlackMessage => ({ text, blocks: [{ type: 'section
 export type TransitionDetails = { note?: string | null; link?: string | null; reason?: string | null };
 
 /** The thread notice a person's lifecycle action owes. */
-export function buildTransitionNotice(bug: BugRef, transition: Transition, actorId: string, details: TransitionDetails = {}): SlackMessage {
+export function buildTransitionNotice(
+  bug: BugRef,
+  transition: Transition,
+  actorId: string,
+  details: TransitionDetails = {},
+): SlackMessage {
   const who = `<@${actorId}>`;
   switch (transition.action) {
     case 'claim':
@@ -32,9 +37,13 @@ export function buildTransitionNotice(bug: BugRef, transition: Transition, actor
       return plain(lines.join('\n'));
     }
     case 'reopen':
-      return plain(`:leftwards_arrow_with_hook: ${who} reopened *${bug.ref}*. It is open again and waiting to be claimed.`);
+      return plain(
+        `:leftwards_arrow_with_hook: ${who} reopened *${bug.ref}*. It is open again and waiting to be claimed.`,
+      );
     case 'escalate':
-      return plain(`:rotating_light: ${who} escalated *${bug.ref}*${details.reason ? `: ${escapeMrkdwn(details.reason)}` : '.'} bugsweep will not auto-close it.`);
+      return plain(
+        `:rotating_light: ${who} escalated *${bug.ref}*${details.reason ? `: ${escapeMrkdwn(details.reason)}` : '.'} bugsweep will not auto-close it.`,
+      );
     case 'close':
       return plain(
         transition.closeReason === 'withdrawn'
@@ -59,7 +68,10 @@ export type WarningInput = { bug: BugRef; lastActivityAt: Date; closesAt: Date; 
 /** Posted before an inactivity close, with a button that counts as the reporter's or a developer's activity. */
 export function buildInactivityWarning(input: WarningInput): SlackMessage {
   const { bug } = input;
-  const people = [`<@${bug.reporterId}>`, ...(bug.claimantId && bug.claimantId !== bug.reporterId ? [`<@${bug.claimantId}>`] : [])].join(' ');
+  const people = [
+    `<@${bug.reporterId}>`,
+    ...(bug.claimantId && bug.claimantId !== bug.reporterId ? [`<@${bug.claimantId}>`] : []),
+  ].join(' ');
   const text =
     `:hourglass_flowing_sand: ${people} *${bug.ref}* has been quiet since ${formatMoment(input.lastActivityAt, input.timeZone)}. ` +
     `It will be closed on *${formatMoment(input.closesAt, input.timeZone)}* unless someone replies here. ` +
@@ -71,7 +83,14 @@ export function buildInactivityWarning(input: WarningInput): SlackMessage {
       {
         type: 'actions',
         block_id: `warning_actions:${bug.id}`,
-        elements: [{ type: 'button', action_id: ACTIONS.keepOpen, text: { type: 'plain_text', text: 'Keep open' }, value: String(bug.id) }],
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTIONS.keepOpen,
+            text: { type: 'plain_text', text: 'Keep open' },
+            value: String(bug.id),
+          },
+        ],
       },
     ],
   };
@@ -80,7 +99,13 @@ export function buildInactivityWarning(input: WarningInput): SlackMessage {
 export type WarningClearedWhy = 'reply' | 'keep_open' | 'claim' | 'status';
 
 /** The warning, edited in place once it no longer applies. */
-export function buildWarningCleared(input: { bug: BugRef; byUserId: string | null; at: Date; why: WarningClearedWhy; timeZone: string }): SlackMessage {
+export function buildWarningCleared(input: {
+  bug: BugRef;
+  byUserId: string | null;
+  at: Date;
+  why: WarningClearedWhy;
+  timeZone: string;
+}): SlackMessage {
   const when = formatMoment(input.at, input.timeZone);
   const by = input.byUserId ? `<@${input.byUserId}>` : 'someone';
   const reasons: Record<WarningClearedWhy, string> = {
@@ -90,10 +115,18 @@ export function buildWarningCleared(input: { bug: BugRef; byUserId: string | nul
     status: `its status changed on ${when}`,
   };
   const reason = reasons[input.why];
-  return plain(`:white_check_mark: ~Inactivity warning for *${input.bug.ref}*~ No longer applies: ${reason}. The inactivity clock has started again.`);
+  return plain(
+    `:white_check_mark: ~Inactivity warning for *${input.bug.ref}*~ No longer applies: ${reason}. The inactivity clock has started again.`,
+  );
 }
 
-export function buildAutoClosedNotice(input: { bug: BugRef; lastActivityAt: Date; now: Date; reopenWithinMs: number; timeZone: string }): SlackMessage {
+export function buildAutoClosedNotice(input: {
+  bug: BugRef;
+  lastActivityAt: Date;
+  now: Date;
+  reopenWithinMs: number;
+  timeZone: string;
+}): SlackMessage {
   const idle = formatDuration(input.now.getTime() - input.lastActivityAt.getTime());
   const reopen =
     input.reopenWithinMs > 0
@@ -105,10 +138,18 @@ export function buildAutoClosedNotice(input: { bug: BugRef; lastActivityAt: Date
 }
 
 export function buildAutoReopenedNotice(bug: BugRef, byUserId: string): SlackMessage {
-  return plain(`:leftwards_arrow_with_hook: <@${byUserId}> replied, so *${bug.ref}* is open again and back in the queue.`);
+  return plain(
+    `:leftwards_arrow_with_hook: <@${byUserId}> replied, so *${bug.ref}* is open again and back in the queue.`,
+  );
 }
 
-export function buildClaimReminder(input: { bug: BugRef; claimantId: string; quietSince: Date; releaseAt: Date; timeZone: string }): SlackMessage {
+export function buildClaimReminder(input: {
+  bug: BugRef;
+  claimantId: string;
+  quietSince: Date;
+  releaseAt: Date;
+  timeZone: string;
+}): SlackMessage {
   return plain(
     `:wave: <@${input.claimantId}>, a gentle nudge on *${input.bug.ref}*: it has been quiet since ${formatMoment(input.quietSince, input.timeZone)}. ` +
       `If you are still on it, a quick update here keeps your claim. Otherwise it goes back to the queue on ${formatMoment(input.releaseAt, input.timeZone)} ` +
@@ -119,7 +160,12 @@ export function buildClaimReminder(input: { bug: BugRef; claimantId: string; qui
 export type ReminderClearedWhy = 'activity' | 'released' | 'status';
 
 /** The reminder, edited in place once it no longer applies: thanks when the claimant spoke up, plain facts otherwise. */
-export function buildReminderCleared(input: { bug: BugRef; at: Date; why: ReminderClearedWhy; timeZone: string }): SlackMessage {
+export function buildReminderCleared(input: {
+  bug: BugRef;
+  at: Date;
+  why: ReminderClearedWhy;
+  timeZone: string;
+}): SlackMessage {
   const reasons: Record<ReminderClearedWhy, string> = {
     activity: `Thanks for the update on ${formatMoment(input.at, input.timeZone)}; the claim stays.`,
     released: 'No longer applies: the claim was released.',
@@ -129,8 +175,15 @@ export function buildReminderCleared(input: { bug: BugRef; at: Date; why: Remind
 }
 
 /** Kind words: a released claim is nobody's failure, just a bug that needs fresh eyes. */
-export function buildClaimReleasedNotice(input: { bug: BugRef; claimantId: string; idleMs: number; byAdminId: string | null }): SlackMessage {
-  const intro = input.byAdminId ? `<@${input.byAdminId}> moved *${input.bug.ref}* back to the queue` : `*${input.bug.ref}* is back in the queue`;
+export function buildClaimReleasedNotice(input: {
+  bug: BugRef;
+  claimantId: string;
+  idleMs: number;
+  byAdminId: string | null;
+}): SlackMessage {
+  const intro = input.byAdminId
+    ? `<@${input.byAdminId}> moved *${input.bug.ref}* back to the queue`
+    : `*${input.bug.ref}* is back in the queue`;
   return plain(
     `:seedling: ${intro}: it has been quiet for ${formatDuration(input.idleMs)}, and fresh eyes might help. ` +
       `Thank you <@${input.claimantId}> for the time you put in; you are welcome to claim it again any time.`,

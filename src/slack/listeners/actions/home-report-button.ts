@@ -4,7 +4,10 @@ import { buildReportModal } from '../../views/report-modal.ts';
 
 /** "Report a bug" on App Home: the same modal as /bugs report. */
 export function handleHomeReportButton(ctx: AppContext) {
-  return async ({ ack, body }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
+  return async ({
+    ack,
+    body,
+  }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildReportModal() as never });
   };

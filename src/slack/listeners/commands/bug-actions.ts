@@ -7,7 +7,13 @@ import { buildActionAnswer } from '../../views/action-answer.ts';
 import { buildResolveModal } from '../../views/resolve-modal.ts';
 import type { Subcommand } from './subcommand.ts';
 
-type Spec = { action: UserAction; usage: string; summary: string; adminOnly?: boolean; onMissingRef?: Subcommand['handle'] };
+type Spec = {
+  action: UserAction;
+  usage: string;
+  summary: string;
+  adminOnly?: boolean;
+  onMissingRef?: Subcommand['handle'];
+};
 
 export function bugActionSubcommand(spec: Spec): Subcommand {
   return {
@@ -29,7 +35,10 @@ export function bugActionSubcommand(spec: Spec): Subcommand {
       const note = rest.join(' ');
       if (spec.action === 'resolve') {
         await ack();
-        await ctx.slack.views.open({ trigger_id: command.trigger_id, view: buildResolveModal(lookup.bug, note) as never });
+        await ctx.slack.views.open({
+          trigger_id: command.trigger_id,
+          view: buildResolveModal(lookup.bug, note) as never,
+        });
         return;
       }
       const outcome = await performBugAction(ctx, {
@@ -38,7 +47,10 @@ export function bugActionSubcommand(spec: Spec): Subcommand {
         actorId: command.user_id,
         details: note ? { reason: note } : {},
       });
-      await ack({ response_type: 'ephemeral', text: buildActionAnswer(outcome, ctx.permalinkFor(lookup.bug.channelId, lookup.bug.threadTs)) });
+      await ack({
+        response_type: 'ephemeral',
+        text: buildActionAnswer(outcome, ctx.permalinkFor(lookup.bug.channelId, lookup.bug.threadTs)),
+      });
     },
   };
 }

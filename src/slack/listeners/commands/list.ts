@@ -1,4 +1,4 @@
-import { LIST_FILTERS, listBugs, type ListFilter } from '../../../services/bug-queries.ts';
+import { LIST_FILTERS, type ListFilter, listBugs } from '../../../services/bug-queries.ts';
 import { buildBugList, toBugListItem } from '../../views/bug-list.ts';
 import type { Subcommand } from './subcommand.ts';
 
@@ -10,7 +10,10 @@ export const listSubcommand: Subcommand = {
   async handle({ ack, ctx, command, args }) {
     const filter = (args[0]?.toLowerCase() ?? 'open') as ListFilter;
     if (!LIST_FILTERS.includes(filter)) {
-      await ack({ response_type: 'ephemeral', text: `I can list \`open\`, \`mine\`, \`claimed\` or \`all\` bugs, not \`${args[0]}\`. Try \`/bugs list mine\`.` });
+      await ack({
+        response_type: 'ephemeral',
+        text: `I can list \`open\`, \`mine\`, \`claimed\` or \`all\` bugs, not \`${args[0]}\`. Try \`/bugs list mine\`.`,
+      });
       return;
     }
     const { bugs, total } = await listBugs(ctx, filter, command.user_id);

@@ -6,12 +6,18 @@ import type { Subcommand } from './subcommand.ts';
 
 export const releaseOrphanedClaimsCommand: Subcommand['handle'] = async ({ ack, ctx, command, isAdmin }) => {
   if (!isAdmin) {
-    await ack({ response_type: 'ephemeral', text: `Which bug? \`${SLASH_COMMAND} release BUG-42\` gives your claim back. (Without a ref, \`${SLASH_COMMAND} release\` is for admins.)` });
+    await ack({
+      response_type: 'ephemeral',
+      text: `Which bug? \`${SLASH_COMMAND} release BUG-42\` gives your claim back. (Without a ref, \`${SLASH_COMMAND} release\` is for admins.)`,
+    });
     return;
   }
   const claims = await listOrphanedClaims(ctx);
   if (claims.length === 0) {
-    await ack({ response_type: 'ephemeral', text: 'No orphaned claims: every claim has seen its claimant recently. :sparkles:' });
+    await ack({
+      response_type: 'ephemeral',
+      text: 'No orphaned claims: every claim has seen its claimant recently. :sparkles:',
+    });
     return;
   }
   await ack();

@@ -10,7 +10,11 @@ export const staleSubcommand: Subcommand = {
   adminOnly: true,
   async handle({ ack, ctx }) {
     const [preview, state] = await Promise.all([previewSweep(ctx), getSweepState(ctx.orm.em.fork())]);
-    const message = buildSweepPreview(preview, { permalinkFor: ctx.permalinkFor, timeZone: ctx.config.sweep.timezone, paused: state.paused });
+    const message = buildSweepPreview(preview, {
+      permalinkFor: ctx.permalinkFor,
+      timeZone: ctx.config.sweep.timezone,
+      paused: state.paused,
+    });
     await ack({ response_type: 'ephemeral', ...message } as never);
   },
 };

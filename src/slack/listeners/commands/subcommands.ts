@@ -3,19 +3,33 @@ import { listSubcommand } from './list.ts';
 import { releaseOrphanedClaimsCommand } from './release-claims.ts';
 import { reportSubcommand } from './report.ts';
 import { staleSubcommand } from './stale.ts';
-import { sweepSubcommand } from './sweep.ts';
 import type { Subcommand } from './subcommand.ts';
+import { sweepSubcommand } from './sweep.ts';
 
 /** Every /bugs subcommand, in the order help lists them. Add new ones here. */
 export const SUBCOMMANDS: Subcommand[] = [
   reportSubcommand,
   listSubcommand,
   bugActionSubcommand({ action: 'claim', usage: 'claim <ref>', summary: 'take a bug on' }),
-  bugActionSubcommand({ action: 'release', usage: 'release <ref>', summary: 'give your claim back to the queue (admins: without a ref, release quiet claims)', onMissingRef: releaseOrphanedClaimsCommand }),
+  bugActionSubcommand({
+    action: 'release',
+    usage: 'release <ref>',
+    summary: 'give your claim back to the queue (admins: without a ref, release quiet claims)',
+    onMissingRef: releaseOrphanedClaimsCommand,
+  }),
   bugActionSubcommand({ action: 'resolve', usage: 'resolve <ref>', summary: 'mark a bug fixed, with a note' }),
   bugActionSubcommand({ action: 'reopen', usage: 'reopen <ref>', summary: 'reopen a resolved or closed bug' }),
-  bugActionSubcommand({ action: 'close', usage: 'close <ref> [reason]', summary: 'close a bug (reporters: withdraw your own)' }),
-  bugActionSubcommand({ action: 'escalate', usage: 'escalate <ref> [reason]', summary: 'escalate a bug; the sweep leaves it alone', adminOnly: true }),
+  bugActionSubcommand({
+    action: 'close',
+    usage: 'close <ref> [reason]',
+    summary: 'close a bug (reporters: withdraw your own)',
+  }),
+  bugActionSubcommand({
+    action: 'escalate',
+    usage: 'escalate <ref> [reason]',
+    summary: 'escalate a bug; the sweep leaves it alone',
+    adminOnly: true,
+  }),
   staleSubcommand,
   sweepSubcommand,
 ];

@@ -1,7 +1,8 @@
 // `/bugs sweep run [dry]|pause [note]|resume|status` for admins.
+
+import { nextSweepAtFor } from '../../../scheduler/sweep-slots.ts';
 import { pauseSweep, resumeSweep, sweepStatus } from '../../../services/sweep/sweep-control.ts';
 import { runSweep } from '../../../services/sweep/sweep-runner.ts';
-import { nextSweepAtFor } from '../../../scheduler/sweep-slots.ts';
 import { SLASH_COMMAND } from '../../ids.ts';
 import { buildSweepRunSummary, buildSweepStatus } from '../../views/sweep-views.ts';
 import type { Subcommand } from './subcommand.ts';
@@ -18,19 +19,31 @@ export const sweepSubcommand: Subcommand = {
     switch (verb.toLowerCase()) {
       case 'run': {
         const dryRun = rest.some((word) => /^(dry|dry-run|--dry-run)$/i.test(word));
-        await ack({ response_type: 'ephemeral', text: dryRun ? 'Dry run started; I will tell you what it would do.' : 'Sweep started; I will tell you when it is done.' });
+        await ack({
+          response_type: 'ephemeral',
+          text: dryRun
+            ? 'Dry run started; I will tell you what it would do.'
+            : 'Sweep started; I will tell you when it is done.',
+        });
         try {
           const result = await runSweep(ctx, { trigger: 'admin', triggeredBy: command.user_id, dryRun });
           await respond({ response_type: 'ephemeral', replace_original: false, text: buildSweepRunSummary(result) });
         } catch (error) {
           ctx.logger.error({ err: error, by: command.user_id }, 'sweep run from Slack failed');
-          await respond({ response_type: 'ephemeral', replace_original: false, text: 'The sweep failed part-way; what it did so far stands. The error is in the logs, and `/bugs sweep status` shows the run.' });
+          await respond({
+            response_type: 'ephemeral',
+            replace_original: false,
+            text: 'The sweep failed part-way; what it did so far stands. The error is in the logs, and `/bugs sweep status` shows the run.',
+          });
         }
         return;
       }
       case 'pause': {
         const state = await pauseSweep(ctx, command.user_id, rest.join(' ') || null);
-        await ack({ response_type: 'ephemeral', text: `Paused: scheduled sweeps do nothing until \`${SLASH_COMMAND} sweep resume\`.${state.pauseNote ? ` Note: ${state.pauseNote}` : ''}` });
+        await ack({
+          response_type: 'ephemeral',
+          text: `Paused: scheduled sweeps do nothing until \`${SLASH_COMMAND} sweep resume\`.${state.pauseNote ? ` Note: ${state.pauseNote}` : ''}`,
+        });
         return;
       }
       case 'resume':

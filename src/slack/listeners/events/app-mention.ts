@@ -19,11 +19,16 @@ export function handleAppMention(ctx: AppContext) {
     if (!user) return;
     const answer = (text: string) => whisper(ctx, { channel: event.channel, user, threadTs: event.thread_ts }, text);
     try {
-      const words = event.text.replace(/<@[A-Z0-9]+>/g, ' ').trim().split(/\s+/).filter(Boolean);
+      const words = event.text
+        .replace(/<@[A-Z0-9]+>/g, ' ')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean);
       const action = words[0]?.toLowerCase() as UserAction | undefined;
       const bug = event.thread_ts ? await findBugByThread(ctx.orm.em.fork(), event.channel, event.thread_ts) : null;
       if (!bug) {
-        if (action && (USER_ACTIONS as readonly string[]).includes(action)) await answer(`This is not a bug thread. ${THREAD_HELP}`);
+        if (action && (USER_ACTIONS as readonly string[]).includes(action))
+          await answer(`This is not a bug thread. ${THREAD_HELP}`);
         return;
       }
       if (!action || !(USER_ACTIONS as readonly string[]).includes(action)) {
@@ -35,7 +40,9 @@ export function handleAppMention(ctx: AppContext) {
       const link = action === 'resolve' && last && isCommitOrLink(last) ? last.replace(/^<(.+?)(\|.*)?>$/, '$1') : null;
       const text = (link ? rest.slice(0, -1) : rest).join(' ');
       if (action === 'resolve' && !text) {
-        await answer('Add a line on what fixed it, for the reporter: `@bugsweep resolve fixed the retry loop 1a2b3c4`. Or press *Resolve* on the card.');
+        await answer(
+          'Add a line on what fixed it, for the reporter: `@bugsweep resolve fixed the retry loop 1a2b3c4`. Or press *Resolve* on the card.',
+        );
         return;
       }
       const outcome = await performBugAction(ctx, {

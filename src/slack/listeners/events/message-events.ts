@@ -2,13 +2,21 @@
 // a failure is logged with the event id and never reaches Slack or crashes the process.
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
-import { BugMessageError, recordMessageDeletion, recordMessageEdit, recordPostedMessage } from '../../../services/thread-messages.ts';
+import {
+  BugMessageError,
+  recordMessageDeletion,
+  recordMessageEdit,
+  recordPostedMessage,
+} from '../../../services/thread-messages.ts';
 import { parseMessageEvent } from '../../message-event.ts';
 
 export function handleMessageEvent(ctx: AppContext) {
   return async ({ event, body }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs): Promise<void> => {
     const parsed = parseMessageEvent(event as never, ctx.clock());
-    const log = ctx.logger.child({ eventId: (body as { event_id?: string }).event_id, channel: (event as { channel?: string }).channel });
+    const log = ctx.logger.child({
+      eventId: (body as { event_id?: string }).event_id,
+      channel: (event as { channel?: string }).channel,
+    });
     const scoped: AppContext = { ...ctx, logger: log };
     try {
       switch (parsed.kind) {
@@ -27,7 +35,10 @@ export function handleMessageEvent(ctx: AppContext) {
           log.trace({ reason: parsed.reason }, 'message event ignored');
       }
     } catch (error) {
-      log.error({ err: error, ...(error instanceof BugMessageError ? { bugId: error.bugId } : {}) }, 'handling a message event failed');
+      log.error(
+        { err: error, ...(error instanceof BugMessageError ? { bugId: error.bugId } : {}) },
+        'handling a message event failed',
+      );
     }
   };
 }

@@ -14,7 +14,10 @@ export function handleReportSubmission(ctx: AppContext) {
     }
     try {
       const { bug } = await submitReportOnce(ctx, view.id, { reporterId: body.user.id, ...parsed.value });
-      await ack({ response_action: 'update', view: buildReportFiledView(bug, ctx.permalinkFor(bug.channelId, bug.threadTs)) as never });
+      await ack({
+        response_action: 'update',
+        view: buildReportFiledView(bug, ctx.permalinkFor(bug.channelId, bug.threadTs)) as never,
+      });
     } catch (error) {
       // Inline modal errors are plain text: no channel mentions here.
       const message =
