@@ -3,8 +3,8 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Orm } from './db/orm.ts';
 import type { Logger } from './logger.ts';
+import type { Notifier } from './outbox/notifier.ts';
 import type { DeveloperDirectory } from './services/developer-directory.ts';
-import type { Notifier } from './services/notifier/notifier.ts';
 
 /** Who bugsweep is in the workspace: from one auth.test at start-up (tests pass it in). */
 export type BotIdentity = { botId: string; botUserId: string; workspaceUrl: string };

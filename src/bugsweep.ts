@@ -6,9 +6,9 @@ import type { Config } from './config.ts';
 import type { Orm } from './db/orm.ts';
 import { messagePermalink } from './domain/slack-refs.ts';
 import type { Logger } from './logger.ts';
+import { createOutboxNotifier, type NotifierOptions } from './outbox/outbox-notifier.ts';
 import { createSweepScheduler, type SweepScheduler } from './scheduler/sweep-scheduler.ts';
 import { createDeveloperDirectory, type DeveloperDirectoryOptions } from './services/developer-directory.ts';
-import { createOutboxNotifier, type NotifierOptions } from './services/notifier/outbox-notifier.ts';
 import { reclassifyUnknownSenders } from './services/sender-reclassification.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
 

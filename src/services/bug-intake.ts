@@ -8,7 +8,7 @@ import { insertConversationOnce } from '../db/repositories/conversation.reposito
 import type { Severity } from '../domain/bug-status.ts';
 import type { ReportOrigin, Telemetry } from '../domain/report-text.ts';
 import { bugLogger } from '../logger.ts';
-import { buildFiledFromMessageNotice } from '../slack/views/thread-notices.ts';
+import { buildFiledFromMessageNotice } from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
 import { actorKindOf } from './thread-activity.ts';

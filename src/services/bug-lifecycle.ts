@@ -18,7 +18,7 @@ import {
   type UserAction,
 } from '../domain/lifecycle.ts';
 import { bugLogger } from '../logger.ts';
-import { buildTransitionNotice, type TransitionDetails } from '../slack/views/thread-notices.ts';
+import { buildTransitionNotice, type TransitionDetails } from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
 import { actorKindOf, applyBugActivity, clearClaim, withdrawReminder, withdrawWarning } from './thread-activity.ts';

@@ -5,7 +5,7 @@
 import type { AppContext } from '../app-context.ts';
 import { extractTelemetry, type ReportDraft } from '../domain/report-text.ts';
 import { tsToDate } from '../domain/slack-refs.ts';
-import { buildReportPost } from '../slack/views/report-post.ts';
+import { buildReportPost } from '../messages/report-post.ts';
 import { type CreateBugResult, createBug } from './bug-intake.ts';
 
 export class ReportNotPostedError extends Error {

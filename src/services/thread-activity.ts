@@ -7,14 +7,14 @@ import type { BugReport } from '../db/entities/index.ts';
 import { cancelIfUnsent } from '../db/repositories/notice.repository.ts';
 import { effectsOfActivity } from '../domain/bug-activity.ts';
 import { statusTimestamps } from '../domain/lifecycle.ts';
-import type { SlackMessage } from '../slack/views/bug-card.ts';
+import type { SlackMessage } from '../messages/bug-card.ts';
 import {
   buildAutoReopenedNotice,
   buildReminderCleared,
   buildWarningCleared,
   type ReminderClearedWhy,
   type WarningClearedWhy,
-} from '../slack/views/thread-notices.ts';
+} from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
 

@@ -5,7 +5,7 @@
 // exact notices (chat.postMessage / chat.update to the fake Web API), the transitions and the bug_events rows.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
-import { ACTIONS } from '../../src/slack/ids.ts';
+import { ACTIONS } from '../../src/messages/ids.ts';
 import { buttonPress } from '../support/block-actions.ts';
 import { type TestDatabase, useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';

@@ -1,6 +1,6 @@
 // App Home: opening the Home tab publishes the person's claims, open reports and the unclaimed queue.
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
+import { ACTIONS, VIEWS } from '../../src/messages/ids.ts';
 import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';

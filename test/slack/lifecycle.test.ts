@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { BugEvent, BugReport } from '../../src/db/entities/index.ts';
-import { ACTIONS, VIEWS } from '../../src/slack/ids.ts';
+import { ACTIONS, VIEWS } from '../../src/messages/ids.ts';
 import { buttonPress, resolveFormValues } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';

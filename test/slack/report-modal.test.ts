@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BugConversation, BugEvent, BugReport, SlackNotice } from '../../src/db/entities/index.ts';
 import { SEVERITIES } from '../../src/domain/bug-status.ts';
-import { INPUTS, VIEWS } from '../../src/slack/ids.ts';
+import { INPUTS, VIEWS } from '../../src/messages/ids.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { FAKE_BOT, type RecordedCall } from '../support/fake-slack-api.ts';
 import { messageAction, type ReportForm, reportFormValues, viewSubmission } from '../support/interaction-payloads.ts';

@@ -3,7 +3,7 @@
 // Asserts the ephemeral answers, the modal, the response_url summaries, the stored state and the audit trail.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BugEvent, BugReport, SlackNotice, SweepRun, SweepState } from '../../src/db/entities/index.ts';
-import { VIEWS } from '../../src/slack/ids.ts';
+import { VIEWS } from '../../src/messages/ids.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { type BugOverrides, createBug } from '../support/factories.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';

@@ -1,5 +1,5 @@
 // Interactivity payloads in the shapes Slack sends them (view_submission, message_action): our own ids and texts.
-import { INPUTS, SHORTCUTS, VIEWS } from '../../src/slack/ids.ts';
+import { INPUTS, SHORTCUTS, VIEWS } from '../../src/messages/ids.ts';
 
 type InputValue =
   | { type: 'plain_text_input'; value: string | null }

@@ -10,9 +10,9 @@ import { BugEvent, BugReport, SlackNotice, SweepRun } from '../../src/db/entitie
 import { buildOrmConfig } from '../../src/db/mikro-orm.config.ts';
 import type { Orm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { NotifierOptions } from '../../src/services/notifier/outbox-notifier.ts';
+import { ACTIONS } from '../../src/messages/ids.ts';
+import type { NotifierOptions } from '../../src/outbox/outbox-notifier.ts';
 import { runSweep, type SweepRequest, type SweepResult } from '../../src/services/sweep/sweep-runner.ts';
-import { ACTIONS } from '../../src/slack/ids.ts';
 import type { TestDatabase } from './database.ts';
 import { FAKE_BOT, type RecordedCall } from './fake-slack-api.ts';
 import { type TestApp, testConfig } from './test-app.ts';

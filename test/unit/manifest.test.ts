@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHORTCUTS, SLASH_COMMAND } from '../../src/slack/ids.ts';
+import { SHORTCUTS, SLASH_COMMAND } from '../../src/messages/ids.ts';
 
 type Manifest = {
   _metadata: { major_version: number };

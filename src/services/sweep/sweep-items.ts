@@ -18,7 +18,7 @@ import {
   buildClaimReleasedNotice,
   buildClaimReminder,
   buildInactivityWarning,
-} from '../../slack/views/thread-notices.ts';
+} from '../../messages/thread-notices.ts';
 import { recordEvent } from '../audit.ts';
 import { enqueueNotice, requestCardRefresh } from '../notices.ts';
 import { clearClaim, withdrawReminder } from '../thread-activity.ts';

@@ -1,8 +1,8 @@
 // The App Home tab: your claims, your open reports, and the bugs waiting for someone.
 import { STATUS_LABELS } from '../../domain/bug-status.ts';
 import { formatDuration } from '../../domain/duration.ts';
-import { ACTIONS, SLASH_COMMAND } from '../ids.ts';
-import { escapeMrkdwn } from './bug-card.ts';
+import { escapeMrkdwn } from '../../messages/bug-card.ts';
+import { ACTIONS, SLASH_COMMAND } from '../../messages/ids.ts';
 import type { BugListItem } from './bug-list.ts';
 
 export function buildAppHome(input: {

@@ -2,7 +2,7 @@
 
 import { type BugStatus, STATUS_LABELS } from '../../domain/bug-status.ts';
 import { formatDuration } from '../../domain/duration.ts';
-import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
+import { escapeMrkdwn, type SlackMessage } from '../../messages/bug-card.ts';
 
 export type BugListItem = {
   ref: string;

@@ -1,4 +1,4 @@
-import { SLASH_COMMAND } from '../ids.ts';
+import { SLASH_COMMAND } from '../../messages/ids.ts';
 
 type HelpEntry = { usage: string; summary: string; adminOnly: boolean };
 

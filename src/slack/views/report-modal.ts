@@ -1,7 +1,7 @@
 // The /bugs report modal (also opened, prefilled, by the "Report as bug" shortcut), and reading it back.
 import { SEVERITIES, type Severity } from '../../domain/bug-status.ts';
 import { MAX_TITLE_LENGTH, type ReportOrigin } from '../../domain/report-text.ts';
-import { INPUTS, VIEWS } from '../ids.ts';
+import { INPUTS, VIEWS } from '../../messages/ids.ts';
 
 export const MAX_DESCRIPTION_LENGTH = 2800;
 const MAX_TRACE_LENGTH = 128;

@@ -1,6 +1,7 @@
 // The Resolve modal: a resolution note (required) and the commit or pull request that fixed it (optional).
-import { INPUTS, VIEWS } from '../ids.ts';
-import { escapeMrkdwn } from './bug-card.ts';
+
+import { escapeMrkdwn } from '../../messages/bug-card.ts';
+import { INPUTS, VIEWS } from '../../messages/ids.ts';
 
 const MAX_NOTE_LENGTH = 2000;
 

@@ -4,11 +4,11 @@
 import type { SweepRun, SweepState } from '../../db/entities/index.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { formatMoment } from '../../domain/time-format.ts';
+import { escapeMrkdwn, type SlackMessage } from '../../messages/bug-card.ts';
+import { VIEWS } from '../../messages/ids.ts';
 import type { OrphanedClaim, ReleaseResult } from '../../services/sweep/orphaned-claims.ts';
 import type { PreviewEntry, SweepPreview } from '../../services/sweep/sweep-control.ts';
 import type { SweepResult } from '../../services/sweep/sweep-runner.ts';
-import { VIEWS } from '../ids.ts';
-import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
 
 const MAX_LINES = 10;
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } });

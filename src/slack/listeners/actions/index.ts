@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
-import { ACTIONS } from '../../ids.ts';
+import { ACTIONS } from '../../../messages/ids.ts';
 import { handleKeepOpenButton, handleLifecycleButton, handleResolveButton } from './bug-card-buttons.ts';
 import { handleHomeReportButton } from './home-report-button.ts';
 

@@ -1,7 +1,7 @@
 // `/bugs <subcommand> ...`: routes to one subcommand; help for nothing, "help" or an unknown word.
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
-import { SLASH_COMMAND } from '../../ids.ts';
+import { SLASH_COMMAND } from '../../../messages/ids.ts';
 import { buildHelpText } from '../../views/help-text.ts';
 import { SUBCOMMANDS } from './subcommands.ts';
 

@@ -1,6 +1,7 @@
 // `/bugs release` without a ref, for admins: the orphaned claims in a confirmation modal.
+
+import { SLASH_COMMAND } from '../../../messages/ids.ts';
 import { listOrphanedClaims } from '../../../services/sweep/orphaned-claims.ts';
-import { SLASH_COMMAND } from '../../ids.ts';
 import { buildReleaseClaimsModal } from '../../views/sweep-views.ts';
 import type { Subcommand } from './subcommand.ts';
 

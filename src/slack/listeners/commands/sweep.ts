@@ -1,9 +1,9 @@
 // `/bugs sweep run [dry]|pause [note]|resume|status` for admins.
 
+import { SLASH_COMMAND } from '../../../messages/ids.ts';
 import { nextSweepAtFor } from '../../../scheduler/sweep-slots.ts';
 import { pauseSweep, resumeSweep, sweepStatus } from '../../../services/sweep/sweep-control.ts';
 import { runSweep } from '../../../services/sweep/sweep-runner.ts';
-import { SLASH_COMMAND } from '../../ids.ts';
 import { buildSweepRunSummary, buildSweepStatus } from '../../views/sweep-views.ts';
 import type { Subcommand } from './subcommand.ts';
 

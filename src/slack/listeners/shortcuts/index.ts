@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
-import { SHORTCUTS } from '../../ids.ts';
+import { SHORTCUTS } from '../../../messages/ids.ts';
 import { handleReportAsBug } from './report-as-bug.ts';
 
 export function registerShortcuts(app: App, ctx: AppContext): void {

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
-import { VIEWS } from '../../ids.ts';
+import { VIEWS } from '../../../messages/ids.ts';
 import { handleReleaseClaimsSubmission } from './release-claims-submission.ts';
 import { handleReportSubmission } from './report-submission.ts';
 import { handleResolveSubmission } from './resolve-submission.ts';

@@ -1,8 +1,8 @@
 // The report modal's submit: inline errors keep the form (and everything typed) open; success shows the bug.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
+import { INPUTS } from '../../../messages/ids.ts';
 import { ReportNotPostedError, submitReportOnce } from '../../../services/report-bug.ts';
-import { INPUTS } from '../../ids.ts';
 import { buildReportFiledView, parseReportSubmission } from '../../views/report-modal.ts';
 
 export function handleReportSubmission(ctx: AppContext) {

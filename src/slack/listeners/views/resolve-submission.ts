@@ -1,8 +1,8 @@
 // The Resolve modal's submit: bad input and refusals are inline errors, so the note typed is never lost.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
+import { INPUTS } from '../../../messages/ids.ts';
 import { performBugAction } from '../../../services/bug-lifecycle.ts';
-import { INPUTS } from '../../ids.ts';
 import { parseResolveSubmission } from '../../views/resolve-modal.ts';
 
 export function handleResolveSubmission(ctx: AppContext) {

@@ -5,10 +5,10 @@
 
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { WebClient } from '@slack/web-api';
-import type { Clock } from '../../clock.ts';
-import { BugReport, SlackNotice } from '../../db/entities/index.ts';
-import type { Orm } from '../../db/orm.ts';
-import { setCardTs } from '../../db/repositories/bug-report.repository.ts';
+import type { Clock } from '../clock.ts';
+import { BugReport, SlackNotice } from '../db/entities/index.ts';
+import type { Orm } from '../db/orm.ts';
+import { setCardTs } from '../db/repositories/bug-report.repository.ts';
 import {
   countUnsent,
   findDueNoticeHeads,
@@ -19,11 +19,11 @@ import {
   nextNoticeDueAt,
   pauseChannel,
   retryNoticeLater,
-} from '../../db/repositories/notice.repository.ts';
-import type { Logger } from '../../logger.ts';
-import { NOTICE_METADATA_EVENT } from '../../slack/ids.ts';
-import { buildBugCard } from '../../slack/views/bug-card.ts';
-import type { NoticePayload } from '../notices.ts';
+} from '../db/repositories/notice.repository.ts';
+import type { Logger } from '../logger.ts';
+import { buildBugCard } from '../messages/bug-card.ts';
+import { NOTICE_METADATA_EVENT } from '../messages/ids.ts';
+import type { NoticePayload } from '../services/notices.ts';
 import type { Notifier } from './notifier.ts';
 import { classifySlackFailure, MAX_NOTICE_ATTEMPTS, retryDelayMs } from './slack-failure.ts';
 

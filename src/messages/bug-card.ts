@@ -1,6 +1,6 @@
 // The bug card bugsweep keeps in each bug thread: a pure function of the bug's state.
-import { type BugStatus, type Severity, STATUS_LABELS } from '../../domain/bug-status.ts';
-import { ACTIONS } from '../ids.ts';
+import { type BugStatus, type Severity, STATUS_LABELS } from '../domain/bug-status.ts';
+import { ACTIONS } from './ids.ts';
 
 export type BugCardInput = {
   id: number;

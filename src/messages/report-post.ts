@@ -1,5 +1,5 @@
 // The message that starts a bug thread when a bug is reported through the modal or the shortcut.
-import type { ReportDraft } from '../../domain/report-text.ts';
+import type { ReportDraft } from '../domain/report-text.ts';
 import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
 
 export function buildReportPost(report: ReportDraft): SlackMessage {

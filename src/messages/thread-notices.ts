@@ -1,10 +1,10 @@
 // What bugsweep says in bug threads. Pure builders: every time in them is computed by the caller from the
 // settings in force and formatted in SWEEP_TIMEZONE, never a hard-coded number of days.
-import { formatDuration } from '../../domain/duration.ts';
-import type { Transition } from '../../domain/lifecycle.ts';
-import { formatMoment } from '../../domain/time-format.ts';
-import { ACTIONS } from '../ids.ts';
+import { formatDuration } from '../domain/duration.ts';
+import type { Transition } from '../domain/lifecycle.ts';
+import { formatMoment } from '../domain/time-format.ts';
 import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
+import { ACTIONS } from './ids.ts';
 
 type BugRef = { id: number; ref: string; reporterId: string; claimantId?: string | null };
 
