@@ -2,6 +2,7 @@
 // and the dispatcher (services/notifier/) sends it after commit, paced, retried and at most once.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SlackNotice } from '../db/entities/index.ts';
+import { insertCardRefresh } from '../db/repositories/notice.repository.ts';
 
 /**
  * - `card`: post the bug card into the thread, or update it in place; rendered from the bug's state at send time.
@@ -55,11 +56,5 @@ export async function requestCardRefresh(
   bug: { id: number; channelId: string; threadTs: string },
   at: Date,
 ): Promise<void> {
-  // Raw insert with ON CONFLICT: a refresh already pending covers this one too.
-  await em.execute(
-    `insert into slack_notices (bug_id, purpose, channel_id, thread_ts, payload, dedupe_key, status, attempts, next_attempt_at, created_at)
-     values (?, 'card', ?, ?, '{}', ?, 'pending', 0, ?, ?)
-     on conflict (dedupe_key) where dedupe_key is not null and status = 'pending' do nothing`,
-    [bug.id, bug.channelId, bug.threadTs, `card:${bug.id}`, at, at],
-  );
+  await insertCardRefresh(em, bug, at);
 }

@@ -4,13 +4,17 @@ import type { AppContext } from '../app-context.ts';
 import { BugReport } from '../db/entities/index.ts';
 import { recomputeActivity } from '../db/repositories/bug-activity.repository.ts';
 import { findBugByThread, lockBug } from '../db/repositories/bug-report.repository.ts';
-import { findConversation, insertConversationOnce } from '../db/repositories/conversation.repository.ts';
+import {
+  DEVELOPERS_UNKNOWN,
+  findConversation,
+  insertConversationOnce,
+} from '../db/repositories/conversation.repository.ts';
 import { extractTelemetry, titleFromText } from '../domain/report-text.ts';
 import { classifySender, countsAsActivity, type SenderType } from '../domain/sender-type.ts';
 import { tsToDate } from '../domain/slack-refs.ts';
 import { bugLogger } from '../logger.ts';
 import { createBug } from './bug-intake.ts';
-import { DEVELOPERS_UNKNOWN } from './sender-reclassification.ts';
+
 import { applyBugActivity } from './thread-activity.ts';
 
 /** A failure while handling a message of a known bug: carries the bug's id so the log line names it. */
@@ -149,7 +153,7 @@ export async function recordMessageDeletion(ctx: AppContext, deletion: MessageDe
     const bug = (await lockBug(tx, row.bugId))!;
     row.deletedAt = deletion.deletedAt;
     await tx.flush();
-    if (countsAsActivity(row.senderType)) await recomputeActivity(tx, bug.id);
+    if (countsAsActivity(row.senderType)) await recomputeActivity(tx, bug);
     bugLogger(ctx.logger, bug).debug({ ts: deletion.ts }, 'thread message deleted');
     return true;
   });

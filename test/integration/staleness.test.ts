@@ -94,7 +94,7 @@ describe('staleness: pure rule and indexed query agree', () => {
         deleted: message.deleted,
       });
     }
-    await recomputeActivity(em, bug.id);
+    await recomputeActivity(em, bug);
 
     const fresh = db.orm.em.fork();
     const stored = await fresh.findOneOrFail(BugReport, bug.id);

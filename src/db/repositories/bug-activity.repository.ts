@@ -1,36 +1,39 @@
 // Keeps bug_reports.last_activity_at in step with the staleness definition (domain/staleness.ts), so the
 // sweep's query is an index range scan instead of an aggregate over conversation rows.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { ACTIVITY_EVENT_TYPES } from '../../domain/activity.ts';
 import { ACTIVITY_SENDER_TYPES } from '../../domain/sender-type.ts';
+import type { BugReport } from '../entities/index.ts';
 
 /**
- * Recomputes the activity times from scratch, for when activity is taken away (a deleted message).
- * Same definition as `lastActivityAt` in domain/staleness.ts; test/integration/staleness.test.ts proves they agree.
+ * Recomputes the activity times from scratch, for when activity is taken away (a deleted message, a reply
+ * counted again). Same definition as `lastActivityAt` in domain/staleness.ts; test/integration/staleness.test.ts
+ * proves they agree.
+ *
+ * Pass the bug as the caller's unit of work holds it (locked): its pending changes are flushed first, the row's
+ * version goes up (a writer holding an older copy gets an OptimisticLockError and decides again), and the entity
+ * is reloaded, so the caller can go on changing it and flush without tripping over its own version bump.
  */
-export async function recomputeActivity(em: EntityManager, bugId: number): Promise<void> {
-  await em.execute(
-    `update bug_reports b set
-       last_activity_at = greatest(
-         b.created_at,
-         (select max(c.message_at) from bug_conversations c
-           where c.bug_id = b.id and c.deleted_at is null and c.sender_type = any(?::text[])),
-         (select max(e.created_at) from bug_events e
-           where e.bug_id = b.id and e.event_type = any(?::text[]))),
-       claimant_last_activity_at = case when b.claimant_id is null then null else greatest(
-         b.claimed_at,
-         (select max(c.message_at) from bug_conversations c
-           where c.bug_id = b.id and c.deleted_at is null and c.sender_id = b.claimant_id
-             and c.message_at >= b.claimed_at),
-         (select max(e.created_at) from bug_events e
-           where e.bug_id = b.id and e.event_type = 'bug.kept_open' and e.actor_id = b.claimant_id
-             and e.created_at >= b.claimed_at)) end,
-       version = b.version + 1
-     where b.id = ?`,
-    [toArray(ACTIVITY_SENDER_TYPES), toArray(ACTIVITY_EVENT_TYPES), bugId],
-  );
-}
-
-function toArray(values: readonly string[]): string {
-  return `{${values.join(',')}}`;
+export async function recomputeActivity(em: EntityManager, bug: BugReport): Promise<void> {
+  await em.flush();
+  await sql`
+    update bug_reports b set
+      last_activity_at = greatest(
+        b.created_at,
+        (select max(c.message_at) from bug_conversations c
+          where c.bug_id = b.id and c.deleted_at is null and c.sender_type = any(${[...ACTIVITY_SENDER_TYPES]})),
+        (select max(e.created_at) from bug_events e
+          where e.bug_id = b.id and e.event_type = any(${[...ACTIVITY_EVENT_TYPES]}))),
+      claimant_last_activity_at = case when b.claimant_id is null then null else greatest(
+        b.claimed_at,
+        (select max(c.message_at) from bug_conversations c
+          where c.bug_id = b.id and c.deleted_at is null and c.sender_id = b.claimant_id
+            and c.message_at >= b.claimed_at),
+        (select max(e.created_at) from bug_events e
+          where e.bug_id = b.id and e.event_type = 'bug.kept_open' and e.actor_id = b.claimant_id
+            and e.created_at >= b.claimed_at)) end,
+      version = b.version + 1
+    where b.id = ${bug.id}`.execute(em.getKysely());
+  await em.refreshOrFail(bug);
 }

@@ -1,6 +1,7 @@
 // bug_conversations rows. Slack delivers events at least once, so every write is keyed by (channel, ts):
 // the same message delivered twice leaves one row.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import type { SenderType } from '../../domain/sender-type.ts';
 import { BugConversation } from '../entities/index.ts';
 
@@ -42,4 +43,41 @@ export async function findConversation(
   slackTs: string,
 ): Promise<BugConversation | null> {
   return em.findOne(BugConversation, { channelId, slackTs });
+}
+
+/**
+ * metadata key of replies stored as `other` while the developer user group could not be fetched: looked at
+ * again once it loads (services/sender-reclassification.ts).
+ */
+export const DEVELOPERS_UNKNOWN = 'developersUnknown';
+const FLAGGED = JSON.stringify({ [DEVELOPERS_UNKNOWN]: true });
+
+/** The bugs that have replies flagged DEVELOPERS_UNKNOWN. */
+export async function findBugsWithUnknownSenders(em: EntityManager): Promise<number[]> {
+  const result = await sql<{ bug_id: number }>`
+    select distinct bug_id from bug_conversations where metadata @> ${FLAGGED}::jsonb order by bug_id`.execute(
+    em.getKysely(),
+  );
+  return result.rows.map((row) => Number(row.bug_id));
+}
+
+/**
+ * In the caller's transaction on the locked bug: its flagged replies whose sender is among `developers` become
+ * `developer` rows, and every flagged reply of the bug loses the flag. Returns how many became developer rows.
+ */
+export async function reclassifyFlaggedReplies(
+  em: EntityManager,
+  bugId: number,
+  developers: readonly string[],
+): Promise<number> {
+  const kysely = em.getKysely();
+  const changed = await sql<{ id: string }>`
+    update bug_conversations set sender_type = 'developer'
+    where bug_id = ${bugId} and metadata @> ${FLAGGED}::jsonb and sender_type = 'other'
+      and sender_id = any(${[...developers]})
+    returning id`.execute(kysely);
+  await sql`
+    update bug_conversations set metadata = metadata - ${DEVELOPERS_UNKNOWN}::text
+    where bug_id = ${bugId} and metadata @> ${FLAGGED}::jsonb`.execute(kysely);
+  return changed.rows.length;
 }

@@ -4,8 +4,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SlackNotice } from '../entities/index.ts';
 
+/**
+ * Statements that compare with "now" name it once: `with clock as (select ?::timestamptz as now)` binds it a single
+ * time, and every comparison reads `clock.now`, so no list of repeated positional `now`s can get out of order.
+ */
+const WITH_CLOCK = 'with clock as (select ?::timestamptz as now)';
+
 /** A notice is due when it waits for its turn, or when its sender vanished (lease expired: a crash mid-send). */
-const DUE = `((n.status = 'pending' and n.next_attempt_at <= ?) or (n.status = 'sending' and n.lease_until <= ?))`;
+const DUE = `((n.status = 'pending' and n.next_attempt_at <= clock.now) or (n.status = 'sending' and n.lease_until <= clock.now))`;
 
 /**
  * The oldest due notice of each channel that may be sent now (FIFO per channel), oldest first. Channels that
@@ -17,19 +23,21 @@ export async function findDueNoticeHeads(
   limit: number,
 ): Promise<{ id: number; channelId: string }[]> {
   const rows = await em.execute<{ id: string; channel_id: string }[]>(
-    `select heads.id, heads.channel_id from (
+    `${WITH_CLOCK}
+     select heads.id, heads.channel_id from (
        select distinct on (n.channel_id) n.id, n.channel_id
-       from slack_notices n
+       from slack_notices n, clock
        where ${DUE}
        order by n.channel_id, n.id
      ) heads
+     cross join clock
      left join slack_channel_pacing p on p.channel_id = heads.channel_id
-     where (p.next_send_at is null or p.next_send_at <= ?)
+     where (p.next_send_at is null or p.next_send_at <= clock.now)
        and not exists (select 1 from slack_notices s
-                       where s.channel_id = heads.channel_id and s.status = 'sending' and s.lease_until > ? and s.id <> heads.id)
+                       where s.channel_id = heads.channel_id and s.status = 'sending' and s.lease_until > clock.now and s.id <> heads.id)
      order by heads.id
      limit ?`,
-    [now, now, now, now, limit],
+    [now, limit],
   );
   return rows.map((row) => ({ id: Number(row.id), channelId: row.channel_id }));
 }
@@ -59,10 +67,12 @@ export async function leaseNotice(
   );
   if (busy.length > 0) return null;
   const leased = await em.execute<{ id: string }[]>(
-    `update slack_notices n set status = 'sending', lease_until = ?, attempts = n.attempts + 1
+    `${WITH_CLOCK}
+     update slack_notices n set status = 'sending', lease_until = ?, attempts = n.attempts + 1
+     from clock
      where n.id = ? and ${DUE}
      returning n.id`,
-    [new Date(now.getTime() + options.leaseMs), notice.id, now, now],
+    [now, new Date(now.getTime() + options.leaseMs), notice.id],
   );
   if (leased.length === 0) return null;
   return em.findOne(SlackNotice, notice.id, { refresh: true });
@@ -146,13 +156,31 @@ export async function countUnsent(em: EntityManager): Promise<number> {
 /**
  * Cancels a notice that is no longer wanted if Slack has certainly not seen it (never attempted).
  * Returns the notice's status afterwards: 'cancelled', or 'pending'/'sending'/'sent'/'failed' when it may be visible.
+ * The notice is read back through the unit of work, so a copy the caller (the sweep) already holds shows the
+ * change and a later flush of it cannot write the old status back.
  */
 export async function cancelIfUnsent(em: EntityManager, id: number, reason: string): Promise<string | null> {
-  const cancelled = await em.execute<{ id: string }[]>(
-    `update slack_notices set status = 'cancelled', last_error = ? where id = ? and status = 'pending' and attempts = 0 returning id`,
+  await em.execute(
+    `update slack_notices set status = 'cancelled', last_error = ? where id = ? and status = 'pending' and attempts = 0`,
     [reason, id],
   );
-  if (cancelled.length > 0) return 'cancelled';
-  const rows = await em.execute<{ status: string }[]>(`select status from slack_notices where id = ?`, [id]);
-  return rows[0]?.status ?? null;
+  const notice = await em.findOne(SlackNotice, id, { refresh: true });
+  return notice?.status ?? null;
+}
+
+/**
+ * Asks for the bug card to be posted or refreshed (see services/notices.ts). ON CONFLICT on the partial unique
+ * index of pending card refreshes: one already pending covers this one too.
+ */
+export async function insertCardRefresh(
+  em: EntityManager,
+  bug: { id: number; channelId: string; threadTs: string },
+  at: Date,
+): Promise<void> {
+  await em.execute(
+    `insert into slack_notices (bug_id, purpose, channel_id, thread_ts, payload, dedupe_key, status, attempts, next_attempt_at, created_at)
+     values (?, 'card', ?, ?, '{}', ?, 'pending', 0, ?, ?)
+     on conflict (dedupe_key) where dedupe_key is not null and status = 'pending' do nothing`,
+    [bug.id, bug.channelId, bug.threadTs, `card:${bug.id}`, at, at],
+  );
 }

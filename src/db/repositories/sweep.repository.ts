@@ -1,7 +1,7 @@
 // The sweep's reads and its bookkeeping: candidates come from index range scans (bug_reports_stale_idx,
 // bug_reports_claim_idle_idx) in keyset pages, oldest first; runs and the pause switch live in PostgreSQL so
 // every replica sees the same.
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
 import { SWEEPABLE_STATUSES } from '../../domain/bug-status.ts';
 import { BugReport, SlackNotice, SweepRun, SweepState } from '../entities/index.ts';
 
@@ -14,13 +14,11 @@ export async function findIdleBugs(
   cursor: Cursor,
   limit: number,
 ): Promise<BugReport[]> {
-  return keysetPage(
-    em,
-    { status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lt: threshold } },
-    'last_activity_at',
-    cursor,
-    limit,
-  );
+  const candidates = em
+    .createQueryBuilder(BugReport, 'b')
+    .select('*')
+    .where({ status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lt: threshold } });
+  return keysetPage(candidates, 'last_activity_at', cursor, limit);
 }
 
 /** Claims whose claimant has been quiet since before `threshold`, after the cursor, oldest first. */
@@ -30,13 +28,11 @@ export async function findQuietClaims(
   cursor: Cursor,
   limit: number,
 ): Promise<BugReport[]> {
-  return keysetPage(
-    em,
-    { status: 'in_progress', claimantLastActivityAt: { $lt: threshold } },
-    'claimant_last_activity_at',
-    cursor,
-    limit,
-  );
+  const candidates = em
+    .createQueryBuilder(BugReport, 'b')
+    .select('*')
+    .where({ status: 'in_progress', claimantLastActivityAt: { $lt: threshold } });
+  return keysetPage(candidates, 'claimant_last_activity_at', cursor, limit);
 }
 
 /**
@@ -44,16 +40,11 @@ export async function findQuietClaims(
  * of the index range scan (an OR of the two halves would make every page rescan from the start).
  */
 async function keysetPage(
-  em: EntityManager,
-  where: { status: unknown; lastActivityAt?: { $lt: Date }; claimantLastActivityAt?: { $lt: Date } },
+  qb: QueryBuilder<BugReport, 'b'>,
   column: 'last_activity_at' | 'claimant_last_activity_at',
   cursor: Cursor,
   limit: number,
 ): Promise<BugReport[]> {
-  const qb = em
-    .createQueryBuilder(BugReport, 'b')
-    .select('*')
-    .where(where as never);
   if (cursor) qb.andWhere(`(b.${column}, b.id) > (?, ?)`, [cursor.at, cursor.id]);
   return qb
     .orderBy({ [column === 'last_activity_at' ? 'lastActivityAt' : 'claimantLastActivityAt']: 'asc', id: 'asc' })

@@ -2,10 +2,10 @@
 // in its own transaction. PostgreSQL decides who runs: a session advisory lock keeps runs from overlapping
 // across replicas, and a scheduled slot is recorded once (sweep_runs.slot_key), so each slot runs once in all.
 // Every run is recorded, skipped ones with their reason.
-import { sql } from 'kysely';
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport } from '../../db/entities/index.ts';
 import type { SweepTrigger } from '../../db/entities/sweep-run.entity.ts';
+import { LOCK_KEYS, tryWithSessionAdvisoryLock } from '../../db/locks.ts';
 import {
   finishRun,
   getSweepState,
@@ -18,9 +18,6 @@ import { bugLogger } from '../../logger.ts';
 import { nextSweepAtFor } from '../../scheduler/sweep-slots.ts';
 import { type SweepAction, sweepClaim, sweepInactivity } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
-
-// Any constant works; it only has to be the same in every replica (and differ from the migration lock).
-const SWEEP_LOCK_KEY = 7_316_202_612;
 
 export type SweepRequest = {
   trigger: SweepTrigger;
@@ -76,31 +73,19 @@ export async function runSweep(ctx: AppContext, request: SweepRequest): Promise<
   }
 
   // The lock lives on one pinned connection for the whole run; the items use other connections.
-  return em
-    .getKysely()
-    .connection()
-    .execute(async (connection): Promise<SweepResult> => {
-      const locked = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${SWEEP_LOCK_KEY}) as locked`.execute(
-        connection,
-      );
-      if (!locked.rows[0]?.locked) {
-        const reason = 'another sweep was still running';
-        if (runId === null)
-          runId = await insertRun(ctx.orm.em.fork(), { ...base, status: 'skipped', skipReason: reason });
-        else await markRunSkipped(ctx.orm.em.fork(), runId, reason, ctx.clock());
-        log.info('sweep skipped: another sweep is running');
-        return { kind: 'skipped', runId, reason: 'another sweep is running' };
-      }
-      try {
-        runId ??= (await insertRun(ctx.orm.em.fork(), { ...base, status: 'running' }))!;
-        const interrupted = await markInterruptedRuns(ctx.orm.em.fork(), runId, startedAt);
-        if (interrupted > 0)
-          log.warn({ interrupted }, 'earlier sweep runs had died mid-run; this run picks up where they stopped');
-        return await sweepBody(ctx, runId, request, log);
-      } finally {
-        await sql`select pg_advisory_unlock(${SWEEP_LOCK_KEY})`.execute(connection);
-      }
-    });
+  const run = await tryWithSessionAdvisoryLock(ctx.orm, LOCK_KEYS.sweep, async () => {
+    const id = runId ?? (await insertRun(ctx.orm.em.fork(), { ...base, status: 'running' }))!;
+    const interrupted = await markInterruptedRuns(ctx.orm.em.fork(), id, startedAt);
+    if (interrupted > 0)
+      log.warn({ interrupted }, 'earlier sweep runs had died mid-run; this run picks up where they stopped');
+    return sweepBody(ctx, id, request, log);
+  });
+  if (run.locked) return run.value;
+  const reason = 'another sweep was still running';
+  if (runId === null) runId = await insertRun(ctx.orm.em.fork(), { ...base, status: 'skipped', skipReason: reason });
+  else await markRunSkipped(ctx.orm.em.fork(), runId, reason, ctx.clock());
+  log.info('sweep skipped: another sweep is running');
+  return { kind: 'skipped', runId, reason: 'another sweep is running' };
 }
 
 async function sweepBody(

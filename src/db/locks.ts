@@ -1,0 +1,50 @@
+// PostgreSQL advisory locks held for the length of a piece of work, so that of several replicas only one does it
+// at a time. A session lock belongs to the connection that took it: both statements run on one pinned
+// connection, and the work itself uses other connections from the pool.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+
+/** Any constants work; they only have to be the same in every replica and differ from one another. */
+export const LOCK_KEYS = {
+  migrations: 7_316_202_611,
+  sweep: 7_316_202_612,
+} as const;
+
+/** Waits for the lock, runs `fn` while holding it, and lets go even when `fn` throws. */
+export async function withSessionAdvisoryLock<T>(orm: MikroORM, key: number, fn: () => Promise<T>): Promise<T> {
+  return orm.em
+    .fork()
+    .getKysely()
+    .connection()
+    .execute(async (connection) => {
+      await sql`select pg_advisory_lock(${key})`.execute(connection);
+      try {
+        return await fn();
+      } finally {
+        await sql`select pg_advisory_unlock(${key})`.execute(connection);
+      }
+    });
+}
+
+export type TryLockResult<T> = { locked: true; value: T } | { locked: false };
+
+/** Runs `fn` only if nobody holds the lock right now; `{ locked: false }` otherwise, without waiting. */
+export async function tryWithSessionAdvisoryLock<T>(
+  orm: MikroORM,
+  key: number,
+  fn: () => Promise<T>,
+): Promise<TryLockResult<T>> {
+  return orm.em
+    .fork()
+    .getKysely()
+    .connection()
+    .execute(async (connection): Promise<TryLockResult<T>> => {
+      const taken = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}) as locked`.execute(connection);
+      if (!taken.rows[0]?.locked) return { locked: false };
+      try {
+        return { locked: true, value: await fn() };
+      } finally {
+        await sql`select pg_advisory_unlock(${key})`.execute(connection);
+      }
+    });
+}
