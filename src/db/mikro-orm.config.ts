@@ -1,5 +1,6 @@
-// The one MikroORM configuration: used by the bot, the tests and the mikro-orm CLI
-// (MIKRO_ORM_CLI_CONFIG=src/db/mikro-orm.config.ts, which reads DATABASE_URL).
+// The one MikroORM configuration, used by the bot and the tests. Migrations are hand-written SQL listed in
+// migrations/index.ts, never generated: the partial indexes, foreign keys and checks exist only there, and a diff
+// against the entities would propose dropping them (and re-creating every primary key column).
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { MIGRATIONS } from '../../migrations/index.ts';
@@ -11,13 +12,10 @@ export function buildOrmConfig(clientUrl: string, overrides: Partial<Options> = 
     entities: ALL_ENTITIES,
     extensions: [Migrator],
     migrations: {
-      path: 'migrations',
       migrationsList: MIGRATIONS,
       snapshot: false,
       snapshotOnMigrate: false,
       silent: true,
-      emit: 'ts',
-      fileName: (timestamp, name) => `Migration${timestamp}${name ? `_${name}` : ''}`,
     },
     // Nothing uses the global context: listeners and the sweep fork their own EntityManager.
     allowGlobalContext: false,
@@ -26,5 +24,3 @@ export function buildOrmConfig(clientUrl: string, overrides: Partial<Options> = 
     ...overrides,
   });
 }
-
-export default buildOrmConfig(process.env.DATABASE_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54329/bugsweep');

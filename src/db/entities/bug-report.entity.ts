@@ -10,6 +10,7 @@ export const BugReportSchema = defineEntity({
     title: p.text(),
     description: p.text().default(''),
     severity: p.enum(SEVERITIES).default('medium'),
+    /** Reserved, not written yet: categorising reports (issue 13) and marking duplicates (issue 14) use it. */
     category: p.text().nullable(),
     status: p.enum(BUG_STATUSES).default('open'),
     reporterId: p.text(),
@@ -21,11 +22,13 @@ export const BugReportSchema = defineEntity({
     traceId: p.text().nullable(),
     requestId: p.text().nullable(),
     releaseSha: p.text().nullable(),
+    /** Reserved, not written yet: the bug this one duplicates (issues 13 and 14), closed with reason `duplicate`. */
     duplicateOfId: p.integer().nullable(),
     createdAt: p.datetime().columnType('timestamptz'),
     updatedAt: p.datetime().columnType('timestamptz'),
     resolvedAt: p.datetime().columnType('timestamptz').nullable(),
     closedAt: p.datetime().columnType('timestamptz').nullable(),
+    /** `duplicate` is reserved for issues 13 and 14 (see duplicateOfId); nothing closes with it yet. */
     closeReason: p.enum(CLOSE_REASONS).nullable(),
     /** Last reporter/developer activity (or creation): kept in step with bug_conversations so the sweep never aggregates. */
     lastActivityAt: p.datetime().columnType('timestamptz(3)'),
