@@ -1,4 +1,5 @@
 // Slack message timestamps and permalinks, and the references people type for a bug.
+import { unwrapSlackLink } from './slack-text.ts';
 
 /** A Slack message ts ("1700000000.123456") is the message's time in seconds. */
 export function tsToDate(ts: string): Date {
@@ -23,7 +24,7 @@ export type BugLocator =
 
 /** "BUG-42", "bug-42", "#42", "42", or a message permalink (of the thread's first message or of a reply). */
 export function parseBugLocator(text: string): BugLocator | null {
-  const value = text.trim().replace(/^<(.+?)(\|[^>]*)?>$/, '$1');
+  const value = unwrapSlackLink(text.trim());
   const number = /^(?:bug-|#)?(\d{1,9})$/i.exec(value);
   if (number) return { kind: 'number', number: Number(number[1]) };
   const link = /^https?:\/\/[^/]+\/archives\/([A-Z0-9]+)\/p(\d{10})(\d{6})(?:\?(.*))?$/i.exec(value);

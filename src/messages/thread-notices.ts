@@ -2,6 +2,7 @@
 // settings in force and formatted in SWEEP_TIMEZONE, never a hard-coded number of days.
 import { formatDuration } from '../domain/duration.ts';
 import type { Transition } from '../domain/lifecycle.ts';
+import { isCommitSha } from '../domain/slack-text.ts';
 import { formatMoment } from '../domain/time-format.ts';
 import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
 import { ACTIONS } from './ids.ts';
@@ -55,7 +56,7 @@ export function buildTransitionNotice(
 
 /** A commit SHA as code, a link as a link whose address cannot smuggle in mentions or formatting. */
 function formatFixLink(link: string): string {
-  if (/^[0-9a-f]{7,40}$/i.test(link)) return `\`${link.toLowerCase()}\``;
+  if (isCommitSha(link)) return `\`${link.toLowerCase()}\``;
   try {
     return `<${new URL(link).href}>`;
   } catch {

@@ -7,6 +7,11 @@ import { parseBugLocator } from '../domain/slack-refs.ts';
 
 export type BugLookup = { ok: true; bug: BugReport } | { ok: false; message: string };
 
+/** The bug with this id, as it is now; null when there is none. */
+export async function findBug(ctx: AppContext, id: number): Promise<BugReport | null> {
+  return ctx.orm.em.fork().findOne(BugReport, { id });
+}
+
 /**
  * The bug a command is about: a typed reference (BUG-42, #42, 42) or a message permalink; without one, the
  * bug thread the command came from, when Slack says which thread that was.

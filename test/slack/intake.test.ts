@@ -5,6 +5,7 @@ import { BugConversation, BugEvent, BugReport, SlackNotice } from '../../src/db/
 import { tsToDate } from '../../src/domain/slack-refs.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { FAKE_BOT } from '../support/fake-slack-api.ts';
+import { refuseRowsContaining } from '../support/refused-rows.ts';
 import { sendEvent } from '../support/signed-requests.ts';
 import {
   botMessage,
@@ -235,11 +236,16 @@ describe('edits and deletions', () => {
 describe('a failing handler', () => {
   it('is logged, leaves nothing half-written, and the app keeps serving', async () => {
     const { ts: threadTs, bug } = await reportBug('Handler failure test');
-    // A message whose text PostgreSQL cannot store (a NUL byte) makes the transaction fail part-way.
-    await deliver(
-      threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'bad \u0000 byte' }),
-      { eventId: 'EvBROKEN1' },
-    );
+    // The database refusing the reply's row makes the transaction fail part-way.
+    const undo = await refuseRowsContaining(db, 'bug_conversations', 'text', 'refused by the database');
+    try {
+      await deliver(
+        threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'refused by the database' }),
+        { eventId: 'EvBROKEN1' },
+      );
+    } finally {
+      await undo();
+    }
     const rows = await rowsOf(bug.id);
     expect(rows).toHaveLength(1);
     expect(await db.orm.em.fork().count(SlackNotice, { bugId: bug.id, purpose: 'thread_notice' })).toBe(0);

@@ -8,6 +8,7 @@ import { INPUTS, VIEWS } from '../../src/messages/ids.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { FAKE_BOT, type RecordedCall } from '../support/fake-slack-api.ts';
 import { messageAction, type ReportForm, reportFormValues, viewSubmission } from '../support/interaction-payloads.ts';
+import { refuseRowsContaining } from '../support/refused-rows.ts';
 import { sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
 import { tsAt } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
@@ -266,8 +267,9 @@ describe('submitting the report modal', () => {
     const before = await bugCount();
     const postedTs = '1800008888.000100';
     t.slackApi.enqueue('chat.postMessage', { status: 200, body: { ok: true, channel: TEST_CHANNEL, ts: postedTs } });
-    // PostgreSQL cannot store a NUL byte: the post reaches Slack, then the transaction fails.
-    const answer = await submit({ title: 'Broken \u0000 title', description: 'keep me' });
+    // The database refuses the bug's row: the post reaches Slack, then the transaction fails.
+    const undo = await refuseRowsContaining(db, 'bug_reports', 'title', 'Broken title');
+    const answer = await submit({ title: 'Broken title', description: 'keep me' }).finally(undo);
 
     expect(answer.response_action).toBe('errors');
     expect(Object.keys(answer.errors!)).toEqual([INPUTS.title.block]);

@@ -375,7 +375,7 @@ describe('/bugs release (orphaned claims)', () => {
     expect(postsIn(orphan2).filter((text) => text.includes('back to the queue'))).toEqual([]);
   });
 
-  it('a submission from someone who is not an admin releases nothing', async () => {
+  it('a submission from someone who is not an admin is refused and releases nothing', async () => {
     const { orphan1 } = await claims();
     const view = await openModal();
     const done = (await confirm(developer, view.private_metadata)).json() as {
@@ -383,7 +383,10 @@ describe('/bugs release (orphaned claims)', () => {
       view: { blocks: unknown[] };
     };
     expect(done.response_action).toBe('update');
-    expect(JSON.stringify(done.view.blocks)).toContain('0 claims released back to the queue');
+    expect(JSON.stringify(done.view.blocks)).toContain(
+      'releasing claims is for bugsweep admins, so nothing was released',
+    );
+    expect(JSON.stringify(done.view.blocks)).not.toContain('claims released back to the queue');
     expect(await reload(orphan1)).toMatchObject({ status: 'in_progress', claimantId: developer });
     expect(await em().count(BugEvent, {})).toBe(0);
   });

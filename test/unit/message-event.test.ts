@@ -1,7 +1,7 @@
 // parseMessageEvent on every message shape Slack sends into a bug channel.
 import { describe, expect, it } from 'vitest';
 import { tsToDate } from '../../src/domain/slack-refs.ts';
-import { parseMessageEvent } from '../../src/slack/message-event.ts';
+import { parseMessageEvent } from '../../src/slack/parse/message-event.ts';
 import {
   botMessage,
   channelJoin,

@@ -31,6 +31,8 @@ export type PreviewEntry = { bug: BugReport; idleMs: number; lastActivityAt: Dat
 
 export type SweepPreview = {
   now: Date;
+  /** Paused by an admin: scheduled runs do nothing until resumed. */
+  paused: boolean;
   /** Past AUTO_CLOSE_AFTER: warned, closing, or waiting for their warning period. */
   stale: PreviewEntry[];
   warn: PreviewEntry[];
@@ -44,7 +46,17 @@ export type SweepPreview = {
 /** What the next sweep would do if it ran now. Reads only. */
 export async function previewSweep(ctx: AppContext, limit = 500): Promise<SweepPreview> {
   const now = ctx.clock();
-  const preview: SweepPreview = { now, stale: [], warn: [], close: [], remind: [], release: [], truncated: false };
+  const { paused } = await getSweepState(ctx.orm.em.fork());
+  const preview: SweepPreview = {
+    now,
+    paused,
+    stale: [],
+    warn: [],
+    close: [],
+    remind: [],
+    release: [],
+    truncated: false,
+  };
   let seen = 0;
   for await (const candidate of scanSweepCandidates(ctx, now, nextSweepAtFor(ctx.config))) {
     if (++seen > limit) {

@@ -1,10 +1,10 @@
-// The /bugs report modal (also opened, prefilled, by the "Report as bug" shortcut), and reading it back.
+// The /bugs report modal (also opened, prefilled, by the "Report as bug" shortcut); slack/parse/report-submission.ts
+// reads it back.
 import { SEVERITIES, type Severity } from '../../domain/bug-status.ts';
-import { MAX_TITLE_LENGTH, type ReportOrigin } from '../../domain/report-text.ts';
+import type { ReportOrigin } from '../../domain/report-text.ts';
 import { INPUTS, VIEWS } from '../../messages/ids.ts';
 
 export const MAX_DESCRIPTION_LENGTH = 2800;
-const MAX_TRACE_LENGTH = 128;
 
 export type ReportModalInput = {
   title?: string;
@@ -91,69 +91,6 @@ export function buildReportModal(input: ReportModalInput = {}): Record<string, u
       },
     ],
   };
-}
-
-type ViewValues = Record<
-  string,
-  Record<string, { value?: string | null; selected_option?: { value?: string } | null }>
->;
-
-export type ParsedReport =
-  | {
-      ok: true;
-      value: {
-        title: string;
-        description: string;
-        severity: Severity;
-        traceId: string | null;
-        releaseSha: string | null;
-        origin: ReportOrigin | null;
-      };
-    }
-  | { ok: false; errors: Record<string, string> };
-
-/** Validates a submission; every problem becomes an inline error on its field, and the form stays open. */
-export function parseReportSubmission(values: ViewValues, privateMetadata: string | undefined): ParsedReport {
-  const read = (input: { block: string; action: string }) => values[input.block]?.[input.action]?.value?.trim() ?? '';
-  const title = read(INPUTS.title);
-  const description = read(INPUTS.description);
-  const traceId = read(INPUTS.traceId);
-  const release = read(INPUTS.release).toLowerCase();
-  const severity = values[INPUTS.severity.block]?.[INPUTS.severity.action]?.selected_option?.value ?? 'medium';
-  const errors: Record<string, string> = {};
-  if (!title) errors[INPUTS.title.block] = 'Please give the bug a title.';
-  else if (title.length > MAX_TITLE_LENGTH)
-    errors[INPUTS.title.block] =
-      `Keep the title to ${MAX_TITLE_LENGTH} characters (it has ${title.length}); put the rest in "What happened".`;
-  if (description.length > MAX_DESCRIPTION_LENGTH)
-    errors[INPUTS.description.block] =
-      `That is ${description.length} characters; ${MAX_DESCRIPTION_LENGTH} at most. Put long logs in the thread after reporting.`;
-  if (traceId.length > MAX_TRACE_LENGTH || /\s/.test(traceId))
-    errors[INPUTS.traceId.block] = `A trace id is one word of at most ${MAX_TRACE_LENGTH} characters.`;
-  if (release && !/^[0-9a-f]{7,40}$/.test(release))
-    errors[INPUTS.release.block] = 'A release is a commit SHA: 7 to 40 hex characters, like 1a2b3c4.';
-  if (!(SEVERITIES as readonly string[]).includes(severity)) errors[INPUTS.severity.block] = 'Pick a severity.';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    value: {
-      title,
-      description,
-      severity: severity as Severity,
-      traceId: traceId || null,
-      releaseSha: release || null,
-      origin: readOrigin(privateMetadata),
-    },
-  };
-}
-
-function readOrigin(privateMetadata: string | undefined): ReportOrigin | null {
-  try {
-    const parsed = JSON.parse(privateMetadata || '{}') as { origin?: ReportOrigin | null };
-    return parsed.origin ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** Shown in place of the form once the report is filed. */

@@ -1,9 +1,8 @@
-// The Resolve modal: a resolution note (required) and the commit or pull request that fixed it (optional).
+// The Resolve modal: a resolution note (required) and the commit or pull request that fixed it (optional);
+// slack/parse/resolve-submission.ts reads it back.
 
 import { escapeMrkdwn } from '../../messages/bug-card.ts';
 import { INPUTS, VIEWS } from '../../messages/ids.ts';
-
-const MAX_NOTE_LENGTH = 2000;
 
 export function buildResolveModal(
   bug: { id: number; ref: string; title: string },
@@ -43,43 +42,4 @@ export function buildResolveModal(
       },
     ],
   };
-}
-
-type ViewValues = Record<string, Record<string, { value?: string | null }>>;
-
-export type ParsedResolution =
-  | { ok: true; bugId: number; note: string; link: string | null }
-  | { ok: false; errors: Record<string, string> };
-
-export function parseResolveSubmission(values: ViewValues, privateMetadata: string | undefined): ParsedResolution {
-  const note = values[INPUTS.resolutionNote.block]?.[INPUTS.resolutionNote.action]?.value?.trim() ?? '';
-  const link = values[INPUTS.resolutionLink.block]?.[INPUTS.resolutionLink.action]?.value?.trim() ?? '';
-  const errors: Record<string, string> = {};
-  if (!note) errors[INPUTS.resolutionNote.block] = 'Please say in a line what fixed it; the reporter will see it.';
-  else if (note.length > MAX_NOTE_LENGTH)
-    errors[INPUTS.resolutionNote.block] = `Keep the note to ${MAX_NOTE_LENGTH} characters (it has ${note.length}).`;
-  if (link && !isCommitOrLink(link))
-    errors[INPUTS.resolutionLink.block] =
-      'Use a commit SHA (7 to 40 hex characters) or an http(s) link to the pull request.';
-  let bugId = NaN;
-  try {
-    bugId = Number((JSON.parse(privateMetadata || '{}') as { bugId?: number }).bugId);
-  } catch {
-    // handled below
-  }
-  if (!Number.isInteger(bugId))
-    errors[INPUTS.resolutionNote.block] = 'This form lost track of its bug; close it and press Resolve again.';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, bugId, note, link: link ? link.replace(/^<(.+?)(\|.*)?>$/, '$1') : null };
-}
-
-export function isCommitOrLink(value: string): boolean {
-  const unwrapped = value.replace(/^<(.+?)(\|.*)?>$/, '$1');
-  if (/^[0-9a-f]{7,40}$/i.test(unwrapped)) return true;
-  try {
-    const url = new URL(unwrapped);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.');
-  } catch {
-    return false;
-  }
 }

@@ -88,19 +88,6 @@ export function buildReleaseClaimsModal(claims: OrphanedClaim[]): Record<string,
   };
 }
 
-export function parseReleaseClaimsMetadata(
-  privateMetadata: string | undefined,
-): { bugId: number; claimantId: string }[] {
-  try {
-    const parsed = JSON.parse(privateMetadata || '{}') as { claims?: { bugId: number; claimantId: string }[] };
-    return (parsed.claims ?? []).filter(
-      (claim) => Number.isInteger(claim.bugId) && typeof claim.claimantId === 'string',
-    );
-  } catch {
-    return [];
-  }
-}
-
 export function buildReleaseDoneView(result: ReleaseResult): Record<string, unknown> {
   const count = result.released.length;
   const lines = [`:seedling: ${count} claim${count === 1 ? '' : 's'} released back to the queue.`];
@@ -112,6 +99,21 @@ export function buildReleaseDoneView(result: ReleaseResult): Record<string, unkn
     title: { type: 'plain_text', text: 'Claims released' },
     close: { type: 'plain_text', text: 'Done' },
     blocks: [section(lines.join('\n'))],
+  };
+}
+
+/** A confirmation submitted by someone who is not an admin: nothing was released. */
+export function buildReleaseRefusedView(): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: `${VIEWS.releaseClaims}_done`,
+    title: { type: 'plain_text', text: 'Claims not released' },
+    close: { type: 'plain_text', text: 'Done' },
+    blocks: [
+      section(
+        'Sorry, releasing claims is for bugsweep admins, so nothing was released. Ask one of them if a claim needs to go back to the queue.',
+      ),
+    ],
   };
 }
 

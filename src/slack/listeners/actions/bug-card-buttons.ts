@@ -2,50 +2,56 @@
 // stale) card showed; refusals and confirmations go to the presser alone.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
-import { BugReport } from '../../../db/entities/index.ts';
 import type { UserAction } from '../../../domain/lifecycle.ts';
 import { keepBugOpen, performBugAction } from '../../../services/bug-lifecycle.ts';
+import { findBug } from '../../../services/bug-queries.ts';
 import { whisper } from '../../ephemeral.ts';
+import { type BugButtonPress, parseBugButtonPress } from '../../parse/button-value.ts';
 import { buildActionAnswer } from '../../views/action-answer.ts';
 import { buildResolveModal } from '../../views/resolve-modal.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
-/** Where to whisper the answer: the thread the button sits in. */
-function whereFrom(body: BlockAction): { channel: string; threadTs: string | undefined } | null {
-  const channel = body.channel?.id ?? body.container?.channel_id;
-  if (!channel) return null;
-  const message = body.message as { ts?: string; thread_ts?: string } | undefined;
-  return { channel, threadTs: message?.thread_ts ?? message?.ts };
+async function answerPresser(ctx: AppContext, press: BugButtonPress, text: string): Promise<void> {
+  if (press.where)
+    await whisper(ctx, { channel: press.where.channel, user: press.userId, threadTs: press.where.threadTs }, text);
 }
 
-async function answerPresser(ctx: AppContext, body: BlockAction, text: string): Promise<void> {
-  const where = whereFrom(body);
-  if (where) await whisper(ctx, { channel: where.channel, user: body.user.id, threadTs: where.threadTs }, text);
+/** Acks, then hands a press bugsweep's buttons could have made to `handle`; any other is logged and dropped. */
+function onPress(ctx: AppContext, handle: (press: BugButtonPress, args: ButtonArgs) => Promise<void>) {
+  return async (args: ButtonArgs): Promise<void> => {
+    await args.ack();
+    const press = parseBugButtonPress(args.body, args.action);
+    if (!press) {
+      ctx.logger.warn(
+        { actionId: args.action.action_id },
+        'button press dropped: not a bug button as bugsweep makes them',
+      );
+      return;
+    }
+    await handle(press, args);
+  };
 }
 
 export function handleLifecycleButton(ctx: AppContext, action: Exclude<UserAction, 'resolve'>) {
-  return async ({ ack, body, action: button }: ButtonArgs): Promise<void> => {
-    await ack();
-    const outcome = await performBugAction(ctx, { bugId: Number(button.value), action, actorId: body.user.id });
+  return onPress(ctx, async (press) => {
+    const outcome = await performBugAction(ctx, { bugId: press.bugId, action, actorId: press.userId });
     // Success speaks in the thread (notice and card); only a refusal needs a private word.
-    if (!outcome.ok) await answerPresser(ctx, body, buildActionAnswer(outcome, null));
-  };
+    if (!outcome.ok) await answerPresser(ctx, press, buildActionAnswer(outcome, null));
+  });
 }
 
 export function handleResolveButton(ctx: AppContext) {
-  return async ({ ack, body, action: button }: ButtonArgs): Promise<void> => {
-    await ack();
-    const bug = await ctx.orm.em.fork().findOne(BugReport, { id: Number(button.value) });
-    if (!bug) return answerPresser(ctx, body, 'That bug no longer exists.');
+  return onPress(ctx, async (press, { body }) => {
+    const bug = await findBug(ctx, press.bugId);
+    if (!bug) return answerPresser(ctx, press, 'That bug no longer exists.');
     await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildResolveModal(bug) as never });
-  };
+  });
 }
 
 export function handleKeepOpenButton(ctx: AppContext) {
-  return async ({ ack, body, action: button }: ButtonArgs): Promise<void> => {
-    await ack();
-    const outcome = await keepBugOpen(ctx, { bugId: Number(button.value), actorId: body.user.id });
-    if (!outcome.ok) await answerPresser(ctx, body, outcome.message);
-  };
+  return onPress(ctx, async (press) => {
+    const outcome = await keepBugOpen(ctx, { bugId: press.bugId, actorId: press.userId });
+    if (!outcome.ok) await answerPresser(ctx, press, outcome.message);
+  });
 }

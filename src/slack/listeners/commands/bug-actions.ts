@@ -22,10 +22,8 @@ export function bugActionSubcommand(spec: Spec): Subcommand {
     summary: spec.summary,
     adminOnly: spec.adminOnly ?? false,
     async handle(input) {
-      const { ack, ctx, command, args } = input;
+      const { ack, ctx, command, args, threadTs } = input;
       const [ref, ...rest] = args;
-      // Slack sends no thread for slash commands today; if it ever does, a bug thread stands in for the ref.
-      const threadTs = (command as { thread_ts?: string }).thread_ts ?? null;
       if (!ref && !threadTs && spec.onMissingRef) return spec.onMissingRef(input);
       const lookup = await findBugForCommand(ctx, ref, { channelId: command.channel_id, threadTs });
       if (!lookup.ok) {

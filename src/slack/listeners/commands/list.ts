@@ -1,4 +1,4 @@
-import { LIST_FILTERS, type ListFilter, listBugs } from '../../../services/bug-queries.ts';
+import { LIST_FILTERS, listBugs } from '../../../services/bug-queries.ts';
 import { buildBugList, toBugListItem } from '../../views/bug-list.ts';
 import type { Subcommand } from './subcommand.ts';
 
@@ -8,8 +8,9 @@ export const listSubcommand: Subcommand = {
   summary: 'bugs with their status, claimant and how long they have been quiet',
   adminOnly: false,
   async handle({ ack, ctx, command, args }) {
-    const filter = (args[0]?.toLowerCase() ?? 'open') as ListFilter;
-    if (!LIST_FILTERS.includes(filter)) {
+    const wanted = args[0]?.toLowerCase() ?? 'open';
+    const filter = LIST_FILTERS.find((known) => known === wanted);
+    if (!filter) {
       await ack({
         response_type: 'ephemeral',
         text: `I can list \`open\`, \`mine\`, \`claimed\` or \`all\` bugs, not \`${args[0]}\`. Try \`/bugs list mine\`.`,

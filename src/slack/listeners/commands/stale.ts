@@ -1,4 +1,3 @@
-import { getSweepState } from '../../../db/repositories/sweep.repository.ts';
 import { previewSweep } from '../../../services/sweep/sweep-control.ts';
 import { buildSweepPreview } from '../../views/sweep-views.ts';
 import type { Subcommand } from './subcommand.ts';
@@ -9,11 +8,11 @@ export const staleSubcommand: Subcommand = {
   summary: 'preview what the next sweep would warn, close, remind and release',
   adminOnly: true,
   async handle({ ack, ctx }) {
-    const [preview, state] = await Promise.all([previewSweep(ctx), getSweepState(ctx.orm.em.fork())]);
+    const preview = await previewSweep(ctx);
     const message = buildSweepPreview(preview, {
       permalinkFor: ctx.permalinkFor,
       timeZone: ctx.config.sweep.timezone,
-      paused: state.paused,
+      paused: preview.paused,
     });
     await ack({ response_type: 'ephemeral', ...message } as never);
   },

@@ -7,6 +7,8 @@ export type SubcommandArgs = SlackCommandMiddlewareArgs &
     /** The words after the subcommand name. */
     args: string[];
     isAdmin: boolean;
+    /** The thread the command was typed in, should Slack ever say (it does not today). */
+    threadTs: string | null;
   };
 
 /** One `/bugs <name>` subcommand. Each lives in its own file and is listed in ./subcommands.ts. */
@@ -16,6 +18,9 @@ export type Subcommand = {
   usage: string;
   summary: string;
   adminOnly: boolean;
-  /** Must ack (with the ephemeral answer, or empty before opening a modal). */
+  /**
+   * Must ack (with the ephemeral answer, or empty before opening a modal). Runs inside answering(): a throw is
+   * logged and answered with a short apology, so a handler need not catch what it cannot help.
+   */
   handle(args: SubcommandArgs): Promise<void>;
 };

@@ -2,58 +2,52 @@
 // the thread itself. Slack does not allow slash commands in threads, so this is how a thread acts on its bug.
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
-import { findBugByThread } from '../../../db/repositories/bug-report.repository.ts';
-import { USER_ACTIONS, type UserAction } from '../../../domain/lifecycle.ts';
 import { performBugAction } from '../../../services/bug-lifecycle.ts';
+import { findBugForCommand } from '../../../services/bug-queries.ts';
 import { whisper } from '../../ephemeral.ts';
+import { parseMentionCommand, parseMentionEvent } from '../../parse/mention-command.ts';
 import { buildActionAnswer } from '../../views/action-answer.ts';
-import { isCommitOrLink } from '../../views/resolve-modal.ts';
 
 const THREAD_HELP =
   'In a bug thread, mention me with what to do: `@bugsweep claim`, `release`, `resolve <what fixed it> [commit or PR link]`, `reopen`, `close [reason]`, or `escalate [reason]` (admins).';
+const MISSING_NOTE =
+  'Add a line on what fixed it, for the reporter: `@bugsweep resolve fixed the retry loop 1a2b3c4`. Or press *Resolve* on the card.';
 
 export function handleAppMention(ctx: AppContext) {
   return async ({ event, body }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs): Promise<void> => {
-    const log = ctx.logger.child({ eventId: (body as { event_id?: string }).event_id, channel: event.channel });
-    const user = event.user;
+    const log = ctx.logger.child({
+      eventId: typeof body.event_id === 'string' ? body.event_id.slice(0, 64) : undefined,
+    });
+    const mention = parseMentionEvent(event);
+    if (!mention.ok) {
+      log.warn({ reason: mention.reason }, 'mention dropped: it is not what Slack sends');
+      return;
+    }
+    const user = mention.userId;
     if (!user) return;
-    const answer = (text: string) => whisper(ctx, { channel: event.channel, user, threadTs: event.thread_ts }, text);
+    const answer = (text: string) =>
+      whisper(ctx, { channel: mention.channelId, user, threadTs: mention.threadTs }, text);
     try {
-      const words = event.text
-        .replace(/<@[A-Z0-9]+>/g, ' ')
-        .trim()
-        .split(/\s+/)
-        .filter(Boolean);
-      const action = words[0]?.toLowerCase() as UserAction | undefined;
-      const bug = event.thread_ts ? await findBugByThread(ctx.orm.em.fork(), event.channel, event.thread_ts) : null;
-      if (!bug) {
-        if (action && (USER_ACTIONS as readonly string[]).includes(action))
-          await answer(`This is not a bug thread. ${THREAD_HELP}`);
+      const command = parseMentionCommand(mention.text);
+      const lookup = await findBugForCommand(ctx, undefined, {
+        channelId: mention.channelId,
+        threadTs: mention.threadTs,
+      });
+      if (!lookup.ok) {
+        if (command.kind !== 'unknown') await answer(`This is not a bug thread. ${THREAD_HELP}`);
         return;
       }
-      if (!action || !(USER_ACTIONS as readonly string[]).includes(action)) {
-        await answer(THREAD_HELP);
-        return;
-      }
-      const rest = words.slice(1);
-      const last = rest.at(-1);
-      const link = action === 'resolve' && last && isCommitOrLink(last) ? last.replace(/^<(.+?)(\|.*)?>$/, '$1') : null;
-      const text = (link ? rest.slice(0, -1) : rest).join(' ');
-      if (action === 'resolve' && !text) {
-        await answer(
-          'Add a line on what fixed it, for the reporter: `@bugsweep resolve fixed the retry loop 1a2b3c4`. Or press *Resolve* on the card.',
-        );
-        return;
-      }
+      if (command.kind === 'unknown') return answer(THREAD_HELP);
+      if (command.kind === 'missing_note') return answer(MISSING_NOTE);
       const outcome = await performBugAction(ctx, {
-        bugId: bug.id,
-        action,
+        bugId: lookup.bug.id,
+        action: command.action,
         actorId: user,
-        details: action === 'resolve' ? { note: text, link } : text ? { reason: text } : {},
+        details: command.details,
       });
       if (!outcome.ok) await answer(buildActionAnswer(outcome, null));
     } catch (error) {
-      log.error({ err: error }, 'handling a mention failed');
+      log.error({ err: error, channel: mention.channelId }, 'handling a mention failed');
     }
   };
 }

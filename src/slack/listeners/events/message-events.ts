@@ -1,5 +1,6 @@
 // Every message event: bug intake, conversation rows, edits and deletions. Acked by Bolt before this runs;
-// a failure is logged with the event id and never reaches Slack or crashes the process.
+// a failure is logged with the event id and never reaches Slack or crashes the process. An event that is not
+// what Slack sends (a malformed id, a field of the wrong type) is dropped with a warning and stores nothing.
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import {
@@ -8,14 +9,16 @@ import {
   recordMessageEdit,
   recordPostedMessage,
 } from '../../../services/thread-messages.ts';
-import { parseMessageEvent } from '../../message-event.ts';
+import { parseMessageEvent } from '../../parse/message-event.ts';
 
 export function handleMessageEvent(ctx: AppContext) {
   return async ({ event, body }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs): Promise<void> => {
-    const parsed = parseMessageEvent(event as never, ctx.clock());
+    const parsed = parseMessageEvent(event, ctx.clock());
     const log = ctx.logger.child({
-      eventId: (body as { event_id?: string }).event_id,
-      channel: (event as { channel?: string }).channel,
+      eventId: typeof body.event_id === 'string' ? body.event_id.slice(0, 64) : undefined,
+      ...(parsed.kind === 'posted' ? { channel: parsed.message.channelId } : {}),
+      ...(parsed.kind === 'edited' ? { channel: parsed.edit.channelId } : {}),
+      ...(parsed.kind === 'deleted' ? { channel: parsed.deletion.channelId } : {}),
     });
     const scoped: AppContext = { ...ctx, logger: log };
     try {
@@ -33,6 +36,9 @@ export function handleMessageEvent(ctx: AppContext) {
           return;
         case 'ignored':
           log.trace({ reason: parsed.reason }, 'message event ignored');
+          return;
+        case 'invalid':
+          log.warn({ reason: parsed.reason }, 'message event dropped: it is not what Slack sends');
       }
     } catch (error) {
       log.error(

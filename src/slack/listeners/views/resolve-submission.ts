@@ -3,11 +3,15 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { AppContext } from '../../../app-context.ts';
 import { INPUTS } from '../../../messages/ids.ts';
 import { performBugAction } from '../../../services/bug-lifecycle.ts';
-import { parseResolveSubmission } from '../../views/resolve-modal.ts';
+import { parseResolveSubmission } from '../../parse/resolve-submission.ts';
 
 export function handleResolveSubmission(ctx: AppContext) {
   return async ({ ack, view, body }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
-    const parsed = parseResolveSubmission(view.state.values as never, view.private_metadata);
+    const parsed = parseResolveSubmission({
+      values: view.state.values,
+      privateMetadata: view.private_metadata,
+      userId: body.user.id,
+    });
     if (!parsed.ok) {
       await ack({ response_action: 'errors', errors: parsed.errors });
       return;
