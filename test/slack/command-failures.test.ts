@@ -1,0 +1,73 @@
+// A /bugs subcommand whose service fails still answers the person who typed it: before its acknowledgement with a
+// short ephemeral apology (not Slack's "didn't respond" timeout), after it through the response_url. The database
+// is made to fail for real: the table the services read is moved out of their way.
+import { afterEach, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/database.ts';
+import { sendSlashCommand } from '../support/signed-requests.ts';
+import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+
+const db = useTestDatabase();
+const t = useTestApp(db);
+
+const SORRY = /^Sorry, something went wrong on my side and I could not finish that\. Please try again in a moment/;
+let broken = false;
+
+async function breakDatabase() {
+  await db.orm.em.fork().execute('alter table bug_reports rename to bug_reports_unreachable');
+  broken = true;
+}
+
+afterEach(async () => {
+  if (broken) await db.orm.em.fork().execute('alter table bug_reports_unreachable rename to bug_reports');
+  broken = false;
+});
+
+const failures = () => t.logs.filter((line) => line.msg === 'a /bugs subcommand failed');
+
+describe('a subcommand that fails', () => {
+  it.each([
+    ['list', TEST_USERS.reporter],
+    ['claim BUG-1', TEST_USERS.developer],
+    ['close BUG-1 not needed', TEST_USERS.admin],
+    ['stale', TEST_USERS.admin],
+    ['release', TEST_USERS.admin],
+  ])('before acknowledging (/bugs %s) answers at once with a short apology', async (text, userId) => {
+    await breakDatabase();
+    const before = failures().length;
+    const res = await sendSlashCommand(t.baseUrl, { userId, text });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ response_type: 'ephemeral', text: expect.stringMatching(SORRY) });
+    await t.idle();
+    expect(failures()).toHaveLength(before + 1);
+    expect(failures().at(-1)).toMatchObject({ subcommand: text.split(' ')[0], user: userId, acknowledged: false });
+  });
+
+  it('after acknowledging (the form cannot be opened) says so through the response_url', async () => {
+    t.slackApi.enqueue('views.open', { status: 200, body: { ok: false, error: 'expired_trigger_id' } });
+    const res = await sendSlashCommand(t.baseUrl, {
+      userId: TEST_USERS.reporter,
+      text: 'report',
+      responseUrl: `${t.slackApi.url}response/report`,
+    });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    await t.idle();
+    const answers = t.slackApi.callsTo('response/report');
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(SORRY) });
+    expect(failures().at(-1)).toMatchObject({ subcommand: 'report', acknowledged: true });
+  });
+
+  it('leaves the app answering normally once the database is back', async () => {
+    await breakDatabase();
+    expect((await sendSlashCommand(t.baseUrl, { userId: TEST_USERS.reporter, text: 'list' })).json()).toMatchObject({
+      text: expect.stringMatching(SORRY),
+    });
+    await db.orm.em.fork().execute('alter table bug_reports_unreachable rename to bug_reports');
+    broken = false;
+    const answer = (await sendSlashCommand(t.baseUrl, { userId: TEST_USERS.reporter, text: 'list' })).json() as {
+      text: string;
+    };
+    expect(answer.text).not.toMatch(SORRY);
+  });
+});
