@@ -5,10 +5,12 @@ import { Migration20261124000000_initial_schema } from './Migration2026112400000
 import { Migration20261125000000_notice_links } from './Migration20261125000000_notice_links.ts';
 import { Migration20261125010000_millisecond_activity } from './Migration20261125010000_millisecond_activity.ts';
 import { Migration20261125020000_unknown_senders } from './Migration20261125020000_unknown_senders.ts';
+import { Migration20261202110000_report_source_view } from './Migration20261202110000_report_source_view.ts';
 
 export const MIGRATIONS = [
   Migration20261124000000_initial_schema,
   Migration20261125000000_notice_links,
   Migration20261125010000_millisecond_activity,
   Migration20261125020000_unknown_senders,
+  Migration20261202110000_report_source_view,
 ].map((migration) => ({ name: migration.name, class: migration }));

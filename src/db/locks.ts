@@ -2,26 +2,39 @@
 // at a time. A session lock belongs to the connection that took it: both statements run on one pinned
 // connection, and the work itself uses other connections from the pool.
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 
 /** Any constants work; they only have to be the same in every replica and differ from one another. */
 export const LOCK_KEYS = {
   migrations: 7_316_202_611,
   sweep: 7_316_202_612,
+  /** Namespace of the per-submission locks of report modals (keyed by the Slack view id). */
+  reportSubmission: 73_162_026,
 } as const;
 
+/**
+ * One lock for the whole system (a number), or one of many in a namespace (a name, such as a Slack view id: it
+ * is hashed). PostgreSQL keeps one-key and two-key locks apart, so the two kinds never collide.
+ */
+export type LockKey = number | { namespace: number; name: string };
+
+function keyArguments(key: LockKey): RawBuilder<unknown> {
+  return typeof key === 'number' ? sql`${key}` : sql`${key.namespace}::int, hashtext(${key.name})`;
+}
+
 /** Waits for the lock, runs `fn` while holding it, and lets go even when `fn` throws. */
-export async function withSessionAdvisoryLock<T>(orm: MikroORM, key: number, fn: () => Promise<T>): Promise<T> {
+export async function withSessionAdvisoryLock<T>(orm: MikroORM, key: LockKey, fn: () => Promise<T>): Promise<T> {
+  const args = keyArguments(key);
   return orm.em
     .fork()
     .getKysely()
     .connection()
     .execute(async (connection) => {
-      await sql`select pg_advisory_lock(${key})`.execute(connection);
+      await sql`select pg_advisory_lock(${args})`.execute(connection);
       try {
         return await fn();
       } finally {
-        await sql`select pg_advisory_unlock(${key})`.execute(connection);
+        await sql`select pg_advisory_unlock(${args})`.execute(connection);
       }
     });
 }
@@ -31,20 +44,21 @@ export type TryLockResult<T> = { locked: true; value: T } | { locked: false };
 /** Runs `fn` only if nobody holds the lock right now; `{ locked: false }` otherwise, without waiting. */
 export async function tryWithSessionAdvisoryLock<T>(
   orm: MikroORM,
-  key: number,
+  key: LockKey,
   fn: () => Promise<T>,
 ): Promise<TryLockResult<T>> {
+  const args = keyArguments(key);
   return orm.em
     .fork()
     .getKysely()
     .connection()
     .execute(async (connection): Promise<TryLockResult<T>> => {
-      const taken = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}) as locked`.execute(connection);
+      const taken = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${args}) as locked`.execute(connection);
       if (!taken.rows[0]?.locked) return { locked: false };
       try {
         return { locked: true, value: await fn() };
       } finally {
-        await sql`select pg_advisory_unlock(${key})`.execute(connection);
+        await sql`select pg_advisory_unlock(${args})`.execute(connection);
       }
     });
 }

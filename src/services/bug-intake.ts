@@ -3,7 +3,12 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppContext } from '../app-context.ts';
 import { BugReport } from '../db/entities/index.ts';
-import { bugRefFor, findBugByThread, reserveBugNumber } from '../db/repositories/bug-report.repository.ts';
+import {
+  bugRefFor,
+  findBugBySourceView,
+  findBugByThread,
+  reserveBugNumber,
+} from '../db/repositories/bug-report.repository.ts';
 import { insertConversationOnce } from '../db/repositories/conversation.repository.ts';
 import type { Severity } from '../domain/bug-status.ts';
 import type { ReportOrigin, Telemetry } from '../domain/report-text.ts';
@@ -28,6 +33,8 @@ export type NewBug = {
   rootMessage: { senderId: string | null; text: string };
   /** For reports filed from another message: where it came from, and where to say where it went. */
   origin?: ReportOrigin | null;
+  /** For modal reports: the Slack view submitted. Unique: the same submission never files two bugs. */
+  sourceViewId?: string | null;
 };
 
 export type CreateBugResult = { created: boolean; bug: BugReport };
@@ -52,6 +59,7 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
         channelId: input.channelId,
         threadTs: input.threadTs,
         sourcePermalink: input.origin?.permalink ?? null,
+        sourceViewId: input.sourceViewId ?? null,
         traceId: input.telemetry.traceId,
         requestId: input.telemetry.requestId,
         releaseSha: input.telemetry.releaseSha,
@@ -92,9 +100,13 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
       return created;
     });
   } catch (error) {
-    // The same message delivered twice at the same moment: the other delivery created it.
+    // The same message delivered twice at the same moment (or the same modal submitted twice): the other
+    // delivery created it.
     if (error instanceof UniqueConstraintViolationException) {
-      const winner = await findBugByThread(ctx.orm.em.fork(), input.channelId, input.threadTs);
+      const em = ctx.orm.em.fork();
+      const winner =
+        (await findBugByThread(em, input.channelId, input.threadTs)) ??
+        (input.sourceViewId ? await findBugBySourceView(em, input.sourceViewId) : null);
       if (winner) return { created: false, bug: winner };
     }
     throw error;

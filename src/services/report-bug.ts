@@ -3,6 +3,8 @@
 // The post comes first because the bug's identity is its thread; if saving then fails, the post is taken back
 // so the user can submit again without leaving a stray report behind.
 import type { AppContext } from '../app-context.ts';
+import { LOCK_KEYS, withSessionAdvisoryLock } from '../db/locks.ts';
+import { findBugBySourceView } from '../db/repositories/bug-report.repository.ts';
 import { extractTelemetry, type ReportDraft } from '../domain/report-text.ts';
 import { tsToDate } from '../domain/slack-refs.ts';
 import { buildReportPost } from '../messages/report-post.ts';
@@ -18,25 +20,19 @@ export class ReportNotPostedError extends Error {
 
 /**
  * Slack gives a view submission 3 seconds. When posting takes longer, Slack shows the user an error and keeps the
- * form open although the report went through; submitting again must not file it twice. Submissions are keyed by
- * the view id: a repeat waits for, and gets, the first one's bug. Failed ones are forgotten so a retry can work.
+ * form open although the report went through; submitting again (possibly to another replica) must not file it
+ * twice. PostgreSQL decides: a lock per view id makes a repeat wait for the first attempt, then find its bug
+ * (bug_reports.source_view_id, unique) instead of posting again. A failed attempt stores nothing, so a retry works.
  */
-const submissions = new Map<string, Promise<CreateBugResult>>();
-const REMEMBER_SUBMISSION_MS = 10 * 60_000;
-
-export function submitReportOnce(ctx: AppContext, viewId: string, report: ReportDraft): Promise<CreateBugResult> {
-  const earlier = submissions.get(viewId);
-  if (earlier) return earlier;
-  const attempt = submitReport(ctx, report);
-  submissions.set(viewId, attempt);
-  attempt.then(
-    () => setTimeout(() => submissions.delete(viewId), REMEMBER_SUBMISSION_MS).unref(),
-    () => submissions.delete(viewId),
-  );
-  return attempt;
+export async function submitReportOnce(ctx: AppContext, viewId: string, report: ReportDraft): Promise<CreateBugResult> {
+  return withSessionAdvisoryLock(ctx.orm, { namespace: LOCK_KEYS.reportSubmission, name: viewId }, async () => {
+    const earlier = await findBugBySourceView(ctx.orm.em.fork(), viewId);
+    if (earlier) return { created: false, bug: earlier };
+    return submitReport(ctx, report, viewId);
+  });
 }
 
-export async function submitReport(ctx: AppContext, report: ReportDraft): Promise<CreateBugResult> {
+async function submitReport(ctx: AppContext, report: ReportDraft, viewId: string): Promise<CreateBugResult> {
   const channelId = ctx.config.bugChannels[0]!;
   const post = buildReportPost(report);
   let ts: string;
@@ -54,8 +50,9 @@ export async function submitReport(ctx: AppContext, report: ReportDraft): Promis
   }
   // Telemetry typed into the description counts too, unless the fields say otherwise.
   const found = extractTelemetry(report.description);
+  let result: CreateBugResult;
   try {
-    return await createBug(ctx, {
+    result = await createBug(ctx, {
       channelId,
       threadTs: ts,
       title: report.title,
@@ -71,14 +68,21 @@ export async function submitReport(ctx: AppContext, report: ReportDraft): Promis
       source: report.origin ? 'message_shortcut' : 'report_modal',
       rootMessage: { senderId: report.reporterId, text: post.text },
       origin: report.origin ?? null,
+      sourceViewId: viewId,
     });
   } catch (error) {
-    await ctx.slack.chat.delete({ channel: channelId, ts }).catch((deleteError: unknown) => {
-      ctx.logger.warn(
-        { err: deleteError, channel: channelId, ts },
-        'could not take back the report post after a failed save',
-      );
-    });
+    await takeBack(ctx, channelId, ts, 'could not take back the report post after a failed save');
     throw error;
   }
+  // Another attempt at the same submission filed it first: this post is a stray.
+  if (!result.created && result.bug.threadTs !== ts) {
+    await takeBack(ctx, channelId, ts, 'could not take back a second post of the same report');
+  }
+  return result;
+}
+
+async function takeBack(ctx: AppContext, channel: string, ts: string, failure: string): Promise<void> {
+  await ctx.slack.chat.delete({ channel, ts }).catch((deleteError: unknown) => {
+    ctx.logger.warn({ err: deleteError, channel, ts }, failure);
+  });
 }

@@ -26,6 +26,7 @@ describe('migrations at start-up', () => {
       'Migration20261125000000_notice_links',
       'Migration20261125010000_millisecond_activity',
       'Migration20261125020000_unknown_senders',
+      'Migration20261202110000_report_source_view',
     ]);
     const tables = await first.em
       .fork()

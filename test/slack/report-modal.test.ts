@@ -221,7 +221,8 @@ describe('submitting the report modal', () => {
     expect(await bugCount()).toBe(before + 1);
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { title: 'Pressed twice' });
     for (const answer of answers) expect(JSON.stringify(answer.view)).toContain(bug.ref);
-    expect(t.slackApi.callsTo('chat.postMessage')).toHaveLength(1);
+    // The report is posted once; the bug card may already be in its thread (the repeat waits for the first).
+    expect(t.slackApi.callsTo('chat.postMessage').filter((call) => !call.body.thread_ts)).toHaveLength(1);
     await t.settle();
   });
 

@@ -19,6 +19,8 @@ export const BugReportSchema = defineEntity({
     channelId: p.text(),
     threadTs: p.text(),
     sourcePermalink: p.text().nullable(),
+    /** The Slack view a modal report was submitted from: unique, so the same submission files one bug. */
+    sourceViewId: p.text().nullable().unique(),
     traceId: p.text().nullable(),
     requestId: p.text().nullable(),
     releaseSha: p.text().nullable(),

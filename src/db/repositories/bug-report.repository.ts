@@ -21,6 +21,11 @@ export async function findBugByThread(
   return em.findOne(BugReport, { channelId, threadTs });
 }
 
+/** The bug filed from this modal submission (its Slack view id), if one was. */
+export async function findBugBySourceView(em: EntityManager, viewId: string): Promise<BugReport | null> {
+  return em.findOne(BugReport, { sourceViewId: viewId });
+}
+
 /** The bug a typed reference or a permalink points at: its thread's first message, or any message in it. */
 export async function findBugByLocator(em: EntityManager, locator: BugLocator): Promise<BugReport | null> {
   if (locator.kind === 'number') return em.findOne(BugReport, { id: locator.number });

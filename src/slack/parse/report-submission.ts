@@ -7,7 +7,7 @@ import { isCommitSha } from '../../domain/slack-text.ts';
 import { INPUTS } from '../../messages/ids.ts';
 import { MAX_DESCRIPTION_LENGTH } from '../views/report-modal.ts';
 import { readReportOrigin } from './private-metadata.ts';
-import { userId } from './slack-ids.ts';
+import { userId, viewId } from './slack-ids.ts';
 import { type FieldErrors, fieldErrors, lengthOf, selectedOption, textInput, type ViewValues } from './view-state.ts';
 
 const MAX_TRACE_LENGTH = 128;
@@ -34,6 +34,7 @@ const report = z.object({
       'A release is a commit SHA: 7 to 40 hex characters, like 1a2b3c4.',
     ),
   reporterId: userId,
+  viewId,
 });
 
 const BLOCKS: Record<keyof z.input<typeof report>, string> = {
@@ -42,16 +43,20 @@ const BLOCKS: Record<keyof z.input<typeof report>, string> = {
   severity: INPUTS.severity.block,
   traceId: INPUTS.traceId.block,
   releaseSha: INPUTS.release.block,
-  // Not a field anyone can fix, but the form must say something: the title is always there.
+  // Not fields anyone can fix, but the form must say something: the title is always there.
   reporterId: INPUTS.title.block,
+  viewId: INPUTS.title.block,
 };
 
-export type ParsedReport = { ok: true; value: ReportDraft } | { ok: false; errors: FieldErrors };
+export type ParsedReport =
+  /** `viewId`: the submitted view, which identifies the submission however often it arrives. */
+  { ok: true; value: ReportDraft; viewId: string } | { ok: false; errors: FieldErrors };
 
 export function parseReportSubmission(submission: {
   values: ViewValues;
   privateMetadata: string | undefined;
   userId: string;
+  viewId: string;
 }): ParsedReport {
   const { values } = submission;
   const parsed = report.safeParse({
@@ -61,11 +66,13 @@ export function parseReportSubmission(submission: {
     traceId: textInput(values, INPUTS.traceId),
     releaseSha: textInput(values, INPUTS.release).toLowerCase(),
     reporterId: submission.userId,
+    viewId: submission.viewId,
   });
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error, BLOCKS) };
-  const { traceId, releaseSha, ...rest } = parsed.data;
+  const { traceId, releaseSha, viewId: submitted, ...rest } = parsed.data;
   return {
     ok: true,
+    viewId: submitted,
     value: {
       ...rest,
       traceId: traceId || null,

@@ -11,6 +11,7 @@ export const userId = slackId('UW', 'user');
 export const channelId = slackId('CGD', 'channel');
 export const teamId = slackId('T', 'team');
 export const botId = slackId('B', 'bot');
+export const viewId = slackId('V', 'view');
 /** A message timestamp, "1700000000.123456": the message's id within its channel. */
 export const messageTs = z.string().regex(/^\d{1,16}\.\d{1,16}$/, 'must be a Slack message timestamp');
 

@@ -12,13 +12,14 @@ export function handleReportSubmission(ctx: AppContext) {
       values: view.state.values,
       privateMetadata: view.private_metadata,
       userId: body.user.id,
+      viewId: view.id,
     });
     if (!parsed.ok) {
       await ack({ response_action: 'errors', errors: parsed.errors });
       return;
     }
     try {
-      const { bug } = await submitReportOnce(ctx, view.id, parsed.value);
+      const { bug } = await submitReportOnce(ctx, parsed.viewId, parsed.value);
       await ack({
         response_action: 'update',
         view: buildReportFiledView(bug, ctx.permalinkFor(bug.channelId, bug.threadTs)) as never,
