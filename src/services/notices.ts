@@ -1,7 +1,8 @@
-// The outbox side of the notifier: what a state change owes Slack is written in the same transaction,
-// and the dispatcher (services/notifier/) sends it after commit, paced, retried and at most once.
+// The services' side of the outbox: what a state change owes Slack is written in the same transaction, already
+// rendered (messages/), and the notifier (outbox/) sends it after commit, paced, retried and at most once.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SlackNotice } from '../db/entities/index.ts';
+import type { NoticePayload } from '../messages/blocks.ts';
 
 /**
  * - `card`: post the bug card into the thread, or update it in place; rendered from the bug's state at send time.
@@ -11,13 +12,6 @@ import { SlackNotice } from '../db/entities/index.ts';
  */
 export const NOTICE_PURPOSES = ['card', 'thread_notice', 'warning', 'reminder', 'message_update'] as const;
 export type NoticePurpose = (typeof NOTICE_PURPOSES)[number];
-
-export type NoticePayload = {
-  text: string;
-  blocks?: unknown[];
-  /** For message_update: the notice whose posted message is edited. */
-  sourceNoticeId?: number;
-};
 
 export type NoticeRequest = {
   bugId: number | null;
@@ -35,7 +29,7 @@ export async function enqueueNotice(em: EntityManager, request: NoticeRequest): 
     purpose: request.purpose,
     channelId: request.channelId,
     threadTs: request.threadTs,
-    payload: request.payload as unknown as Record<string, unknown>,
+    payload: request.payload,
     dedupeKey: null,
     status: 'pending',
     attempts: 0,
@@ -44,6 +38,17 @@ export async function enqueueNotice(em: EntityManager, request: NoticeRequest): 
   });
   await em.flush();
   return notice;
+}
+
+/** A notice in the bug's own thread: the common case. */
+export function enqueueInThread(
+  em: EntityManager,
+  bug: { id: number; channelId: string; threadTs: string },
+  purpose: Exclude<NoticePurpose, 'card'>,
+  payload: NoticePayload,
+  at: Date,
+): Promise<SlackNotice> {
+  return enqueueNotice(em, { bugId: bug.id, purpose, channelId: bug.channelId, threadTs: bug.threadTs, payload, at });
 }
 
 /**

@@ -4,6 +4,7 @@
 // so the user can submit again without leaving a stray report behind.
 import type { AppContext } from '../app-context.ts';
 import { extractTelemetry, type ReportDraft } from '../domain/report-text.ts';
+import { classifySlackFailure } from '../domain/slack-errors.ts';
 import { tsToDate } from '../domain/slack-refs.ts';
 import { buildReportPost } from '../messages/report-post.ts';
 import { type CreateBugResult, createBug } from './bug-intake.ts';
@@ -12,6 +13,7 @@ export class ReportNotPostedError extends Error {
   readonly reason: string;
   constructor(reason: string) {
     super(`could not post the report to the bug channel: ${reason}`);
+    this.name = 'ReportNotPostedError';
     this.reason = reason;
   }
 }
@@ -44,13 +46,12 @@ export async function submitReport(ctx: AppContext, report: ReportDraft): Promis
     const posted = await ctx.slack.chat.postMessage({
       channel: channelId,
       text: post.text,
-      blocks: post.blocks as never,
+      blocks: post.blocks,
       unfurl_links: false,
     });
     ts = posted.ts!;
   } catch (error) {
-    const reason = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-    throw new ReportNotPostedError(reason);
+    throw new ReportNotPostedError(classifySlackFailure(error).reason);
   }
   // Telemetry typed into the description counts too, unless the fields say otherwise.
   const found = extractTelemetry(report.description);

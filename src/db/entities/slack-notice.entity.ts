@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import type { NoticePayload } from '../../messages/blocks.ts';
 
 export const NOTICE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
@@ -12,7 +13,8 @@ export const SlackNoticeSchema = defineEntity({
     purpose: p.text(),
     channelId: p.text(),
     threadTs: p.text().nullable(),
-    payload: p.json<Record<string, unknown>>().default('{}'),
+    /** The rendered message (messages/); `{}` for card notices, which are rendered when sent. */
+    payload: p.json<NoticePayload>().default('{}'),
     dedupeKey: p.text().nullable(),
     status: p.enum(NOTICE_STATUSES).default('pending'),
     attempts: p.integer().default(0),

@@ -1,8 +1,7 @@
 // Keeps bug_reports.last_activity_at in step with the staleness definition (domain/staleness.ts), so the
 // sweep's query is an index range scan instead of an aggregate over conversation rows.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ACTIVITY_EVENT_TYPES } from '../../domain/activity.ts';
-import { ACTIVITY_SENDER_TYPES } from '../../domain/sender-type.ts';
+import { ACTIVITY_EVENT_TYPES, ACTIVITY_SENDER_TYPES } from '../../domain/bug-activity.ts';
 
 /**
  * Recomputes the activity times from scratch, for when activity is taken away (a deleted message).

@@ -3,8 +3,8 @@
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport, SweepRun, SweepState } from '../../db/entities/index.ts';
 import { getSweepState, recentRuns, setPaused } from '../../db/repositories/sweep.repository.ts';
-import { nextSweepAtFor } from '../../scheduler/sweep-slots.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
+import { nextSweepAtFor } from './sweep-slots.ts';
 
 export async function pauseSweep(ctx: AppContext, by: string, note: string | null): Promise<SweepState> {
   const em = ctx.orm.em.fork();

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../../app-context.ts';
 import { type BugReport, SlackNotice } from '../../db/entities/index.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
+import { actorKindOf } from '../../domain/bug-event-types.ts';
 import { statusTimestamps } from '../../domain/lifecycle.ts';
 import {
   claimQuietSince,
@@ -20,8 +21,8 @@ import {
   buildInactivityWarning,
 } from '../../messages/thread-notices.ts';
 import { recordEvent } from '../audit.ts';
-import { enqueueNotice, requestCardRefresh } from '../notices.ts';
-import { clearClaim, withdrawReminder } from '../thread-activity.ts';
+import { clearClaim, withdrawReminder } from '../bug-activity.ts';
+import { enqueueInThread, requestCardRefresh } from '../notices.ts';
 
 export type SweepAction = 'warned' | 'closed' | 'reminded' | 'released';
 
@@ -94,19 +95,13 @@ export async function sweepClaim(
 }
 
 async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, closesAt: Date): Promise<void> {
-  const notice = await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'warning',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: buildInactivityWarning({
-      bug,
-      lastActivityAt: bug.lastActivityAt,
-      closesAt,
-      timeZone: ctx.config.sweep.timezone,
-    }),
-    at: now,
+  const warning = buildInactivityWarning({
+    bug,
+    lastActivityAt: bug.lastActivityAt,
+    closesAt,
+    timeZone: ctx.config.sweep.timezone,
   });
+  const notice = await enqueueInThread(em, bug, 'warning', warning, now);
   bug.warnedAt = now;
   bug.warningNoticeId = notice.id;
   bug.autoCloseAt = closesAt;
@@ -162,20 +157,14 @@ async function autoClose(
       warningVisibleSince: warning?.sentAt?.toISOString() ?? null,
     },
   });
-  await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'thread_notice',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: buildAutoClosedNotice({
-      bug,
-      lastActivityAt: bug.lastActivityAt,
-      now,
-      reopenWithinMs: ctx.config.reopenWithinMs,
-      timeZone: ctx.config.sweep.timezone,
-    }),
-    at: now,
+  const closed = buildAutoClosedNotice({
+    bug,
+    lastActivityAt: bug.lastActivityAt,
+    now,
+    reopenWithinMs: ctx.config.reopenWithinMs,
+    timeZone: ctx.config.sweep.timezone,
   });
+  await enqueueInThread(em, bug, 'thread_notice', closed, now);
   await requestCardRefresh(em, bug, now);
 }
 
@@ -188,14 +177,8 @@ async function remind(
   releaseAt: Date,
 ): Promise<void> {
   const claimantId = bug.claimantId!;
-  const notice = await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'reminder',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: buildClaimReminder({ bug, claimantId, quietSince, releaseAt, timeZone: ctx.config.sweep.timezone }),
-    at: now,
-  });
+  const reminder = buildClaimReminder({ bug, claimantId, quietSince, releaseAt, timeZone: ctx.config.sweep.timezone });
+  const notice = await enqueueInThread(em, bug, 'reminder', reminder, now);
   bug.remindedAt = now;
   bug.reminderNoticeId = notice.id;
   bug.updatedAt = now;
@@ -234,7 +217,7 @@ export async function releaseClaim(
     bugId: bug.id,
     type: 'claim.timeout_released',
     actorId: by.byAdminId,
-    actorKind: by.byAdminId ? 'admin' : 'system',
+    actorKind: actorKindOf(by.byAdminId, ctx.config.adminUsers),
     at: now,
     metadata: {
       from,
@@ -246,13 +229,7 @@ export async function releaseClaim(
       thresholdMs: ctx.config.claimReleaseAfterMs,
     },
   });
-  await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'thread_notice',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: buildClaimReleasedNotice({ bug, claimantId, idleMs, byAdminId: by.byAdminId }),
-    at: now,
-  });
+  const released = buildClaimReleasedNotice({ bug, claimantId, idleMs, byAdminId: by.byAdminId });
+  await enqueueInThread(em, bug, 'thread_notice', released, now);
   await requestCardRefresh(em, bug, now);
 }

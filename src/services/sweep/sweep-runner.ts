@@ -15,9 +15,9 @@ import {
   type RunCounts,
 } from '../../db/repositories/sweep.repository.ts';
 import { bugLogger } from '../../logger.ts';
-import { nextSweepAtFor } from '../../scheduler/sweep-slots.ts';
 import { type SweepAction, sweepClaim, sweepInactivity } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
+import { nextSweepAtFor } from './sweep-slots.ts';
 
 // Any constant works; it only has to be the same in every replica (and differ from the migration lock).
 const SWEEP_LOCK_KEY = 7_316_202_612;

@@ -38,7 +38,7 @@ export function handleResolveButton(ctx: AppContext) {
     await ack();
     const bug = await ctx.orm.em.fork().findOne(BugReport, { id: Number(button.value) });
     if (!bug) return answerPresser(ctx, body, 'That bug no longer exists.');
-    await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildResolveModal(bug) as never });
+    await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildResolveModal(bug) });
   };
 }
 

@@ -15,6 +15,6 @@ export const staleSubcommand: Subcommand = {
       timeZone: ctx.config.sweep.timezone,
       paused: state.paused,
     });
-    await ack({ response_type: 'ephemeral', ...message } as never);
+    await ack({ response_type: 'ephemeral', ...message });
   },
 };

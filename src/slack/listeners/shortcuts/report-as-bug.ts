@@ -22,7 +22,7 @@ export function handleReportAsBug(ctx: AppContext) {
           permalink: ctx.permalinkFor(channelId, message.ts, message.thread_ts),
           authorId: message.user ?? null,
         },
-      }) as never,
+      }),
     });
   };
 }

@@ -7,10 +7,10 @@ import { buildReleaseDoneView, parseReleaseClaimsMetadata } from '../../views/sw
 export function handleReleaseClaimsSubmission(ctx: AppContext) {
   return async ({ ack, view, body }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
     if (!ctx.config.adminUsers.includes(body.user.id)) {
-      await ack({ response_action: 'update', view: buildReleaseDoneView({ released: [], skipped: [] }) as never });
+      await ack({ response_action: 'update', view: buildReleaseDoneView({ released: [], skipped: [] }) });
       return;
     }
     const result = await releaseOrphanedClaims(ctx, body.user.id, parseReleaseClaimsMetadata(view.private_metadata));
-    await ack({ response_action: 'update', view: buildReleaseDoneView(result) as never });
+    await ack({ response_action: 'update', view: buildReleaseDoneView(result) });
   };
 }
