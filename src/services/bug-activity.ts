@@ -46,6 +46,12 @@ export async function applyBugActivity(
   bug.updatedAt = ctx.clock();
 }
 
+/** A bug with no inactivity warning pending: what a warning set (sweep-items.ts warn), cleared. */
+export const NO_PENDING_WARNING = { warnedAt: null, warningNoticeId: null, autoCloseAt: null } as const;
+
+/** A bug with no claim reminder pending. */
+const NO_PENDING_REMINDER = { remindedAt: null, reminderNoticeId: null } as const;
+
 /**
  * Withdraws the bug's pending inactivity warning: never posted yet → cancelled; already visible → edited in
  * place to say it no longer applies. The next close then needs a new warning.
@@ -59,9 +65,7 @@ export async function withdrawWarning(
   if (!bug.warnedAt) return;
   const now = ctx.clock();
   const noticeId = bug.warningNoticeId;
-  bug.warnedAt = null;
-  bug.warningNoticeId = null;
-  bug.autoCloseAt = null;
+  Object.assign(bug, NO_PENDING_WARNING);
   recordEvent(em, {
     bugId: bug.id,
     type: 'bug.warning_cleared',
@@ -92,8 +96,7 @@ export async function withdrawReminder(
   if (!bug.remindedAt) return;
   const now = ctx.clock();
   const noticeId = bug.reminderNoticeId;
-  bug.remindedAt = null;
-  bug.reminderNoticeId = null;
+  Object.assign(bug, NO_PENDING_REMINDER);
   if (noticeId)
     await retractNotice(
       em,

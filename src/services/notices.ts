@@ -2,16 +2,8 @@
 // rendered (messages/), and the notifier (outbox/) sends it after commit, paced, retried and at most once.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SlackNotice } from '../db/entities/index.ts';
+import type { NoticePurpose } from '../db/entities/slack-notice.entity.ts';
 import type { NoticePayload } from '../messages/blocks.ts';
-
-/**
- * - `card`: post the bug card into the thread, or update it in place; rendered from the bug's state at send time.
- * - `thread_notice`: a message in a thread.
- * - `warning` / `reminder`: thread messages the bug points at (warning_notice_id / reminder_notice_id) to edit later.
- * - `message_update`: chat.update of a message an earlier notice posted (`payload.sourceNoticeId`).
- */
-export const NOTICE_PURPOSES = ['card', 'thread_notice', 'warning', 'reminder', 'message_update'] as const;
-export type NoticePurpose = (typeof NOTICE_PURPOSES)[number];
 
 export type NoticeRequest = {
   bugId: number | null;

@@ -21,7 +21,7 @@ import {
   buildInactivityWarning,
 } from '../../messages/thread-notices.ts';
 import { recordEvent } from '../audit.ts';
-import { clearClaim, withdrawReminder } from '../bug-activity.ts';
+import { clearClaim, NO_PENDING_WARNING, withdrawReminder } from '../bug-activity.ts';
 import { enqueueInThread, requestCardRefresh } from '../notices.ts';
 
 export type SweepAction = 'warned' | 'closed' | 'reminded' | 'released';
@@ -47,6 +47,18 @@ export function inactivityStateOf(bug: BugReport, warningNotice: SlackNotice | n
   };
 }
 
+/** One item, in its own transaction on the bug locked as it is now; nothing when the bug is gone. */
+function onLockedBug(
+  ctx: AppContext,
+  bugId: number,
+  act: (em: EntityManager, bug: BugReport) => Promise<SweepAction | null>,
+): Promise<SweepAction | null> {
+  return ctx.orm.em.fork().transactional(async (em) => {
+    const bug = await lockBug(em, bugId);
+    return bug ? act(em, bug) : null;
+  });
+}
+
 /** Warn or close, if the bug still calls for it. */
 export async function sweepInactivity(
   ctx: AppContext,
@@ -54,9 +66,7 @@ export async function sweepInactivity(
   now: Date,
   nextSweepAt: NextSweepAt,
 ): Promise<SweepAction | null> {
-  return ctx.orm.em.fork().transactional(async (em) => {
-    const bug = await lockBug(em, bugId);
-    if (!bug) return null;
+  return onLockedBug(ctx, bugId, async (em, bug) => {
     const notice = bug.warningNoticeId ? await em.findOne(SlackNotice, bug.warningNoticeId) : null;
     const decision = decideInactivity(inactivityStateOf(bug, notice), now, sweepSettings(ctx), nextSweepAt);
     if (decision.kind === 'warn') {
@@ -78,9 +88,7 @@ export async function sweepClaim(
   now: Date,
   nextSweepAt: NextSweepAt,
 ): Promise<SweepAction | null> {
-  return ctx.orm.em.fork().transactional(async (em) => {
-    const bug = await lockBug(em, bugId);
-    if (!bug) return null;
+  return onLockedBug(ctx, bugId, async (em, bug) => {
     const decision = decideClaim(bug, now, sweepSettings(ctx), nextSweepAt);
     if (decision.kind === 'remind') {
       await remind(em, ctx, bug, now, decision.quietSince, decision.releaseAt);
@@ -137,9 +145,7 @@ async function autoClose(
   bug.closeReason = 'inactivity';
   bug.updatedAt = now;
   // The warning did its job and stays as it is; a claim reminder no longer applies.
-  bug.warnedAt = null;
-  bug.warningNoticeId = null;
-  bug.autoCloseAt = null;
+  Object.assign(bug, NO_PENDING_WARNING);
   await withdrawReminder(em, ctx, bug, 'status');
   recordEvent(em, {
     bugId: bug.id,

@@ -14,15 +14,7 @@ export type BugListItem = {
 
 /** A bug as lists show it (/bugs list, App Home). */
 export function toBugListItem(
-  bug: {
-    ref: string;
-    title: string;
-    status: BugStatus;
-    claimantId?: string | null;
-    lastActivityAt: Date;
-    channelId: string;
-    threadTs: string;
-  },
+  bug: Omit<BugListItem, 'permalink'> & { channelId: string; threadTs: string },
   permalinkFor: (channelId: string, ts: string) => string,
 ): BugListItem {
   return {
