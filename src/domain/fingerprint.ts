@@ -445,6 +445,7 @@ function javaFrame(qualified: string, location: string): Frame | null {
   if (
     !(
       location === 'Native Method' ||
+      location === '<generated>' ||
       location === 'Unknown Source' ||
       location.startsWith('Unknown Source:') ||
       JAVA_LOCATION.test(location)

@@ -39,6 +39,7 @@ const PNPM_EXPRESS = [
 function pythonTrace(options: {
   root?: string;
   python?: string;
+  packages?: string;
   type?: string;
   message?: string;
   fn?: string;
@@ -49,7 +50,7 @@ function pythonTrace(options: {
   const line = options.line ?? 42;
   return [
     'Traceback (most recent call last):',
-    `  File "${python}/site-packages/django/core/handlers/exception.py", line 55, in inner`,
+    `  File "${options.packages ?? `${python}/site-packages`}/django/core/handlers/exception.py", line 55, in inner`,
     '    response = get_response(request)',
     `  File "${root}/shop/views.py", line ${line + 46}, in create_order`,
     '    order = service.place(cart_id=cart.id)',
@@ -124,6 +125,7 @@ function goTrace(options: {
   address?: string;
   line?: number;
   others?: boolean;
+  gin?: string;
 }): string {
   const root = options.root ?? '/app';
   const goroot = options.goroot ?? '/usr/local/go';
@@ -138,6 +140,8 @@ function goTrace(options: {
     `\t${root}/internal/orders/service.go:${line} +0x2a`,
     `github.com/acme/shop/internal/http.(*Handler).CreateOrder(0xc00011e000, {0x8a0e40, ${address}}, 0xc000168000)`,
     `\t${root}/internal/http/orders.go:${line - 47} +0x1c5`,
+    'github.com/gin-gonic/gin.(*Context).Next(...)',
+    `\t/root/go/pkg/mod/github.com/gin-gonic/gin@${options.gin ?? 'v1.9.1'}/context.go:174`,
     'net/http.HandlerFunc.ServeHTTP(0xc000132000?, {0x8a0e40?, 0xc00014a0e0?}, 0xc000168000?)',
     `\t${goroot}/src/net/http/server.go:2136 +0x29`,
     'created by net/http.(*Server).Serve in goroutine 1',
@@ -258,6 +262,12 @@ const MUST_COLLIDE: Pair[] = [
     b: report(pythonTrace({ root: '/srv/shop', python: '/opt/venv/lib/python3.11', line: 51 })),
   },
   {
+    proves: 'python: a Windows virtualenv (Lib\\site-packages) is a dependency too',
+    basis: 'stack',
+    a: report(pythonTrace({})),
+    b: report(pythonTrace({ root: 'C:\\shop', packages: 'C:\\shop\\.venv\\Lib\\site-packages' })),
+  },
+  {
     proves: 'python: another key or memory address in the exception message does not matter',
     basis: 'stack',
     a: report(pythonTrace({ message: "'SKU-12345'" })),
@@ -334,11 +344,18 @@ const MUST_COLLIDE: Pair[] = [
   },
   // Go
   {
-    proves: 'go: other addresses, goroutine number, line numbers, deploy root and GOROOT',
+    proves: 'go: other addresses, goroutine number, line numbers, deploy root, GOROOT and module-cache versions',
     basis: 'stack',
     a: report(goTrace({})),
     b: report(
-      goTrace({ address: '0xc0004d2000', goroutine: 1187, line: 93, root: '/build/shop', goroot: '/usr/lib/go-1.22' }),
+      goTrace({
+        address: '0xc0004d2000',
+        goroutine: 1187,
+        line: 93,
+        root: '/build/shop',
+        goroot: '/usr/lib/go-1.22',
+        gin: 'v1.10.0',
+      }),
     ),
   },
   {
@@ -387,6 +404,12 @@ const MUST_COLLIDE: Pair[] = [
     basis: 'message',
     a: report('Error: connect ECONNREFUSED 10.0.3.7:5432'),
     b: report('Error: connect ECONNREFUSED 10.0.9.114:6432'),
+  },
+  {
+    proves: 'message: numbers with and without decimals',
+    basis: 'message',
+    a: report('PayloadTooLargeError: request entity too large (limit 1.5mb, got 2mb)'),
+    b: report('PayloadTooLargeError: request entity too large (limit 10mb, got 12.25mb)'),
   },
   {
     proves: 'message: UUIDs and timestamps in the message',
