@@ -11,8 +11,8 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrateToLatest, openOrm } from '../src/db/orm.ts';
 import { findIdleBugs } from '../src/db/repositories/sweep.repository.ts';
 import { createLogger } from '../src/logger.ts';
-import { nextSweepAtFor } from '../src/scheduler/sweep-slots.ts';
 import { scanSweepCandidates } from '../src/services/sweep/sweep-plan.ts';
+import { nextSweepAtFor } from '../src/services/sweep/sweep-slots.ts';
 import { freePort } from '../test/support/free-port.ts';
 
 const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.split('=') as [string, string]));

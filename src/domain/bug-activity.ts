@@ -1,8 +1,36 @@
-// What a reporter's or developer's sign of life does to a bug besides restarting its inactivity clock.
+// Activity: what counts as a bug's sign of life, and what one does besides restarting its inactivity clock.
+// The definition of "last activity" itself is in staleness.ts (production keeps it in SQL, see there).
+import type { BugEventType } from './bug-event-types.ts';
+import type { BugStatus, CloseReason } from './bug-status.ts';
+import type { SenderType } from './sender-type.ts';
+
+/** Only these senders' messages keep a bug alive; bystanders and bots never do. */
+export const ACTIVITY_SENDER_TYPES = ['reporter', 'developer'] as const satisfies readonly SenderType[];
+
+export function countsAsActivity(type: SenderType): boolean {
+  return (ACTIVITY_SENDER_TYPES as readonly SenderType[]).includes(type);
+}
+
+/**
+ * Lifecycle events that restart a bug's inactivity clock besides reporter/developer messages:
+ * a claim, a reopen and a "Keep open" press are all someone saying "this is alive".
+ */
+export const ACTIVITY_EVENT_TYPES = [
+  'bug.claimed',
+  'bug.reopened',
+  'bug.auto_reopened',
+  'bug.kept_open',
+] as const satisfies readonly BugEventType[];
+
+/** Why a pending inactivity warning stopped applying (its message is edited to say so). */
+export type WarningClearedWhy = 'reply' | 'keep_open' | 'claim' | 'status';
+
+/** Why a pending claim reminder stopped applying. */
+export type ReminderClearedWhy = 'activity' | 'released' | 'status';
 
 export type ActivityTarget = {
-  status: string;
-  closeReason?: string | null;
+  status: BugStatus;
+  closeReason?: CloseReason | null;
   closedAt?: Date | null;
   claimantId?: string | null;
   warnedAt?: Date | null;

@@ -1,5 +1,12 @@
+// The audit trail's vocabulary: who acted (actor kind) and what happened (event type) in bug_events.
 export const ACTOR_KINDS = ['user', 'admin', 'system'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+/** Nobody (the sweep, the bot itself) is `system`; a person is `admin` when listed in ADMIN_USERS, else `user`. */
+export function actorKindOf(actorId: string | null, adminIds: readonly string[]): ActorKind {
+  if (!actorId) return 'system';
+  return adminIds.includes(actorId) ? 'admin' : 'user';
+}
 
 /** Every audit event type the bot writes to bug_events. */
 export const BUG_EVENT_TYPES = [

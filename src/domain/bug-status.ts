@@ -1,8 +1,13 @@
+// A bug's status, severity and close reason, and the sets of statuses the rules ask about. Each set is defined
+// here once; the lifecycle, the sweep and the lists all ask these.
 export const BUG_STATUSES = ['open', 'in_progress', 'resolved', 'closed', 'escalated'] as const;
 export type BugStatus = (typeof BUG_STATUSES)[number];
 
 /** Statuses the sweep looks at; resolved, closed and escalated bugs are never swept. */
 export const SWEEPABLE_STATUSES = ['open', 'in_progress'] as const satisfies readonly BugStatus[];
+
+/** Statuses with work left: everything but resolved and closed (lists, App Home, what may be claimed). */
+export const UNRESOLVED_STATUSES = ['open', 'in_progress', 'escalated'] as const satisfies readonly BugStatus[];
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -14,6 +19,11 @@ export function isSweepable(status: BugStatus): boolean {
   return (SWEEPABLE_STATUSES as readonly BugStatus[]).includes(status);
 }
 
+/** Not yet resolved or closed. */
+export function isUnresolved(status: BugStatus): boolean {
+  return (UNRESOLVED_STATUSES as readonly BugStatus[]).includes(status);
+}
+
 export const STATUS_LABELS: Record<BugStatus, string> = {
   open: 'Open',
   in_progress: 'In progress',
@@ -21,3 +31,8 @@ export const STATUS_LABELS: Record<BugStatus, string> = {
   closed: 'Closed',
   escalated: 'Escalated',
 };
+
+/** The status inside a sentence: "BUG-42 is in progress". */
+export function statusWord(status: BugStatus): string {
+  return STATUS_LABELS[status].toLowerCase();
+}

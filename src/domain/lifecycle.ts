@@ -1,7 +1,8 @@
-// The bug lifecycle: which transitions exist, who may make each, and what each one changes.
-// Pure: services load the bug, ask here, and write what comes back in one transaction with its event.
+// The bug lifecycle: which transitions exist, who may make each (and who may press "Keep open"), and what each
+// one changes. Pure: services load the bug, ask here, and write what comes back in one transaction with its event.
+import { ACTIVITY_EVENT_TYPES, type ActivityTarget, effectsOfActivity } from './bug-activity.ts';
 import type { BugEventType } from './bug-event-types.ts';
-import type { BugStatus, CloseReason } from './bug-status.ts';
+import { type BugStatus, type CloseReason, isSweepable, isUnresolved, statusWord } from './bug-status.ts';
 
 export const USER_ACTIONS = ['claim', 'release', 'resolve', 'reopen', 'escalate', 'close'] as const;
 export type UserAction = (typeof USER_ACTIONS)[number];
@@ -25,6 +26,14 @@ export type Transition = {
   closeReason?: CloseReason;
 };
 
+/** Restarting the inactivity clock is what an activity event does (the same list the SQL recompute reads). */
+export function restartsInactivityClock(transition: Transition): boolean {
+  return (ACTIVITY_EVENT_TYPES as readonly BugEventType[]).includes(transition.event);
+}
+
+/** What a person's action carries besides itself: a resolution's note and fix link, an escalation's or close's reason. */
+export type TransitionDetails = { note?: string | null; link?: string | null; reason?: string | null };
+
 export type Refusal = {
   /** `forbidden`: not this person's to do; `invalid`: not from this state; `noop`: already so. */
   kind: 'forbidden' | 'invalid' | 'noop';
@@ -39,14 +48,6 @@ const refuse = (kind: Refusal['kind'], message: string): LifecycleDecision => ({
 });
 const allow = (transition: Transition): LifecycleDecision => ({ ok: true, transition });
 
-const STATE_WORDS: Record<BugStatus, string> = {
-  open: 'open',
-  in_progress: 'in progress',
-  resolved: 'resolved',
-  closed: 'closed',
-  escalated: 'escalated',
-};
-
 /**
  * Who may do what (README "Who may do what"):
  * - developers and admins claim and resolve;
@@ -58,13 +59,13 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
   const worker = actor.isDeveloper || actor.isAdmin;
   const isReporter = actor.id === bug.reporterId;
   const from = bug.status;
-  const closedOrResolved = from === 'resolved' || from === 'closed';
+  const closedOrResolved = !isUnresolved(from);
 
   switch (action) {
     case 'claim':
       if (!worker) return refuse('forbidden', `Only developers can claim bugs. ${bug.ref} is waiting for one of them.`);
       if (closedOrResolved)
-        return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}. Reopen it first if there is more to do.`);
+        return refuse('invalid', `${bug.ref} is ${statusWord(from)}. Reopen it first if there is more to do.`);
       if (bug.claimantId === actor.id) return refuse('noop', `You already have ${bug.ref}.`);
       if (bug.claimantId) return refuse('invalid', `${bug.ref} is already claimed by <@${bug.claimantId}>.`);
       // An escalated bug stays escalated (and out of the sweep) while someone works on it.
@@ -82,7 +83,7 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
       if (closedOrResolved)
         return refuse(
           'invalid',
-          `${bug.ref} is ${STATE_WORDS[from]}; there is no claim to give back. Reopen it if there is more to do.`,
+          `${bug.ref} is ${statusWord(from)}; there is no claim to give back. Reopen it if there is more to do.`,
         );
       if (bug.claimantId !== actor.id && !actor.isAdmin) {
         return refuse(
@@ -104,19 +105,18 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
           'forbidden',
           `Only developers can resolve bugs. If ${bug.ref} is no longer a problem for you, \`close\` it as withdrawn.`,
         );
-      if (closedOrResolved) return refuse('noop', `${bug.ref} is already ${STATE_WORDS[from]}.`);
+      if (closedOrResolved) return refuse('noop', `${bug.ref} is already ${statusWord(from)}.`);
       return allow({ action, from, to: 'resolved', event: 'bug.resolved' });
 
     case 'reopen':
       if (!worker && !isReporter) return refuse('forbidden', `Only the reporter or a developer can reopen ${bug.ref}.`);
-      if (!closedOrResolved) return refuse('noop', `${bug.ref} is ${STATE_WORDS[from]}, not resolved or closed.`);
+      if (!closedOrResolved) return refuse('noop', `${bug.ref} is ${statusWord(from)}, not resolved or closed.`);
       return allow({ action, from, to: 'open', event: 'bug.reopened', claimant: null });
 
     case 'escalate':
       if (!actor.isAdmin) return refuse('forbidden', `Only bugsweep admins can escalate ${bug.ref}.`);
       if (from === 'escalated') return refuse('noop', `${bug.ref} is already escalated.`);
-      if (closedOrResolved)
-        return refuse('invalid', `${bug.ref} is ${STATE_WORDS[from]}. Reopen it before escalating.`);
+      if (closedOrResolved) return refuse('invalid', `${bug.ref} is ${statusWord(from)}. Reopen it before escalating.`);
       return allow({ action, from, to: 'escalated', event: 'bug.escalated' });
 
     case 'close':
@@ -128,6 +128,44 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
       }
       return refuse('forbidden', `Only the reporter (to withdraw it) or a bugsweep admin can close ${bug.ref}.`);
   }
+}
+
+export type KeepOpenBug = ActivityTarget & { ref: string; reporterId: string };
+
+export type KeepOpenDecision = { ok: true } | { ok: false; refusal: Refusal };
+
+/**
+ * "Keep open" on an inactivity warning: the reporter, a developer or the claimant may press it (it counts as
+ * their activity; an admin who is none of those is a bystander here). It applies while the sweep still looks at
+ * the bug, or, after an auto-close, within REOPEN_WITHIN, where it works like a reply and reopens the bug.
+ */
+export function decideKeepOpen(
+  bug: KeepOpenBug,
+  actor: Pick<Actor, 'id' | 'isDeveloper'>,
+  now: Date,
+  reopenWithinMs: number,
+): KeepOpenDecision {
+  const mayKeep = actor.id === bug.reporterId || actor.isDeveloper || actor.id === bug.claimantId;
+  if (!mayKeep) {
+    return {
+      ok: false,
+      refusal: {
+        kind: 'forbidden',
+        message: `Thanks! Only <@${bug.reporterId}> or a developer can keep ${bug.ref} open; a reply from one of them in the thread works too.`,
+      },
+    };
+  }
+  const reopens = effectsOfActivity(bug, actor.id, now, reopenWithinMs).reopens;
+  if (!isSweepable(bug.status) && !reopens) {
+    return {
+      ok: false,
+      refusal: {
+        kind: 'invalid',
+        message: `${bug.ref} is ${bug.status === 'closed' ? 'closed; press Reopen on its card if it still matters' : 'no longer waiting to be closed for inactivity'}.`,
+      },
+    };
+  }
+  return { ok: true };
 }
 
 /** The fields a move into `to` resets, so a reopened bug does not carry a closed bug's leftovers. */

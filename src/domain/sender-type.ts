@@ -1,8 +1,6 @@
+// Who wrote a message in a bug thread, from the bug's point of view (which of them count: bug-activity.ts).
 export const SENDER_TYPES = ['reporter', 'developer', 'other', 'bot'] as const;
 export type SenderType = (typeof SENDER_TYPES)[number];
-
-/** Only these senders' messages keep a bug alive; bystanders and bots never do. */
-export const ACTIVITY_SENDER_TYPES = ['reporter', 'developer'] as const satisfies readonly SenderType[];
 
 export type SenderContext = {
   /** The Slack user id of the message's author; undefined for bot posts without a user. */
@@ -20,8 +18,4 @@ export function classifySender(ctx: SenderContext): SenderType {
   if (ctx.userId === ctx.reporterId) return 'reporter';
   if (ctx.developerIds.has(ctx.userId) || ctx.userId === ctx.claimantId) return 'developer';
   return 'other';
-}
-
-export function countsAsActivity(type: SenderType): boolean {
-  return (ACTIVITY_SENDER_TYPES as readonly SenderType[]).includes(type);
 }

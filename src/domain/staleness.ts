@@ -1,5 +1,7 @@
+// When a bug last showed life, and when that makes it stale.
+import { countsAsActivity } from './bug-activity.ts';
 import { type BugStatus, isSweepable } from './bug-status.ts';
-import { countsAsActivity, type SenderType } from './sender-type.ts';
+import type { SenderType } from './sender-type.ts';
 
 export type ActivityMessage = {
   senderType: SenderType;
@@ -11,6 +13,11 @@ export type ActivityMessage = {
  * The moment a bug last showed life: its newest reporter or developer message that is still there,
  * or its creation when there is none. Bystanders and bots never count; an edit is not activity.
  * `extraActivity` holds non-message activity such as a "Keep open" press.
+ *
+ * This is the specification. Production never calls it: bug_reports.last_activity_at is kept up to date as
+ * activity arrives (services/bug-activity.ts) and recomputed in SQL when activity is taken away
+ * (db/repositories/bug-activity.repository.ts); test/integration/staleness.test.ts proves the SQL agrees with this.
+ * Change the definition here and there together.
  */
 export function lastActivityAt(
   createdAt: Date,

@@ -2,7 +2,7 @@
 // Small pure predicates, each one rule; the sweep runner asks them twice: when planning, and again inside the
 // transaction that acts, on the bug as it is at that moment.
 import { type BugStatus, isSweepable } from './bug-status.ts';
-import { idleMs as idleBetween } from './staleness.ts';
+import { idleMs } from './staleness.ts';
 
 export type SweepSettings = {
   autoCloseAfterMs: number;
@@ -40,21 +40,21 @@ export function decideInactivity(
   nextSweepAt: NextSweepAt,
 ): InactivityDecision {
   if (!isSweepable(bug.status)) return { kind: 'none' };
-  const idleMs = idleBetween(bug.lastActivityAt, now);
+  const idle = idleMs(bug.lastActivityAt, now);
   const after = settings.autoCloseAfterMs;
   const warning = settings.autoCloseWarningMs;
-  if (warning === 0) return idleMs > after ? { kind: 'close', idleMs } : { kind: 'none' };
+  if (warning === 0) return idle > after ? { kind: 'close', idleMs: idle } : { kind: 'none' };
 
   // A warning issued before the latest activity is history, whatever the row still says.
   const current = Boolean(bug.warnedAt) && bug.warnedAt!.getTime() >= bug.lastActivityAt.getTime();
   // One Slack refused for good (bot removed, channel archived) is no warning at all: never close on it; try
   // again once a warning period has passed, not every run (that would spend every run's budget on it).
-  if (current && bug.warningUndeliverable && idleBetween(bug.warnedAt!, now) < warning) {
+  if (current && bug.warningUndeliverable && idleMs(bug.warnedAt!, now) < warning) {
     return { kind: 'wait', reason: 'the warning could not be posted; trying again later', closesAt: null };
   }
   const warned = current && !bug.warningUndeliverable;
   if (!warned) {
-    if (idleMs <= after - warning) return { kind: 'none' };
+    if (idle <= after - warning) return { kind: 'none' };
     // Closing needs idle > after (strictly): the first moment that holds is a millisecond past the edge.
     const eligible = Math.max(bug.lastActivityAt.getTime() + after + 1, now.getTime() + warning);
     return { kind: 'warn', closesAt: nextSweepAt(new Date(eligible)) };
@@ -62,13 +62,13 @@ export function decideInactivity(
   const closesAt = bug.autoCloseAt ?? null;
   if (!bug.warningVisibleSince) return { kind: 'wait', reason: 'the warning is not posted yet', closesAt };
   // Only after the warning has been visible for the whole warning period, and never before the time it named.
-  if (idleBetween(bug.warningVisibleSince, now) < warning)
+  if (idleMs(bug.warningVisibleSince, now) < warning)
     return { kind: 'wait', reason: 'warned; the warning period is running', closesAt };
   if (closesAt && now.getTime() < closesAt.getTime())
     return { kind: 'wait', reason: 'warned; closes at the time the warning named', closesAt };
-  if (idleMs <= after)
+  if (idle <= after)
     return { kind: 'wait', reason: 'warned; not idle long enough under the current settings', closesAt };
-  return { kind: 'close', idleMs };
+  return { kind: 'close', idleMs: idle };
 }
 
 export type ClaimState = {
@@ -99,13 +99,13 @@ export function decideClaim(
   if (bug.status !== 'in_progress' || !bug.claimantId) return { kind: 'none' };
   const quietSince = claimQuietSince(bug);
   if (!quietSince) return { kind: 'none' };
-  const idleMs = idleBetween(quietSince, now);
+  const idle = idleMs(quietSince, now);
   const after = settings.claimReleaseAfterMs;
   // Like staleness, strictly longer than the window.
-  if (idleMs > after) return { kind: 'release', claimantId: bug.claimantId, quietSince, idleMs };
+  if (idle > after) return { kind: 'release', claimantId: bug.claimantId, quietSince, idleMs: idle };
   const reminder = settings.claimReminderMs;
   const remindedSinceQuiet = Boolean(bug.remindedAt) && bug.remindedAt!.getTime() >= quietSince.getTime();
-  if (reminder > 0 && idleMs > after - reminder && !remindedSinceQuiet) {
+  if (reminder > 0 && idle > after - reminder && !remindedSinceQuiet) {
     // Release needs idle > after (strictly): name the first sweep at which that holds.
     return {
       kind: 'remind',

@@ -1,6 +1,8 @@
-// The bug card bugsweep keeps in each bug thread: a pure function of the bug's state.
+// The bug card bugsweep keeps in each bug thread: a pure function of the bug's state, rendered when it is sent.
+import type { Button } from '@slack/types';
 import { type BugStatus, type Severity, STATUS_LABELS } from '../domain/bug-status.ts';
-import { ACTIONS } from './ids.ts';
+import { actions, button, escapeMrkdwn, fields, message, type SlackMessage, section } from './blocks.ts';
+import { ACTIONS, BLOCKS } from './ids.ts';
 
 export type BugCardInput = {
   id: number;
@@ -11,8 +13,6 @@ export type BugCardInput = {
   reporterId: string;
   claimantId?: string | null;
 };
-
-export type SlackMessage = { text: string; blocks: Record<string, unknown>[] };
 
 const STATUS_EMOJI: Record<BugStatus, string> = {
   open: ':large_yellow_circle:',
@@ -26,50 +26,33 @@ export function buildBugCard(bug: BugCardInput): SlackMessage {
   const status = `${STATUS_EMOJI[bug.status]} ${STATUS_LABELS[bug.status]}`;
   const claimant = bug.claimantId ? `<@${bug.claimantId}>` : '_nobody yet_';
   const buttons = cardButtons(bug);
-  return {
-    text: `${bug.ref}: ${escapeMrkdwn(bug.title)} (${STATUS_LABELS[bug.status]})`,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${bug.ref}* · ${escapeMrkdwn(bug.title)}` } },
-      {
-        type: 'section',
-        fields: [
-          { type: 'mrkdwn', text: `*Status*\n${status}` },
-          { type: 'mrkdwn', text: `*Severity*\n${bug.severity}` },
-          { type: 'mrkdwn', text: `*Reporter*\n<@${bug.reporterId}>` },
-          { type: 'mrkdwn', text: `*Claimed by*\n${claimant}` },
-        ],
-      },
-      ...(buttons.length > 0 ? [{ type: 'actions', block_id: `bug_card_actions:${bug.id}`, elements: buttons }] : []),
-    ],
-  };
+  return message(`${bug.ref}: ${escapeMrkdwn(bug.title)} (${STATUS_LABELS[bug.status]})`, [
+    section(`*${bug.ref}* · ${escapeMrkdwn(bug.title)}`),
+    fields(
+      `*Status*\n${status}`,
+      `*Severity*\n${bug.severity}`,
+      `*Reporter*\n<@${bug.reporterId}>`,
+      `*Claimed by*\n${claimant}`,
+    ),
+    ...(buttons.length > 0 ? [actions(BLOCKS.cardActions(bug.id), buttons)] : []),
+  ]);
 }
 
-function cardButtons(bug: BugCardInput): Record<string, unknown>[] {
+/** What can be done next from each status; the bug id rides along as the button value. */
+function cardButtons(bug: BugCardInput): Button[] {
   const value = String(bug.id);
-  const button = (actionId: string, label: string, style?: 'primary' | 'danger') => ({
-    type: 'button',
-    action_id: actionId,
-    text: { type: 'plain_text', text: label },
-    value,
-    ...(style ? { style } : {}),
-  });
+  const claim = (style?: 'primary') => button({ actionId: ACTIONS.claim, label: 'Claim', value, style });
+  const release = () => button({ actionId: ACTIONS.release, label: 'Release', value });
+  const resolve = (style?: 'primary') => button({ actionId: ACTIONS.resolve, label: 'Resolve', value, style });
   switch (bug.status) {
     case 'open':
-      return [button(ACTIONS.claim, 'Claim', 'primary'), button(ACTIONS.resolve, 'Resolve')];
+      return [claim('primary'), resolve()];
     case 'in_progress':
-      return [button(ACTIONS.release, 'Release'), button(ACTIONS.resolve, 'Resolve', 'primary')];
+      return [release(), resolve('primary')];
     case 'escalated':
-      return [
-        bug.claimantId ? button(ACTIONS.release, 'Release') : button(ACTIONS.claim, 'Claim'),
-        button(ACTIONS.resolve, 'Resolve', 'primary'),
-      ];
+      return [bug.claimantId ? release() : claim(), resolve('primary')];
     case 'resolved':
     case 'closed':
-      return [button(ACTIONS.reopen, 'Reopen')];
+      return [button({ actionId: ACTIONS.reopen, label: 'Reopen', value })];
   }
-}
-
-/** Slack mrkdwn treats &, < and > specially; user text must not turn into mentions or links by accident. */
-export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }

@@ -20,6 +20,12 @@ export const ACTIONS = {
   homeReport: 'home_report_bug',
 } as const;
 
+/** Block ids of the button rows in bug threads: one per bug, so two cards' buttons never share an id. */
+export const BLOCKS = {
+  cardActions: (bugId: number) => `bug_card_actions:${bugId}`,
+  warningActions: (bugId: number) => `warning_actions:${bugId}`,
+} as const;
+
 /** Block and action ids of modal inputs: view_submission values are keyed by these. */
 export const INPUTS = {
   title: { block: 'title_block', action: 'title_input' },

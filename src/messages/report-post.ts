@@ -1,6 +1,6 @@
 // The message that starts a bug thread when a bug is reported through the modal or the shortcut.
 import type { ReportDraft } from '../domain/report-text.ts';
-import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
+import { context, escapeMrkdwn, message, type SlackMessage, section } from './blocks.ts';
 
 export function buildReportPost(report: ReportDraft): SlackMessage {
   const facts = [`*Severity:* ${report.severity}`];
@@ -11,11 +11,8 @@ export function buildReportPost(report: ReportDraft): SlackMessage {
     : '';
   const body = report.description.trim() ? `\n${escapeMrkdwn(report.description.trim())}` : '';
   const text = `:beetle: *${escapeMrkdwn(report.title)}*\nReported by <@${report.reporterId}>${body}`;
-  return {
-    text: `Bug report from <@${report.reporterId}>: ${escapeMrkdwn(report.title)}`,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `${facts.join('  ·  ')}${from}` }] },
-    ],
-  };
+  return message(`Bug report from <@${report.reporterId}>: ${escapeMrkdwn(report.title)}`, [
+    section(text),
+    context(`${facts.join('  ·  ')}${from}`),
+  ]);
 }

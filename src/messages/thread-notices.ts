@@ -1,17 +1,35 @@
-// What bugsweep says in bug threads. Pure builders: every time in them is computed by the caller from the
-// settings in force and formatted in SWEEP_TIMEZONE, never a hard-coded number of days.
+// What bugsweep says in bug threads. Pure builders on plain inputs: every time in them is computed by the caller
+// from the settings in force and formatted in SWEEP_TIMEZONE, never a hard-coded number of days. The outbox
+// stores what they return, so a notice states the facts as they were decided.
+import type { ReminderClearedWhy, WarningClearedWhy } from '../domain/bug-activity.ts';
 import { formatDuration } from '../domain/duration.ts';
-import type { Transition } from '../domain/lifecycle.ts';
+import type { Transition, TransitionDetails } from '../domain/lifecycle.ts';
 import { isCommitSha } from '../domain/slack-text.ts';
 import { formatMoment } from '../domain/time-format.ts';
-import { escapeMrkdwn, type SlackMessage } from './bug-card.ts';
-import { ACTIONS } from './ids.ts';
+import {
+  actions,
+  button,
+  capMrkdwn,
+  escapeMrkdwn,
+  LIMITS,
+  message,
+  type SlackMessage,
+  section,
+  textMessage,
+} from './blocks.ts';
+import { ACTIONS, BLOCKS } from './ids.ts';
 
-type BugRef = { id: number; ref: string; reporterId: string; claimantId?: string | null };
+/** The bug as a notice names it. */
+export type BugRef = { id: number; ref: string; reporterId: string; claimantId?: string | null };
 
-const plain = (text: string): SlackMessage => ({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
-
-export type TransitionDetails = { note?: string | null; link?: string | null; reason?: string | null };
+/**
+ * A notice's sentence with a person's words in it (a resolution note, a reason): their words are escaped and cut,
+ * never the sentence around them, so a very long note still leaves the whole notice within one section.
+ */
+function withUserText(build: (words: string) => string, words: string, prepare = escapeMrkdwn): string {
+  const room = LIMITS.section - build('').length;
+  return build(capMrkdwn(prepare(words), Math.max(room, 1)));
+}
 
 /** The thread notice a person's lifecycle action owes. */
 export function buildTransitionNotice(
@@ -23,35 +41,51 @@ export function buildTransitionNotice(
   const who = `<@${actorId}>`;
   switch (transition.action) {
     case 'claim':
-      return plain(`:raising_hand: ${who} claimed *${bug.ref}* and is on it.`);
+      return textMessage(`:raising_hand: ${who} claimed *${bug.ref}* and is on it.`);
     case 'release':
-      return plain(
+      return textMessage(
         transition.from !== 'escalated' && bug.claimantId && bug.claimantId !== actorId
           ? `:arrows_counterclockwise: ${who} released <@${bug.claimantId}>'s claim on *${bug.ref}*; it is back in the queue.`
           : `:arrows_counterclockwise: ${who} released *${bug.ref}*; it is back in the queue for someone to pick up.`,
       );
     case 'resolve': {
-      const lines = [`:white_check_mark: ${who} resolved *${bug.ref}*.`];
-      if (details.note) lines.push(`>${escapeMrkdwn(details.note).replaceAll('\n', '\n>')}`);
-      if (details.link) lines.push(`Fix: ${formatFixLink(details.link)}`);
-      lines.push(`<@${bug.reporterId}>, if it is not fixed for you, press *Reopen* on the card.`);
-      return plain(lines.join('\n'));
+      const head = `:white_check_mark: ${who} resolved *${bug.ref}*.`;
+      const tail = [
+        ...(details.link ? [`Fix: ${formatFixLink(details.link)}`] : []),
+        `<@${bug.reporterId}>, if it is not fixed for you, press *Reopen* on the card.`,
+      ];
+      const text = details.note
+        ? withUserText((note) => [head, note, ...tail].join('\n'), details.note, quote)
+        : [head, ...tail].join('\n');
+      return textMessage(text);
     }
     case 'reopen':
-      return plain(
+      return textMessage(
         `:leftwards_arrow_with_hook: ${who} reopened *${bug.ref}*. It is open again and waiting to be claimed.`,
       );
     case 'escalate':
-      return plain(
-        `:rotating_light: ${who} escalated *${bug.ref}*${details.reason ? `: ${escapeMrkdwn(details.reason)}` : '.'} bugsweep will not auto-close it.`,
+      return textMessage(
+        details.reason
+          ? withUserText(
+              (reason) => `:rotating_light: ${who} escalated *${bug.ref}*: ${reason} bugsweep will not auto-close it.`,
+              details.reason,
+            )
+          : `:rotating_light: ${who} escalated *${bug.ref}*. bugsweep will not auto-close it.`,
       );
     case 'close':
-      return plain(
-        transition.closeReason === 'withdrawn'
-          ? `:wave: ${who} withdrew *${bug.ref}*; it is closed.`
-          : `:lock: ${who} closed *${bug.ref}*${details.reason ? `: ${escapeMrkdwn(details.reason)}` : '.'}`,
+      if (transition.closeReason === 'withdrawn')
+        return textMessage(`:wave: ${who} withdrew *${bug.ref}*; it is closed.`);
+      return textMessage(
+        details.reason
+          ? withUserText((reason) => `:lock: ${who} closed *${bug.ref}*: ${reason}`, details.reason)
+          : `:lock: ${who} closed *${bug.ref}*.`,
       );
   }
+}
+
+/** A note as a block quote, line by line. */
+function quote(note: string): string {
+  return `>${escapeMrkdwn(note).replaceAll('\n', '\n>')}`;
 }
 
 /** A commit SHA as code, a link as a link whose address cannot smuggle in mentions or formatting. */
@@ -77,27 +111,13 @@ export function buildInactivityWarning(input: WarningInput): SlackMessage {
     `:hourglass_flowing_sand: ${people} *${bug.ref}* has been quiet since ${formatMoment(input.lastActivityAt, input.timeZone)}. ` +
     `It will be closed on *${formatMoment(input.closesAt, input.timeZone)}* unless someone replies here. ` +
     `A reply from the reporter or a developer, or *Keep open*, keeps it open.`;
-  return {
-    text,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text } },
-      {
-        type: 'actions',
-        block_id: `warning_actions:${bug.id}`,
-        elements: [
-          {
-            type: 'button',
-            action_id: ACTIONS.keepOpen,
-            text: { type: 'plain_text', text: 'Keep open' },
-            value: String(bug.id),
-          },
-        ],
-      },
-    ],
-  };
+  return message(text, [
+    section(text),
+    actions(BLOCKS.warningActions(bug.id), [
+      button({ actionId: ACTIONS.keepOpen, label: 'Keep open', value: String(bug.id) }),
+    ]),
+  ]);
 }
-
-export type WarningClearedWhy = 'reply' | 'keep_open' | 'claim' | 'status';
 
 /** The warning, edited in place once it no longer applies. */
 export function buildWarningCleared(input: {
@@ -116,7 +136,7 @@ export function buildWarningCleared(input: {
     status: `its status changed on ${when}`,
   };
   const reason = reasons[input.why];
-  return plain(
+  return textMessage(
     `:white_check_mark: ~Inactivity warning for *${input.bug.ref}*~ No longer applies: ${reason}. The inactivity clock has started again.`,
   );
 }
@@ -133,13 +153,13 @@ export function buildAutoClosedNotice(input: {
     input.reopenWithinMs > 0
       ? ` If it still matters, reply here before ${formatMoment(new Date(input.now.getTime() + input.reopenWithinMs), input.timeZone)} and it reopens by itself.`
       : ' If it still matters, press *Reopen* on the card.';
-  return plain(
+  return textMessage(
     `:zzz: Closed *${input.bug.ref}* after ${idle} without a word from the reporter or a developer (last on ${formatMoment(input.lastActivityAt, input.timeZone)}).${reopen}`,
   );
 }
 
 export function buildAutoReopenedNotice(bug: BugRef, byUserId: string): SlackMessage {
-  return plain(
+  return textMessage(
     `:leftwards_arrow_with_hook: <@${byUserId}> replied, so *${bug.ref}* is open again and back in the queue.`,
   );
 }
@@ -151,14 +171,12 @@ export function buildClaimReminder(input: {
   releaseAt: Date;
   timeZone: string;
 }): SlackMessage {
-  return plain(
+  return textMessage(
     `:wave: <@${input.claimantId}>, a gentle nudge on *${input.bug.ref}*: it has been quiet since ${formatMoment(input.quietSince, input.timeZone)}. ` +
       `If you are still on it, a quick update here keeps your claim. Otherwise it goes back to the queue on ${formatMoment(input.releaseAt, input.timeZone)} ` +
       `so fresh eyes can pick it up. No worries either way.`,
   );
 }
-
-export type ReminderClearedWhy = 'activity' | 'released' | 'status';
 
 /** The reminder, edited in place once it no longer applies: thanks when the claimant spoke up, plain facts otherwise. */
 export function buildReminderCleared(input: {
@@ -172,7 +190,7 @@ export function buildReminderCleared(input: {
     released: 'No longer applies: the claim was released.',
     status: `No longer applies: *${input.bug.ref}* is no longer waiting on this claim.`,
   };
-  return plain(`:white_check_mark: ~Reminder for *${input.bug.ref}*~ ${reasons[input.why]}`);
+  return textMessage(`:white_check_mark: ~Reminder for *${input.bug.ref}*~ ${reasons[input.why]}`);
 }
 
 /** Kind words: a released claim is nobody's failure, just a bug that needs fresh eyes. */
@@ -185,12 +203,12 @@ export function buildClaimReleasedNotice(input: {
   const intro = input.byAdminId
     ? `<@${input.byAdminId}> moved *${input.bug.ref}* back to the queue`
     : `*${input.bug.ref}* is back in the queue`;
-  return plain(
+  return textMessage(
     `:seedling: ${intro}: it has been quiet for ${formatDuration(input.idleMs)}, and fresh eyes might help. ` +
       `Thank you <@${input.claimantId}> for the time you put in; you are welcome to claim it again any time.`,
   );
 }
 
 export function buildFiledFromMessageNotice(bug: BugRef, permalink: string): SlackMessage {
-  return plain(`:memo: Filed as *${bug.ref}*: <${permalink}|follow it here>.`);
+  return textMessage(`:memo: Filed as *${bug.ref}*: <${permalink}|follow it here>.`);
 }

@@ -1,6 +1,6 @@
 /**
  * Sends what the outbox (slack_notices) holds: after commit, paced per channel, retried, at most once.
- * Services write notices with enqueueNotice/requestCardRefresh inside their transaction and call kick() after commit.
+ * Services write notices inside their transaction (services/notices.ts) and call kick() after commit.
  */
 export type Notifier = {
   /** Something was committed: send what is due soon, in the background. */

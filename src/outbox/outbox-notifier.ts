@@ -4,6 +4,7 @@
 // (a crash between send and bookkeeping, a timeout) is first looked for in the thread before it is posted again.
 
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.ts';
 import { BugReport, SlackNotice } from '../db/entities/index.ts';
@@ -20,12 +21,12 @@ import {
   pauseChannel,
   retryNoticeLater,
 } from '../db/repositories/notice.repository.ts';
+import { classifySlackFailure } from '../domain/slack-errors.ts';
 import type { Logger } from '../logger.ts';
 import { buildBugCard } from '../messages/bug-card.ts';
 import { NOTICE_METADATA_EVENT } from '../messages/ids.ts';
-import type { NoticePayload } from '../services/notices.ts';
 import type { Notifier } from './notifier.ts';
-import { classifySlackFailure, MAX_NOTICE_ATTEMPTS, retryDelayMs } from './slack-failure.ts';
+import { MAX_NOTICE_ATTEMPTS, retryDelayMs } from './slack-failure.ts';
 
 export type NotifierOptions = {
   /** Slack allows about one message per second per channel. */
@@ -151,7 +152,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
   }
 
   async function deliver(em: EntityManager, notice: SlackNotice): Promise<Delivery> {
-    const payload = notice.payload as unknown as NoticePayload;
+    const payload = notice.payload;
     switch (notice.purpose) {
       case 'card':
         return deliverCard(em, notice);
@@ -171,7 +172,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
           channel: source.channelId,
           ts: source.resultTs!,
           text: payload.text,
-          ...(payload.blocks ? { blocks: payload.blocks as never } : {}),
+          ...(payload.blocks ? { blocks: payload.blocks } : {}),
         });
         return { kind: 'sent', ts: source.resultTs ?? null };
       }
@@ -190,7 +191,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
           channel: bug.channelId,
           ts: bug.cardTs,
           text: card.text,
-          blocks: card.blocks as never,
+          blocks: card.blocks,
         });
         return { kind: 'sent', ts: bug.cardTs };
       } catch (error) {
@@ -203,7 +204,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
   }
 
   /** chat.postMessage, unless an earlier attempt of this notice already reached Slack. */
-  async function post(notice: SlackNotice, text: string, blocks?: unknown[]): Promise<string | null> {
+  async function post(notice: SlackNotice, text: string, blocks?: KnownBlock[]): Promise<string | null> {
     if (notice.attempts > 1) {
       const earlier = await findEarlierPost(notice, text);
       if (earlier) {
@@ -218,7 +219,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
       channel: notice.channelId,
       ...(notice.threadTs ? { thread_ts: notice.threadTs } : {}),
       text,
-      ...(blocks ? { blocks: blocks as never } : {}),
+      ...(blocks ? { blocks } : {}),
       unfurl_links: false,
       metadata: { event_type: NOTICE_METADATA_EVENT, event_payload: { notice_id: String(notice.id) } },
     });

@@ -10,13 +10,13 @@ import {
   reserveBugNumber,
 } from '../db/repositories/bug-report.repository.ts';
 import { insertConversationOnce } from '../db/repositories/conversation.repository.ts';
+import { actorKindOf } from '../domain/bug-event-types.ts';
 import type { Severity } from '../domain/bug-status.ts';
 import type { ReportOrigin, Telemetry } from '../domain/report-text.ts';
 import { bugLogger } from '../logger.ts';
 import { buildFiledFromMessageNotice } from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
-import { actorKindOf } from './thread-activity.ts';
 
 export type NewBug = {
   channelId: string;
@@ -82,11 +82,12 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
         bugId: id,
         type: 'bug.created',
         actorId: input.reporterId,
-        actorKind: actorKindOf(ctx, input.reporterId),
+        actorKind: actorKindOf(input.reporterId, ctx.config.adminUsers),
         at: now,
         metadata: { source: input.source, severity: input.severity, ...(input.origin ? { origin: input.origin } : {}) },
       });
       await requestCardRefresh(tx, created, now);
+      // Said where the report came from, so this one notice is not in the bug's own thread.
       if (input.origin) {
         await enqueueNotice(tx, {
           bugId: id,

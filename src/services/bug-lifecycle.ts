@@ -7,21 +7,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../app-context.ts';
 import { BugReport } from '../db/entities/index.ts';
 import { bugRefFor, lockBug } from '../db/repositories/bug-report.repository.ts';
-import { effectsOfActivity } from '../domain/bug-activity.ts';
+import { actorKindOf } from '../domain/bug-event-types.ts';
 import { isSweepable } from '../domain/bug-status.ts';
 import {
   type Actor,
+  decideKeepOpen,
   decideTransition,
   type Refusal,
+  restartsInactivityClock,
   statusTimestamps,
   type Transition,
+  type TransitionDetails,
   type UserAction,
 } from '../domain/lifecycle.ts';
 import { bugLogger } from '../logger.ts';
-import { buildTransitionNotice, type TransitionDetails } from '../messages/thread-notices.ts';
+import { buildTransitionNotice } from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
-import { enqueueNotice, requestCardRefresh } from './notices.ts';
-import { actorKindOf, applyBugActivity, clearClaim, withdrawReminder, withdrawWarning } from './thread-activity.ts';
+import { applyBugActivity, clearClaim, withdrawReminder, withdrawWarning } from './bug-activity.ts';
+import { enqueueInThread, requestCardRefresh } from './notices.ts';
 
 export type ActionRequest = { bugId: number; action: UserAction; actorId: string; details?: TransitionDetails };
 
@@ -97,10 +100,11 @@ async function applyTransition(
     bug.claimedAt = now;
     bug.claimantLastActivityAt = now;
   }
-  // Claiming and reopening are someone saying "this is alive" (domain/activity.ts).
-  if (transition.action === 'claim')
-    await applyBugActivity(em, ctx, bug, { actorId: actor.id, at: now, source: 'claim' });
-  if (transition.action === 'reopen') bug.lastActivityAt = now;
+  // Claiming and reopening are someone saying "this is alive" (domain/bug-activity.ts).
+  if (restartsInactivityClock(transition)) {
+    const source = transition.action === 'claim' ? 'claim' : 'reopen';
+    await applyBugActivity(em, ctx, bug, { actorId: actor.id, at: now, source });
+  }
   if (!isSweepable(transition.to)) {
     await withdrawWarning(em, ctx, bug, { byUserId: actor.id, why: 'status' });
     await withdrawReminder(em, ctx, bug, 'status');
@@ -110,7 +114,7 @@ async function applyTransition(
     bugId: bug.id,
     type: transition.event,
     actorId: actor.id,
-    actorKind: actor.isAdmin ? 'admin' : 'user',
+    actorKind: actorKindOf(actor.id, ctx.config.adminUsers),
     at: now,
     metadata: {
       from: transition.from,
@@ -122,14 +126,7 @@ async function applyTransition(
       ...(details.reason ? { reason: details.reason } : {}),
     },
   });
-  await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'thread_notice',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: notice,
-    at: now,
-  });
+  await enqueueInThread(em, bug, 'thread_notice', notice, now);
   await requestCardRefresh(em, bug, now);
 }
 
@@ -140,31 +137,20 @@ export async function keepBugOpen(
   ctx: AppContext,
   request: { bugId: number; actorId: string },
 ): Promise<KeepOpenOutcome> {
-  const isDeveloper = await ctx.developers.isDeveloper(request.actorId);
+  // Asked before the transaction, like performBugAction's actor.
+  const actor = await actorFor(ctx, request.actorId);
   const outcome = await ctx.orm.em.fork().transactional(async (em): Promise<KeepOpenOutcome> => {
     const bug = await lockBug(em, request.bugId);
     if (!bug) return { ok: false, message: `I could not find ${bugRefFor(request.bugId)}.` };
-    const mayKeep = request.actorId === bug.reporterId || isDeveloper || request.actorId === bug.claimantId;
-    if (!mayKeep) {
-      return {
-        ok: false,
-        message: `Thanks! Only <@${bug.reporterId}> or a developer can keep ${bug.ref} open; a reply from one of them in the thread works too.`,
-      };
-    }
     const now = ctx.clock();
     // After an auto-close, Keep open on the old warning works like a reply: within REOPEN_WITHIN it reopens.
-    const reopens = effectsOfActivity(bug, request.actorId, now, ctx.config.reopenWithinMs).reopens;
-    if (!isSweepable(bug.status) && !reopens) {
-      return {
-        ok: false,
-        message: `${bug.ref} is ${bug.status === 'closed' ? 'closed; press Reopen on its card if it still matters' : 'no longer waiting to be closed for inactivity'}.`,
-      };
-    }
+    const decision = decideKeepOpen(bug, actor, now, ctx.config.reopenWithinMs);
+    if (!decision.ok) return { ok: false, message: decision.refusal.message };
     recordEvent(em, {
       bugId: bug.id,
       type: 'bug.kept_open',
       actorId: request.actorId,
-      actorKind: actorKindOf(ctx, request.actorId),
+      actorKind: actorKindOf(request.actorId, ctx.config.adminUsers),
       at: now,
     });
     await applyBugActivity(em, ctx, bug, { actorId: request.actorId, at: now, source: 'keep_open' });

@@ -2,7 +2,7 @@
 import type { AppContext } from '../app-context.ts';
 import { BugReport } from '../db/entities/index.ts';
 import { findBugByLocator, findBugByThread } from '../db/repositories/bug-report.repository.ts';
-import type { BugStatus } from '../domain/bug-status.ts';
+import { UNRESOLVED_STATUSES } from '../domain/bug-status.ts';
 import { parseBugLocator } from '../domain/slack-refs.ts';
 
 export type BugLookup = { ok: true; bug: BugReport } | { ok: false; message: string };
@@ -45,7 +45,8 @@ export async function findBugForCommand(
 export const LIST_FILTERS = ['open', 'mine', 'claimed', 'all'] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];
 
-const UNRESOLVED: BugStatus[] = ['open', 'in_progress', 'escalated'];
+// A fresh condition per query: the ORM may keep what it is given.
+const unresolved = () => ({ $in: [...UNRESOLVED_STATUSES] });
 
 export type BugList = { bugs: BugReport[]; total: number };
 
@@ -55,12 +56,8 @@ export type HomeOverview = { claimed: BugReport[]; reported: BugReport[]; unclai
 export async function homeOverview(ctx: AppContext, userId: string, limit = 10): Promise<HomeOverview> {
   const em = ctx.orm.em.fork();
   const [claimed, reported, unclaimed] = await Promise.all([
-    em.find(
-      BugReport,
-      { status: { $in: UNRESOLVED }, claimantId: userId },
-      { orderBy: { lastActivityAt: 'asc' }, limit },
-    ),
-    em.find(BugReport, { status: { $in: UNRESOLVED }, reporterId: userId }, { orderBy: { createdAt: 'desc' }, limit }),
+    em.find(BugReport, { status: unresolved(), claimantId: userId }, { orderBy: { lastActivityAt: 'asc' }, limit }),
+    em.find(BugReport, { status: unresolved(), reporterId: userId }, { orderBy: { createdAt: 'desc' }, limit }),
     em.find(BugReport, { status: 'open', claimantId: null }, { orderBy: { lastActivityAt: 'asc' }, limit }),
   ]);
   return { claimed, reported, unclaimed };
@@ -74,11 +71,11 @@ export async function listBugs(ctx: AppContext, filter: ListFilter, userId: stri
   const em = ctx.orm.em.fork();
   const where =
     filter === 'open'
-      ? { status: { $in: UNRESOLVED } }
+      ? { status: unresolved() }
       : filter === 'mine'
-        ? { status: { $in: UNRESOLVED }, $or: [{ reporterId: userId }, { claimantId: userId }] }
+        ? { status: unresolved(), $or: [{ reporterId: userId }, { claimantId: userId }] }
         : filter === 'claimed'
-          ? { status: { $in: UNRESOLVED }, claimantId: { $ne: null } }
+          ? { status: unresolved(), claimantId: { $ne: null } }
           : {};
   const [bugs, total] = await em.findAndCount(BugReport, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit });
   return { bugs, total };

@@ -1,24 +1,10 @@
-// The outbox side of the notifier: what a state change owes Slack is written in the same transaction,
-// and the dispatcher (services/notifier/) sends it after commit, paced, retried and at most once.
+// The services' side of the outbox: what a state change owes Slack is written in the same transaction, already
+// rendered (messages/), and the notifier (outbox/) sends it after commit, paced, retried and at most once.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SlackNotice } from '../db/entities/index.ts';
+import type { NoticePurpose } from '../db/entities/slack-notice.entity.ts';
 import { insertCardRefresh } from '../db/repositories/notice.repository.ts';
-
-/**
- * - `card`: post the bug card into the thread, or update it in place; rendered from the bug's state at send time.
- * - `thread_notice`: a message in a thread.
- * - `warning` / `reminder`: thread messages the bug points at (warning_notice_id / reminder_notice_id) to edit later.
- * - `message_update`: chat.update of a message an earlier notice posted (`payload.sourceNoticeId`).
- */
-export const NOTICE_PURPOSES = ['card', 'thread_notice', 'warning', 'reminder', 'message_update'] as const;
-export type NoticePurpose = (typeof NOTICE_PURPOSES)[number];
-
-export type NoticePayload = {
-  text: string;
-  blocks?: unknown[];
-  /** For message_update: the notice whose posted message is edited. */
-  sourceNoticeId?: number;
-};
+import type { NoticePayload } from '../messages/blocks.ts';
 
 export type NoticeRequest = {
   bugId: number | null;
@@ -36,7 +22,7 @@ export async function enqueueNotice(em: EntityManager, request: NoticeRequest): 
     purpose: request.purpose,
     channelId: request.channelId,
     threadTs: request.threadTs,
-    payload: request.payload as unknown as Record<string, unknown>,
+    payload: request.payload,
     dedupeKey: null,
     status: 'pending',
     attempts: 0,
@@ -45,6 +31,17 @@ export async function enqueueNotice(em: EntityManager, request: NoticeRequest): 
   });
   await em.flush();
   return notice;
+}
+
+/** A notice in the bug's own thread: the common case. */
+export function enqueueInThread(
+  em: EntityManager,
+  bug: { id: number; channelId: string; threadTs: string },
+  purpose: Exclude<NoticePurpose, 'card'>,
+  payload: NoticePayload,
+  at: Date,
+): Promise<SlackNotice> {
+  return enqueueNotice(em, { bugId: bug.id, purpose, channelId: bug.channelId, threadTs: bug.threadTs, payload, at });
 }
 
 /**

@@ -6,6 +6,7 @@ import type { AppContext } from '../app-context.ts';
 import { LOCK_KEYS, withSessionAdvisoryLock } from '../db/locks.ts';
 import { findBugBySourceView } from '../db/repositories/bug-report.repository.ts';
 import { extractTelemetry, type ReportDraft } from '../domain/report-text.ts';
+import { classifySlackFailure } from '../domain/slack-errors.ts';
 import { tsToDate } from '../domain/slack-refs.ts';
 import { buildReportPost } from '../messages/report-post.ts';
 import { type CreateBugResult, createBug } from './bug-intake.ts';
@@ -14,6 +15,7 @@ export class ReportNotPostedError extends Error {
   readonly reason: string;
   constructor(reason: string) {
     super(`could not post the report to the bug channel: ${reason}`);
+    this.name = 'ReportNotPostedError';
     this.reason = reason;
   }
 }
@@ -40,13 +42,12 @@ async function submitReport(ctx: AppContext, report: ReportDraft, viewId: string
     const posted = await ctx.slack.chat.postMessage({
       channel: channelId,
       text: post.text,
-      blocks: post.blocks as never,
+      blocks: post.blocks,
       unfurl_links: false,
     });
     ts = posted.ts!;
   } catch (error) {
-    const reason = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-    throw new ReportNotPostedError(reason);
+    throw new ReportNotPostedError(classifySlackFailure(error).reason);
   }
   // Telemetry typed into the description counts too, unless the fields say otherwise.
   const found = extractTelemetry(report.description);

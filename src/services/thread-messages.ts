@@ -9,13 +9,13 @@ import {
   findConversation,
   insertConversationOnce,
 } from '../db/repositories/conversation.repository.ts';
+import { countsAsActivity } from '../domain/bug-activity.ts';
 import { extractTelemetry, titleFromText } from '../domain/report-text.ts';
-import { classifySender, countsAsActivity, type SenderType } from '../domain/sender-type.ts';
+import { classifySender, type SenderType } from '../domain/sender-type.ts';
 import { tsToDate } from '../domain/slack-refs.ts';
 import { bugLogger } from '../logger.ts';
+import { applyBugActivity } from './bug-activity.ts';
 import { createBug } from './bug-intake.ts';
-
-import { applyBugActivity } from './thread-activity.ts';
 
 /** A failure while handling a message of a known bug: carries the bug's id so the log line names it. */
 export class BugMessageError extends Error {

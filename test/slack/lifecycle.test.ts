@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BugEvent, BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS, VIEWS } from '../../src/messages/ids.ts';
 import { buttonPress, resolveFormValues } from '../support/block-actions.ts';
+import { overLimits, textsOf } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
@@ -395,5 +396,53 @@ describe('/bugs list', () => {
     expect((await command(developer, 'list everything')).text).toContain(
       'I can list `open`, `mine`, `claimed` or `all`',
     );
+  });
+});
+
+describe('long notes and reasons', () => {
+  const sectionTexts = (call: { body: Record<string, unknown> }) =>
+    textsOf((call.body.blocks ?? []) as unknown[]).filter(Boolean);
+
+  it('a 5,000-character "@bugsweep resolve" note reaches Slack as a notice it accepts, and is stored whole', async () => {
+    const bug = await newBug();
+    await command(developer, `claim ${bug.ref}`);
+    t.slackApi.reset();
+    const note = `${'the retry loop never gave up & kept <going> '.repeat(115)}`.trim();
+    expect(note.length).toBeGreaterThan(5000);
+    await sendEvent(t.baseUrl, {
+      type: 'app_mention',
+      user: developer,
+      text: `<@UBUGSWEEP> resolve ${note} 1a2b3c4d`,
+      ts: tsAt(t.clock.now()),
+      thread_ts: bug.threadTs,
+      channel: TEST_CHANNEL,
+      event_ts: tsAt(t.clock.now()),
+    });
+    await t.settle();
+
+    expect((await reload(bug)).status).toBe('resolved');
+    expect((await eventsOf(bug)).at(-1)).toMatchObject({
+      eventType: 'bug.resolved',
+      metadata: { resolutionNote: note, resolutionLink: '1a2b3c4d' },
+    });
+    const [notice] = t.slackApi.callsTo('chat.postMessage').filter((call) => call.body.thread_ts === bug.threadTs);
+    expect(overLimits(notice!.body)).toEqual([]);
+    const [text] = sectionTexts(notice!);
+    expect(text).toContain('&lt;going&gt;');
+    expect(text).toContain('…\nFix: `1a2b3c4d`');
+    expect(text!.endsWith(`<@${reporter}>, if it is not fixed for you, press *Reopen* on the card.`)).toBe(true);
+  });
+
+  it('a 5,000-character escalate or close reason reaches Slack as a notice it accepts', async () => {
+    const bug = await newBug();
+    const reason = 'x'.repeat(5000);
+    await command(admin, `escalate ${bug.ref} ${reason}`);
+    await command(admin, `close ${bug.ref} ${reason}`);
+    expect((await reload(bug)).status).toBe('closed');
+    const notices = t.slackApi.callsTo('chat.postMessage').filter((call) => call.body.thread_ts === bug.threadTs);
+    expect(notices).toHaveLength(2);
+    for (const notice of notices) expect(overLimits(notice.body)).toEqual([]);
+    expect(sectionTexts(notices[0]!)[0]).toMatch(/x…\sbugsweep will not auto-close it\.$/);
+    expect(sectionTexts(notices[1]!)[0]).toMatch(/^:lock: <@UADMIN> closed \*BUG-\d+\*: x+…$/);
   });
 });

@@ -1,12 +1,15 @@
 // The lifecycle rules as a table: (status, action, who) → the transition it makes, or the refusal it gets.
 import { describe, expect, it } from 'vitest';
-import type { BugEventType } from '../../src/domain/bug-event-types.ts';
+import { actorKindOf, type BugEventType } from '../../src/domain/bug-event-types.ts';
 import { BUG_STATUSES, type BugStatus, type CloseReason } from '../../src/domain/bug-status.ts';
 import {
   type Actor,
+  decideKeepOpen,
   decideTransition,
+  type KeepOpenBug,
   type LifecycleBug,
   type Refusal,
+  restartsInactivityClock,
   statusTimestamps,
   USER_ACTIONS,
   type UserAction,
@@ -277,5 +280,78 @@ describe('statusTimestamps', () => {
 
   it('every status is covered', () => {
     for (const status of BUG_STATUSES) expect(statusTimestamps(status, at)).toBeTypeOf('object');
+  });
+});
+
+describe('restartsInactivityClock', () => {
+  // Like a reporter's or developer's message (the same events the SQL recompute counts as activity).
+  it('claiming and reopening restart the clock; nothing else a person does in the lifecycle does', () => {
+    const restarting = new Set<string>();
+    for (const status of BUG_STATUSES)
+      for (const action of USER_ACTIONS)
+        for (const who of Object.keys(ACTORS) as Who[]) {
+          const decision = decideTransition(bug(status, who === 'claimant' ? CLAIMANT : null), action, ACTORS[who]);
+          if (decision.ok && restartsInactivityClock(decision.transition)) restarting.add(decision.transition.action);
+        }
+    expect([...restarting].sort()).toEqual(['claim', 'reopen']);
+  });
+});
+
+describe('decideKeepOpen', () => {
+  const now = new Date('2026-11-24T09:00:00Z');
+  const DAY = 86_400_000;
+  const keepOpenBug = (overrides: Partial<KeepOpenBug> = {}): KeepOpenBug => ({
+    ref: REF,
+    status: 'open',
+    reporterId: REPORTER,
+    claimantId: CLAIMANT,
+    ...overrides,
+  });
+
+  it.each([
+    ['reporter', true],
+    ['developer', true],
+    ['claimant', true],
+    ['bystander', false],
+    // An admin who is not a developer is a bystander to the warning.
+    ['admin', false],
+  ] as const)('on a warned open bug, the %s may keep it open: %s', (who, allowed) => {
+    const decision = decideKeepOpen(keepOpenBug(), ACTORS[who], now, 7 * DAY);
+    expect(decision.ok).toBe(allowed);
+    if (!decision.ok) {
+      expect(decision.refusal.kind).toBe('forbidden');
+      expect(decision.refusal.message).toBe(
+        `Thanks! Only <@${REPORTER}> or a developer can keep ${REF} open; a reply from one of them in the thread works too.`,
+      );
+    }
+  });
+
+  it('an auto-closed bug can be kept open within REOPEN_WITHIN, not after it', () => {
+    const closed = keepOpenBug({
+      status: 'closed',
+      closeReason: 'inactivity',
+      closedAt: new Date(now.getTime() - DAY),
+    });
+    expect(decideKeepOpen(closed, ACTORS.reporter, now, 7 * DAY)).toEqual({ ok: true });
+    expect(decideKeepOpen(closed, ACTORS.reporter, now, DAY / 2)).toEqual({
+      ok: false,
+      refusal: { kind: 'invalid', message: `${REF} is closed; press Reopen on its card if it still matters.` },
+    });
+  });
+
+  it('a bug that is resolved or escalated is no longer waiting to be closed', () => {
+    for (const status of ['resolved', 'escalated'] as const)
+      expect(decideKeepOpen(keepOpenBug({ status }), ACTORS.developer, now, 7 * DAY)).toMatchObject({
+        ok: false,
+        refusal: { message: `${REF} is no longer waiting to be closed for inactivity.` },
+      });
+  });
+});
+
+describe('actorKindOf', () => {
+  it('is system without a person, admin for ADMIN_USERS, user for everyone else', () => {
+    expect(actorKindOf(null, ['UADMIN'])).toBe('system');
+    expect(actorKindOf('UADMIN', ['UADMIN'])).toBe('admin');
+    expect(actorKindOf('UDEVELOPER', ['UADMIN'])).toBe('user');
   });
 });

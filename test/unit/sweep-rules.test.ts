@@ -11,7 +11,7 @@ import {
   type NextSweepAt,
   type SweepSettings,
 } from '../../src/domain/sweep-rules.ts';
-import { nextSweepAtFor } from '../../src/scheduler/sweep-slots.ts';
+import { nextSweepAtFor } from '../../src/services/sweep/sweep-slots.ts';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;

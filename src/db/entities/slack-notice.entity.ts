@@ -1,4 +1,14 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import type { NoticePayload } from '../../messages/blocks.ts';
+
+/**
+ * - `card`: post the bug card into the thread, or update it in place; rendered from the bug's state at send time.
+ * - `thread_notice`: a message in a thread.
+ * - `warning` / `reminder`: thread messages the bug points at (warning_notice_id / reminder_notice_id) to edit later.
+ * - `message_update`: chat.update of a message an earlier notice posted (`payload.sourceNoticeId`).
+ */
+export const NOTICE_PURPOSES = ['card', 'thread_notice', 'warning', 'reminder', 'message_update'] as const;
+export type NoticePurpose = (typeof NOTICE_PURPOSES)[number];
 
 export const NOTICE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
@@ -9,10 +19,11 @@ export const SlackNoticeSchema = defineEntity({
   properties: {
     id: p.bigint('number').primary(),
     bugId: p.integer().nullable(),
-    purpose: p.text(),
+    purpose: p.text().$type<NoticePurpose>(),
     channelId: p.text(),
     threadTs: p.text().nullable(),
-    payload: p.json<Record<string, unknown>>().default('{}'),
+    /** The rendered message (messages/); `{}` for card notices, which are rendered when sent. */
+    payload: p.json<NoticePayload>().default('{}'),
     dedupeKey: p.text().nullable(),
     status: p.enum(NOTICE_STATUSES).default('pending'),
     attempts: p.integer().default(0),

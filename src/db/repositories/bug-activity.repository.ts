@@ -2,8 +2,7 @@
 // sweep's query is an index range scan instead of an aggregate over conversation rows.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { ACTIVITY_EVENT_TYPES } from '../../domain/activity.ts';
-import { ACTIVITY_SENDER_TYPES } from '../../domain/sender-type.ts';
+import { ACTIVITY_EVENT_TYPES, ACTIVITY_SENDER_TYPES } from '../../domain/bug-activity.ts';
 import type { BugReport } from '../entities/index.ts';
 
 /**

@@ -3,6 +3,7 @@
 import type { AppContext } from '../../app-context.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
 import { findQuietClaims } from '../../db/repositories/sweep.repository.ts';
+import { staleThreshold } from '../../domain/staleness.ts';
 import { claimQuietSince, isOrphanedClaim } from '../../domain/sweep-rules.ts';
 import { releaseClaim, sweepSettings } from './sweep-items.ts';
 
@@ -10,7 +11,7 @@ export type OrphanedClaim = { bugId: number; ref: string; title: string; claiman
 
 export async function listOrphanedClaims(ctx: AppContext, limit = 50): Promise<OrphanedClaim[]> {
   const now = ctx.clock();
-  const threshold = new Date(now.getTime() - ctx.config.claimReleaseAfterMs);
+  const threshold = staleThreshold(now, ctx.config.claimReleaseAfterMs);
   const bugs = await findQuietClaims(ctx.orm.em.fork(), threshold, null, limit);
   return bugs
     .filter((bug) => isOrphanedClaim(bug, now, sweepSettings(ctx)))

@@ -3,8 +3,8 @@
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport, SweepRun, SweepState } from '../../db/entities/index.ts';
 import { getSweepState, recentRuns, setPaused } from '../../db/repositories/sweep.repository.ts';
-import { nextSweepAtFor } from '../../scheduler/sweep-slots.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
+import { nextSweepAtFor } from './sweep-slots.ts';
 
 export async function pauseSweep(ctx: AppContext, by: string, note: string | null): Promise<SweepState> {
   const em = ctx.orm.em.fork();
@@ -27,12 +27,15 @@ export async function sweepStatus(ctx: AppContext, runs = 5): Promise<SweepStatu
   return { state: await getSweepState(em), runs: await recentRuns(em, runs) };
 }
 
+/** Paused by an admin: scheduled runs do nothing until resumed. */
+export async function isSweepPaused(ctx: AppContext): Promise<boolean> {
+  return (await getSweepState(ctx.orm.em.fork())).paused;
+}
+
 export type PreviewEntry = { bug: BugReport; idleMs: number; lastActivityAt: Date; when: Date | null; note?: string };
 
 export type SweepPreview = {
   now: Date;
-  /** Paused by an admin: scheduled runs do nothing until resumed. */
-  paused: boolean;
   /** Past AUTO_CLOSE_AFTER: warned, closing, or waiting for their warning period. */
   stale: PreviewEntry[];
   warn: PreviewEntry[];
@@ -46,17 +49,7 @@ export type SweepPreview = {
 /** What the next sweep would do if it ran now. Reads only. */
 export async function previewSweep(ctx: AppContext, limit = 500): Promise<SweepPreview> {
   const now = ctx.clock();
-  const { paused } = await getSweepState(ctx.orm.em.fork());
-  const preview: SweepPreview = {
-    now,
-    paused,
-    stale: [],
-    warn: [],
-    close: [],
-    remind: [],
-    release: [],
-    truncated: false,
-  };
+  const preview: SweepPreview = { now, stale: [], warn: [], close: [], remind: [], release: [], truncated: false };
   let seen = 0;
   for await (const candidate of scanSweepCandidates(ctx, now, nextSweepAtFor(ctx.config))) {
     if (++seen > limit) {

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../../app-context.ts';
 import { type BugReport, SlackNotice } from '../../db/entities/index.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
+import { actorKindOf } from '../../domain/bug-event-types.ts';
 import { statusTimestamps } from '../../domain/lifecycle.ts';
 import {
   claimQuietSince,
@@ -20,8 +21,8 @@ import {
   buildInactivityWarning,
 } from '../../messages/thread-notices.ts';
 import { recordEvent } from '../audit.ts';
-import { enqueueNotice, requestCardRefresh } from '../notices.ts';
-import { clearClaim, withdrawReminder } from '../thread-activity.ts';
+import { clearClaim, NO_PENDING_WARNING, withdrawReminder } from '../bug-activity.ts';
+import { enqueueInThread, requestCardRefresh } from '../notices.ts';
 
 export type SweepAction = 'warned' | 'closed' | 'reminded' | 'released';
 
@@ -46,6 +47,18 @@ export function inactivityStateOf(bug: BugReport, warningNotice: SlackNotice | n
   };
 }
 
+/** One item, in its own transaction on the bug locked as it is now; nothing when the bug is gone. */
+function onLockedBug(
+  ctx: AppContext,
+  bugId: number,
+  act: (em: EntityManager, bug: BugReport) => Promise<SweepAction | null>,
+): Promise<SweepAction | null> {
+  return ctx.orm.em.fork().transactional(async (em) => {
+    const bug = await lockBug(em, bugId);
+    return bug ? act(em, bug) : null;
+  });
+}
+
 /** Warn or close, if the bug still calls for it. */
 export async function sweepInactivity(
   ctx: AppContext,
@@ -53,9 +66,7 @@ export async function sweepInactivity(
   now: Date,
   nextSweepAt: NextSweepAt,
 ): Promise<SweepAction | null> {
-  return ctx.orm.em.fork().transactional(async (em) => {
-    const bug = await lockBug(em, bugId);
-    if (!bug) return null;
+  return onLockedBug(ctx, bugId, async (em, bug) => {
     const notice = bug.warningNoticeId ? await em.findOne(SlackNotice, bug.warningNoticeId) : null;
     const decision = decideInactivity(inactivityStateOf(bug, notice), now, sweepSettings(ctx), nextSweepAt);
     if (decision.kind === 'warn') {
@@ -77,9 +88,7 @@ export async function sweepClaim(
   now: Date,
   nextSweepAt: NextSweepAt,
 ): Promise<SweepAction | null> {
-  return ctx.orm.em.fork().transactional(async (em) => {
-    const bug = await lockBug(em, bugId);
-    if (!bug) return null;
+  return onLockedBug(ctx, bugId, async (em, bug) => {
     const decision = decideClaim(bug, now, sweepSettings(ctx), nextSweepAt);
     if (decision.kind === 'remind') {
       await remind(em, ctx, bug, now, decision.quietSince, decision.releaseAt);
@@ -94,19 +103,13 @@ export async function sweepClaim(
 }
 
 async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, closesAt: Date): Promise<void> {
-  const notice = await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'warning',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: buildInactivityWarning({
-      bug,
-      lastActivityAt: bug.lastActivityAt,
-      closesAt,
-      timeZone: ctx.config.sweep.timezone,
-    }),
-    at: now,
+  const warning = buildInactivityWarning({
+    bug,
+    lastActivityAt: bug.lastActivityAt,
+    closesAt,
+    timeZone: ctx.config.sweep.timezone,
   });
+  const notice = await enqueueInThread(em, bug, 'warning', warning, now);
   bug.warnedAt = now;
   bug.warningNoticeId = notice.id;
   bug.autoCloseAt = closesAt;
@@ -142,9 +145,7 @@ async function autoClose(
   bug.closeReason = 'inactivity';
   bug.updatedAt = now;
   // The warning did its job and stays as it is; a claim reminder no longer applies.
-  bug.warnedAt = null;
-  bug.warningNoticeId = null;
-  bug.autoCloseAt = null;
+  Object.assign(bug, NO_PENDING_WARNING);
   await withdrawReminder(em, ctx, bug, 'status');
   recordEvent(em, {
     bugId: bug.id,
@@ -162,20 +163,14 @@ async function autoClose(
       warningVisibleSince: warning?.sentAt?.toISOString() ?? null,
     },
   });
-  await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'thread_notice',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: buildAutoClosedNotice({
-      bug,
-      lastActivityAt: bug.lastActivityAt,
-      now,
-      reopenWithinMs: ctx.config.reopenWithinMs,
-      timeZone: ctx.config.sweep.timezone,
-    }),
-    at: now,
+  const closed = buildAutoClosedNotice({
+    bug,
+    lastActivityAt: bug.lastActivityAt,
+    now,
+    reopenWithinMs: ctx.config.reopenWithinMs,
+    timeZone: ctx.config.sweep.timezone,
   });
+  await enqueueInThread(em, bug, 'thread_notice', closed, now);
   await requestCardRefresh(em, bug, now);
 }
 
@@ -188,14 +183,8 @@ async function remind(
   releaseAt: Date,
 ): Promise<void> {
   const claimantId = bug.claimantId!;
-  const notice = await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'reminder',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: buildClaimReminder({ bug, claimantId, quietSince, releaseAt, timeZone: ctx.config.sweep.timezone }),
-    at: now,
-  });
+  const reminder = buildClaimReminder({ bug, claimantId, quietSince, releaseAt, timeZone: ctx.config.sweep.timezone });
+  const notice = await enqueueInThread(em, bug, 'reminder', reminder, now);
   bug.remindedAt = now;
   bug.reminderNoticeId = notice.id;
   bug.updatedAt = now;
@@ -234,7 +223,7 @@ export async function releaseClaim(
     bugId: bug.id,
     type: 'claim.timeout_released',
     actorId: by.byAdminId,
-    actorKind: by.byAdminId ? 'admin' : 'system',
+    actorKind: actorKindOf(by.byAdminId, ctx.config.adminUsers),
     at: now,
     metadata: {
       from,
@@ -246,13 +235,7 @@ export async function releaseClaim(
       thresholdMs: ctx.config.claimReleaseAfterMs,
     },
   });
-  await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'thread_notice',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: buildClaimReleasedNotice({ bug, claimantId, idleMs, byAdminId: by.byAdminId }),
-    at: now,
-  });
+  const released = buildClaimReleasedNotice({ bug, claimantId, idleMs, byAdminId: by.byAdminId });
+  await enqueueInThread(em, bug, 'thread_notice', released, now);
   await requestCardRefresh(em, bug, now);
 }

@@ -4,6 +4,7 @@
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport } from '../../db/entities/index.ts';
 import { type Cursor, findIdleBugs, findNotices, findQuietClaims } from '../../db/repositories/sweep.repository.ts';
+import { staleThreshold } from '../../domain/staleness.ts';
 import {
   type ClaimDecision,
   decideClaim,
@@ -26,7 +27,8 @@ export async function* scanSweepCandidates(
   const settings = sweepSettings(ctx);
   const batch = ctx.config.sweep.batchSize;
 
-  const idleThreshold = new Date(now.getTime() - (settings.autoCloseAfterMs - settings.autoCloseWarningMs));
+  // Candidates are the bugs due a warning or a close: idle for longer than the window minus the warning period.
+  const idleThreshold = staleThreshold(now, settings.autoCloseAfterMs - settings.autoCloseWarningMs);
   for await (const page of pages(
     (cursor) => findIdleBugs(ctx.orm.em.fork(), idleThreshold, cursor, batch),
     (bug) => bug.lastActivityAt,
@@ -45,7 +47,7 @@ export async function* scanSweepCandidates(
     }
   }
 
-  const claimThreshold = new Date(now.getTime() - (settings.claimReleaseAfterMs - settings.claimReminderMs));
+  const claimThreshold = staleThreshold(now, settings.claimReleaseAfterMs - settings.claimReminderMs);
   for await (const page of pages(
     (cursor) => findQuietClaims(ctx.orm.em.fork(), claimThreshold, cursor, batch),
     (bug) => bug.claimantLastActivityAt!,

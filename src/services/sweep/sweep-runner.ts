@@ -15,9 +15,9 @@ import {
   type RunCounts,
 } from '../../db/repositories/sweep.repository.ts';
 import { bugLogger } from '../../logger.ts';
-import { nextSweepAtFor } from '../../scheduler/sweep-slots.ts';
 import { type SweepAction, sweepClaim, sweepInactivity } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
+import { nextSweepAtFor } from './sweep-slots.ts';
 
 export type SweepRequest = {
   trigger: SweepTrigger;

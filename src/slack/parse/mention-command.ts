@@ -1,9 +1,9 @@
 // "@bugsweep claim" (release, resolve <what fixed it> [commit or PR link], reopen, close [reason], escalate
 // [reason]) typed in a bug thread: the app_mention event and the words after the mention.
 import { z } from 'zod';
+import type { TransitionDetails } from '../../domain/lifecycle.ts';
 import { USER_ACTIONS, type UserAction } from '../../domain/lifecycle.ts';
 import { isCommitOrLink, unwrapSlackLink } from '../../domain/slack-text.ts';
-import type { TransitionDetails } from '../../messages/thread-notices.ts';
 import { channelId, describeIssues, messageTs, personText, userId } from './slack-ids.ts';
 
 const mention = z.object({

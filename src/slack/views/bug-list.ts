@@ -1,8 +1,7 @@
 // The ephemeral answer to /bugs list: one line per bug with what a team scans for.
-
 import { type BugStatus, STATUS_LABELS } from '../../domain/bug-status.ts';
 import { formatDuration } from '../../domain/duration.ts';
-import { escapeMrkdwn, type SlackMessage } from '../../messages/bug-card.ts';
+import { escapeMrkdwn, type SlackMessage, textMessage } from '../../messages/blocks.ts';
 
 export type BugListItem = {
   ref: string;
@@ -15,15 +14,7 @@ export type BugListItem = {
 
 /** A bug as lists show it (/bugs list, App Home). */
 export function toBugListItem(
-  bug: {
-    ref: string;
-    title: string;
-    status: BugStatus;
-    claimantId?: string | null;
-    lastActivityAt: Date;
-    channelId: string;
-    threadTs: string;
-  },
+  bug: Omit<BugListItem, 'permalink'> & { channelId: string; threadTs: string },
   permalinkFor: (channelId: string, ts: string) => string,
 ): BugListItem {
   return {
@@ -40,7 +31,7 @@ export function buildBugList(input: { filter: string; items: BugListItem[]; tota
   if (input.items.length === 0) {
     const text =
       input.filter === 'all' ? 'No bugs yet.' : `No ${input.filter === 'open' ? 'open' : input.filter} bugs. :tada:`;
-    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    return textMessage(text);
   }
   const lines = input.items.map((bug) => {
     const who = bug.claimantId ? `<@${bug.claimantId}>` : 'unclaimed';
@@ -50,5 +41,5 @@ export function buildBugList(input: { filter: string; items: BugListItem[]; tota
   const more = input.total > input.items.length ? `\n…and ${input.total - input.items.length} more.` : '';
   const header = `*${input.total} ${input.filter === 'all' ? '' : `${input.filter} `}bug${input.total === 1 ? '' : 's'}*`;
   const text = `${header}\n${lines.join('\n')}${more}`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }] };
+  return textMessage(text);
 }

@@ -1,7 +1,9 @@
 // The /bugs report modal (also opened, prefilled, by the "Report as bug" shortcut); slack/parse/report-submission.ts
 // reads it back.
+import type { ModalView, PlainTextInput, PlainTextOption } from '@slack/types';
 import { SEVERITIES, type Severity } from '../../domain/bug-status.ts';
 import type { ReportOrigin } from '../../domain/report-text.ts';
+import { context, LIMITS, modalText, plain, section } from '../../messages/blocks.ts';
 import { INPUTS, VIEWS } from '../../messages/ids.ts';
 
 export const MAX_DESCRIPTION_LENGTH = 2800;
@@ -13,51 +15,49 @@ export type ReportModalInput = {
   origin?: ReportOrigin;
 };
 
-export function buildReportModal(input: ReportModalInput = {}): Record<string, unknown> {
-  const text = (actionId: string, options: { multiline?: boolean; initial?: string; placeholder: string }) => ({
+export function buildReportModal(input: ReportModalInput = {}): ModalView {
+  const text = (
+    actionId: string,
+    options: { multiline?: boolean; initial?: string | undefined; placeholder: string },
+  ): PlainTextInput => ({
     type: 'plain_text_input',
     action_id: actionId,
     multiline: options.multiline ?? false,
-    placeholder: { type: 'plain_text', text: options.placeholder },
+    placeholder: plain(options.placeholder, LIMITS.placeholder),
     ...(options.initial ? { initial_value: options.initial } : {}),
   });
   const severity = input.severity ?? 'medium';
-  const option = (value: Severity) => ({
-    text: { type: 'plain_text', text: value[0]!.toUpperCase() + value.slice(1) },
+  const option = (value: Severity): PlainTextOption => ({
+    text: plain(value[0]!.toUpperCase() + value.slice(1), LIMITS.option),
     value,
   });
+  const label = (words: string) => plain(words, LIMITS.label);
   return {
     type: 'modal',
     callback_id: VIEWS.reportBug,
     private_metadata: JSON.stringify({ origin: input.origin ?? null }),
-    title: { type: 'plain_text', text: 'Report a bug' },
-    submit: { type: 'plain_text', text: 'Report' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: modalText('Report a bug'),
+    submit: modalText('Report'),
+    close: modalText('Cancel'),
     blocks: [
       ...(input.origin?.permalink
         ? [
-            {
-              type: 'context',
-              elements: [
-                {
-                  type: 'mrkdwn',
-                  text: `From <${input.origin.permalink}|this message>${input.origin.authorId ? ` by <@${input.origin.authorId}>` : ''}`,
-                },
-              ],
-            },
+            context(
+              `From <${input.origin.permalink}|this message>${input.origin.authorId ? ` by <@${input.origin.authorId}>` : ''}`,
+            ),
           ]
         : []),
       {
         type: 'input',
         block_id: INPUTS.title.block,
-        label: { type: 'plain_text', text: 'Title' },
+        label: label('Title'),
         element: text(INPUTS.title.action, { initial: input.title, placeholder: 'What goes wrong, in one line' }),
       },
       {
         type: 'input',
         block_id: INPUTS.description.block,
         optional: true,
-        label: { type: 'plain_text', text: 'What happened' },
+        label: label('What happened'),
         element: text(INPUTS.description.action, {
           multiline: true,
           initial: input.description,
@@ -67,7 +67,7 @@ export function buildReportModal(input: ReportModalInput = {}): Record<string, u
       {
         type: 'input',
         block_id: INPUTS.severity.block,
-        label: { type: 'plain_text', text: 'Severity' },
+        label: label('Severity'),
         element: {
           type: 'static_select',
           action_id: INPUTS.severity.action,
@@ -79,14 +79,14 @@ export function buildReportModal(input: ReportModalInput = {}): Record<string, u
         type: 'input',
         block_id: INPUTS.traceId.block,
         optional: true,
-        label: { type: 'plain_text', text: 'Trace id' },
+        label: label('Trace id'),
         element: text(INPUTS.traceId.action, { placeholder: 'e.g. 4bf92f3577b34da6a3ce929d0e0e4736' }),
       },
       {
         type: 'input',
         block_id: INPUTS.release.block,
         optional: true,
-        label: { type: 'plain_text', text: 'Release (commit SHA)' },
+        label: label('Release (commit SHA)'),
         element: text(INPUTS.release.action, { placeholder: 'e.g. 1a2b3c4' }),
       },
     ],
@@ -94,20 +94,12 @@ export function buildReportModal(input: ReportModalInput = {}): Record<string, u
 }
 
 /** Shown in place of the form once the report is filed. */
-export function buildReportFiledView(bug: { ref: string; title: string }, permalink: string): Record<string, unknown> {
+export function buildReportFiledView(bug: { ref: string; title: string }, permalink: string): ModalView {
   return {
     type: 'modal',
     callback_id: `${VIEWS.reportBug}_done`,
-    title: { type: 'plain_text', text: 'Bug reported' },
-    close: { type: 'plain_text', text: 'Done' },
-    blocks: [
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `:white_check_mark: Filed as *${bug.ref}*. <${permalink}|Follow it in the thread>.`,
-        },
-      },
-    ],
+    title: modalText('Bug reported'),
+    close: modalText('Done'),
+    blocks: [section(`:white_check_mark: Filed as *${bug.ref}*. <${permalink}|Follow it in the thread>.`)],
   };
 }

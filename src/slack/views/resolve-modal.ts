@@ -1,43 +1,40 @@
 // The Resolve modal: a resolution note (required) and the commit or pull request that fixed it (optional);
 // slack/parse/resolve-submission.ts reads it back.
-
-import { escapeMrkdwn } from '../../messages/bug-card.ts';
+import type { ModalView } from '@slack/types';
+import { escapeMrkdwn, LIMITS, modalText, plain, section } from '../../messages/blocks.ts';
 import { INPUTS, VIEWS } from '../../messages/ids.ts';
 
-export function buildResolveModal(
-  bug: { id: number; ref: string; title: string },
-  initialNote = '',
-): Record<string, unknown> {
+export function buildResolveModal(bug: { id: number; ref: string; title: string }, initialNote = ''): ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.resolveBug,
     private_metadata: JSON.stringify({ bugId: bug.id }),
-    title: { type: 'plain_text', text: `Resolve ${bug.ref}`.slice(0, 24) },
-    submit: { type: 'plain_text', text: 'Resolve' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: modalText(`Resolve ${bug.ref}`),
+    submit: modalText('Resolve'),
+    close: modalText('Cancel'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${bug.ref}* ${escapeMrkdwn(bug.title)}` } },
+      section(`*${bug.ref}* ${escapeMrkdwn(bug.title)}`),
       {
         type: 'input',
         block_id: INPUTS.resolutionNote.block,
-        label: { type: 'plain_text', text: 'What fixed it?' },
+        label: plain('What fixed it?', LIMITS.label),
         element: {
           type: 'plain_text_input',
           action_id: INPUTS.resolutionNote.action,
           multiline: true,
           ...(initialNote ? { initial_value: initialNote } : {}),
-          placeholder: { type: 'plain_text', text: 'A line for the reporter: the cause and the fix' },
+          placeholder: plain('A line for the reporter: the cause and the fix', LIMITS.placeholder),
         },
       },
       {
         type: 'input',
         block_id: INPUTS.resolutionLink.block,
         optional: true,
-        label: { type: 'plain_text', text: 'Commit SHA or pull request link' },
+        label: plain('Commit SHA or pull request link', LIMITS.label),
         element: {
           type: 'plain_text_input',
           action_id: INPUTS.resolutionLink.action,
-          placeholder: { type: 'plain_text', text: 'e.g. 1a2b3c4 or https://github.com/org/repo/pull/42' },
+          placeholder: plain('e.g. 1a2b3c4 or https://github.com/org/repo/pull/42', LIMITS.placeholder),
         },
       },
     ],

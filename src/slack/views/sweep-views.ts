@@ -1,17 +1,15 @@
 // What admins see of the sweep: the preview (/bugs stale), the orphaned-claims confirmation (/bugs release),
-// run summaries and status (/bugs sweep). Pure builders.
-
-import type { SweepRun, SweepState } from '../../db/entities/index.ts';
+// run summaries and status (/bugs sweep). Pure builders over the sweep services' results.
+import type { ModalView } from '@slack/types';
 import { formatDuration } from '../../domain/duration.ts';
 import { formatMoment } from '../../domain/time-format.ts';
-import { escapeMrkdwn, type SlackMessage } from '../../messages/bug-card.ts';
+import { escapeMrkdwn, message, modalText, type SlackMessage, section, textMessage } from '../../messages/blocks.ts';
 import { VIEWS } from '../../messages/ids.ts';
 import type { OrphanedClaim, ReleaseResult } from '../../services/sweep/orphaned-claims.ts';
-import type { PreviewEntry, SweepPreview } from '../../services/sweep/sweep-control.ts';
+import type { PreviewEntry, SweepPreview, SweepStatus } from '../../services/sweep/sweep-control.ts';
 import type { SweepResult } from '../../services/sweep/sweep-runner.ts';
 
 const MAX_LINES = 10;
-const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } });
 
 type Linked = { permalinkFor(channelId: string, ts: string): string };
 
@@ -61,11 +59,11 @@ export function buildSweepPreview(
   const header = `*What the next sweep would do* (as of ${formatMoment(preview.now, tz)})${options.paused ? '\n:double_vertical_bar: The sweep is paused: scheduled runs do nothing until `/bugs sweep resume`.' : ''}`;
   const body = parts.length > 0 ? parts : ['Nothing is stale, and every claim is active. :sparkles:'];
   if (preview.truncated) body.push('_Only the oldest candidates are shown._');
-  return { text: [header, ...body].join('\n\n'), blocks: [section(header), ...body.map(section)] };
+  return message([header, ...body].join('\n\n'), [section(header), ...body.map((part) => section(part))]);
 }
 
 /** The confirmation modal of /bugs release: who holds what, how long it has been quiet, in kind words. */
-export function buildReleaseClaimsModal(claims: OrphanedClaim[]): Record<string, unknown> {
+export function buildReleaseClaimsModal(claims: OrphanedClaim[]): ModalView {
   const lines = claims.map(
     (claim) =>
       `• *${claim.ref}* ${escapeMrkdwn(claim.title)}: <@${claim.claimantId}>, quiet for ${formatDuration(claim.idleMs)}`,
@@ -76,9 +74,9 @@ export function buildReleaseClaimsModal(claims: OrphanedClaim[]): Record<string,
     private_metadata: JSON.stringify({
       claims: claims.map((claim) => ({ bugId: claim.bugId, claimantId: claim.claimantId })),
     }),
-    title: { type: 'plain_text', text: 'Release quiet claims' },
-    submit: { type: 'plain_text', text: `Release ${claims.length}` },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: modalText('Release quiet claims'),
+    submit: modalText(`Release ${claims.length}`),
+    close: modalText('Cancel'),
     blocks: [
       section(
         `These claims have been quiet a while. Releasing them puts the bugs back in the queue so fresh eyes can pick them up; each thread gets a friendly note and nobody is blamed.`,
@@ -88,7 +86,7 @@ export function buildReleaseClaimsModal(claims: OrphanedClaim[]): Record<string,
   };
 }
 
-export function buildReleaseDoneView(result: ReleaseResult): Record<string, unknown> {
+export function buildReleaseDoneView(result: ReleaseResult): ModalView {
   const count = result.released.length;
   const lines = [`:seedling: ${count} claim${count === 1 ? '' : 's'} released back to the queue.`];
   if (result.skipped.length > 0)
@@ -96,19 +94,19 @@ export function buildReleaseDoneView(result: ReleaseResult): Record<string, unkn
   return {
     type: 'modal',
     callback_id: `${VIEWS.releaseClaims}_done`,
-    title: { type: 'plain_text', text: 'Claims released' },
-    close: { type: 'plain_text', text: 'Done' },
+    title: modalText('Claims released'),
+    close: modalText('Done'),
     blocks: [section(lines.join('\n'))],
   };
 }
 
 /** A confirmation submitted by someone who is not an admin: nothing was released. */
-export function buildReleaseRefusedView(): Record<string, unknown> {
+export function buildReleaseRefusedView(): ModalView {
   return {
     type: 'modal',
     callback_id: `${VIEWS.releaseClaims}_done`,
-    title: { type: 'plain_text', text: 'Claims not released' },
-    close: { type: 'plain_text', text: 'Done' },
+    title: modalText('Claims not released'),
+    close: modalText('Done'),
     blocks: [
       section(
         'Sorry, releasing claims is for bugsweep admins, so nothing was released. Ask one of them if a claim needs to go back to the queue.',
@@ -138,13 +136,13 @@ export function buildSweepRunSummary(result: SweepResult): string {
   }
 }
 
-export function buildSweepStatus(input: {
-  state: SweepState;
-  runs: SweepRun[];
-  nextRun: Date | null;
-  timeZone: string;
-  schedule: string;
-}): SlackMessage {
+export function buildSweepStatus(
+  input: SweepStatus & {
+    nextRun: Date | null;
+    timeZone: string;
+    schedule: string;
+  },
+): SlackMessage {
   const tz = input.timeZone;
   const state = input.state.paused
     ? `:double_vertical_bar: *Paused* by <@${input.state.pausedBy}>${input.state.pausedAt ? ` on ${formatMoment(input.state.pausedAt, tz)}` : ''}${input.state.pauseNote ? `: ${escapeMrkdwn(input.state.pauseNote)}` : ''}`
@@ -165,5 +163,5 @@ export function buildSweepStatus(input: {
   const text = [state, next, runs.length > 0 ? `*Last runs*\n${runs.join('\n')}` : '_No runs yet._']
     .filter(Boolean)
     .join('\n');
-  return { text, blocks: [section(text)] };
+  return textMessage(text);
 }

@@ -45,7 +45,7 @@ export function handleResolveButton(ctx: AppContext) {
   return onPress(ctx, async (press, { body }) => {
     const bug = await findBug(ctx, press.bugId);
     if (!bug) return answerPresser(ctx, press, 'That bug no longer exists.');
-    await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildResolveModal(bug) as never });
+    await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildResolveModal(bug) });
   });
 }
 

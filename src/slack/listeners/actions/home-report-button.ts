@@ -9,6 +9,6 @@ export function handleHomeReportButton(ctx: AppContext) {
     body,
   }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildReportModal() as never });
+    await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildReportModal() });
   };
 }

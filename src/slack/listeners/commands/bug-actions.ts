@@ -35,7 +35,7 @@ export function bugActionSubcommand(spec: Spec): Subcommand {
         await ack();
         await ctx.slack.views.open({
           trigger_id: command.trigger_id,
-          view: buildResolveModal(lookup.bug, note) as never,
+          view: buildResolveModal(lookup.bug, note),
         });
         return;
       }

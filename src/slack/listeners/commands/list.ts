@@ -24,6 +24,6 @@ export const listSubcommand: Subcommand = {
       now: ctx.clock(),
       items: bugs.map((bug) => toBugListItem(bug, ctx.permalinkFor)),
     });
-    await ack({ response_type: 'ephemeral', ...message } as never);
+    await ack({ response_type: 'ephemeral', ...message });
   },
 };

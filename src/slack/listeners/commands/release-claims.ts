@@ -22,5 +22,5 @@ export const releaseOrphanedClaimsCommand: Subcommand['handle'] = async ({ ack, 
     return;
   }
   await ack();
-  await ctx.slack.views.open({ trigger_id: command.trigger_id, view: buildReleaseClaimsModal(claims) as never });
+  await ctx.slack.views.open({ trigger_id: command.trigger_id, view: buildReleaseClaimsModal(claims) });
 };

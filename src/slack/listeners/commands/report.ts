@@ -8,6 +8,6 @@ export const reportSubcommand: Subcommand = {
   adminOnly: false,
   async handle({ ack, ctx, command }) {
     await ack();
-    await ctx.slack.views.open({ trigger_id: command.trigger_id, view: buildReportModal() as never });
+    await ctx.slack.views.open({ trigger_id: command.trigger_id, view: buildReportModal() });
   },
 };

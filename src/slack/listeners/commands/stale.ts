@@ -1,4 +1,4 @@
-import { previewSweep } from '../../../services/sweep/sweep-control.ts';
+import { isSweepPaused, previewSweep } from '../../../services/sweep/sweep-control.ts';
 import { buildSweepPreview } from '../../views/sweep-views.ts';
 import type { Subcommand } from './subcommand.ts';
 
@@ -8,12 +8,12 @@ export const staleSubcommand: Subcommand = {
   summary: 'preview what the next sweep would warn, close, remind and release',
   adminOnly: true,
   async handle({ ack, ctx }) {
-    const preview = await previewSweep(ctx);
+    const [preview, paused] = await Promise.all([previewSweep(ctx), isSweepPaused(ctx)]);
     const message = buildSweepPreview(preview, {
       permalinkFor: ctx.permalinkFor,
       timeZone: ctx.config.sweep.timezone,
-      paused: preview.paused,
+      paused,
     });
-    await ack({ response_type: 'ephemeral', ...message } as never);
+    await ack({ response_type: 'ephemeral', ...message });
   },
 };

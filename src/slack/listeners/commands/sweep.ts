@@ -1,9 +1,9 @@
 // `/bugs sweep run [dry]|pause [note]|resume|status` for admins.
 
 import { SLASH_COMMAND } from '../../../messages/ids.ts';
-import { nextSweepAtFor } from '../../../scheduler/sweep-slots.ts';
 import { pauseSweep, resumeSweep, sweepStatus } from '../../../services/sweep/sweep-control.ts';
 import { runSweep } from '../../../services/sweep/sweep-runner.ts';
+import { nextSweepAtFor } from '../../../services/sweep/sweep-slots.ts';
 import { buildSweepRunSummary, buildSweepStatus } from '../../views/sweep-views.ts';
 import type { Subcommand } from './subcommand.ts';
 
@@ -59,7 +59,7 @@ export const sweepSubcommand: Subcommand = {
           timeZone: ctx.config.sweep.timezone,
           schedule: ctx.config.sweep.schedule,
         });
-        await ack({ response_type: 'ephemeral', ...message } as never);
+        await ack({ response_type: 'ephemeral', ...message });
         return;
       }
       default:

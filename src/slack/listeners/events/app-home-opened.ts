@@ -20,6 +20,6 @@ export function handleAppHomeOpened(ctx: AppContext) {
       now: ctx.clock(),
       autoCloseAfterMs: ctx.config.autoCloseAfterMs,
     });
-    await ctx.slack.views.publish({ user_id: event.user, view: view as never });
+    await ctx.slack.views.publish({ user_id: event.user, view });
   };
 }

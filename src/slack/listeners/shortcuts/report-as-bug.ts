@@ -25,7 +25,7 @@ export function handleReportAsBug(ctx: AppContext) {
           permalink: ctx.permalinkFor(message.channelId, message.ts, message.threadTs),
           authorId: message.authorId,
         },
-      }) as never,
+      }),
     });
   };
 }

@@ -9,10 +9,10 @@ import { buildReleaseDoneView, buildReleaseRefusedView } from '../../views/sweep
 export function handleReleaseClaimsSubmission(ctx: AppContext) {
   return async ({ ack, view, body }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
     if (!ctx.config.adminUsers.includes(body.user.id)) {
-      await ack({ response_action: 'update', view: buildReleaseRefusedView() as never });
+      await ack({ response_action: 'update', view: buildReleaseRefusedView() });
       return;
     }
     const result = await releaseOrphanedClaims(ctx, body.user.id, readConfirmedClaims(view.private_metadata));
-    await ack({ response_action: 'update', view: buildReleaseDoneView(result) as never });
+    await ack({ response_action: 'update', view: buildReleaseDoneView(result) });
   };
 }

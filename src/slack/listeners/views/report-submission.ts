@@ -22,7 +22,7 @@ export function handleReportSubmission(ctx: AppContext) {
       const { bug } = await submitReportOnce(ctx, parsed.viewId, parsed.value);
       await ack({
         response_action: 'update',
-        view: buildReportFiledView(bug, ctx.permalinkFor(bug.channelId, bug.threadTs)) as never,
+        view: buildReportFiledView(bug, ctx.permalinkFor(bug.channelId, bug.threadTs)),
       });
     } catch (error) {
       // Inline modal errors are plain text: no channel mentions here.

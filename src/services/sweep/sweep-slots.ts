@@ -1,8 +1,8 @@
 // The sweep's schedule as a pure function of time (croner's nextRun never waits): used to state, in notices,
-// the time of the sweep that will really act.
+// the time of the sweep that will really act. scheduler/ fires on the same SWEEP_SCHEDULE.
 import { Cron } from 'croner';
-import type { Config } from '../config.ts';
-import type { NextSweepAt } from '../domain/sweep-rules.ts';
+import type { Config } from '../../config.ts';
+import type { NextSweepAt } from '../../domain/sweep-rules.ts';
 
 export function nextSweepAtFor(config: Pick<Config, 'sweep'>): NextSweepAt {
   const cron = new Cron(config.sweep.schedule, { timezone: config.sweep.timezone, paused: true });

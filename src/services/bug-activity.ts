@@ -1,27 +1,31 @@
-// What a reporter's or developer's sign of life (a thread message, a "Keep open" press) does to a bug, inside
-// the caller's transaction on a bug it has locked: the inactivity clock restarts, a pending warning or reminder
-// is withdrawn (and its message edited to say so), and a bug auto-closed not long ago reopens.
+// What a sign of life (a reporter's or developer's thread message, a "Keep open" press, a claim, a reopen) does
+// to a bug, inside the caller's transaction on a bug it has locked: the inactivity clock restarts, a pending
+// warning or reminder is withdrawn (and its message edited to say so), and a bug auto-closed not long ago
+// reopens. The rules are domain/bug-activity.ts; this applies them.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../app-context.ts';
 import type { BugReport } from '../db/entities/index.ts';
 import { cancelIfUnsent } from '../db/repositories/notice.repository.ts';
-import { effectsOfActivity } from '../domain/bug-activity.ts';
+import { effectsOfActivity, type ReminderClearedWhy, type WarningClearedWhy } from '../domain/bug-activity.ts';
+import { actorKindOf } from '../domain/bug-event-types.ts';
 import { statusTimestamps } from '../domain/lifecycle.ts';
-import type { SlackMessage } from '../messages/bug-card.ts';
-import {
-  buildAutoReopenedNotice,
-  buildReminderCleared,
-  buildWarningCleared,
-  type ReminderClearedWhy,
-  type WarningClearedWhy,
-} from '../messages/thread-notices.ts';
+import type { SlackMessage } from '../messages/blocks.ts';
+import { buildAutoReopenedNotice, buildReminderCleared, buildWarningCleared } from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
-import { enqueueNotice, requestCardRefresh } from './notices.ts';
+import { enqueueInThread, requestCardRefresh } from './notices.ts';
 
 export type BugActivity = {
   actorId: string;
   at: Date;
-  source: 'message' | 'keep_open' | 'claim';
+  source: 'message' | 'keep_open' | 'claim' | 'reopen';
+};
+
+/** What the withdrawn warning's message says about why: a reopen is a change of status. */
+const WARNING_CLEARED_BY: Record<BugActivity['source'], WarningClearedWhy> = {
+  message: 'reply',
+  keep_open: 'keep_open',
+  claim: 'claim',
+  reopen: 'status',
 };
 
 export async function applyBugActivity(
@@ -36,14 +40,17 @@ export async function applyBugActivity(
     bug.claimantLastActivityAt = activity.at;
   }
   if (effects.clearsWarning)
-    await withdrawWarning(em, ctx, bug, {
-      byUserId: activity.actorId,
-      why: activity.source === 'message' ? 'reply' : activity.source,
-    });
+    await withdrawWarning(em, ctx, bug, { byUserId: activity.actorId, why: WARNING_CLEARED_BY[activity.source] });
   if (effects.clearsReminder) await withdrawReminder(em, ctx, bug, 'activity');
   if (effects.reopens) await autoReopen(em, ctx, bug, activity);
   bug.updatedAt = ctx.clock();
 }
+
+/** A bug with no inactivity warning pending: what a warning set (sweep-items.ts warn), cleared. */
+export const NO_PENDING_WARNING = { warnedAt: null, warningNoticeId: null, autoCloseAt: null } as const;
+
+/** A bug with no claim reminder pending. */
+const NO_PENDING_REMINDER = { remindedAt: null, reminderNoticeId: null } as const;
 
 /**
  * Withdraws the bug's pending inactivity warning: never posted yet → cancelled; already visible → edited in
@@ -58,14 +65,12 @@ export async function withdrawWarning(
   if (!bug.warnedAt) return;
   const now = ctx.clock();
   const noticeId = bug.warningNoticeId;
-  bug.warnedAt = null;
-  bug.warningNoticeId = null;
-  bug.autoCloseAt = null;
+  Object.assign(bug, NO_PENDING_WARNING);
   recordEvent(em, {
     bugId: bug.id,
     type: 'bug.warning_cleared',
     actorId: cause.byUserId,
-    actorKind: cause.byUserId ? actorKindOf(ctx, cause.byUserId) : 'system',
+    actorKind: actorKindOf(cause.byUserId, ctx.config.adminUsers),
     at: now,
     metadata: { why: cause.why },
   });
@@ -91,8 +96,7 @@ export async function withdrawReminder(
   if (!bug.remindedAt) return;
   const now = ctx.clock();
   const noticeId = bug.reminderNoticeId;
-  bug.remindedAt = null;
-  bug.reminderNoticeId = null;
+  Object.assign(bug, NO_PENDING_REMINDER);
   if (noticeId)
     await retractNotice(
       em,
@@ -116,14 +120,7 @@ async function retractNotice(
 ): Promise<void> {
   const status = await cancelIfUnsent(em, noticeId, 'withdrawn before it was posted');
   if (status === 'cancelled' || status === 'failed') return;
-  await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'message_update',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: { ...replacement, sourceNoticeId: noticeId },
-    at: now,
-  });
+  await enqueueInThread(em, bug, 'message_update', { ...replacement, sourceNoticeId: noticeId }, now);
 }
 
 /** The claim ends (released by hand or by the sweep, or the bug reopened): nobody holds it any more. */
@@ -149,7 +146,7 @@ async function autoReopen(em: EntityManager, ctx: AppContext, bug: BugReport, ac
     bugId: bug.id,
     type: 'bug.auto_reopened',
     actorId: activity.actorId,
-    actorKind: actorKindOf(ctx, activity.actorId),
+    actorKind: actorKindOf(activity.actorId, ctx.config.adminUsers),
     at: now,
     metadata: {
       from: 'closed',
@@ -158,17 +155,6 @@ async function autoReopen(em: EntityManager, ctx: AppContext, bug: BugReport, ac
       reopenWithinMs: ctx.config.reopenWithinMs,
     },
   });
-  await enqueueNotice(em, {
-    bugId: bug.id,
-    purpose: 'thread_notice',
-    channelId: bug.channelId,
-    threadTs: bug.threadTs,
-    payload: buildAutoReopenedNotice(bug, activity.actorId),
-    at: now,
-  });
+  await enqueueInThread(em, bug, 'thread_notice', buildAutoReopenedNotice(bug, activity.actorId), now);
   await requestCardRefresh(em, bug, now);
-}
-
-export function actorKindOf(ctx: AppContext, userId: string): 'admin' | 'user' {
-  return ctx.config.adminUsers.includes(userId) ? 'admin' : 'user';
 }
