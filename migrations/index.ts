@@ -6,6 +6,7 @@ import { Migration20261125000000_notice_links } from './Migration20261125000000_
 import { Migration20261125010000_millisecond_activity } from './Migration20261125010000_millisecond_activity.ts';
 import { Migration20261125020000_unknown_senders } from './Migration20261125020000_unknown_senders.ts';
 import { Migration20261202110000_report_source_view } from './Migration20261202110000_report_source_view.ts';
+import { Migration20261202130000_slack_limits } from './Migration20261202130000_slack_limits.ts';
 
 export const MIGRATIONS = [
   Migration20261124000000_initial_schema,
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Migration20261125010000_millisecond_activity,
   Migration20261125020000_unknown_senders,
   Migration20261202110000_report_source_view,
+  Migration20261202130000_slack_limits,
 ].map((migration) => ({ name: migration.name, class: migration }));

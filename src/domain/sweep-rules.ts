@@ -77,6 +77,8 @@ export type ClaimState = {
   claimedAt?: Date | null;
   claimantLastActivityAt?: Date | null;
   remindedAt?: Date | null;
+  /** The release time the reminder stated: like a warning's close time, the claim is never released earlier. */
+  claimReleaseAt?: Date | null;
 };
 
 export type ClaimDecision =
@@ -101,10 +103,14 @@ export function decideClaim(
   if (!quietSince) return { kind: 'none' };
   const idle = idleMs(quietSince, now);
   const after = settings.claimReleaseAfterMs;
-  // Like staleness, strictly longer than the window.
-  if (idle > after) return { kind: 'release', claimantId: bug.claimantId, quietSince, idleMs: idle };
   const reminder = settings.claimReminderMs;
   const remindedSinceQuiet = Boolean(bug.remindedAt) && bug.remindedAt!.getTime() >= quietSince.getTime();
+  // Like staleness, strictly longer than the window; and never before the time a reminder named.
+  if (idle > after) {
+    const named = remindedSinceQuiet ? (bug.claimReleaseAt ?? null) : null;
+    if (named && now.getTime() < named.getTime()) return { kind: 'none' };
+    return { kind: 'release', claimantId: bug.claimantId, quietSince, idleMs: idle };
+  }
   if (reminder > 0 && idle > after - reminder && !remindedSinceQuiet) {
     // Release needs idle > after (strictly): name the first sweep at which that holds.
     return {

@@ -1,5 +1,6 @@
 /**
- * Sends what the outbox (slack_notices) holds: after commit, paced per channel, retried, at most once.
+ * Sends what the outbox (slack_notices) holds: after commit, at Slack's limits per channel and per method, retried,
+ * at most once.
  * Services write notices inside their transaction (services/notices.ts) and call kick() after commit.
  */
 export type Notifier = {
@@ -16,4 +17,13 @@ export type Notifier = {
   start(): void;
   /** Stops the loop after the send in progress. */
   stop(): Promise<void>;
+  /**
+   * Waits (at most `maxWaitMs`, real time) for a call of a workspace-wide Web API budget that is not sent through
+   * the outbox (views.publish and views.update are Tier 4, about 100 a minute), shared by every replica. Resolves
+   * true when the call may go, false when the wait ran out (the caller goes ahead; Slack may answer 429).
+   */
+  awaitBudget(method: BudgetedMethod, maxWaitMs?: number): Promise<boolean>;
 };
+
+/** Web API methods called outside the outbox whose workspace-wide budget the notifier keeps. */
+export type BudgetedMethod = 'views.publish' | 'views.update';

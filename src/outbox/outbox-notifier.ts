@@ -1,7 +1,10 @@
-// Sends the outbox (slack_notices) after commit: one send in flight per channel, channels paced to about one
-// message a second without holding each other up, retried with backoff, 429s honoured, and never sent twice:
-// a post carries its notice id as message metadata, so a notice whose earlier attempt may have reached Slack
-// (a crash between send and bookkeeping, a timeout) is first looked for in the thread before it is posted again.
+// Sends the outbox (slack_notices) after commit, at Slack's real limits: posts one in flight per channel and about
+// one a second per channel, without channels holding each other up; edits (chat.update: card refreshes, "no longer
+// applies") on the workspace's Tier 3 budget in a lane of their own, so a refused card update never holds a
+// channel's posts; what a person waits for before the sweep's bulk; retried with backoff, every 429's Retry-After
+// honoured for the method (and channel) it names, on every replica, because the budgets live in PostgreSQL. Never
+// sent twice: a post carries its notice id as message metadata, so a notice whose earlier attempt may have reached
+// Slack (a crash between send and bookkeeping, a timeout) is first looked for in the thread before it is posted again.
 
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { KnownBlock } from '@slack/types';
@@ -17,20 +20,30 @@ import {
   markNoticeCancelled,
   markNoticeFailed,
   markNoticeSent,
+  type NoticeHead,
   nextNoticeDueAt,
   pauseChannel,
+  pauseMethod,
   retryNoticeLater,
+  takeMethodSlot,
 } from '../db/repositories/notice.repository.ts';
 import { classifySlackFailure } from '../domain/slack-errors.ts';
 import type { Logger } from '../logger.ts';
 import { buildBugCard } from '../messages/bug-card.ts';
 import { NOTICE_METADATA_EVENT } from '../messages/ids.ts';
-import type { Notifier } from './notifier.ts';
+import type { BudgetedMethod, Notifier } from './notifier.ts';
 import { MAX_NOTICE_ATTEMPTS, retryDelayMs } from './slack-failure.ts';
 
 export type NotifierOptions = {
   /** Slack allows about one message per second per channel. */
   channelIntervalMs?: number;
+  /**
+   * Time between two calls of a Tier 3 method for the whole workspace (chat.update; conversations.replies and
+   * conversations.history when a retry looks for an earlier post): about 50 a minute, so 1.25 s keeps under it.
+   */
+  tier3IntervalMs?: number;
+  /** Time between two calls of a Tier 4 method (views.publish, views.update: about 100 a minute), after a burst. */
+  tier4IntervalMs?: number;
   /** How long a sender owns a notice; a crashed sender's notices are picked up after this. */
   leaseMs?: number;
   /** How often the background loop looks for retries and for notices other replicas committed. */
@@ -48,6 +61,19 @@ export type NotifierDeps = {
   botId?: string;
 };
 
+/** The Web API method a delivery is calling, so a 429 pauses the budget it belongs to. */
+type Call = { method: 'chat.postMessage' | 'chat.update' | 'conversations.replies' | 'conversations.history' | null };
+
+/** A Tier 3 look-up had to wait for the workspace budget: the notice waits too, without spending an attempt. */
+class BudgetWait extends Error {
+  readonly ms: number;
+  constructor(ms: number) {
+    super('waiting for the Tier 3 budget');
+    this.name = 'BudgetWait';
+    this.ms = ms;
+  }
+}
+
 type Delivery =
   | { kind: 'sent'; ts: string | null }
   | { kind: 'cancel'; reason: string }
@@ -57,7 +83,10 @@ const WAIT_FOR_SOURCE_MS = 5_000;
 
 export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOptions = {}): Notifier {
   const channelIntervalMs = options.channelIntervalMs ?? 1_000;
+  const tier3IntervalMs = options.tier3IntervalMs ?? 1_250;
+  const tier4IntervalMs = options.tier4IntervalMs ?? 650;
   const leaseMs = options.leaseMs ?? 60_000;
+  const pacing = { channelIntervalMs, updateIntervalMs: tier3IntervalMs, leaseMs };
   const pollMs = options.pollMs ?? 5_000;
   const concurrency = options.concurrency ?? 8;
   const log = deps.logger.child({ component: 'notifier' });
@@ -73,23 +102,21 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
       const now = deps.clock();
       const heads = await findDueNoticeHeads(deps.orm.em.fork(), now, concurrency);
       if (heads.length === 0) return;
-      const leased: SlackNotice[] = [];
+      const leased: { notice: SlackNotice; head: NoticeHead }[] = [];
       for (const head of heads) {
-        const notice = await deps.orm.em
-          .fork()
-          .transactional((em) => leaseNotice(em, head, now, { channelIntervalMs, leaseMs }));
-        if (notice) leased.push(notice);
+        const notice = await deps.orm.em.fork().transactional((em) => leaseNotice(em, head, now, pacing));
+        if (notice) leased.push({ notice, head });
       }
       if (leased.length === 0) return;
       // One failing bookkeeping write must not cut the others' sends short.
-      const results = await Promise.allSettled(leased.map((notice) => sendOne(notice)));
+      const results = await Promise.allSettled(leased.map(({ notice, head }) => sendOne(notice, head)));
       for (const result of results)
         if (result.status === 'rejected')
           log.error({ err: result.reason }, 'finishing a notice failed; its lease will expire and it is retried');
     }
   }
 
-  async function sendOne(notice: SlackNotice): Promise<void> {
+  async function sendOne(notice: SlackNotice, head: NoticeHead): Promise<void> {
     const noticeLog = log.child({
       noticeId: notice.id,
       purpose: notice.purpose,
@@ -97,39 +124,18 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
       ...(notice.bugId ? { bugId: notice.bugId } : {}),
     });
     const em = deps.orm.em.fork();
+    const call: Call = { method: null };
     let delivery: Delivery;
     try {
-      delivery = await deliver(em, notice);
+      delivery = await deliver(em, notice, call);
     } catch (error) {
-      const failure = classifySlackFailure(error);
       const now = deps.clock();
-      if (failure.kind === 'rate_limited') {
-        const until = new Date(now.getTime() + failure.retryAfterMs);
-        noticeLog.warn({ retryAfterMs: failure.retryAfterMs }, 'Slack rate-limited this channel; the notice waits');
-        await em.transactional(async (tx) => {
-          await pauseChannel(tx, notice.channelId, until);
-          await retryNoticeLater(tx, notice.id, until, failure.reason, false);
-        });
-      } else if (failure.kind === 'permanent') {
-        noticeLog.warn({ reason: failure.reason }, 'Slack refused the notice for good; it is marked failed');
-        await markNoticeFailed(em, notice.id, failure.reason);
-      } else if (notice.attempts >= MAX_NOTICE_ATTEMPTS) {
-        noticeLog.error(
-          { reason: failure.reason, attempts: notice.attempts },
-          'giving up on a notice after repeated failures',
-        );
-        await markNoticeFailed(em, notice.id, `gave up after ${notice.attempts} attempts: ${failure.reason}`);
+      if (error instanceof BudgetWait) {
+        delivery = { kind: 'wait', ms: error.ms, reason: error.message };
       } else {
-        const delay = retryDelayMs(notice.attempts);
-        noticeLog.warn(
-          { reason: failure.reason, attempts: notice.attempts, retryInMs: delay },
-          'notice failed; it will be retried',
-        );
-        await em.transactional((tx) =>
-          retryNoticeLater(tx, notice.id, new Date(now.getTime() + delay), failure.reason, true),
-        );
+        await recordFailure(em, notice, head, call, error, now, noticeLog);
+        return;
       }
-      return;
     }
     const now = deps.clock();
     switch (delivery.kind) {
@@ -151,11 +157,57 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     }
   }
 
-  async function deliver(em: EntityManager, notice: SlackNotice): Promise<Delivery> {
+  /** A send that failed: wait out a 429 on the budget it names, give up on a permanent error, or back off. */
+  async function recordFailure(
+    em: EntityManager,
+    notice: SlackNotice,
+    head: NoticeHead,
+    call: Call,
+    error: unknown,
+    now: Date,
+    noticeLog: Logger,
+  ): Promise<void> {
+    const failure = classifySlackFailure(error);
+    if (failure.kind === 'rate_limited') {
+      const until = new Date(now.getTime() + failure.retryAfterMs);
+      const method = call.method ?? (head.lane === 'post' ? 'chat.postMessage' : 'chat.update');
+      noticeLog.warn(
+        { retryAfterMs: failure.retryAfterMs, method },
+        method === 'chat.postMessage'
+          ? 'Slack rate-limited posts in this channel; the notice waits'
+          : `Slack rate-limited ${method} for the workspace; the notice waits`,
+      );
+      await em.transactional(async (tx) => {
+        if (method === 'chat.postMessage') await pauseChannel(tx, notice.channelId, until);
+        else await pauseMethod(tx, method, until);
+        await retryNoticeLater(tx, notice.id, until, failure.reason, false);
+      });
+    } else if (failure.kind === 'permanent') {
+      noticeLog.warn({ reason: failure.reason }, 'Slack refused the notice for good; it is marked failed');
+      await markNoticeFailed(em, notice.id, failure.reason);
+    } else if (notice.attempts >= MAX_NOTICE_ATTEMPTS) {
+      noticeLog.error(
+        { reason: failure.reason, attempts: notice.attempts },
+        'giving up on a notice after repeated failures',
+      );
+      await markNoticeFailed(em, notice.id, `gave up after ${notice.attempts} attempts: ${failure.reason}`);
+    } else {
+      const delay = retryDelayMs(notice.attempts);
+      noticeLog.warn(
+        { reason: failure.reason, attempts: notice.attempts, retryInMs: delay },
+        'notice failed; it will be retried',
+      );
+      await em.transactional((tx) =>
+        retryNoticeLater(tx, notice.id, new Date(now.getTime() + delay), failure.reason, true),
+      );
+    }
+  }
+
+  async function deliver(em: EntityManager, notice: SlackNotice, call: Call): Promise<Delivery> {
     const payload = notice.payload;
     switch (notice.purpose) {
       case 'card':
-        return deliverCard(em, notice);
+        return deliverCard(em, notice, call);
       case 'message_update': {
         const source = payload.sourceNoticeId ? await em.findOne(SlackNotice, payload.sourceNoticeId) : null;
         if (
@@ -168,6 +220,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         }
         if (source.status !== 'sent')
           return { kind: 'wait', ms: WAIT_FOR_SOURCE_MS, reason: 'waiting for the message to edit to be posted' };
+        call.method = 'chat.update';
         await deps.slack.chat.update({
           channel: source.channelId,
           ts: source.resultTs!,
@@ -177,16 +230,17 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         return { kind: 'sent', ts: source.resultTs ?? null };
       }
       default:
-        return { kind: 'sent', ts: await post(notice, payload.text, payload.blocks) };
+        return { kind: 'sent', ts: await post(em, notice, call, payload.text, payload.blocks) };
     }
   }
 
-  async function deliverCard(em: EntityManager, notice: SlackNotice): Promise<Delivery> {
+  async function deliverCard(em: EntityManager, notice: SlackNotice, call: Call): Promise<Delivery> {
     const bug = notice.bugId ? await em.findOne(BugReport, notice.bugId) : null;
     if (!bug) return { kind: 'cancel', reason: 'bug not found' };
     const card = buildBugCard(bug);
     if (bug.cardTs) {
       try {
+        call.method = 'chat.update';
         await deps.slack.chat.update({
           channel: bug.channelId,
           ts: bug.cardTs,
@@ -200,13 +254,19 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         await em.nativeUpdate(BugReport, { id: bug.id }, { cardTs: null });
       }
     }
-    return { kind: 'sent', ts: await post(notice, card.text, card.blocks) };
+    return { kind: 'sent', ts: await post(em, notice, call, card.text, card.blocks) };
   }
 
   /** chat.postMessage, unless an earlier attempt of this notice already reached Slack. */
-  async function post(notice: SlackNotice, text: string, blocks?: KnownBlock[]): Promise<string | null> {
+  async function post(
+    em: EntityManager,
+    notice: SlackNotice,
+    call: Call,
+    text: string,
+    blocks?: KnownBlock[],
+  ): Promise<string | null> {
     if (notice.attempts > 1) {
-      const earlier = await findEarlierPost(notice, text);
+      const earlier = await findEarlierPost(em, notice, call, text);
       if (earlier) {
         log.info(
           { noticeId: notice.id, ts: earlier },
@@ -215,6 +275,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         return earlier;
       }
     }
+    call.method = 'chat.postMessage';
     const result = await deps.slack.chat.postMessage({
       channel: notice.channelId,
       ...(notice.threadTs ? { thread_ts: notice.threadTs } : {}),
@@ -226,7 +287,18 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     return result.ts ?? null;
   }
 
-  async function findEarlierPost(notice: SlackNotice, text: string): Promise<string | null> {
+  /** Looks for an earlier attempt's post, on the workspace's Tier 3 budget of the look-up method. */
+  async function findEarlierPost(
+    em: EntityManager,
+    notice: SlackNotice,
+    call: Call,
+    text: string,
+  ): Promise<string | null> {
+    const method = notice.threadTs ? 'conversations.replies' : 'conversations.history';
+    const now = deps.clock();
+    const freeAt = await em.transactional((tx) => takeMethodSlot(tx, method, now, tier3IntervalMs));
+    if (freeAt) throw new BudgetWait(Math.max(freeAt.getTime() - now.getTime(), 50));
+    call.method = method;
     const oldest = String(Math.floor(notice.createdAt.getTime() / 1000) - 60);
     const result = notice.threadTs
       ? await deps.slack.conversations.replies({
@@ -291,8 +363,29 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
       });
   }
 
+  /** Tier 4 allows short bursts: a few App Home views at once go straight out. */
+  const TIER4_BURST = 5;
+
+  async function awaitBudget(method: BudgetedMethod, maxWaitMs = 2_000): Promise<boolean> {
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      const now = deps.clock();
+      const freeAt = await deps.orm.em
+        .fork()
+        .transactional((em) => takeMethodSlot(em, method, now, tier4IntervalMs, TIER4_BURST));
+      if (!freeAt) return true;
+      const wait = Math.max(freeAt.getTime() - now.getTime(), 20);
+      if (Date.now() + wait > deadline) {
+        log.warn({ method }, 'the Web API budget of this method is spent; calling anyway');
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
   return {
     kick,
+    awaitBudget,
     async drain() {
       kick();
       while (running) await running;

@@ -50,7 +50,7 @@ export async function applyBugActivity(
 export const NO_PENDING_WARNING = { warnedAt: null, warningNoticeId: null, autoCloseAt: null } as const;
 
 /** A bug with no claim reminder pending. */
-const NO_PENDING_REMINDER = { remindedAt: null, reminderNoticeId: null } as const;
+const NO_PENDING_REMINDER = { remindedAt: null, reminderNoticeId: null, claimReleaseAt: null } as const;
 
 /**
  * Withdraws the bug's pending inactivity warning: never posted yet → cancelled; already visible → edited in

@@ -2,7 +2,7 @@
 // rendered (messages/), and the notifier (outbox/) sends it after commit, paced, retried and at most once.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SlackNotice } from '../db/entities/index.ts';
-import type { NoticePurpose } from '../db/entities/slack-notice.entity.ts';
+import { NOTICE_PRIORITIES, type NoticePriority, type NoticePurpose } from '../db/entities/slack-notice.entity.ts';
 import { insertCardRefresh } from '../db/repositories/notice.repository.ts';
 import type { NoticePayload } from '../messages/blocks.ts';
 
@@ -13,6 +13,8 @@ export type NoticeRequest = {
   threadTs: string | null;
   payload: NoticePayload;
   at: Date;
+  /** `bulk` for the sweep's notices; what a person waits for (the default) goes first in its channel. */
+  priority?: NoticePriority;
 };
 
 /** Writes a notice in the current transaction and returns it with its id. Call `notifier.kick()` after the commit. */
@@ -28,6 +30,7 @@ export async function enqueueNotice(em: EntityManager, request: NoticeRequest): 
     attempts: 0,
     nextAttemptAt: request.at,
     createdAt: request.at,
+    priority: NOTICE_PRIORITIES[request.priority ?? 'interactive'],
   });
   await em.flush();
   return notice;
@@ -40,18 +43,29 @@ export function enqueueInThread(
   purpose: Exclude<NoticePurpose, 'card'>,
   payload: NoticePayload,
   at: Date,
+  priority: NoticePriority = 'interactive',
 ): Promise<SlackNotice> {
-  return enqueueNotice(em, { bugId: bug.id, purpose, channelId: bug.channelId, threadTs: bug.threadTs, payload, at });
+  return enqueueNotice(em, {
+    bugId: bug.id,
+    purpose,
+    channelId: bug.channelId,
+    threadTs: bug.threadTs,
+    payload,
+    at,
+    priority,
+  });
 }
 
 /**
  * Asks for the bug card to be posted or refreshed. The card is rendered from the bug's state when it is sent,
- * so several changes in a row cost one Slack call and a stale card is never shown.
+ * so several changes in a row cost one Slack call (one pending refresh per bug: coalesced) and a stale card is
+ * never shown. A refresh the sweep asks for is `bulk`: it trails what people are waiting for.
  */
 export async function requestCardRefresh(
   em: EntityManager,
   bug: { id: number; channelId: string; threadTs: string },
   at: Date,
+  priority: NoticePriority = 'interactive',
 ): Promise<void> {
-  await insertCardRefresh(em, bug, at);
+  await insertCardRefresh(em, bug, at, NOTICE_PRIORITIES[priority]);
 }

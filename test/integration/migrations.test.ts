@@ -27,6 +27,7 @@ describe('migrations at start-up', () => {
       'Migration20261125010000_millisecond_activity',
       'Migration20261125020000_unknown_senders',
       'Migration20261202110000_report_source_view',
+      'Migration20261202130000_slack_limits',
     ]);
     const tables = await first.em
       .fork()

@@ -40,6 +40,7 @@ beforeEach(async () => {
   // Every test starts with an empty outbox and no channel pacing (the database is shared by the whole file).
   await sql('delete from slack_notices');
   await sql('delete from slack_channel_pacing');
+  await sql('delete from slack_method_pacing');
 });
 afterEach(() => api.reset());
 
@@ -49,7 +50,7 @@ afterEach(() => api.reset());
 function makeNotifier(options: NotifierOptions = {}, deps: { orm?: Orm; config?: Config } = {}) {
   return createOutboxNotifier(
     { orm: deps.orm ?? db.orm, slack: createSlackClient(deps.config ?? config), clock: clock.now, logger },
-    { channelIntervalMs: 1000, ...options },
+    { channelIntervalMs: 1000, tier3IntervalMs: 0, ...options },
   );
 }
 

@@ -855,6 +855,33 @@ describe('claims', () => {
     expect(await sweepAt('2026-12-01T10:00:00Z')).toEqual({ ...NO_COUNTS, released: 1 });
   });
 
+  it('a restart with a shorter CLAIM_RELEASE_AFTER does not release a claim before the time its reminder named', async () => {
+    const bug = await newBug('Export button greyed out');
+    await command(developer, `claim ${bug.ref}`);
+    await replyAt('2026-11-27T09:00:00Z', reporter, bug, 'any news?');
+    expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual({ ...NO_COUNTS, reminded: 1 });
+    expect(textOf(posts(bug).at(-1)!)).toContain('goes back to the queue on Tue 1 Dec, 10:00 UTC');
+    await replyAt('2026-11-30T09:00:00Z', reporter, bug, 'still there');
+
+    // bugsweep restarts with CLAIM_RELEASE_AFTER=5d: by the new setting the claim is overdue already.
+    const restarted = await createReplica(t, db, { env: { CLAIM_RELEASE_AFTER: '5d' }, clock: t.clock });
+    try {
+      const sweepRestartedAt = async (moment: string) => {
+        t.clock.set(moment);
+        const result = ran(await adminSweep(restarted.ctx));
+        await restarted.ctx.notifier.drain();
+        await t.settle();
+        return result.counts;
+      };
+      expect(await sweepRestartedAt('2026-11-30T10:00:00Z')).toEqual(NO_COUNTS);
+      expect(await sweepRestartedAt('2026-12-01T09:00:00Z')).toEqual(NO_COUNTS);
+      expect((await reload(db, bug)).claimantId).toBe(developer);
+      expect(await sweepRestartedAt('2026-12-01T10:00:00Z')).toEqual({ ...NO_COUNTS, released: 1 });
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it("the claimant's Keep open press keeps the claim alive, also after someone deletes a message in the thread", async () => {
     const bug = await newBug('Dark mode toggle resets');
     await command(developer, `claim ${bug.ref}`);

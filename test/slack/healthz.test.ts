@@ -30,7 +30,7 @@ beforeAll(async () => {
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
     clock: new TestClock(new Date('2026-11-24T09:00:00Z')).now,
     identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
-    notifier: { channelIntervalMs: 0 },
+    notifier: { channelIntervalMs: 0, tier3IntervalMs: 0, tier4IntervalMs: 0 },
     runSchedule: false,
   });
   const port = await bugsweep.start();

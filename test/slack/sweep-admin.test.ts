@@ -104,7 +104,9 @@ beforeEach(async () => {
   await t.settle();
   t.clock.set(START);
   await em().execute(
-    'truncate bug_reports, bug_conversations, bug_events, slack_notices, slack_channel_pacing, sweep_runs',
+    // The outbox first: the notifier's background loop reads slack_notices, then bug_reports; locking in the
+    // same order keeps the truncate from deadlocking with it.
+    'truncate slack_notices, slack_channel_pacing, slack_method_pacing, bug_events, bug_conversations, bug_reports, sweep_runs',
   );
   await em().nativeUpdate(SweepState, { id: 1 }, { paused: false, pausedBy: null, pausedAt: null, pauseNote: null });
   t.slackApi.reset();

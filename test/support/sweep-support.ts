@@ -49,7 +49,9 @@ export async function resetSweepWorld(db: TestDatabase, t: TestApp): Promise<voi
   await t.settle();
   const em = db.orm.em.fork();
   await em.execute(
-    'truncate bug_reports, bug_conversations, bug_events, slack_notices, slack_channel_pacing, sweep_runs cascade',
+    // The outbox first: the notifier's background loop reads slack_notices, then bug_reports; locking in the
+    // same order keeps the truncate from deadlocking with it.
+    'truncate slack_notices, slack_channel_pacing, slack_method_pacing, bug_events, bug_conversations, bug_reports, sweep_runs cascade',
   );
   await em.execute('update sweep_state set paused = false, paused_by = null, paused_at = null, pause_note = null');
   t.clock.set(START);
@@ -93,7 +95,7 @@ export async function createReplica(
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
     clock: clock.now,
     identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
-    notifier: { channelIntervalMs: 0, ...options.notifier },
+    notifier: { channelIntervalMs: 0, tier3IntervalMs: 0, tier4IntervalMs: 0, ...options.notifier },
   });
   return {
     ctx,

@@ -79,7 +79,7 @@ export function useTestApp(db: TestDatabase, env: Record<string, string> = {}, o
       clock: handle.clock.now,
       identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
       // No one-second channel pacing unless a test is about pacing: the clock here only moves by hand.
-      notifier: { channelIntervalMs: 0, ...options.notifier },
+      notifier: { channelIntervalMs: 0, tier3IntervalMs: 0, tier4IntervalMs: 0, ...options.notifier },
       runSchedule: false,
       ...(options.developers ? { developers: options.developers } : {}),
     });

@@ -361,6 +361,17 @@ describe('decideClaim', () => {
     expect(decideClaim(claim({ remindedAt: at('2026-11-24T10:00:00Z') }), now, SETTINGS, hourly)).toEqual(expected);
   });
 
+  it('never releases before the time the reminder named, even when the settings now say it is overdue', () => {
+    // Reminded at 10:00 naming Thu 10:00; then CLAIM_RELEASE_AFTER was shortened to 6 days.
+    const reminded = claim({ remindedAt: at('2026-11-24T10:00:00Z'), claimReleaseAt: at('2026-11-26T10:00:00Z') });
+    const shorter = { ...SETTINGS, claimReleaseAfterMs: 6 * DAY };
+    expect(decideClaim(reminded, at('2026-11-26T09:00:00Z'), shorter, hourly)).toEqual({ kind: 'none' });
+    expect(decideClaim(reminded, at('2026-11-26T10:00:00Z'), shorter, hourly)).toMatchObject({ kind: 'release' });
+    // A named time from an earlier quiet period (the claimant spoke since) no longer holds the release back.
+    const spoke = claim({ ...reminded, claimantLastActivityAt: at('2026-11-24T11:00:00Z') });
+    expect(decideClaim(spoke, at('2026-12-01T12:00:00Z'), shorter, hourly)).toMatchObject({ kind: 'release' });
+  });
+
   it('counts from the claim itself when the claimant never spoke', () => {
     expect(
       decideClaim(claim({ claimantLastActivityAt: null }), at('2026-11-26T10:00:00Z'), SETTINGS, hourly),

@@ -42,6 +42,8 @@ export const BugReportSchema = defineEntity({
     /** The close time the warning announced; the sweep never closes earlier. */
     autoCloseAt: p.datetime().columnType('timestamptz').nullable(),
     remindedAt: p.datetime().columnType('timestamptz').nullable(),
+    /** The release time the claim reminder stated; the sweep never releases the claim before it. */
+    claimReleaseAt: p.datetime().columnType('timestamptz').nullable(),
     reminderNoticeId: p.bigint('number').nullable(),
     cardTs: p.text().nullable(),
     version: p.integer().version(),

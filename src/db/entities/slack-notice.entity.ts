@@ -10,6 +10,13 @@ import type { NoticePayload } from '../../messages/blocks.ts';
 export const NOTICE_PURPOSES = ['card', 'thread_notice', 'warning', 'reminder', 'message_update'] as const;
 export type NoticePurpose = (typeof NOTICE_PURPOSES)[number];
 
+/**
+ * Who goes first within a channel: `interactive` (0) is what a person is waiting for (a new bug's card, the notice
+ * of their own action), `bulk` (1) is the sweep's. Within one thread notices keep their order whatever the priority.
+ */
+export const NOTICE_PRIORITIES = { interactive: 0, bulk: 1 } as const;
+export type NoticePriority = keyof typeof NOTICE_PRIORITIES;
+
 export const NOTICE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
@@ -25,6 +32,8 @@ export const SlackNoticeSchema = defineEntity({
     /** The rendered message (messages/); `{}` for card notices, which are rendered when sent. */
     payload: p.json<NoticePayload>().default('{}'),
     dedupeKey: p.text().nullable(),
+    /** NOTICE_PRIORITIES: 0 interactive, 1 bulk. */
+    priority: p.integer().columnType('smallint').default(0),
     status: p.enum(NOTICE_STATUSES).default('pending'),
     attempts: p.integer().default(0),
     nextAttemptAt: p.datetime().columnType('timestamptz'),

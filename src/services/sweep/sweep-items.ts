@@ -109,7 +109,7 @@ async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Dat
     closesAt,
     timeZone: ctx.config.sweep.timezone,
   });
-  const notice = await enqueueInThread(em, bug, 'warning', warning, now);
+  const notice = await enqueueInThread(em, bug, 'warning', warning, now, 'bulk');
   bug.warnedAt = now;
   bug.warningNoticeId = notice.id;
   bug.autoCloseAt = closesAt;
@@ -170,8 +170,8 @@ async function autoClose(
     reopenWithinMs: ctx.config.reopenWithinMs,
     timeZone: ctx.config.sweep.timezone,
   });
-  await enqueueInThread(em, bug, 'thread_notice', closed, now);
-  await requestCardRefresh(em, bug, now);
+  await enqueueInThread(em, bug, 'thread_notice', closed, now, 'bulk');
+  await requestCardRefresh(em, bug, now, 'bulk');
 }
 
 async function remind(
@@ -184,9 +184,10 @@ async function remind(
 ): Promise<void> {
   const claimantId = bug.claimantId!;
   const reminder = buildClaimReminder({ bug, claimantId, quietSince, releaseAt, timeZone: ctx.config.sweep.timezone });
-  const notice = await enqueueInThread(em, bug, 'reminder', reminder, now);
+  const notice = await enqueueInThread(em, bug, 'reminder', reminder, now, 'bulk');
   bug.remindedAt = now;
   bug.reminderNoticeId = notice.id;
+  bug.claimReleaseAt = releaseAt;
   bug.updatedAt = now;
   recordEvent(em, {
     bugId: bug.id,
@@ -236,6 +237,6 @@ export async function releaseClaim(
     },
   });
   const released = buildClaimReleasedNotice({ bug, claimantId, idleMs, byAdminId: by.byAdminId });
-  await enqueueInThread(em, bug, 'thread_notice', released, now);
-  await requestCardRefresh(em, bug, now);
+  await enqueueInThread(em, bug, 'thread_notice', released, now, 'bulk');
+  await requestCardRefresh(em, bug, now, 'bulk');
 }

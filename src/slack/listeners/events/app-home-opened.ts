@@ -20,6 +20,7 @@ export function handleAppHomeOpened(ctx: AppContext) {
       now: ctx.clock(),
       autoCloseAfterMs: ctx.config.autoCloseAfterMs,
     });
+    await ctx.notifier.awaitBudget('views.publish');
     await ctx.slack.views.publish({ user_id: event.user, view });
   };
 }
