@@ -78,14 +78,14 @@ describe('parseBacklogAlert', () => {
 describe('nextBacklogAlertState', () => {
   const [condition] = conditionsOf('open>50 for 4h');
   const start = new Date('2026-12-07T09:00:00Z');
-  const after = (ms: number) => new Date(start.getTime() + ms);
+  const later = (ms: number) => new Date(start.getTime() + ms);
 
   /** Runs checks in order from the quiet state; returns what each announced and the last state. */
   function run(checks: ReadonlyArray<[atMs: number, count: number]>, from: BacklogAlertState = QUIET_BACKLOG_STATE) {
     let state = from;
     const announced: Array<[number, string]> = [];
     for (const [atMs, count] of checks) {
-      const step = nextBacklogAlertState(state, { condition: condition!, count }, after(atMs));
+      const step = nextBacklogAlertState(state, { condition: condition!, count }, later(atMs));
       if (step.announce) announced.push([atMs, step.announce]);
       state = step.state;
     }
@@ -102,7 +102,7 @@ describe('nextBacklogAlertState', () => {
       [9 * HOUR, 80],
     ]);
     expect(announced).toEqual([[4 * HOUR, 'raise']]);
-    expect(state).toEqual({ overSince: start, raisedAt: after(4 * HOUR) });
+    expect(state).toEqual({ overSince: start, raisedAt: later(4 * HOUR) });
   });
 
   it('says "back to normal" once when it clears after a raise, never twice', () => {
@@ -160,11 +160,11 @@ describe('nextBacklogAlertState', () => {
   });
 
   it('a check whose clock runs behind the stored one neither raises early nor loses the stretch', () => {
-    const stored: BacklogAlertState = { overSince: after(2 * HOUR), raisedAt: null };
-    const step = nextBacklogAlertState(stored, { condition: condition!, count: 99 }, after(HOUR));
+    const stored: BacklogAlertState = { overSince: later(2 * HOUR), raisedAt: null };
+    const step = nextBacklogAlertState(stored, { condition: condition!, count: 99 }, later(HOUR));
     expect(step).toEqual({ state: stored, announce: null });
-    const raised: BacklogAlertState = { overSince: start, raisedAt: after(4 * HOUR) };
-    expect(nextBacklogAlertState(raised, { condition: condition!, count: 99 }, after(3 * HOUR))).toEqual({
+    const raised: BacklogAlertState = { overSince: start, raisedAt: later(4 * HOUR) };
+    expect(nextBacklogAlertState(raised, { condition: condition!, count: 99 }, later(3 * HOUR))).toEqual({
       state: raised,
       announce: null,
     });
@@ -174,16 +174,16 @@ describe('nextBacklogAlertState', () => {
     const first = nextBacklogAlertState(
       { overSince: start, raisedAt: null },
       { condition: condition!, count: 60 },
-      after(4 * HOUR),
+      later(4 * HOUR),
     );
     expect(first.announce).toBe('raise');
-    expect(nextBacklogAlertState(first.state, { condition: condition!, count: 60 }, after(4 * HOUR))).toEqual({
+    expect(nextBacklogAlertState(first.state, { condition: condition!, count: 60 }, later(4 * HOUR))).toEqual({
       state: first.state,
       announce: null,
     });
-    const cleared = nextBacklogAlertState(first.state, { condition: condition!, count: 1 }, after(5 * HOUR));
+    const cleared = nextBacklogAlertState(first.state, { condition: condition!, count: 1 }, later(5 * HOUR));
     expect(cleared.announce).toBe('back-to-normal');
-    expect(nextBacklogAlertState(cleared.state, { condition: condition!, count: 1 }, after(5 * HOUR)).announce).toBe(
+    expect(nextBacklogAlertState(cleared.state, { condition: condition!, count: 1 }, later(5 * HOUR)).announce).toBe(
       null,
     );
   });
