@@ -3,6 +3,7 @@ import type { Button } from '@slack/types';
 import { type BugStatus, type Severity, STATUS_LABELS } from '../domain/bug-status.ts';
 import { actions, button, escapeMrkdwn, fields, message, type SlackMessage, section } from './blocks.ts';
 import { ACTIONS, BLOCKS } from './ids.ts';
+import { mentionClaimant } from './mentions.ts';
 
 export type BugCardInput = {
   id: number;
@@ -24,7 +25,7 @@ const STATUS_EMOJI: Record<BugStatus, string> = {
 
 export function buildBugCard(bug: BugCardInput): SlackMessage {
   const status = `${STATUS_EMOJI[bug.status]} ${STATUS_LABELS[bug.status]}`;
-  const claimant = bug.claimantId ? `<@${bug.claimantId}>` : '_nobody yet_';
+  const claimant = bug.claimantId ? mentionClaimant(bug.claimantId) : '_nobody yet_';
   const buttons = cardButtons(bug);
   return message(`${bug.ref}: ${escapeMrkdwn(bug.title)} (${STATUS_LABELS[bug.status]})`, [
     section(`*${bug.ref}* · ${escapeMrkdwn(bug.title)}`),

@@ -18,6 +18,7 @@ import {
   textMessage,
 } from './blocks.ts';
 import { ACTIONS, BLOCKS } from './ids.ts';
+import { mentionClaimant } from './mentions.ts';
 
 /** The bug as a notice names it. */
 export type BugRef = { id: number; ref: string; reporterId: string; claimantId?: string | null };
@@ -45,7 +46,7 @@ export function buildTransitionNotice(
     case 'release':
       return textMessage(
         transition.from !== 'escalated' && bug.claimantId && bug.claimantId !== actorId
-          ? `:arrows_counterclockwise: ${who} released <@${bug.claimantId}>'s claim on *${bug.ref}*; it is back in the queue.`
+          ? `:arrows_counterclockwise: ${who} released ${mentionClaimant(bug.claimantId)}'s claim on *${bug.ref}*; it is back in the queue.`
           : `:arrows_counterclockwise: ${who} released *${bug.ref}*; it is back in the queue for someone to pick up.`,
       );
     case 'resolve': {
@@ -105,7 +106,7 @@ export function buildInactivityWarning(input: WarningInput): SlackMessage {
   const { bug } = input;
   const people = [
     `<@${bug.reporterId}>`,
-    ...(bug.claimantId && bug.claimantId !== bug.reporterId ? [`<@${bug.claimantId}>`] : []),
+    ...(bug.claimantId && bug.claimantId !== bug.reporterId ? [mentionClaimant(bug.claimantId)] : []),
   ].join(' ');
   const text =
     `:hourglass_flowing_sand: ${people} *${bug.ref}* has been quiet since ${formatMoment(input.lastActivityAt, input.timeZone)}. ` +
@@ -172,7 +173,7 @@ export function buildClaimReminder(input: {
   timeZone: string;
 }): SlackMessage {
   return textMessage(
-    `:wave: <@${input.claimantId}>, a gentle nudge on *${input.bug.ref}*: it has been quiet since ${formatMoment(input.quietSince, input.timeZone)}. ` +
+    `:wave: ${mentionClaimant(input.claimantId)}, a gentle nudge on *${input.bug.ref}*: it has been quiet since ${formatMoment(input.quietSince, input.timeZone)}. ` +
       `If you are still on it, a quick update here keeps your claim. Otherwise it goes back to the queue on ${formatMoment(input.releaseAt, input.timeZone)} ` +
       `so fresh eyes can pick it up. No worries either way.`,
   );
@@ -205,7 +206,7 @@ export function buildClaimReleasedNotice(input: {
     : `*${input.bug.ref}* is back in the queue`;
   return textMessage(
     `:seedling: ${intro}: it has been quiet for ${formatDuration(input.idleMs)}, and fresh eyes might help. ` +
-      `Thank you <@${input.claimantId}> for the time you put in; you are welcome to claim it again any time.`,
+      `Thank you ${mentionClaimant(input.claimantId)} for the time you put in; you are welcome to claim it again any time.`,
   );
 }
 

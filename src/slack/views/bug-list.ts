@@ -2,6 +2,7 @@
 import { type BugStatus, STATUS_LABELS } from '../../domain/bug-status.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { escapeMrkdwn, type SlackMessage, textMessage } from '../../messages/blocks.ts';
+import { mentionClaimant } from '../../messages/mentions.ts';
 
 export type BugListItem = {
   ref: string;
@@ -34,7 +35,7 @@ export function buildBugList(input: { filter: string; items: BugListItem[]; tota
     return textMessage(text);
   }
   const lines = input.items.map((bug) => {
-    const who = bug.claimantId ? `<@${bug.claimantId}>` : 'unclaimed';
+    const who = bug.claimantId ? mentionClaimant(bug.claimantId) : 'unclaimed';
     const quiet = formatDuration(input.now.getTime() - bug.lastActivityAt.getTime());
     return `<${bug.permalink}|*${bug.ref}*> ${escapeMrkdwn(bug.title)}\n      ${STATUS_LABELS[bug.status]} · ${who} · last reply from reporter/developer ${quiet} ago`;
   });

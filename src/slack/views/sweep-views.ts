@@ -5,6 +5,7 @@ import { formatDuration } from '../../domain/duration.ts';
 import { formatMoment } from '../../domain/time-format.ts';
 import { escapeMrkdwn, message, modalText, type SlackMessage, section, textMessage } from '../../messages/blocks.ts';
 import { VIEWS } from '../../messages/ids.ts';
+import { mentionClaimant } from '../../messages/mentions.ts';
 import type { OrphanedClaim, ReleaseResult } from '../../services/sweep/orphaned-claims.ts';
 import type { PreviewEntry, SweepPreview, SweepStatus } from '../../services/sweep/sweep-control.ts';
 import type { SweepResult } from '../../services/sweep/sweep-runner.ts';
@@ -48,12 +49,12 @@ export function buildSweepPreview(
       'Claims to remind',
       preview.remind,
       (e) =>
-        `${bugLink(e, options)} <@${e.bug.claimantId}> quiet ${formatDuration(e.idleMs)}; released ${formatMoment(e.when!, tz)}`,
+        `${bugLink(e, options)} ${mentionClaimant(e.bug.claimantId ?? '')} quiet ${formatDuration(e.idleMs)}; released ${formatMoment(e.when!, tz)}`,
     ),
     list(
       'Claims to release',
       preview.release,
-      (e) => `${bugLink(e, options)} <@${e.bug.claimantId}> quiet ${formatDuration(e.idleMs)}`,
+      (e) => `${bugLink(e, options)} ${mentionClaimant(e.bug.claimantId ?? '')} quiet ${formatDuration(e.idleMs)}`,
     ),
   ].filter((part): part is string => part !== null);
   const header = `*What the next sweep would do* (as of ${formatMoment(preview.now, tz)})${options.paused ? '\n:double_vertical_bar: The sweep is paused: scheduled runs do nothing until `/bugs sweep resume`.' : ''}`;
@@ -66,7 +67,7 @@ export function buildSweepPreview(
 export function buildReleaseClaimsModal(claims: OrphanedClaim[]): ModalView {
   const lines = claims.map(
     (claim) =>
-      `• *${claim.ref}* ${escapeMrkdwn(claim.title)}: <@${claim.claimantId}>, quiet for ${formatDuration(claim.idleMs)}`,
+      `• *${claim.ref}* ${escapeMrkdwn(claim.title)}: ${mentionClaimant(claim.claimantId)}, quiet for ${formatDuration(claim.idleMs)}`,
   );
   return {
     type: 'modal',

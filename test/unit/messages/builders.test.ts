@@ -182,6 +182,12 @@ describe('bug-card.ts', () => {
       expect(textsOf(buildBugCard(bug()).blocks)).toContain('*Claimed by*\n_nobody yet_');
     });
 
+    it('names an agent claimant instead of mentioning a user', () => {
+      const texts = textsOf(buildBugCard(bug({ status: 'in_progress', claimantId: 'agent:remediation-bot' })).blocks);
+      expect(texts).toContain('*Claimed by*\nagent *remediation-bot*');
+      expect(texts.join(' ')).not.toContain('<@agent:');
+    });
+
     it.each<[BugStatus, string | null, [string, string | undefined][]]>([
       [
         'open',
