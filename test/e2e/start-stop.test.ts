@@ -1,11 +1,12 @@
 // The bot as a new user starts it: `node bin/bugsweep.mjs` with no DATABASE_URL, so it starts the embedded
-// PostgreSQL in DATA_DIR, migrates, serves /healthz, stops cleanly on SIGTERM and keeps its data across restarts.
+// PostgreSQL in DATA_DIR, migrates, serves /healthz, stops cleanly on SIGTERM and keeps its data across restarts;
+// and as `npm start`, where a SIGTERM sent to npm alone (what `docker stop` does to PID 1) must reach the bot.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotProcess, startBotProcess } from '../support/bot-process.ts';
+import { type BotProcess, startBotProcess, startBotWithNpm } from '../support/bot-process.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
 import { freePort } from '../support/free-port.ts';
 import { BASE_TEST_ENV } from '../support/test-app.ts';
@@ -60,6 +61,31 @@ describe('starting and stopping the bot', () => {
       else expect(logs).not.toContain('applied database migrations');
     }
     expect(slackApi.callsTo('auth.test').length).toBe(2);
+  });
+
+  it('npm start passes a SIGTERM sent to npm alone on to the bot, which stops gracefully and frees PORT', {
+    timeout: 120_000,
+  }, async () => {
+    const port = await freePort();
+    const bot = startBotWithNpm({
+      ...BASE_TEST_ENV,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      SLACK_API_URL: slackApi.url,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    });
+    try {
+      expect((await waitForHealth(port, bot)).status).toBe(200);
+      bot.child.kill('SIGTERM'); // npm's pid only, not its process group
+      expect(await bot.exited).toBe(0);
+      expect(bot.output()).toContain('shutting down: finishing in-flight work');
+      expect(bot.output()).toContain('bugsweep stopped');
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      bot.killGroup(); // an orphaned bot (and its PostgreSQL) must not outlive a failing test
+    }
   });
 
   it('refuses to start with a bad setting and names it', async () => {

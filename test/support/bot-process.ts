@@ -1,4 +1,5 @@
-// The bot as a user starts it, `node bin/bugsweep.mjs`, in a child process with only the environment given.
+// The bot as a user starts it, `node bin/bugsweep.mjs` (or `npm start`), in a child process with only the
+// environment given.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -10,13 +11,42 @@ export function startBotProcess(
   env: Record<string, string>,
   script = 'bin/bugsweep.mjs',
   args: string[] = [],
+  options: { cwd?: string; node?: string } = {},
 ): BotProcess {
-  let output = '';
-  const child = spawn(process.execPath, [script, ...args], {
-    cwd: PROJECT_ROOT,
+  return track(
+    spawn(options.node ?? process.execPath, [script, ...args], {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+/**
+ * `npm start` as a user (or a container's PID 1) runs it, in a process group of its own: `child` is npm, so a
+ * signal sent to `child` reaches npm alone, and `killGroup` ends whatever npm left behind.
+ */
+export function startBotWithNpm(env: Record<string, string>, cwd = PROJECT_ROOT): BotProcess & { killGroup(): void } {
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  return {
+    ...track(child),
+    killGroup() {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    },
+  };
+}
+
+function track(child: ChildProcess): BotProcess {
+  let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
