@@ -58,7 +58,17 @@ export function createAppContext(
     logger,
     clock,
     slack,
-    notifier: createOutboxNotifier({ orm, slack, clock, logger, botId: identity.botId || undefined }, options.notifier),
+    notifier: createOutboxNotifier(
+      {
+        orm,
+        slack,
+        clock,
+        logger,
+        botId: identity.botId || undefined,
+        showTurn: config.autoClosePolicy === 'waiting-on-reporter',
+      },
+      options.notifier,
+    ),
     developers: createDeveloperDirectory({ config, slack, clock, logger }, options.developers),
     identity,
     shutdown: options.shutdown ?? new AbortController().signal,

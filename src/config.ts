@@ -3,6 +3,7 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { parseDuration } from './domain/duration.ts';
+import { AUTO_CLOSE_POLICIES, type AutoClosePolicy } from './domain/turn.ts';
 
 const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
@@ -83,6 +84,12 @@ const envSchema = z.object({
   CLAIM_RELEASE_AFTER: duration('7d', { allowZero: false }),
   CLAIM_REMINDER: duration('2d', { allowZero: true }),
   REOPEN_WITHIN: duration('14d', { allowZero: true }),
+  AUTO_CLOSE_POLICY: z
+    .string()
+    .trim()
+    .default('any')
+    .pipe(z.enum(AUTO_CLOSE_POLICIES, { error: 'must be any or waiting-on-reporter' })),
+  DEVELOPER_NUDGE_AFTER: duration('2d', { allowZero: true }),
   SWEEP_SCHEDULE: z
     .string()
     .trim()
@@ -171,6 +178,10 @@ export type Config = Readonly<{
   claimReleaseAfterMs: number;
   claimReminderMs: number;
   reopenWithinMs: number;
+  /** `waiting-on-reporter`: only bugs whose turn is the reporter's are warned and closed; the others are nudged. */
+  autoClosePolicy: AutoClosePolicy;
+  /** 0: no nudges. Only under `waiting-on-reporter`. */
+  developerNudgeAfterMs: number;
   sweep: Readonly<{ schedule: string; timezone: string; batchSize: number; maxItems: number }>;
   logLevel: string;
 }>;
@@ -219,6 +230,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     claimReleaseAfterMs: e.CLAIM_RELEASE_AFTER,
     claimReminderMs: e.CLAIM_REMINDER,
     reopenWithinMs: e.REOPEN_WITHIN,
+    autoClosePolicy: e.AUTO_CLOSE_POLICY,
+    developerNudgeAfterMs: e.DEVELOPER_NUDGE_AFTER,
     sweep: {
       schedule: e.SWEEP_SCHEDULE,
       timezone: e.SWEEP_TIMEZONE,

@@ -25,5 +25,7 @@ export const BUG_EVENT_TYPES = [
   'bug.auto_reopened',
   'claim.reminded',
   'claim.timeout_released',
+  'bug.developers_nudged',
+  'bug.nudge_withdrawn',
 ] as const;
 export type BugEventType = (typeof BUG_EVENT_TYPES)[number];

@@ -3,6 +3,7 @@
 // transaction that acts, on the bug as it is at that moment.
 import { type BugStatus, isSweepable } from './bug-status.ts';
 import { idleMs } from './staleness.ts';
+import type { AutoClosePolicy, Turn } from './turn.ts';
 
 export type SweepSettings = {
   autoCloseAfterMs: number;
@@ -11,6 +12,10 @@ export type SweepSettings = {
   claimReleaseAfterMs: number;
   /** 0: no reminder before a claim is released. */
   claimReminderMs: number;
+  /** AUTO_CLOSE_POLICY; `any` when left out. */
+  autoClosePolicy?: AutoClosePolicy;
+  /** DEVELOPER_NUDGE_AFTER (0: no nudges); only under `waiting-on-reporter`. */
+  developerNudgeAfterMs?: number;
 };
 
 /** The next scheduled sweep at or after a moment: stated times are the times things really happen. */
@@ -25,6 +30,8 @@ export type InactivityState = {
   warningVisibleSince: Date | null;
   /** The warning notice failed for good (archived channel, bot removed). */
   warningUndeliverable: boolean;
+  /** Whose turn it is; under `waiting-on-reporter` only the reporter's turn is warned and closed. */
+  turn?: Turn;
 };
 
 export type InactivityDecision =
@@ -40,6 +47,7 @@ export function decideInactivity(
   nextSweepAt: NextSweepAt,
 ): InactivityDecision {
   if (!isSweepable(bug.status)) return { kind: 'none' };
+  if (!closesOnSilence(bug, settings)) return { kind: 'none' };
   const idle = idleMs(bug.lastActivityAt, now);
   const after = settings.autoCloseAfterMs;
   const warning = settings.autoCloseWarningMs;
@@ -69,6 +77,11 @@ export function decideInactivity(
   if (idle <= after)
     return { kind: 'wait', reason: 'warned; not idle long enough under the current settings', closesAt };
   return { kind: 'close', idleMs: idle };
+}
+
+/** Under `waiting-on-reporter` a bug waiting on developers is never warned or closed (it is nudged instead). */
+export function closesOnSilence(bug: { turn?: Turn }, settings: SweepSettings): boolean {
+  return (settings.autoClosePolicy ?? 'any') === 'any' || bug.turn === 'reporter';
 }
 
 export type ClaimState = {

@@ -11,6 +11,13 @@ import type { ActivityMessage } from './staleness.ts';
 export const TURNS = ['reporter', 'developers'] as const;
 export type Turn = (typeof TURNS)[number];
 
+/**
+ * AUTO_CLOSE_POLICY. `any`: the seed rule, a bug closes on AUTO_CLOSE_AFTER of silence whoever spoke last.
+ * `waiting-on-reporter`: only a bug waiting on its reporter is warned and closed; one waiting on developers is nudged.
+ */
+export const AUTO_CLOSE_POLICIES = ['any', 'waiting-on-reporter'] as const;
+export type AutoClosePolicy = (typeof AUTO_CLOSE_POLICIES)[number];
+
 /** A new bug: only the reporter has spoken (the report itself). */
 export const INITIAL_TURN: Turn = 'developers';
 

@@ -1,7 +1,8 @@
 // The bug card bugsweep keeps in each bug thread: a pure function of the bug's state, rendered when it is sent.
 import type { Button } from '@slack/types';
 import { type BugStatus, type Severity, STATUS_LABELS } from '../domain/bug-status.ts';
-import { actions, button, escapeMrkdwn, fields, message, type SlackMessage, section } from './blocks.ts';
+import { TURN_LABELS, type Turn } from '../domain/turn.ts';
+import { actions, button, context, escapeMrkdwn, fields, message, type SlackMessage, section } from './blocks.ts';
 import { ACTIONS, BLOCKS } from './ids.ts';
 import { mentionClaimant } from './mentions.ts';
 
@@ -13,6 +14,8 @@ export type BugCardInput = {
   severity: Severity;
   reporterId: string;
   claimantId?: string | null;
+  /** Shown under AUTO_CLOSE_POLICY=waiting-on-reporter: whose turn it is. */
+  whoseTurn?: Turn | null;
 };
 
 const STATUS_EMOJI: Record<BugStatus, string> = {
@@ -35,6 +38,7 @@ export function buildBugCard(bug: BugCardInput): SlackMessage {
       `*Reporter*\n<@${bug.reporterId}>`,
       `*Claimed by*\n${claimant}`,
     ),
+    ...(bug.whoseTurn ? [context(`:speech_balloon: ${TURN_LABELS[bug.whoseTurn]}`)] : []),
     ...(buttons.length > 0 ? [actions(BLOCKS.cardActions(bug.id), buttons)] : []),
   ]);
 }

@@ -17,6 +17,7 @@ import {
   section,
   textMessage,
 } from './blocks.ts';
+import { slackMoment } from './date-token.ts';
 import { ACTIONS, BLOCKS } from './ids.ts';
 import { mentionClaimant } from './mentions.ts';
 
@@ -99,11 +100,25 @@ function formatFixLink(link: string): string {
   }
 }
 
-export type WarningInput = { bug: BugRef; lastActivityAt: Date; closesAt: Date; timeZone: string };
+/** Under AUTO_CLOSE_POLICY=waiting-on-reporter: the developer message the reporter has not answered. */
+export type AwaitedMessage = { developerId: string; text: string; at: Date };
+
+export type WarningInput = {
+  bug: BugRef;
+  lastActivityAt: Date;
+  closesAt: Date;
+  timeZone: string;
+  /** Set when the bug is waiting on its reporter: the warning says what is awaited, to the reporter. */
+  awaited?: AwaitedMessage | null;
+};
+
+/** How much of an unanswered question a warning quotes. */
+const AWAITED_QUOTE_MAX = 200;
 
 /** Posted before an inactivity close, with a button that counts as the reporter's or a developer's activity. */
 export function buildInactivityWarning(input: WarningInput): SlackMessage {
   const { bug } = input;
+  if (input.awaited) return awaitingReporterWarning(input, input.awaited);
   const people = [
     `<@${bug.reporterId}>`,
     ...(bug.claimantId && bug.claimantId !== bug.reporterId ? [mentionClaimant(bug.claimantId)] : []),
@@ -118,6 +133,64 @@ export function buildInactivityWarning(input: WarningInput): SlackMessage {
       button({ actionId: ACTIONS.keepOpen, label: 'Keep open', value: String(bug.id) }),
     ]),
   ]);
+}
+
+/** "<@reporter>, <@dev> asked “…” on Tue 1 Dec; BUG-1 closes on … unless you reply." */
+function awaitingReporterWarning(input: WarningInput, awaited: AwaitedMessage): SlackMessage {
+  const { bug } = input;
+  const words = awaited.text.replace(/\s+/g, ' ').trim();
+  const asked = words
+    ? `<@${awaited.developerId}> asked “${capMrkdwn(escapeMrkdwn(words), AWAITED_QUOTE_MAX)}”`
+    : `<@${awaited.developerId}> replied`;
+  const text =
+    `:hourglass_flowing_sand: <@${bug.reporterId}>, ${asked} on ${slackMoment(awaited.at, input.timeZone)}; ` +
+    `*${bug.ref}* closes on *${slackMoment(input.closesAt, input.timeZone)}* unless you reply. ` +
+    `A reply here, or *Keep open*, keeps it open.`;
+  return message(text, [
+    section(text),
+    actions(BLOCKS.warningActions(bug.id), [
+      button({ actionId: ACTIONS.keepOpen, label: 'Keep open', value: String(bug.id) }),
+    ]),
+  ]);
+}
+
+/** Who a nudge calls on: the claimant, else the developer user group, else the listed developers. */
+export type NudgeAudience =
+  | { kind: 'claimant'; userId: string }
+  | { kind: 'usergroup'; usergroupId: string }
+  | { kind: 'developers'; userIds: readonly string[] };
+
+function mentionAudience(audience: NudgeAudience): string {
+  switch (audience.kind) {
+    case 'claimant':
+      return `<@${audience.userId}>`;
+    case 'usergroup':
+      return `<!subteam^${audience.usergroupId}>`;
+    case 'developers':
+      return audience.userIds.length > 0 ? audience.userIds.map((id) => `<@${id}>`).join(' ') : 'Developers';
+  }
+}
+
+/** Under waiting-on-reporter: a bug whose developers have been silent for DEVELOPER_NUDGE_AFTER, nudged once. */
+export function buildDeveloperNudge(input: {
+  bug: BugRef;
+  audience: NudgeAudience;
+  waitingSince: Date;
+  timeZone: string;
+}): SlackMessage {
+  const { bug } = input;
+  return textMessage(
+    `:bell: ${mentionAudience(input.audience)}, *${bug.ref}* is waiting on developers: <@${bug.reporterId}> ` +
+      `has had no answer since ${slackMoment(input.waitingSince, input.timeZone)}. ` +
+      `bugsweep does not close a bug while it waits on you; a reply here is all it takes.`,
+  );
+}
+
+/** The nudge, edited in place once a developer answered. */
+export function buildNudgeWithdrawn(input: { bug: BugRef; at: Date; timeZone: string }): SlackMessage {
+  return textMessage(
+    `:white_check_mark: ~Nudge for *${input.bug.ref}*~ No longer applies: a developer answered on ${slackMoment(input.at, input.timeZone)}.`,
+  );
 }
 
 /** The warning, edited in place once it no longer applies. */

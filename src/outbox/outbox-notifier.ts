@@ -59,6 +59,8 @@ export type NotifierDeps = {
   logger: Logger;
   /** bugsweep's bot id: lets a post be recognised by author and text where Slack leaves its metadata out. */
   botId?: string;
+  /** Cards say whose turn it is (AUTO_CLOSE_POLICY=waiting-on-reporter). */
+  showTurn?: boolean;
 };
 
 /** The Web API method a delivery is calling, so a 429 pauses the budget it belongs to. */
@@ -237,7 +239,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
   async function deliverCard(em: EntityManager, notice: SlackNotice, call: Call): Promise<Delivery> {
     const bug = notice.bugId ? await em.findOne(BugReport, notice.bugId) : null;
     if (!bug) return { kind: 'cancel', reason: 'bug not found' };
-    const card = buildBugCard(bug);
+    const card = buildBugCard(deps.showTurn ? { ...bug, whoseTurn: bug.turn } : bug);
     if (bug.cardTs) {
       try {
         call.method = 'chat.update';

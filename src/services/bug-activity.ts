@@ -5,12 +5,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../app-context.ts';
 import type { BugReport } from '../db/entities/index.ts';
+import { recomputeTurn } from '../db/repositories/bug-activity.repository.ts';
 import { cancelIfUnsent } from '../db/repositories/notice.repository.ts';
 import { effectsOfActivity, type ReminderClearedWhy, type WarningClearedWhy } from '../domain/bug-activity.ts';
 import { actorKindOf } from '../domain/bug-event-types.ts';
 import { statusTimestamps } from '../domain/lifecycle.ts';
+import type { SenderType } from '../domain/sender-type.ts';
+import { turnAfterMessage } from '../domain/turn.ts';
 import type { SlackMessage } from '../messages/blocks.ts';
-import { buildAutoReopenedNotice, buildReminderCleared, buildWarningCleared } from '../messages/thread-notices.ts';
+import {
+  buildAutoReopenedNotice,
+  buildNudgeWithdrawn,
+  buildReminderCleared,
+  buildWarningCleared,
+} from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueInThread, requestCardRefresh } from './notices.ts';
 
@@ -18,6 +26,8 @@ export type BugActivity = {
   actorId: string;
   at: Date;
   source: 'message' | 'keep_open' | 'claim' | 'reopen';
+  /** A message's sender type: a reporter's message hands the turn to developers, a developer's to the reporter. */
+  senderType?: SenderType;
 };
 
 /** What the withdrawn warning's message says about why: a reopen is a change of status. */
@@ -35,6 +45,7 @@ export async function applyBugActivity(
   activity: BugActivity,
 ): Promise<void> {
   const effects = effectsOfActivity(bug, activity.actorId, activity.at, ctx.config.reopenWithinMs);
+  if (activity.senderType) await passTurn(em, ctx, bug, activity.senderType, activity.at);
   if (activity.at > bug.lastActivityAt) bug.lastActivityAt = activity.at;
   if (effects.keepsClaimAlive && (!bug.claimantLastActivityAt || activity.at > bug.claimantLastActivityAt)) {
     bug.claimantLastActivityAt = activity.at;
@@ -45,6 +56,57 @@ export async function applyBugActivity(
   if (effects.reopens) await autoReopen(em, ctx, bug, activity);
   bug.updatedAt = ctx.clock();
 }
+
+/**
+ * Whose turn it is after this message (domain/turn.ts). The newest message decides; one older than the bug's last
+ * activity (delivered late) may not be the newest, so the turn is recomputed from the thread instead. When the turn
+ * passes to the reporter, a developer answered: the nudge of the developers' turn is withdrawn.
+ */
+async function passTurn(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  senderType: SenderType,
+  at: Date,
+): Promise<void> {
+  const before = bug.turn;
+  const nudgeId = bug.nudgeNoticeId ?? null;
+  const nudged = Boolean(bug.nudgedAt);
+  if (at.getTime() < bug.lastActivityAt.getTime()) {
+    await recomputeTurn(em, bug);
+  } else {
+    const next = turnAfterMessage(bug.turn, senderType);
+    if (next !== bug.turn) {
+      bug.turn = next;
+      bug.turnSince = at;
+    }
+  }
+  // The card says whose turn it is under the policy.
+  if (bug.turn !== before && ctx.config.autoClosePolicy === 'waiting-on-reporter')
+    await requestCardRefresh(em, bug, ctx.clock());
+  if (before === 'developers' && bug.turn === 'reporter' && nudged) {
+    Object.assign(bug, NO_PENDING_NUDGE);
+    recordEvent(em, {
+      bugId: bug.id,
+      type: 'bug.nudge_withdrawn',
+      actorId: null,
+      actorKind: 'system',
+      at: ctx.clock(),
+      metadata: { answeredAt: at.toISOString() },
+    });
+    if (nudgeId)
+      await retractNotice(
+        em,
+        bug,
+        nudgeId,
+        buildNudgeWithdrawn({ bug, at, timeZone: ctx.config.sweep.timezone }),
+        ctx.clock(),
+      );
+  }
+}
+
+/** A bug whose developers' turn has not been nudged. */
+export const NO_PENDING_NUDGE = { nudgedAt: null, nudgeNoticeId: null } as const;
 
 /** A bug with no inactivity warning pending: what a warning set (sweep-items.ts warn), cleared. */
 export const NO_PENDING_WARNING = { warnedAt: null, warningNoticeId: null, autoCloseAt: null } as const;

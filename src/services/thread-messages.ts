@@ -107,7 +107,12 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
       });
       if (!stored) return { kind: 'duplicate', bugId: bug.id };
       if (countsAsActivity(senderType) && message.userId) {
-        await applyBugActivity(tx, ctx, bug, { actorId: message.userId, at: messageAt, source: 'message' });
+        await applyBugActivity(tx, ctx, bug, {
+          actorId: message.userId,
+          at: messageAt,
+          source: 'message',
+          senderType,
+        });
       }
       return { kind: 'stored', bugId: bug.id, senderType };
     })

@@ -1,5 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { BUG_STATUSES, CLOSE_REASONS, SEVERITIES } from '../../domain/bug-status.ts';
+import { INITIAL_TURN, TURNS } from '../../domain/turn.ts';
 
 export const BugReportSchema = defineEntity({
   name: 'BugReport',
@@ -45,6 +46,16 @@ export const BugReportSchema = defineEntity({
     /** The release time the claim reminder stated; the sweep never releases the claim before it. */
     claimReleaseAt: p.datetime().columnType('timestamptz').nullable(),
     reminderNoticeId: p.bigint('number').nullable(),
+    /** Whose turn it is (domain/turn.ts), kept with each message like lastActivityAt. */
+    turn: p.enum(TURNS).default(INITIAL_TURN),
+    /** When the current turn began; a new bug's is its creation (a trigger fills it in when an insert leaves it out). */
+    turnSince: p
+      .datetime()
+      .columnType('timestamptz(3)')
+      .onCreate((bug: { createdAt: Date }) => bug.createdAt),
+    /** The one nudge of the current developers' turn (DEVELOPER_NUDGE_AFTER), and the notice that posted it. */
+    nudgedAt: p.datetime().columnType('timestamptz').nullable(),
+    nudgeNoticeId: p.bigint('number').nullable(),
     cardTs: p.text().nullable(),
     version: p.integer().version(),
   },

@@ -34,5 +34,46 @@ export async function recomputeActivity(em: EntityManager, bug: BugReport): Prom
             and e.created_at >= b.claimed_at)) end,
       version = b.version + 1
     where b.id = ${bug.id}`.execute(em.getKysely());
+  await updateTurn(em, bug.id);
   await em.refreshOrFail(bug);
+}
+
+/**
+ * Recomputes whose turn it is from the thread's messages still there (domain/turn.ts turnOf), for when a message
+ * is taken away or one arrives older than the newest: the sender of the newest reporter or developer message, and
+ * since when. A nudge of a developers' turn that ended is forgotten. Same rules as the migration's backfill
+ * (migrations/Migration20261203400000_turn.ts). The bug is flushed first and reloaded after, as recomputeActivity does.
+ */
+export async function recomputeTurn(em: EntityManager, bug: BugReport): Promise<void> {
+  await em.flush();
+  await updateTurn(em, bug.id);
+  await em.refreshOrFail(bug);
+}
+
+async function updateTurn(em: EntityManager, bugId: number): Promise<void> {
+  const kysely = em.getKysely();
+  await sql`
+    update bug_reports b set turn = coalesce(
+      (select case when c.sender_type = 'developer' then 'reporter' else 'developers' end from bug_conversations c
+        where c.bug_id = b.id and c.deleted_at is null and c.sender_type in ('reporter', 'developer')
+        order by c.message_at desc, c.id desc limit 1),
+      'developers')
+    where b.id = ${bugId}`.execute(kysely);
+  await sql`
+    update bug_reports b set
+      turn_since = case when b.turn = 'reporter' then coalesce(
+        (select min(c.message_at) from bug_conversations c
+          where c.bug_id = b.id and c.deleted_at is null and c.sender_type = 'developer'
+            and c.message_at >= coalesce((select max(r.message_at) from bug_conversations r
+              where r.bug_id = b.id and r.deleted_at is null and r.sender_type = 'reporter'), '-infinity')),
+        b.created_at)
+      else greatest(b.created_at, coalesce(
+        (select min(c.message_at) from bug_conversations c
+          where c.bug_id = b.id and c.deleted_at is null and c.sender_type = 'reporter'
+            and c.message_at >= (select max(d.message_at) from bug_conversations d
+              where d.bug_id = b.id and d.deleted_at is null and d.sender_type = 'developer')),
+        b.created_at)) end,
+      nudged_at = case when b.turn = 'developers' then b.nudged_at end,
+      nudge_notice_id = case when b.turn = 'developers' then b.nudge_notice_id end
+    where b.id = ${bugId}`.execute(kysely);
 }

@@ -3,12 +3,31 @@
 // every replica sees the same.
 import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
 import { SWEEPABLE_STATUSES } from '../../domain/bug-status.ts';
+import type { Turn } from '../../domain/turn.ts';
 import { BugReport, SlackNotice, SweepRun, SweepState } from '../entities/index.ts';
 
 export type Cursor = { at: Date; id: number } | null;
 
-/** Open or claimed bugs idle since before `threshold`, after the cursor, oldest first. */
+/**
+ * Open or claimed bugs idle since before `threshold`, after the cursor, oldest first. With `turn` (under
+ * AUTO_CLOSE_POLICY=waiting-on-reporter), only the bugs whose turn it is: bug_reports_stale_reporter_idx.
+ */
 export async function findIdleBugs(
+  em: EntityManager,
+  threshold: Date,
+  cursor: Cursor,
+  limit: number,
+  turn?: Turn,
+): Promise<BugReport[]> {
+  const candidates = em
+    .createQueryBuilder(BugReport, 'b')
+    .select('*')
+    .where({ status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lt: threshold }, ...(turn ? { turn } : {}) });
+  return keysetPage(candidates, 'last_activity_at', cursor, limit);
+}
+
+/** Bugs waiting on developers since before `threshold` and not nudged in this turn: bug_reports_nudge_idx. */
+export async function findUnnudgedBugs(
   em: EntityManager,
   threshold: Date,
   cursor: Cursor,
@@ -17,8 +36,13 @@ export async function findIdleBugs(
   const candidates = em
     .createQueryBuilder(BugReport, 'b')
     .select('*')
-    .where({ status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lt: threshold } });
-  return keysetPage(candidates, 'last_activity_at', cursor, limit);
+    .where({
+      status: { $in: [...SWEEPABLE_STATUSES] },
+      turn: 'developers',
+      nudgedAt: null,
+      turnSince: { $lt: threshold },
+    });
+  return keysetPage(candidates, 'turn_since', cursor, limit);
 }
 
 /** Claims whose claimant has been quiet since before `threshold`, after the cursor, oldest first. */
@@ -35,19 +59,25 @@ export async function findQuietClaims(
   return keysetPage(candidates, 'claimant_last_activity_at', cursor, limit);
 }
 
+const KEYSET_PROPERTIES = {
+  last_activity_at: 'lastActivityAt',
+  claimant_last_activity_at: 'claimantLastActivityAt',
+  turn_since: 'turnSince',
+} as const;
+
 /**
  * One page in (column, id) order. The cursor is a row comparison, which PostgreSQL turns into the lower bound
  * of the index range scan (an OR of the two halves would make every page rescan from the start).
  */
 async function keysetPage(
   qb: QueryBuilder<BugReport, 'b'>,
-  column: 'last_activity_at' | 'claimant_last_activity_at',
+  column: keyof typeof KEYSET_PROPERTIES,
   cursor: Cursor,
   limit: number,
 ): Promise<BugReport[]> {
   if (cursor) qb.andWhere(`(b.${column}, b.id) > (?, ?)`, [cursor.at, cursor.id]);
   return qb
-    .orderBy({ [column === 'last_activity_at' ? 'lastActivityAt' : 'claimantLastActivityAt']: 'asc', id: 'asc' })
+    .orderBy({ [KEYSET_PROPERTIES[column]]: 'asc', id: 'asc' })
     .limit(limit)
     .getResult();
 }

@@ -4,8 +4,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../../app-context.ts';
 import { type BugReport, SlackNotice } from '../../db/entities/index.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
+import { findLastDeveloperMessage } from '../../db/repositories/turn.repository.ts';
 import { actorKindOf } from '../../domain/bug-event-types.ts';
 import { statusTimestamps } from '../../domain/lifecycle.ts';
+import { decideNudge } from '../../domain/nudges.ts';
 import {
   claimQuietSince,
   decideClaim,
@@ -18,13 +20,15 @@ import {
   buildAutoClosedNotice,
   buildClaimReleasedNotice,
   buildClaimReminder,
+  buildDeveloperNudge,
   buildInactivityWarning,
+  type NudgeAudience,
 } from '../../messages/thread-notices.ts';
 import { recordEvent } from '../audit.ts';
 import { clearClaim, NO_PENDING_WARNING, withdrawReminder } from '../bug-activity.ts';
 import { enqueueInThread, requestCardRefresh } from '../notices.ts';
 
-export type SweepAction = 'warned' | 'closed' | 'reminded' | 'released';
+export type SweepAction = 'warned' | 'closed' | 'reminded' | 'released' | 'nudged';
 
 export function sweepSettings(ctx: AppContext): SweepSettings {
   return {
@@ -32,6 +36,8 @@ export function sweepSettings(ctx: AppContext): SweepSettings {
     autoCloseWarningMs: ctx.config.autoCloseWarningMs,
     claimReleaseAfterMs: ctx.config.claimReleaseAfterMs,
     claimReminderMs: ctx.config.claimReminderMs,
+    autoClosePolicy: ctx.config.autoClosePolicy,
+    developerNudgeAfterMs: ctx.config.developerNudgeAfterMs,
   };
 }
 
@@ -44,6 +50,7 @@ export function inactivityStateOf(bug: BugReport, warningNotice: SlackNotice | n
     autoCloseAt: bug.autoCloseAt ?? null,
     warningVisibleSince: warningNotice?.status === 'sent' ? (warningNotice.sentAt ?? null) : null,
     warningUndeliverable: warningNotice?.status === 'failed' || warningNotice?.status === 'cancelled',
+    turn: bug.turn,
   };
 }
 
@@ -102,12 +109,55 @@ export async function sweepClaim(
   });
 }
 
+/** Nudge developers once in this turn, if the bug still calls for it. */
+export async function sweepNudge(ctx: AppContext, bugId: number, now: Date): Promise<SweepAction | null> {
+  return onLockedBug(ctx, bugId, async (em, bug) => {
+    const decision = decideNudge(bug, now, sweepSettings(ctx));
+    if (decision.kind !== 'nudge') return null;
+    const audience: NudgeAudience = bug.claimantId
+      ? { kind: 'claimant', userId: bug.claimantId }
+      : ctx.config.developerUsergroup
+        ? { kind: 'usergroup', usergroupId: ctx.config.developerUsergroup }
+        : { kind: 'developers', userIds: ctx.config.developerUsers };
+    const nudge = buildDeveloperNudge({
+      bug,
+      audience,
+      waitingSince: decision.waitingSince,
+      timeZone: ctx.config.sweep.timezone,
+    });
+    const notice = await enqueueInThread(em, bug, 'thread_notice', nudge, now, 'bulk');
+    bug.nudgedAt = now;
+    bug.nudgeNoticeId = notice.id;
+    bug.updatedAt = now;
+    recordEvent(em, {
+      bugId: bug.id,
+      type: 'bug.developers_nudged',
+      actorId: null,
+      actorKind: 'system',
+      at: now,
+      metadata: {
+        audience: audience.kind,
+        ...(audience.kind === 'claimant' ? { claimant: audience.userId } : {}),
+        waitingSince: decision.waitingSince.toISOString(),
+        silentMs: decision.silentMs,
+        thresholdMs: ctx.config.developerNudgeAfterMs,
+      },
+    });
+    await em.flush();
+    return 'nudged';
+  });
+}
+
 async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Date, closesAt: Date): Promise<void> {
+  // Under waiting-on-reporter the warning tells the reporter what is awaited.
+  const asked =
+    ctx.config.autoClosePolicy === 'waiting-on-reporter' ? await findLastDeveloperMessage(em, bug.id) : null;
   const warning = buildInactivityWarning({
     bug,
     lastActivityAt: bug.lastActivityAt,
     closesAt,
     timeZone: ctx.config.sweep.timezone,
+    awaited: asked?.senderId ? { developerId: asked.senderId, text: asked.text, at: asked.messageAt } : null,
   });
   const notice = await enqueueInThread(em, bug, 'warning', warning, now, 'bulk');
   bug.warnedAt = now;

@@ -3,7 +3,14 @@
 // preview (/bugs stale, dry runs, the command line) only lists it.
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport } from '../../db/entities/index.ts';
-import { type Cursor, findIdleBugs, findNotices, findQuietClaims } from '../../db/repositories/sweep.repository.ts';
+import {
+  type Cursor,
+  findIdleBugs,
+  findNotices,
+  findQuietClaims,
+  findUnnudgedBugs,
+} from '../../db/repositories/sweep.repository.ts';
+import { decideNudge, type NudgeDecision, nudgesDevelopers } from '../../domain/nudges.ts';
 import { staleThreshold } from '../../domain/staleness.ts';
 import {
   type ClaimDecision,
@@ -16,7 +23,8 @@ import { inactivityStateOf, sweepSettings } from './sweep-items.ts';
 
 export type SweepCandidate =
   | { phase: 'inactivity'; bug: BugReport; decision: InactivityDecision }
-  | { phase: 'claim'; bug: BugReport; decision: ClaimDecision };
+  | { phase: 'claim'; bug: BugReport; decision: ClaimDecision }
+  | { phase: 'nudge'; bug: BugReport; decision: NudgeDecision };
 
 /** Lazy: the next page is read after the caller has handled the previous one, so acting while scanning is safe. */
 export async function* scanSweepCandidates(
@@ -28,9 +36,11 @@ export async function* scanSweepCandidates(
   const batch = ctx.config.sweep.batchSize;
 
   // Candidates are the bugs due a warning or a close: idle for longer than the window minus the warning period.
+  // Under waiting-on-reporter only the reporter's turn closes on silence: the selection reads only those bugs.
+  const onlyTurn = settings.autoClosePolicy === 'waiting-on-reporter' ? ('reporter' as const) : undefined;
   const idleThreshold = staleThreshold(now, settings.autoCloseAfterMs - settings.autoCloseWarningMs);
   for await (const page of pages(
-    (cursor) => findIdleBugs(ctx.orm.em.fork(), idleThreshold, cursor, batch),
+    (cursor) => findIdleBugs(ctx.orm.em.fork(), idleThreshold, cursor, batch, onlyTurn),
     (bug) => bug.lastActivityAt,
   )) {
     const notices = await findNotices(
@@ -53,6 +63,16 @@ export async function* scanSweepCandidates(
     (bug) => bug.claimantLastActivityAt!,
   )) {
     for (const bug of page) yield { phase: 'claim', bug, decision: decideClaim(bug, now, settings, nextSweepAt) };
+  }
+
+  // Bugs waiting on developers, silent for DEVELOPER_NUDGE_AFTER and not nudged in this turn.
+  if (!nudgesDevelopers(settings)) return;
+  const nudgeThreshold = staleThreshold(now, settings.developerNudgeAfterMs!);
+  for await (const page of pages(
+    (cursor) => findUnnudgedBugs(ctx.orm.em.fork(), nudgeThreshold, cursor, batch),
+    (bug) => bug.turnSince,
+  )) {
+    for (const bug of page) yield { phase: 'nudge', bug, decision: decideNudge(bug, now, settings) };
   }
 }
 

@@ -15,7 +15,7 @@ import {
   type RunCounts,
 } from '../../db/repositories/sweep.repository.ts';
 import { bugLogger } from '../../logger.ts';
-import { type SweepAction, sweepClaim, sweepInactivity } from './sweep-items.ts';
+import { type SweepAction, sweepClaim, sweepInactivity, sweepNudge } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
 import { nextSweepAtFor } from './sweep-slots.ts';
 
@@ -40,6 +40,8 @@ export type SweepResult =
       counts: RunCounts;
       items: SweepItemReport[];
       budgetExhausted: boolean;
+      /** Bugs waiting on developers nudged (AUTO_CLOSE_POLICY=waiting-on-reporter); not one of the run's counts. */
+      nudged?: number;
     }
   | { kind: 'skipped'; runId: number | null; reason: string }
   /** Another replica recorded this scheduled slot first. */
@@ -98,6 +100,7 @@ async function sweepBody(
   const nextSweepAt = nextSweepAtFor(ctx.config);
   const dryRun = request.dryRun ?? false;
   const counts: RunCounts = { warned: 0, closed: 0, reminded: 0, released: 0, failed: 0 };
+  let nudged = 0;
   const items: SweepItemReport[] = [];
   const budget = ctx.config.sweep.maxItems;
   let budgetExhausted = false;
@@ -121,7 +124,8 @@ async function sweepBody(
       }
     }
     if (action) {
-      counts[action] += 1;
+      if (action === 'nudged') nudged += 1;
+      else counts[action] += 1;
       items.push({ bugId: bug.id, ref: bug.ref, action });
       bugLogger(log, bug).info(
         { action, dryRun },
@@ -148,6 +152,8 @@ async function sweepBody(
         await act(bug, decision.kind === 'remind' ? 'reminded' : 'released', () =>
           sweepClaim(ctx, bug.id, now, nextSweepAt),
         );
+      } else if (candidate.phase === 'nudge' && decision.kind === 'nudge') {
+        await act(bug, 'nudged', () => sweepNudge(ctx, bug.id, now));
       }
     }
   } catch (error) {
@@ -157,7 +163,7 @@ async function sweepBody(
       finishedAt: ctx.clock(),
       counts,
       error: String((error as Error).message ?? error),
-      details: detailsOf(items, budgetExhausted),
+      details: detailsOf(items, budgetExhausted, nudged),
     });
     log.error({ err: error, runId, counts }, 'sweep run failed');
     throw error;
@@ -168,19 +174,20 @@ async function sweepBody(
     finishedAt: ctx.clock(),
     counts,
     details: {
-      ...detailsOf(items, budgetExhausted),
+      ...detailsOf(items, budgetExhausted, nudged),
       ...(stoppedEarly ? { stoppedEarly: 'the process was shutting down' } : {}),
     },
   });
-  log.info({ runId, dryRun, ...counts, budgetExhausted, stoppedEarly }, 'sweep run finished');
-  return { kind: 'ran', runId, dryRun, counts, items, budgetExhausted };
+  log.info({ runId, dryRun, ...counts, nudged, budgetExhausted, stoppedEarly }, 'sweep run finished');
+  return { kind: 'ran', runId, dryRun, counts, items, budgetExhausted, nudged };
 }
 
-function detailsOf(items: SweepItemReport[], budgetExhausted: boolean): Record<string, unknown> {
+function detailsOf(items: SweepItemReport[], budgetExhausted: boolean, nudged = 0): Record<string, unknown> {
   // The refs acted on, capped so a huge run does not make a huge row.
   return {
     items: items.slice(0, 200).map((item) => `${item.action}:${item.ref}`),
     ...(items.length > 200 ? { more: items.length - 200 } : {}),
     budgetExhausted,
+    ...(nudged > 0 ? { nudged } : {}),
   };
 }

@@ -1,0 +1,208 @@
+// AUTO_CLOSE_POLICY=waiting-on-reporter and DEVELOPER_NUDGE_AFTER (issue 16), timeline by timeline through the real
+// app: bugs and replies come in as signed Slack events, the sweep runs at the moments named (the clock moves only
+// by hand), the outbox is drained, and the exact notices, edits, cards and bug_events are asserted.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BugReport } from '../../src/db/entities/index.ts';
+import { slackMoment } from '../../src/messages/date-token.ts';
+import { type TestDatabase, useTestDatabase } from '../support/database.ts';
+import type { RecordedCall } from '../support/fake-slack-api.ts';
+import { sendEvent, sendSlashCommand } from '../support/signed-requests.ts';
+import { messageDeleted, threadReply, topLevelMessage } from '../support/slack-events.ts';
+import {
+  adminSweep,
+  createReplica,
+  eventsOf,
+  eventTypesOf,
+  exactTs,
+  NO_COUNTS,
+  postedTsOf,
+  ran,
+  reload,
+  resetSweepWorld,
+  START,
+  textOf,
+} from '../support/sweep-support.ts';
+import { TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
+
+const { reporter, developer, developer2, bystander } = TEST_USERS;
+const moment = (iso: string) => slackMoment(new Date(iso), 'UTC');
+
+function timelineFor(db: TestDatabase, t: TestApp) {
+  async function deliver(event: Record<string, unknown>) {
+    const res = await sendEvent(t.baseUrl, event);
+    expect(res.status).toBe(200);
+    await t.settle();
+  }
+  async function newBug(title = 'Cart total is wrong'): Promise<BugReport> {
+    const ts = exactTs(t.clock.now());
+    await deliver(topLevelMessage({ user: reporter, ts, text: title }));
+    const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
+    t.slackApi.reset();
+    return bug;
+  }
+  async function replyAt(at: string, user: string, bug: BugReport, text = 'any news?'): Promise<string> {
+    t.clock.set(at);
+    const ts = exactTs(t.clock.now());
+    await deliver(threadReply({ user, ts, threadTs: bug.threadTs, text }));
+    return ts;
+  }
+  async function sweepAt(at: string) {
+    t.clock.set(at);
+    const result = ran(await adminSweep(t.bugsweep.ctx));
+    await t.settle();
+    return { ...result.counts, nudged: result.nudged ?? 0 };
+  }
+  async function command(userId: string, text: string) {
+    const res = await sendSlashCommand(t.baseUrl, { userId, text });
+    expect(res.status).toBe(200);
+    await t.settle();
+  }
+  const posts = (bug?: BugReport): RecordedCall[] =>
+    t.slackApi.callsTo('chat.postMessage').filter((call) => !bug || call.body.thread_ts === bug.threadTs);
+  const updates = (ts?: string): RecordedCall[] =>
+    t.slackApi.callsTo('chat.update').filter((call) => !ts || call.body.ts === ts);
+  return { deliver, newBug, replyAt, sweepAt, command, posts, updates };
+}
+
+const NONE = { ...NO_COUNTS, nudged: 0 };
+
+const db = useTestDatabase();
+const t = useTestApp(db, { AUTO_CLOSE_POLICY: 'waiting-on-reporter' });
+const { deliver, newBug, replyAt, sweepAt, command, posts, updates } = timelineFor(db, t);
+
+beforeEach(() => resetSweepWorld(db, t));
+
+describe('AUTO_CLOSE_POLICY=waiting-on-reporter', () => {
+  it('a developer asked last: the reporter is warned with what is awaited, then the bug is closed', async () => {
+    const bug = await newBug();
+    expect((await reload(db, bug)).turn).toBe('developers');
+    await replyAt('2026-11-24T10:00:00Z', developer, bug, 'Can you send the steps to reproduce?');
+    let stored = await reload(db, bug);
+    expect(stored.turn).toBe('reporter');
+    expect(stored.turnSince.toISOString()).toBe('2026-11-24T10:00:00.000Z');
+    // The card says whose turn it is now.
+    const cards = updates(bug.cardTs!);
+    expect(cards).toHaveLength(1);
+    expect(JSON.stringify(cards[0]!.body.blocks)).toContain('Waiting on the reporter');
+    // A bystander's "+1" changes nothing.
+    await replyAt('2026-11-24T11:00:00Z', bystander, bug, '+1');
+    expect((await reload(db, bug)).turn).toBe('reporter');
+    t.slackApi.reset();
+
+    expect(await sweepAt('2026-11-28T10:00:00Z')).toEqual(NONE);
+    expect(await sweepAt('2026-11-28T11:00:00Z')).toEqual({ ...NONE, warned: 1 });
+    const warnings = posts(bug);
+    expect(warnings).toHaveLength(1);
+    expect(textOf(warnings[0]!)).toContain(
+      `<@${reporter}>, <@${developer}> asked “Can you send the steps to reproduce?” on ${moment('2026-11-24T10:00:00Z')}; ` +
+        `*${bug.ref}* closes on *${moment('2026-11-29T11:00:00Z')}* unless you reply.`,
+    );
+    stored = await reload(db, bug);
+    expect(stored.autoCloseAt?.toISOString()).toBe('2026-11-29T11:00:00.000Z');
+
+    expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual(NONE);
+    expect(await sweepAt('2026-11-29T11:00:00Z')).toEqual({ ...NONE, closed: 1 });
+    expect(await reload(db, bug)).toMatchObject({ status: 'closed', closeReason: 'inactivity' });
+  });
+
+  it('the reporter asked last: nudged once, never closed; closed once a developer answers and the reporter goes quiet', async () => {
+    const bug = await newBug();
+    // Exactly DEVELOPER_NUDGE_AFTER (2d) is not past it.
+    expect(await sweepAt('2026-11-26T09:00:00Z')).toEqual(NONE);
+    expect(t.slackApi.calls).toEqual([]);
+    expect(await sweepAt('2026-11-26T10:00:00Z')).toEqual({ ...NONE, nudged: 1 });
+    const nudges = posts(bug);
+    expect(nudges).toHaveLength(1);
+    expect(textOf(nudges[0]!)).toBe(
+      `:bell: <@${developer}> <@${developer2}>, *${bug.ref}* is waiting on developers: <@${reporter}> has had no answer ` +
+        `since ${moment('2026-11-24T09:00:00Z')}. bugsweep does not close a bug while it waits on you; a reply here is all it takes.`,
+    );
+    const nudged = (await eventsOf(db, bug)).at(-1)!;
+    expect(nudged).toMatchObject({
+      eventType: 'bug.developers_nudged',
+      actorKind: 'system',
+      metadata: { audience: 'developers', waitingSince: '2026-11-24T09:00:00.000Z', thresholdMs: 2 * 86_400_000 },
+    });
+    const stored = await reload(db, bug);
+    const nudgeTs = await postedTsOf(db, stored.nudgeNoticeId);
+    t.slackApi.reset();
+
+    // One nudge per turn, and never a warning or a close while it waits on developers, however long.
+    for (const at of ['2026-11-26T11:00:00Z', '2026-11-30T09:00:00Z', '2026-12-05T10:00:00Z']) {
+      expect(await sweepAt(at)).toEqual(NONE);
+    }
+    expect(t.slackApi.calls).toEqual([]);
+    // The reporter adding more keeps it the developers' turn: no second nudge.
+    await replyAt('2026-12-05T11:00:00Z', reporter, bug, 'still broken');
+    expect(await sweepAt('2026-12-08T11:00:00Z')).toEqual(NONE);
+    t.slackApi.reset();
+
+    // A developer answers: the nudge is withdrawn (edited in place), the turn is the reporter's.
+    await replyAt('2026-12-08T12:00:00Z', developer, bug, 'Which browser?');
+    const edits = updates(nudgeTs);
+    expect(edits).toHaveLength(1);
+    expect(textOf(edits[0]!)).toBe(
+      `:white_check_mark: ~Nudge for *${bug.ref}*~ No longer applies: a developer answered on ${moment('2026-12-08T12:00:00Z')}.`,
+    );
+    expect(JSON.stringify(updates(bug.cardTs!)[0]!.body.blocks)).toContain('Waiting on the reporter');
+    expect((await eventTypesOf(db, bug)).slice(-1)).toEqual(['bug.nudge_withdrawn']);
+    expect(await reload(db, bug)).toMatchObject({ turn: 'reporter', nudgedAt: null, nudgeNoticeId: null });
+
+    // The reporter goes quiet: warned after 4d, closed after 5d.
+    expect(await sweepAt('2026-12-12T13:00:00Z')).toEqual({ ...NONE, warned: 1 });
+    expect(await sweepAt('2026-12-13T13:00:00Z')).toEqual({ ...NONE, closed: 1 });
+    expect(await eventTypesOf(db, bug)).toEqual([
+      'bug.created',
+      'bug.developers_nudged',
+      'bug.nudge_withdrawn',
+      'bug.warned',
+      'bug.auto_closed',
+    ]);
+  });
+
+  it("a claimed bug's nudge mentions the claimant; a new developers' turn is nudged again", async () => {
+    const bug = await newBug();
+    await command(developer, `claim ${bug.ref}`);
+    t.slackApi.reset();
+    expect(await sweepAt('2026-11-26T10:00:00Z')).toEqual({ ...NONE, nudged: 1 });
+    expect(textOf(posts(bug)[0]!)).toMatch(new RegExp(`^:bell: <@${developer}>, \\*${bug.ref}\\* is waiting`));
+
+    // The claimant answers, the reporter replies: the developers' turn starts again, and is nudged 2d later.
+    await replyAt('2026-11-27T09:00:00Z', developer, bug, 'Fixed on staging, can you check?');
+    await replyAt('2026-11-27T10:00:00Z', reporter, bug, 'Still broken for me');
+    expect((await reload(db, bug)).turnSince.toISOString()).toBe('2026-11-27T10:00:00.000Z');
+    t.slackApi.reset();
+    expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual(NONE);
+    expect(await sweepAt('2026-11-29T11:00:00Z')).toEqual({ ...NONE, nudged: 1 });
+    expect(textOf(posts(bug)[0]!)).toContain(`since ${moment('2026-11-27T10:00:00Z')}`);
+  });
+
+  it('deleting the developer answer gives the turn back to developers', async () => {
+    const bug = await newBug();
+    const answer = await replyAt('2026-11-24T10:00:00Z', developer, bug, 'Steps please?');
+    expect((await reload(db, bug)).turn).toBe('reporter');
+    await deliver(
+      messageDeleted({ ts: answer, user: developer, deletedAt: exactTs(new Date('2026-11-24T11:00:00Z')) }),
+    );
+    const stored = await reload(db, bug);
+    expect(stored.turn).toBe('developers');
+    expect(stored.turnSince.toISOString()).toBe(START.toISOString());
+  });
+
+  it('two replicas sweeping at once nudge a bug once', async () => {
+    const bug = await newBug();
+    const replica = await createReplica(t, db, { env: { AUTO_CLOSE_POLICY: 'waiting-on-reporter' }, ownOrm: true });
+    try {
+      t.clock.set('2026-11-26T10:00:00Z');
+      replica.clock.set('2026-11-26T10:00:00Z');
+      await Promise.all([adminSweep(t.bugsweep.ctx), adminSweep(replica.ctx)]);
+      await Promise.all([adminSweep(t.bugsweep.ctx), adminSweep(replica.ctx)]);
+      await replica.ctx.notifier.drain();
+      await t.settle();
+      expect(posts(bug)).toHaveLength(1);
+      expect((await eventTypesOf(db, bug)).filter((type) => type === 'bug.developers_nudged')).toHaveLength(1);
+    } finally {
+      await replica.close();
+    }
+  });
+});
