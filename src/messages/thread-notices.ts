@@ -163,7 +163,7 @@ export type NudgeAudience =
 function mentionAudience(audience: NudgeAudience): string {
   switch (audience.kind) {
     case 'claimant':
-      return `<@${audience.userId}>`;
+      return mentionClaimant(audience.userId);
     case 'usergroup':
       return `<!subteam^${audience.usergroupId}>`;
     case 'developers':
