@@ -1,10 +1,12 @@
 // Assembles bugsweep from a config and an open database: the part of start-up tests share with main.ts.
 import { WebClient } from '@slack/web-api';
+import type { Hono } from 'hono';
 import type { AppContext, BotIdentity } from './app-context.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
-import type { Orm } from './db/orm.ts';
+import { isDatabaseReachable, type Orm } from './db/orm.ts';
 import { messagePermalink } from './domain/slack-refs.ts';
+import { createHttpServer } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { createOutboxNotifier, type NotifierOptions } from './outbox/outbox-notifier.ts';
 import { createSweepScheduler, type SweepScheduler } from './scheduler/sweep-scheduler.ts';
@@ -31,6 +33,8 @@ export type BugsweepOptions = {
   identity?: BotIdentity;
   notifier?: NotifierOptions;
   developers?: DeveloperDirectoryOptions;
+  /** More HTTP routes on PORT (the composition root mounts the agent API, metrics and MCP here). */
+  mount?: (app: Hono, ctx: AppContext) => void;
   /** Run the sweep on SWEEP_SCHEDULE (default). Tests call the sweep directly instead. */
   runSchedule?: boolean;
 };
@@ -86,6 +90,12 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
   const ctx = createAppContext({ ...options, identity, slack: slackClient, shutdown: shutdown.signal });
   const slack = createSlackApp(ctx);
   const scheduler = createSweepScheduler(ctx);
+  const http = createHttpServer({
+    logger: logger.child({ component: 'http' }),
+    databaseReachable: () => isDatabaseReachable(ctx.orm),
+    ...(slack.receiver ? { slack: slack.receiver } : {}),
+    ...(options.mount ? { mount: (app) => options.mount?.(app, ctx) } : {}),
+  });
 
   let listening = false;
   return {
@@ -93,8 +103,9 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
     slack,
     scheduler,
     async start() {
-      const port = await slack.start();
+      const port = await http.listen(config.slack.port);
       listening = true;
+      await slack.start();
       ctx.notifier.start();
       if (options.runSchedule !== false) scheduler.start();
       logger.info(
@@ -107,7 +118,10 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
       shutdown.abort();
       // Each step runs whatever happened before: a half-started app still stops what did start.
       try {
-        if (listening) await slack.stop();
+        if (listening) {
+          await http.close();
+          await slack.stop();
+        }
         await slack.idle();
       } finally {
         try {

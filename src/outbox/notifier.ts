@@ -17,6 +17,8 @@ export type Notifier = {
   start(): void;
   /** Stops the loop after the send in progress. */
   stop(): Promise<void>;
+  /** Stops for good (until a restart): Slack took bugsweep's access away. What is queued stays queued. */
+  suspend(): Promise<void>;
   /**
    * Waits (at most `maxWaitMs`, real time) for a call of a workspace-wide Web API budget that is not sent through
    * the outbox (views.publish and views.update are Tier 4, about 100 a minute), shared by every replica. Resolves

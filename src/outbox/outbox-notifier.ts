@@ -94,6 +94,8 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
   const log = deps.logger.child({ component: 'notifier' });
 
   let running: Promise<void> | null = null;
+  /** The workspace took bugsweep's access away: nothing more is sent until a restart (services/slack-access.ts). */
+  let suspended = false;
   let again = false;
   let timer: NodeJS.Timeout | null = null;
   let started = false;
@@ -333,6 +335,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
   }
 
   function kick(): void {
+    if (suspended) return;
     if (running) {
       again = true;
       return;
@@ -407,6 +410,10 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     start() {
       started = true;
       kick();
+    },
+    async suspend() {
+      suspended = true;
+      await this.stop();
     },
     async stop() {
       started = false;

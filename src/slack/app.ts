@@ -1,14 +1,18 @@
-// Builds the Bolt app for either mode, with /healthz, in-flight tracking and one error handler.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, type CustomRoute, LogLevel } from '@slack/bolt';
+// Builds the Bolt app for either mode, with in-flight tracking and one error handler.
+import { App, LogLevel } from '@slack/bolt';
 import type { AppContext } from '../app-context.ts';
-import { isDatabaseReachable } from '../db/orm.ts';
+import { isMessageEvent, SlackHttpReceiver } from './http-receiver.ts';
 import { registerListeners } from './listeners/index.ts';
+
+/** Bolt's error handler given the request too (the last overload of App.error; Bolt does not export the type). */
+type ExtendedErrorHandler = Parameters<App['error']>[0];
 
 export type SlackApp = {
   app: App;
-  /** Starts listening: HTTP on PORT, or Socket Mode plus the health endpoint on PORT. Returns the bound port. */
-  start(): Promise<number>;
+  /** In HTTP mode, what /slack/events hands requests to (src/http/server.ts); null in Socket Mode. */
+  receiver: SlackHttpReceiver | null;
+  /** Starts taking events: opens the socket in Socket Mode; in HTTP mode the HTTP server is already listening. */
+  start(): Promise<void>;
   /** Stops taking events; what is in flight finishes (see idle). */
   stop(): Promise<void>;
   /** Resolves when every handler that has started has finished. */
@@ -19,18 +23,13 @@ export function createSlackApp(ctx: AppContext): SlackApp {
   const { config, logger, identity } = ctx;
   const inFlight = new Set<Promise<unknown>>();
 
-  const healthRoute: CustomRoute = {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req: IncomingMessage, res: ServerResponse) => {
-      void isDatabaseReachable(ctx.orm).then((ok) => {
-        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', database: ok ? 'reachable' : 'unreachable' }));
-      });
-    },
-  };
-
   const clientOptions = { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+  const receiver = config.slack.socketMode
+    ? null
+    : new SlackHttpReceiver({
+        signingSecret: config.slack.signingSecret ?? '',
+        logger: logger.child({ component: 'slack-http' }),
+      });
   const app = new App({
     token: config.slack.botToken,
     botId: identity.botId,
@@ -41,17 +40,14 @@ export function createSlackApp(ctx: AppContext): SlackApp {
     ignoreSelf: false,
     logger: boltLogger(ctx),
     logLevel: LogLevel.WARN,
-    customRoutes: [healthRoute],
     // The notifier owns retries and pacing; WebClient must fail fast instead of sleeping inside a handler.
     clientOptions,
-    ...(config.slack.socketMode
-      ? // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
-        {
-          socketMode: true,
-          appToken: config.slack.appToken,
-          installerOptions: { port: config.slack.port, clientOptions },
-        }
-      : { signingSecret: config.slack.signingSecret, port: config.slack.port }),
+    // The error handler sees the request body, so it can tell a message that failed to store (Slack must retry).
+    extendedErrorHandler: true,
+    ...(receiver
+      ? { receiver }
+      : // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
+        { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }),
   });
 
   // Track every incoming request from the moment the receiver hands it over (events are acked before any
@@ -64,21 +60,22 @@ export function createSlackApp(ctx: AppContext): SlackApp {
     return running;
   };
 
-  app.error(async (error) => {
-    // A failing handler is logged and never crashes the process; services roll their transaction back.
+  const onError: ExtendedErrorHandler = async ({ error, body }) => {
+    // A message that could not be stored (logged by its listener) is answered 500 by the HTTP receiver, so Slack
+    // delivers it again; messages zod refuses never throw, so only real failures (the database away) get here.
+    if (receiver && isMessageEvent(body)) throw error;
+    // Any other failing handler is logged and never crashes the process; services roll their transaction back.
     logger.error({ err: error }, 'slack handler failed');
-  });
+  };
+  app.error(onError);
 
   registerListeners(app, ctx);
 
-  let boundPort = config.slack.port;
   return {
     app,
+    receiver,
     async start() {
-      const started = (await app.start(config.slack.port)) as unknown;
-      const address = config.slack.socketMode ? null : (started as { address?: () => unknown }).address?.();
-      if (address && typeof address === 'object' && 'port' in address) boundPort = Number(address.port);
-      return boundPort;
+      await app.start();
     },
     async stop() {
       await app.stop();

@@ -82,4 +82,19 @@ describe('/healthz', () => {
     });
     expect(api.calls).toHaveLength(0);
   });
+
+  it('answers 503 within a second when the database hangs instead of refusing, and 200 once it answers again', async () => {
+    proxy.stall();
+    try {
+      const started = performance.now();
+      const hung = await health();
+      const waited = performance.now() - started;
+      expect(hung).toMatchObject({ status: 503, body: { status: 'unavailable', database: 'unreachable' } });
+      // The check gives up at 1 s; the margin is for a loaded machine, far short of a probe's usual timeout.
+      expect(waited).toBeLessThan(3_000);
+    } finally {
+      proxy.resume();
+    }
+    await expect.poll(async () => (await health()).status, { timeout: 10_000 }).toBe(200);
+  });
 });

@@ -239,10 +239,14 @@ describe('a failing handler', () => {
     // The database refusing the reply's row makes the transaction fail part-way.
     const undo = await refuseRowsContaining(db, 'bug_conversations', 'text', 'refused by the database');
     try {
-      await deliver(
+      // Not stored, so not acknowledged: Slack is told to deliver it again (issue 12).
+      const res = await sendEvent(
+        t.baseUrl,
         threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'refused by the database' }),
         { eventId: 'EvBROKEN1' },
       );
+      expect(res.status).toBe(500);
+      await t.settle();
     } finally {
       await undo();
     }

@@ -8,12 +8,17 @@ export type TcpProxy = {
   proxiedUrl(url: string): string;
   cut(): Promise<void>;
   restore(): Promise<void>;
+  /** A hung server: connections stay open but nothing passes either way until `resume()`. */
+  stall(): void;
+  resume(): void;
   close(): Promise<void>;
 };
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  let stalled = false;
   const track = (socket: net.Socket) => {
+    if (stalled) socket.pause();
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   };
@@ -58,6 +63,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       if (server) return;
       server = createServer();
       await listen(server, port);
+    },
+    stall() {
+      stalled = true;
+      for (const socket of sockets) socket.pause();
+    },
+    resume() {
+      stalled = false;
+      for (const socket of sockets) socket.resume();
     },
     async close() {
       if (server) await stop(server);

@@ -43,8 +43,10 @@ describe('manifest.json', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([
       'app_home_opened',
       'app_mention',
+      'app_uninstalled',
       'message.channels',
       'message.groups',
+      'tokens_revoked',
     ]);
     // message.channels/.groups and conversations.replies: *:history; posting: chat:write; /bugs: commands;
     // DEVELOPER_USERGROUP: usergroups:read; @bugsweep in threads: app_mentions:read.

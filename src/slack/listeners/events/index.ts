@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
+import { handleAppUninstalled, handleTokensRevoked } from './access-revoked.ts';
 import { handleAppHomeOpened } from './app-home-opened.ts';
 import { handleAppMention } from './app-mention.ts';
 import { handleMessageEvent } from './message-events.ts';
@@ -8,4 +9,6 @@ export function registerEvents(app: App, ctx: AppContext): void {
   app.event('message', handleMessageEvent(ctx));
   app.event('app_mention', handleAppMention(ctx));
   app.event('app_home_opened', handleAppHomeOpened(ctx));
+  app.event('app_uninstalled', handleAppUninstalled(ctx));
+  app.event('tokens_revoked', handleTokensRevoked(ctx));
 }

@@ -45,6 +45,8 @@ export function handleMessageEvent(ctx: AppContext) {
         { err: error, ...(error instanceof BugMessageError ? { bugId: error.bugId } : {}) },
         'handling a message event failed',
       );
+      // Not stored: the receiver answers 500 and Slack delivers the event again (src/slack/http-receiver.ts).
+      throw error;
     }
   };
 }

@@ -1,0 +1,117 @@
+// bugsweep's one HTTP server on PORT, in both Slack modes: /slack/events (HTTP mode), /healthz, and whatever
+// else is mounted (the agent API, metrics, MCP). Every body is capped at 1 MB before it is read.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import type { Logger } from '../logger.ts';
+import type { SlackHttpReceiver } from '../slack/http-receiver.ts';
+import { problem, problemResponse } from './problem.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What /healthz reports besides the database; the Socket Mode connection, when there is one. */
+export type HealthPart = { name: string; healthy: () => boolean; describe: () => string };
+
+export type HttpServerDeps = {
+  logger: Logger;
+  databaseReachable: () => Promise<boolean>;
+  slack?: SlackHttpReceiver;
+  parts?: HealthPart[];
+  /** Further routes (the agent API, metrics, MCP), mounted at the root. */
+  mount?: (app: Hono) => void;
+};
+
+export type HttpServer = {
+  app: Hono;
+  /** Listens on PORT (0: any free port) and returns the port bound. */
+  listen(port: number): Promise<number>;
+  /** Stops accepting connections and closes the idle ones; requests in flight finish. */
+  close(): Promise<void>;
+};
+
+const HEALTH_TIMEOUT_MS = 1_000;
+
+export function createHttpServer(deps: HttpServerDeps): HttpServer {
+  const app = new Hono();
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => problemResponse(problem('tooLarge', 413, 'Bodies are limited to 1 MB.')),
+    }),
+  );
+
+  if (deps.slack) {
+    const receiver = deps.slack;
+    app.post('/slack/events', async (c) => {
+      const answer = await receiver.handle({ headers: c.req.raw.headers, rawBody: await c.req.text() });
+      return new Response(answer.body ?? null, {
+        status: answer.status,
+        headers: answer.contentType ? { 'content-type': answer.contentType } : {},
+      });
+    });
+  }
+
+  app.get('/healthz', async (c) => {
+    // A hung database must not hang the load balancer's probe: no answer within a second counts as down.
+    const database = await Promise.race([
+      deps.databaseReachable().catch(() => false),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref()),
+    ]);
+    const parts = deps.parts ?? [];
+    const unhealthy = [...(database ? [] : ['database']), ...parts.filter((p) => !p.healthy()).map((p) => p.name)];
+    return c.json(
+      {
+        status: unhealthy.length === 0 ? 'ok' : 'unavailable',
+        database: database ? 'reachable' : 'unreachable',
+        ...Object.fromEntries(parts.map((p) => [p.name, p.describe()])),
+      },
+      unhealthy.length === 0 ? 200 : 503,
+    );
+  });
+
+  deps.mount?.(app);
+
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problemResponse(
+          problem('methodNotAllowed', 405, `${c.req.method} is not allowed here; use ${methods.join(', ')}.`),
+          {
+            allow: methods.join(', '),
+          },
+        ),
+    }),
+  );
+  app.notFound((c) => problemResponse(problem('notFound', 404, `There is nothing at ${c.req.path}.`)));
+  app.onError((error) => {
+    deps.logger.error({ err: error }, 'HTTP handler failed');
+    return problemResponse(problem('internal', 500, 'The request failed on our side; it is logged.'));
+  });
+
+  let server: Server | null = null;
+  return {
+    app,
+    listen(port) {
+      const listener = getRequestListener(app.fetch);
+      const created = createServer((req, res) => void listener(req, res));
+      server = created;
+      return new Promise((resolve, reject) => {
+        created.once('error', reject);
+        created.listen(port, () => resolve((created.address() as AddressInfo).port));
+      });
+    },
+    async close() {
+      const closing = server;
+      if (!closing) return;
+      server = null;
+      await new Promise<void>((resolve) => {
+        closing.close(() => resolve());
+        closing.closeIdleConnections();
+      });
+    },
+  };
+}
