@@ -7,10 +7,17 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from '../logger.ts';
-import type { SlackHttpReceiver } from '../slack/http-receiver.ts';
 import { problem, problemResponse } from './problem.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What answers /slack/events in HTTP mode (src/slack/http-receiver.ts): given the raw request, never throws. */
+export type SlackRequestHandler = {
+  handle(request: {
+    headers: Headers;
+    rawBody: string;
+  }): Promise<{ status: number; body?: string; contentType?: string }>;
+};
 
 /** What /healthz reports besides the database; the Socket Mode connection, when there is one. */
 export type HealthPart = { name: string; healthy: () => boolean; describe: () => string };
@@ -18,7 +25,7 @@ export type HealthPart = { name: string; healthy: () => boolean; describe: () =>
 export type HttpServerDeps = {
   logger: Logger;
   databaseReachable: () => Promise<boolean>;
-  slack?: SlackHttpReceiver;
+  slack?: SlackRequestHandler;
   parts?: HealthPart[];
   /** Further routes (the agent API, metrics, MCP), mounted at the root. */
   mount?: (app: Hono) => void;
