@@ -2,7 +2,17 @@
 // Everything else receives a frozen `Config`; nothing reads process.env directly.
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { parseDuration } from './domain/duration.ts';
+import { spanMs } from './domain/business-durations.ts';
+import {
+  type BusinessCalendar,
+  createBusinessCalendar,
+  parseBusinessHours,
+  parseBusinessTimezone,
+  parseHolidays,
+  WALL_CLOCK,
+} from './domain/business-hours.ts';
+import { parseDuration, parseDurationParts } from './domain/duration.ts';
+import type { ParseResult } from './domain/parse-result.ts';
 import { AUTO_CLOSE_POLICIES, type AutoClosePolicy } from './domain/turn.ts';
 
 const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -35,6 +45,37 @@ const duration = (fallback: string, { allowZero }: { allowZero: boolean }) =>
       }
       return ms;
     });
+
+/**
+ * A duration of a clock that counts business time when BUSINESS_HOURS is set: kept as its parts (weeks, days, time),
+ * because a day there is a business day (domain/business-durations.ts); made milliseconds once the calendar is known.
+ */
+const clockDuration = (fallback: string, { allowZero }: { allowZero: boolean }) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const parts = parseDurationParts(value);
+      if (parts === null || (!allowZero && parts.weeks + parts.days + parts.timeMs === 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a duration like 30s, 15m, 12h, 5d or 1w${allowZero ? ' (0 disables)' : ''}, got "${value}"`,
+        });
+        return z.NEVER;
+      }
+      return parts;
+    });
+
+/** A setting read by one of the domain's parsers (their errors follow the variable's name). */
+const parsedBy = <T>(parse: (text: string) => ParseResult<T>) =>
+  optionalString.transform((value, ctx): T | undefined => {
+    if (value === undefined) return undefined;
+    const result = parse(value);
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: 'custom', message: result.error });
+    return z.NEVER;
+  });
 
 const optionalString = z
   .string()
@@ -79,17 +120,20 @@ const envSchema = z.object({
       .regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group ID such as S0123ABCD')
       .optional(),
   ),
-  AUTO_CLOSE_AFTER: duration('5d', { allowZero: false }),
-  AUTO_CLOSE_WARNING: duration('1d', { allowZero: true }),
-  CLAIM_RELEASE_AFTER: duration('7d', { allowZero: false }),
-  CLAIM_REMINDER: duration('2d', { allowZero: true }),
+  AUTO_CLOSE_AFTER: clockDuration('5d', { allowZero: false }),
+  AUTO_CLOSE_WARNING: clockDuration('1d', { allowZero: true }),
+  CLAIM_RELEASE_AFTER: clockDuration('7d', { allowZero: false }),
+  CLAIM_REMINDER: clockDuration('2d', { allowZero: true }),
   REOPEN_WITHIN: duration('14d', { allowZero: true }),
   AUTO_CLOSE_POLICY: z
     .string()
     .trim()
     .default('any')
     .pipe(z.enum(AUTO_CLOSE_POLICIES, { error: 'must be any or waiting-on-reporter' })),
-  DEVELOPER_NUDGE_AFTER: duration('2d', { allowZero: true }),
+  DEVELOPER_NUDGE_AFTER: clockDuration('2d', { allowZero: true }),
+  BUSINESS_HOURS: parsedBy(parseBusinessHours),
+  BUSINESS_TIMEZONE: parsedBy(parseBusinessTimezone),
+  HOLIDAYS: parsedBy(parseHolidays),
   SWEEP_SCHEDULE: z
     .string()
     .trim()
@@ -129,12 +173,40 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
+type Clocks = {
+  calendar: BusinessCalendar;
+  autoCloseAfterMs: number;
+  autoCloseWarningMs: number;
+  claimReleaseAfterMs: number;
+  claimReminderMs: number;
+  developerNudgeAfterMs: number;
+};
+
+/** The calendar the sweep's clocks count on, and their durations in its time (business time with BUSINESS_HOURS). */
+function clocksOf(env: z.infer<typeof envSchema>): Clocks {
+  const calendar = env.BUSINESS_HOURS
+    ? createBusinessCalendar({
+        hours: env.BUSINESS_HOURS,
+        timeZone: env.BUSINESS_TIMEZONE ?? env.SWEEP_TIMEZONE,
+        holidays: env.HOLIDAYS ?? [],
+      })
+    : WALL_CLOCK;
+  return {
+    calendar,
+    autoCloseAfterMs: spanMs(env.AUTO_CLOSE_AFTER, calendar),
+    autoCloseWarningMs: spanMs(env.AUTO_CLOSE_WARNING, calendar),
+    claimReleaseAfterMs: spanMs(env.CLAIM_RELEASE_AFTER, calendar),
+    claimReminderMs: spanMs(env.CLAIM_REMINDER, calendar),
+    developerNudgeAfterMs: spanMs(env.DEVELOPER_NUDGE_AFTER, calendar),
+  };
+}
+
 /** Rules between parsed values. */
-function parsedValueProblems(env: z.infer<typeof envSchema>): string[] {
+function parsedValueProblems(clocks: Clocks): string[] {
   const problems: string[] = [];
-  if (env.AUTO_CLOSE_WARNING >= env.AUTO_CLOSE_AFTER)
+  if (clocks.autoCloseWarningMs >= clocks.autoCloseAfterMs)
     problems.push('AUTO_CLOSE_WARNING must be shorter than AUTO_CLOSE_AFTER');
-  if (env.CLAIM_REMINDER >= env.CLAIM_RELEASE_AFTER)
+  if (clocks.claimReminderMs >= clocks.claimReleaseAfterMs)
     problems.push('CLAIM_REMINDER must be shorter than CLAIM_RELEASE_AFTER');
   return problems;
 }
@@ -172,7 +244,10 @@ export type Config = Readonly<{
   adminUsers: readonly string[];
   developerUsers: readonly string[];
   developerUsergroup: string | undefined;
-  /** All durations in milliseconds. */
+  /**
+   * All durations in milliseconds; the inactivity, warning, claim-release, reminder and nudge ones are milliseconds of
+   * `businessCalendar`'s time (business time when BUSINESS_HOURS is set, where a day is a business day).
+   */
   autoCloseAfterMs: number;
   autoCloseWarningMs: number;
   claimReleaseAfterMs: number;
@@ -182,6 +257,8 @@ export type Config = Readonly<{
   autoClosePolicy: AutoClosePolicy;
   /** 0: no nudges. Only under `waiting-on-reporter`. */
   developerNudgeAfterMs: number;
+  /** BUSINESS_HOURS, BUSINESS_TIMEZONE and HOLIDAYS; WALL_CLOCK when BUSINESS_HOURS is unset. */
+  businessCalendar: BusinessCalendar;
   sweep: Readonly<{ schedule: string; timezone: string; batchSize: number; maxItems: number }>;
   logLevel: string;
 }>;
@@ -205,10 +282,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
       problems.push(`${name} ${message}`);
     }
-  } else {
-    problems.push(...parsedValueProblems(parsed.data));
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const clocks = parsed.success ? clocksOf(parsed.data) : null;
+  if (clocks) problems.push(...parsedValueProblems(clocks));
+  if (problems.length > 0 || !parsed.success || !clocks) throw new ConfigError(problems);
   const e = parsed.data;
   return deepFreeze({
     env: e.NODE_ENV,
@@ -225,13 +302,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminUsers: e.ADMIN_USERS,
     developerUsers: e.DEVELOPER_USERS,
     developerUsergroup: e.DEVELOPER_USERGROUP,
-    autoCloseAfterMs: e.AUTO_CLOSE_AFTER,
-    autoCloseWarningMs: e.AUTO_CLOSE_WARNING,
-    claimReleaseAfterMs: e.CLAIM_RELEASE_AFTER,
-    claimReminderMs: e.CLAIM_REMINDER,
+    autoCloseAfterMs: clocks.autoCloseAfterMs,
+    autoCloseWarningMs: clocks.autoCloseWarningMs,
+    claimReleaseAfterMs: clocks.claimReleaseAfterMs,
+    claimReminderMs: clocks.claimReminderMs,
+    businessCalendar: clocks.calendar,
     reopenWithinMs: e.REOPEN_WITHIN,
     autoClosePolicy: e.AUTO_CLOSE_POLICY,
-    developerNudgeAfterMs: e.DEVELOPER_NUDGE_AFTER,
+    developerNudgeAfterMs: clocks.developerNudgeAfterMs,
     sweep: {
       schedule: e.SWEEP_SCHEDULE,
       timezone: e.SWEEP_TIMEZONE,

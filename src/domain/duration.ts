@@ -29,3 +29,20 @@ export function formatDuration(ms: number): string {
   if (minutes > 0) return `${minutes}m`;
   return `${seconds}s`;
 }
+
+/** A duration's parts: weeks and days apart from the time of day (h, m, s), for clocks whose days are not 24h. */
+export type DurationParts = { weeks: number; days: number; timeMs: number };
+
+/** The parts of a duration string, or null when it is not one (the same forms parseDuration takes). */
+export function parseDurationParts(text: string): DurationParts | null {
+  const value = text.trim().toLowerCase();
+  if (value === '0') return { weeks: 0, days: 0, timeMs: 0 };
+  const parts = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
+  if (!parts || value === '') return null;
+  const [, w, d, h, m, s] = parts;
+  return {
+    weeks: Number(w ?? 0),
+    days: Number(d ?? 0),
+    timeMs: Number(h ?? 0) * UNIT_MS.h + Number(m ?? 0) * UNIT_MS.m + Number(s ?? 0) * UNIT_MS.s,
+  };
+}

@@ -3,8 +3,7 @@
 // developer silence nudges it once in its thread. The nudge belongs to the developers' turn: a developer's answer
 // passes the turn to the reporter and withdraws it, and the next developers' turn may be nudged again.
 import { type BugStatus, isSweepable } from './bug-status.ts';
-import { idleMs } from './staleness.ts';
-import type { SweepSettings } from './sweep-rules.ts';
+import { elapsedMs, type SweepSettings } from './sweep-rules.ts';
 import type { Turn } from './turn.ts';
 
 export type NudgeState = {
@@ -25,7 +24,7 @@ export function decideNudge(bug: NudgeState, now: Date, settings: SweepSettings)
   if (!nudgesDevelopers(settings) || !isSweepable(bug.status) || bug.turn !== 'developers') return { kind: 'none' };
   // One nudge per developers' turn.
   if (bug.nudgedAt && bug.nudgedAt.getTime() >= bug.turnSince.getTime()) return { kind: 'none' };
-  const silent = idleMs(bug.turnSince, now);
+  const silent = elapsedMs(bug.turnSince, now, settings);
   // Like staleness: strictly longer than the setting.
   if (silent <= settings.developerNudgeAfterMs!) return { kind: 'none' };
   return { kind: 'nudge', waitingSince: bug.turnSince, silentMs: silent };

@@ -2,7 +2,13 @@
 // Small pure predicates, each one rule; the sweep runner asks them twice: when planning, and again inside the
 // transaction that acts, on the bug as it is at that moment.
 import { type BugStatus, isSweepable } from './bug-status.ts';
-import { idleMs } from './staleness.ts';
+import {
+  addBusinessMs,
+  type BusinessCalendar,
+  businessMsBetween,
+  subtractBusinessMs,
+  WALL_CLOCK,
+} from './business-hours.ts';
 import type { AutoClosePolicy, Turn } from './turn.ts';
 
 export type SweepSettings = {
@@ -16,7 +22,30 @@ export type SweepSettings = {
   autoClosePolicy?: AutoClosePolicy;
   /** DEVELOPER_NUDGE_AFTER (0: no nudges); only under `waiting-on-reporter`. */
   developerNudgeAfterMs?: number;
+  /**
+   * What the clocks count (BUSINESS_HOURS): every duration above is time on this calendar, and so is every idle
+   * time, warning period and stated time computed from them. WALL_CLOCK when left out.
+   */
+  calendar?: BusinessCalendar;
 };
+
+/** Time on the settings' calendar from `from` to `to` (business time, or plain subtraction on the wall clock). */
+export function elapsedMs(from: Date, to: Date, settings: SweepSettings): number {
+  return businessMsBetween(from, to, settings.calendar ?? WALL_CLOCK);
+}
+
+/** The first instant at which `ms` of the settings' time has passed since `from`. */
+export function laterBy(from: Date, ms: number, settings: SweepSettings): Date {
+  return addBusinessMs(from, ms, settings.calendar ?? WALL_CLOCK);
+}
+
+/**
+ * The range scan's bound: a moment `x` has more than `ms` of the settings' time before `now` exactly when
+ * `x < clockThreshold(now, ms)` (staleThreshold on the wall clock).
+ */
+export function clockThreshold(now: Date, ms: number, settings: SweepSettings): Date {
+  return subtractBusinessMs(now, ms, settings.calendar ?? WALL_CLOCK);
+}
 
 /** The next scheduled sweep at or after a moment: stated times are the times things really happen. */
 export type NextSweepAt = (moment: Date) => Date;
@@ -48,7 +77,7 @@ export function decideInactivity(
 ): InactivityDecision {
   if (!isSweepable(bug.status)) return { kind: 'none' };
   if (!closesOnSilence(bug, settings)) return { kind: 'none' };
-  const idle = idleMs(bug.lastActivityAt, now);
+  const idle = elapsedMs(bug.lastActivityAt, now, settings);
   const after = settings.autoCloseAfterMs;
   const warning = settings.autoCloseWarningMs;
   if (warning === 0) return idle > after ? { kind: 'close', idleMs: idle } : { kind: 'none' };
@@ -57,20 +86,23 @@ export function decideInactivity(
   const current = Boolean(bug.warnedAt) && bug.warnedAt!.getTime() >= bug.lastActivityAt.getTime();
   // One Slack refused for good (bot removed, channel archived) is no warning at all: never close on it; try
   // again once a warning period has passed, not every run (that would spend every run's budget on it).
-  if (current && bug.warningUndeliverable && idleMs(bug.warnedAt!, now) < warning) {
+  if (current && bug.warningUndeliverable && elapsedMs(bug.warnedAt!, now, settings) < warning) {
     return { kind: 'wait', reason: 'the warning could not be posted; trying again later', closesAt: null };
   }
   const warned = current && !bug.warningUndeliverable;
   if (!warned) {
     if (idle <= after - warning) return { kind: 'none' };
     // Closing needs idle > after (strictly): the first moment that holds is a millisecond past the edge.
-    const eligible = Math.max(bug.lastActivityAt.getTime() + after + 1, now.getTime() + warning);
+    const eligible = Math.max(
+      laterBy(bug.lastActivityAt, after + 1, settings).getTime(),
+      laterBy(now, warning, settings).getTime(),
+    );
     return { kind: 'warn', closesAt: nextSweepAt(new Date(eligible)) };
   }
   const closesAt = bug.autoCloseAt ?? null;
   if (!bug.warningVisibleSince) return { kind: 'wait', reason: 'the warning is not posted yet', closesAt };
   // Only after the warning has been visible for the whole warning period, and never before the time it named.
-  if (idleMs(bug.warningVisibleSince, now) < warning)
+  if (elapsedMs(bug.warningVisibleSince, now, settings) < warning)
     return { kind: 'wait', reason: 'warned; the warning period is running', closesAt };
   if (closesAt && now.getTime() < closesAt.getTime())
     return { kind: 'wait', reason: 'warned; closes at the time the warning named', closesAt };
@@ -114,7 +146,7 @@ export function decideClaim(
   if (bug.status !== 'in_progress' || !bug.claimantId) return { kind: 'none' };
   const quietSince = claimQuietSince(bug);
   if (!quietSince) return { kind: 'none' };
-  const idle = idleMs(quietSince, now);
+  const idle = elapsedMs(quietSince, now, settings);
   const after = settings.claimReleaseAfterMs;
   const reminder = settings.claimReminderMs;
   const remindedSinceQuiet = Boolean(bug.remindedAt) && bug.remindedAt!.getTime() >= quietSince.getTime();
@@ -130,7 +162,7 @@ export function decideClaim(
       kind: 'remind',
       claimantId: bug.claimantId,
       quietSince,
-      releaseAt: nextSweepAt(new Date(quietSince.getTime() + after + 1)),
+      releaseAt: nextSweepAt(laterBy(quietSince, after + 1, settings)),
     };
   }
   return { kind: 'none' };

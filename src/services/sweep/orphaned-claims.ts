@@ -3,15 +3,14 @@
 import type { AppContext } from '../../app-context.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
 import { findQuietClaims } from '../../db/repositories/sweep.repository.ts';
-import { staleThreshold } from '../../domain/staleness.ts';
-import { claimQuietSince, isOrphanedClaim } from '../../domain/sweep-rules.ts';
+import { claimQuietSince, clockThreshold, isOrphanedClaim } from '../../domain/sweep-rules.ts';
 import { releaseClaim, sweepSettings } from './sweep-items.ts';
 
 export type OrphanedClaim = { bugId: number; ref: string; title: string; claimantId: string; idleMs: number };
 
 export async function listOrphanedClaims(ctx: AppContext, limit = 50): Promise<OrphanedClaim[]> {
   const now = ctx.clock();
-  const threshold = staleThreshold(now, ctx.config.claimReleaseAfterMs);
+  const threshold = clockThreshold(now, ctx.config.claimReleaseAfterMs, sweepSettings(ctx));
   const bugs = await findQuietClaims(ctx.orm.em.fork(), threshold, null, limit);
   return bugs
     .filter((bug) => isOrphanedClaim(bug, now, sweepSettings(ctx)))

@@ -3,6 +3,8 @@
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport, SweepRun, SweepState } from '../../db/entities/index.ts';
 import { getSweepState, recentRuns, setPaused } from '../../db/repositories/sweep.repository.ts';
+import { elapsedMs } from '../../domain/sweep-rules.ts';
+import { sweepSettings } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
 import { nextSweepAtFor } from './sweep-slots.ts';
 
@@ -60,7 +62,8 @@ export async function previewSweep(ctx: AppContext, limit = 500): Promise<SweepP
     if (candidate.phase === 'inactivity') {
       const lastActivityAt = bug.lastActivityAt;
       const entry = { bug, idleMs: now.getTime() - lastActivityAt.getTime(), lastActivityAt };
-      if (entry.idleMs > ctx.config.autoCloseAfterMs) {
+      // Past AUTO_CLOSE_AFTER on the clocks' calendar (business time with BUSINESS_HOURS); shown in real time.
+      if (elapsedMs(lastActivityAt, now, sweepSettings(ctx)) > ctx.config.autoCloseAfterMs) {
         preview.stale.push({
           ...entry,
           when: decision.kind === 'wait' ? decision.closesAt : null,

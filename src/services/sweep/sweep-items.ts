@@ -38,6 +38,7 @@ export function sweepSettings(ctx: AppContext): SweepSettings {
     claimReminderMs: ctx.config.claimReminderMs,
     autoClosePolicy: ctx.config.autoClosePolicy,
     developerNudgeAfterMs: ctx.config.developerNudgeAfterMs,
+    calendar: ctx.config.businessCalendar,
   };
 }
 

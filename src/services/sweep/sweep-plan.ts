@@ -11,9 +11,9 @@ import {
   findUnnudgedBugs,
 } from '../../db/repositories/sweep.repository.ts';
 import { decideNudge, type NudgeDecision, nudgesDevelopers } from '../../domain/nudges.ts';
-import { staleThreshold } from '../../domain/staleness.ts';
 import {
   type ClaimDecision,
+  clockThreshold,
   decideClaim,
   decideInactivity,
   type InactivityDecision,
@@ -38,7 +38,7 @@ export async function* scanSweepCandidates(
   // Candidates are the bugs due a warning or a close: idle for longer than the window minus the warning period.
   // Under waiting-on-reporter only the reporter's turn closes on silence: the selection reads only those bugs.
   const onlyTurn = settings.autoClosePolicy === 'waiting-on-reporter' ? ('reporter' as const) : undefined;
-  const idleThreshold = staleThreshold(now, settings.autoCloseAfterMs - settings.autoCloseWarningMs);
+  const idleThreshold = clockThreshold(now, settings.autoCloseAfterMs - settings.autoCloseWarningMs, settings);
   for await (const page of pages(
     (cursor) => findIdleBugs(ctx.orm.em.fork(), idleThreshold, cursor, batch, onlyTurn),
     (bug) => bug.lastActivityAt,
@@ -57,7 +57,7 @@ export async function* scanSweepCandidates(
     }
   }
 
-  const claimThreshold = staleThreshold(now, settings.claimReleaseAfterMs - settings.claimReminderMs);
+  const claimThreshold = clockThreshold(now, settings.claimReleaseAfterMs - settings.claimReminderMs, settings);
   for await (const page of pages(
     (cursor) => findQuietClaims(ctx.orm.em.fork(), claimThreshold, cursor, batch),
     (bug) => bug.claimantLastActivityAt!,
@@ -67,7 +67,7 @@ export async function* scanSweepCandidates(
 
   // Bugs waiting on developers, silent for DEVELOPER_NUDGE_AFTER and not nudged in this turn.
   if (!nudgesDevelopers(settings)) return;
-  const nudgeThreshold = staleThreshold(now, settings.developerNudgeAfterMs!);
+  const nudgeThreshold = clockThreshold(now, settings.developerNudgeAfterMs!, settings);
   for await (const page of pages(
     (cursor) => findUnnudgedBugs(ctx.orm.em.fork(), nudgeThreshold, cursor, batch),
     (bug) => bug.turnSince,
