@@ -134,6 +134,7 @@ const envSchema = z.object({
   BUSINESS_HOURS: parsedBy(parseBusinessHours),
   BUSINESS_TIMEZONE: parsedBy(parseBusinessTimezone),
   HOLIDAYS: parsedBy(parseHolidays),
+  DEDUP_WINDOW: duration('30d', { allowZero: true }),
   SWEEP_SCHEDULE: z
     .string()
     .trim()
@@ -259,6 +260,8 @@ export type Config = Readonly<{
   developerNudgeAfterMs: number;
   /** BUSINESS_HOURS, BUSINESS_TIMEZONE and HOLIDAYS; WALL_CLOCK when BUSINESS_HOURS is unset. */
   businessCalendar: BusinessCalendar;
+  /** A report joins a duplicate group last seen this recently; also how far back near-duplicates are looked for. */
+  dedupWindowMs: number;
   sweep: Readonly<{ schedule: string; timezone: string; batchSize: number; maxItems: number }>;
   logLevel: string;
 }>;
@@ -308,6 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     claimReminderMs: clocks.claimReminderMs,
     businessCalendar: clocks.calendar,
     reopenWithinMs: e.REOPEN_WITHIN,
+    dedupWindowMs: e.DEDUP_WINDOW,
     autoClosePolicy: e.AUTO_CLOSE_POLICY,
     developerNudgeAfterMs: clocks.developerNudgeAfterMs,
     sweep: {

@@ -1,7 +1,7 @@
 // PostgreSQL advisory locks held for the length of a piece of work, so that of several replicas only one does it
 // at a time. A session lock belongs to the connection that took it: both statements run on one pinned
 // connection, and the work itself uses other connections from the pool.
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { type RawBuilder, sql } from 'kysely';
 
 /** Any constants work; they only have to be the same in every replica and differ from one another. */
@@ -10,6 +10,8 @@ export const LOCK_KEYS = {
   sweep: 7_316_202_612,
   /** Namespace of the per-submission locks of report modals (keyed by the Slack view id). */
   reportSubmission: 73_162_026,
+  /** Namespace of the per-fingerprint locks of duplicate grouping (keyed by the fingerprint). */
+  fingerprint: 73_162_027,
 } as const;
 
 /**
@@ -61,4 +63,12 @@ export async function tryWithSessionAdvisoryLock<T>(
         await sql`select pg_advisory_unlock(${args})`.execute(connection);
       }
     });
+}
+
+/**
+ * Takes the lock for the rest of the caller's transaction (pg_advisory_xact_lock): PostgreSQL lets go at commit or
+ * rollback, so nothing can leak it. Waits while another transaction holds it.
+ */
+export async function lockForTransaction(em: EntityManager, key: LockKey): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${keyArguments(key)})`.execute(em.getKysely());
 }

@@ -27,5 +27,8 @@ export const BUG_EVENT_TYPES = [
   'claim.timeout_released',
   'bug.developers_nudged',
   'bug.nudge_withdrawn',
+  'bug.duplicate_linked',
+  'bug.duplicate_split',
+  'bug.near_duplicate_suggested',
 ] as const;
 export type BugEventType = (typeof BUG_EVENT_TYPES)[number];

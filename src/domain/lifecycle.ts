@@ -14,6 +14,8 @@ export type LifecycleBug = {
   status: BugStatus;
   reporterId: string;
   claimantId?: string | null;
+  /** Set on a bug closed as another's duplicate: it comes back by a split, not a reopen. */
+  duplicateOfId?: number | null;
 };
 
 /** What a permitted transition does. `claimant`: undefined keeps it, null clears it, a user id sets it. */
@@ -111,6 +113,11 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
     case 'reopen':
       if (!worker && !isReporter) return refuse('forbidden', `Only the reporter or a developer can reopen ${bug.ref}.`);
       if (!closedOrResolved) return refuse('noop', `${bug.ref} is ${statusWord(from)}, not resolved or closed.`);
+      if (bug.duplicateOfId)
+        return refuse(
+          'invalid',
+          `${bug.ref} is closed as a duplicate of BUG-${bug.duplicateOfId}. If it is a different problem, press *Not a duplicate* in its thread or use \`/bugs split ${bug.ref}\`.`,
+        );
       return allow({ action, from, to: 'open', event: 'bug.reopened', claimant: null });
 
     case 'escalate':

@@ -18,6 +18,16 @@ export type BugCardInput = {
   whoseTurn?: Turn | null;
 };
 
+/** What the card says about duplicates: for a duplicate, its canonical bug; for a canonical bug, its group. */
+export type CardDuplicates =
+  | { kind: 'duplicate_of'; ref: string }
+  /** `occurrences` counts the canonical bug too; `reporterIds` are everyone who reported it, each once. */
+  | { kind: 'group'; occurrences: number; reporterIds: readonly string[] }
+  | null;
+
+/** Mentions the card lists; the count says the rest. */
+const MAX_AFFECTED_SHOWN = 10;
+
 const STATUS_EMOJI: Record<BugStatus, string> = {
   open: ':large_yellow_circle:',
   in_progress: ':large_blue_circle:',
@@ -26,26 +36,38 @@ const STATUS_EMOJI: Record<BugStatus, string> = {
   escalated: ':red_circle:',
 };
 
-export function buildBugCard(bug: BugCardInput): SlackMessage {
+export function buildBugCard(bug: BugCardInput, duplicates: CardDuplicates = null): SlackMessage {
   const status = `${STATUS_EMOJI[bug.status]} ${STATUS_LABELS[bug.status]}`;
   const claimant = bug.claimantId ? mentionClaimant(bug.claimantId) : '_nobody yet_';
-  const buttons = cardButtons(bug);
+  const buttons = cardButtons(bug, duplicates);
+  const group = duplicates?.kind === 'group' && duplicates.occurrences > 1 ? duplicates : null;
   return message(`${bug.ref}: ${escapeMrkdwn(bug.title)} (${STATUS_LABELS[bug.status]})`, [
     section(`*${bug.ref}* · ${escapeMrkdwn(bug.title)}`),
     fields(
-      `*Status*\n${status}`,
+      `*Status*\n${status}${duplicates?.kind === 'duplicate_of' ? ` as a duplicate of *${duplicates.ref}*` : ''}`,
       `*Severity*\n${bug.severity}`,
       `*Reporter*\n<@${bug.reporterId}>`,
       `*Claimed by*\n${claimant}`,
+      ...(group ? [`*Reported*\n${group.occurrences} times`, `*Reporters affected*\n${group.reporterIds.length}`] : []),
     ),
     ...(bug.whoseTurn ? [context(`:speech_balloon: ${TURN_LABELS[bug.whoseTurn]}`)] : []),
+    ...(group ? [context(affectedLine(group.reporterIds))] : []),
     ...(buttons.length > 0 ? [actions(BLOCKS.cardActions(bug.id), buttons)] : []),
   ]);
 }
 
+function affectedLine(reporterIds: readonly string[]): string {
+  const shown = reporterIds.slice(0, MAX_AFFECTED_SHOWN).map((id) => `<@${id}>`);
+  const more = reporterIds.length - shown.length;
+  return `Affected: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
 /** What can be done next from each status; the bug id rides along as the button value. */
-function cardButtons(bug: BugCardInput): Button[] {
+function cardButtons(bug: BugCardInput, duplicates: CardDuplicates): Button[] {
   const value = String(bug.id);
+  // A duplicate comes back by being split out, never by a plain reopen that would leave it linked.
+  if (duplicates?.kind === 'duplicate_of')
+    return [button({ actionId: ACTIONS.notDuplicate, label: 'Not a duplicate', value })];
   const claim = (style?: 'primary') => button({ actionId: ACTIONS.claim, label: 'Claim', value, style });
   const release = () => button({ actionId: ACTIONS.release, label: 'Release', value });
   const resolve = (style?: 'primary') => button({ actionId: ACTIONS.resolve, label: 'Resolve', value, style });

@@ -17,6 +17,7 @@ export const ACTIONS = {
   resolve: 'bug_resolve',
   reopen: 'bug_reopen',
   keepOpen: 'bug_keep_open',
+  notDuplicate: 'bug_not_duplicate',
   homeReport: 'home_report_bug',
 } as const;
 
@@ -24,6 +25,7 @@ export const ACTIONS = {
 export const BLOCKS = {
   cardActions: (bugId: number) => `bug_card_actions:${bugId}`,
   warningActions: (bugId: number) => `warning_actions:${bugId}`,
+  duplicateActions: (bugId: number) => `duplicate_actions:${bugId}`,
 } as const;
 
 /** Block and action ids of modal inputs: view_submission values are keyed by these. */

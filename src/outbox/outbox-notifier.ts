@@ -12,7 +12,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.ts';
 import { BugReport, SlackNotice } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
-import { setCardTs } from '../db/repositories/bug-report.repository.ts';
+import { bugRefFor, setCardTs } from '../db/repositories/bug-report.repository.ts';
+import { duplicateSummary } from '../db/repositories/dedup.repository.ts';
 import {
   countUnsent,
   findDueNoticeHeads,
@@ -29,7 +30,7 @@ import {
 } from '../db/repositories/notice.repository.ts';
 import { classifySlackFailure } from '../domain/slack-errors.ts';
 import type { Logger } from '../logger.ts';
-import { buildBugCard } from '../messages/bug-card.ts';
+import { buildBugCard, type CardDuplicates } from '../messages/bug-card.ts';
 import { NOTICE_METADATA_EVENT } from '../messages/ids.ts';
 import type { BudgetedMethod, Notifier } from './notifier.ts';
 import { MAX_NOTICE_ATTEMPTS, retryDelayMs } from './slack-failure.ts';
@@ -241,7 +242,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
   async function deliverCard(em: EntityManager, notice: SlackNotice, call: Call): Promise<Delivery> {
     const bug = notice.bugId ? await em.findOne(BugReport, notice.bugId) : null;
     if (!bug) return { kind: 'cancel', reason: 'bug not found' };
-    const card = buildBugCard(deps.showTurn ? { ...bug, whoseTurn: bug.turn } : bug);
+    const card = buildBugCard(deps.showTurn ? { ...bug, whoseTurn: bug.turn } : bug, await cardDuplicates(em, bug));
     if (bug.cardTs) {
       try {
         call.method = 'chat.update';
@@ -259,6 +260,13 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
       }
     }
     return { kind: 'sent', ts: await post(em, notice, call, card.text, card.blocks) };
+  }
+
+  /** A duplicate's card names its canonical bug; a canonical bug's card counts its reports and reporters. */
+  async function cardDuplicates(em: EntityManager, bug: BugReport): Promise<CardDuplicates> {
+    if (bug.duplicateOfId) return { kind: 'duplicate_of', ref: bugRefFor(bug.duplicateOfId) };
+    const summary = await duplicateSummary(em, bug.id);
+    return { kind: 'group', occurrences: summary.occurrences, reporterIds: summary.reporterIds };
   }
 
   /** chat.postMessage, unless an earlier attempt of this notice already reached Slack. */

@@ -12,10 +12,12 @@ import {
 import { insertConversationOnce } from '../db/repositories/conversation.repository.ts';
 import { actorKindOf } from '../domain/bug-event-types.ts';
 import type { Severity } from '../domain/bug-status.ts';
+import { fingerprintReport } from '../domain/fingerprint.ts';
 import type { ReportOrigin, Telemetry } from '../domain/report-text.ts';
 import { bugLogger } from '../logger.ts';
 import { buildFiledFromMessageNotice } from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
+import { groupNewBug } from './duplicates.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
 
 export type NewBug = {
@@ -37,14 +39,21 @@ export type NewBug = {
   sourceViewId?: string | null;
 };
 
-export type CreateBugResult = { created: boolean; bug: BugReport };
+export type CreateBugResult = {
+  created: boolean;
+  bug: BugReport;
+  /** The canonical bug a new report was linked to as its duplicate (only when created). */
+  duplicateOf?: BugReport | null;
+};
 
 export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateBugResult> {
   const em = ctx.orm.em.fork();
   const existing = await findBugByThread(em, input.channelId, input.threadTs);
   if (existing) return { created: false, bug: existing };
   const now = ctx.clock();
+  const fingerprint = fingerprintReport({ title: input.title, description: input.description });
   let bug: BugReport;
+  let duplicateOf = null as BugReport | null; // set inside the transaction
   try {
     bug = await em.transactional(async (tx) => {
       const id = await reserveBugNumber(tx);
@@ -63,6 +72,7 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
         traceId: input.telemetry.traceId,
         requestId: input.telemetry.requestId,
         releaseSha: input.telemetry.releaseSha,
+        fingerprint: fingerprint?.fingerprint ?? null,
         createdAt: input.createdAt,
         updatedAt: now,
         lastActivityAt: input.createdAt,
@@ -87,6 +97,7 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
         metadata: { source: input.source, severity: input.severity, ...(input.origin ? { origin: input.origin } : {}) },
       });
       await requestCardRefresh(tx, created, now);
+      if (fingerprint) duplicateOf = (await groupNewBug(tx, ctx, created, fingerprint)).linkedTo;
       // Said where the report came from, so this one notice is not in the bug's own thread.
       if (input.origin) {
         await enqueueNotice(tx, {
@@ -112,7 +123,10 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
     }
     throw error;
   }
-  bugLogger(ctx.logger, bug).info({ source: input.source, reporter: input.reporterId }, 'bug reported');
+  bugLogger(ctx.logger, bug).info(
+    { source: input.source, reporter: input.reporterId, ...(duplicateOf ? { duplicateOf: duplicateOf.ref } : {}) },
+    'bug reported',
+  );
   ctx.notifier.kick();
-  return { created: true, bug };
+  return { created: true, bug, duplicateOf };
 }

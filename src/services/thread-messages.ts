@@ -80,6 +80,9 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
 
   const outcome = await em
     .transactional(async (tx): Promise<PostedOutcome> => {
+      // A duplicate's canonical bug may be changed too (below): locked first when its id is smaller, as every
+      // change of two bugs locks them, so two such changes never wait for each other.
+      if (known.duplicateOfId && known.duplicateOfId < known.id) await lockBug(tx, known.duplicateOfId);
       // Locked: a sweep deciding about this bug right now sees this reply, or finishes before it lands.
       const bug = (await lockBug(tx, known.id))!;
       const isOwnPost = message.botId === ctx.identity.botId || message.userId === ctx.identity.botUserId;
@@ -113,6 +116,18 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
           source: 'message',
           senderType,
         });
+        // The reporter of a duplicate still talking about it in its own thread: the canonical bug is alive.
+        if (bug.duplicateOfId && senderType === 'reporter') {
+          const canonical = await lockBug(tx, bug.duplicateOfId);
+          if (canonical) {
+            await applyBugActivity(tx, ctx, canonical, {
+              actorId: message.userId,
+              at: messageAt,
+              source: 'message',
+              senderType: 'reporter',
+            });
+          }
+        }
       }
       return { kind: 'stored', bugId: bug.id, senderType };
     })

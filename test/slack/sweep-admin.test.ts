@@ -106,7 +106,7 @@ beforeEach(async () => {
   await em().execute(
     // The outbox first: the notifier's background loop reads slack_notices, then bug_reports; locking in the
     // same order keeps the truncate from deadlocking with it.
-    'truncate slack_notices, slack_channel_pacing, slack_method_pacing, bug_events, bug_conversations, bug_reports, sweep_runs',
+    'truncate slack_notices, slack_channel_pacing, slack_method_pacing, bug_events, bug_conversations, bug_reports, sweep_runs cascade',
   );
   await em().nativeUpdate(SweepState, { id: 1 }, { paused: false, pausedBy: null, pausedAt: null, pauseNote: null });
   t.slackApi.reset();

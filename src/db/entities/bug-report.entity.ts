@@ -25,13 +25,15 @@ export const BugReportSchema = defineEntity({
     traceId: p.text().nullable(),
     requestId: p.text().nullable(),
     releaseSha: p.text().nullable(),
-    /** Reserved, not written yet: the bug this one duplicates (issues 13 and 14), closed with reason `duplicate`. */
+    /** The canonical bug this one duplicates; set together with status `closed` and close reason `duplicate`. */
     duplicateOfId: p.integer().nullable(),
+    /** domain/fingerprint.ts of the title and description when filed; null when the text has too little signal. */
+    fingerprint: p.text().nullable(),
     createdAt: p.datetime().columnType('timestamptz'),
     updatedAt: p.datetime().columnType('timestamptz'),
     resolvedAt: p.datetime().columnType('timestamptz').nullable(),
     closedAt: p.datetime().columnType('timestamptz').nullable(),
-    /** `duplicate` is reserved for issues 13 and 14 (see duplicateOfId); nothing closes with it yet. */
+    /** `duplicate`: linked to duplicateOfId (never swept, like every closed bug). */
     closeReason: p.enum(CLOSE_REASONS).nullable(),
     /** Last reporter/developer activity (or creation): kept in step with bug_conversations so the sweep never aggregates. */
     lastActivityAt: p.datetime().columnType('timestamptz(3)'),

@@ -5,6 +5,7 @@ import type { AppContext } from '../../../app-context.ts';
 import type { UserAction } from '../../../domain/lifecycle.ts';
 import { keepBugOpen, performBugAction } from '../../../services/bug-lifecycle.ts';
 import { findBug } from '../../../services/bug-queries.ts';
+import { splitDuplicate } from '../../../services/duplicates.ts';
 import { whisper } from '../../ephemeral.ts';
 import { type BugButtonPress, parseBugButtonPress } from '../../parse/button-value.ts';
 import { buildActionAnswer } from '../../views/action-answer.ts';
@@ -52,6 +53,14 @@ export function handleResolveButton(ctx: AppContext) {
 export function handleKeepOpenButton(ctx: AppContext) {
   return onPress(ctx, async (press) => {
     const outcome = await keepBugOpen(ctx, { bugId: press.bugId, actorId: press.userId });
+    if (!outcome.ok) await answerPresser(ctx, press, outcome.message);
+  });
+}
+
+/** "Not a duplicate" under the "Looks like BUG-12" notice: the split shows in the thread, a refusal only to the presser. */
+export function handleNotDuplicateButton(ctx: AppContext) {
+  return onPress(ctx, async (press) => {
+    const outcome = await splitDuplicate(ctx, { bugId: press.bugId, actorId: press.userId });
     if (!outcome.ok) await answerPresser(ctx, press, outcome.message);
   });
 }

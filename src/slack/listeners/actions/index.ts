@@ -1,7 +1,12 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { ACTIONS } from '../../../messages/ids.ts';
-import { handleKeepOpenButton, handleLifecycleButton, handleResolveButton } from './bug-card-buttons.ts';
+import {
+  handleKeepOpenButton,
+  handleLifecycleButton,
+  handleNotDuplicateButton,
+  handleResolveButton,
+} from './bug-card-buttons.ts';
 import { handleHomeReportButton } from './home-report-button.ts';
 
 export function registerActions(app: App, ctx: AppContext): void {
@@ -10,5 +15,6 @@ export function registerActions(app: App, ctx: AppContext): void {
   app.action(ACTIONS.reopen, handleLifecycleButton(ctx, 'reopen'));
   app.action(ACTIONS.resolve, handleResolveButton(ctx));
   app.action(ACTIONS.keepOpen, handleKeepOpenButton(ctx));
+  app.action(ACTIONS.notDuplicate, handleNotDuplicateButton(ctx));
   app.action(ACTIONS.homeReport, handleHomeReportButton(ctx));
 }

@@ -1,4 +1,5 @@
 import { bugActionSubcommand } from './bug-actions.ts';
+import { mergeSubcommand, splitSubcommand } from './duplicates.ts';
 import { listSubcommand } from './list.ts';
 import { releaseOrphanedClaimsCommand } from './release-claims.ts';
 import { reportSubcommand } from './report.ts';
@@ -30,6 +31,8 @@ export const SUBCOMMANDS: Subcommand[] = [
     summary: 'escalate a bug; the sweep leaves it alone',
     adminOnly: true,
   }),
+  mergeSubcommand,
+  splitSubcommand,
   staleSubcommand,
   sweepSubcommand,
 ];

@@ -1,0 +1,280 @@
+// Duplicates: grouping a new report with an earlier one by fingerprint (inside the intake's transaction, under the
+// fingerprint's lock, so two replicas taking in matching reports at once end with one group and one canonical bug),
+// splitting a duplicate back out ("Not a duplicate", `/bugs split`), and merging by hand (`/bugs merge`).
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AppContext } from '../app-context.ts';
+import { BugReport } from '../db/entities/index.ts';
+import { LOCK_KEYS, lockForTransaction } from '../db/locks.ts';
+import { bugRefFor, lockBug } from '../db/repositories/bug-report.repository.ts';
+import {
+  adjustGroupOfCanonical,
+  countOccurrence,
+  duplicateSummary,
+  findGroupByFingerprint,
+  forgetNotDuplicate,
+  isNotDuplicatePair,
+  moveDuplicates,
+  rememberNotDuplicate,
+  startGroup,
+} from '../db/repositories/dedup.repository.ts';
+import { actorKindOf } from '../domain/bug-event-types.ts';
+import { decideGrouping, mayMergeBugs, maySplitDuplicate } from '../domain/duplicates.ts';
+import type { ReportFingerprint } from '../domain/fingerprint.ts';
+import type { Actor } from '../domain/lifecycle.ts';
+import { bugLogger } from '../logger.ts';
+import {
+  buildDuplicateLinkedNotice,
+  buildDuplicateSplitNotice,
+  buildMergedNotice,
+} from '../messages/duplicate-notices.ts';
+import { recordEvent } from './audit.ts';
+import { clearClaim, withdrawReminder, withdrawWarning } from './bug-activity.ts';
+import { enqueueInThread, requestCardRefresh } from './notices.ts';
+
+export type GroupingOutcome = { linkedTo: BugReport } | { linkedTo: null };
+
+/**
+ * Called by the intake right after the new bug is flushed, in its transaction. Links the bug to its fingerprint
+ * group's canonical bug (closing it as `duplicate`, counting the occurrence, an event on both, the "Looks like"
+ * notice in its thread and a card refresh of the canonical bug), or makes it the group's canonical bug.
+ */
+export async function groupNewBug(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  fingerprint: ReportFingerprint,
+): Promise<GroupingOutcome> {
+  if (ctx.config.dedupWindowMs === 0) return { linkedTo: null };
+  const now = ctx.clock();
+  await lockForTransaction(em, { namespace: LOCK_KEYS.fingerprint, name: fingerprint.fingerprint });
+  const group = await findGroupByFingerprint(em, fingerprint.fingerprint);
+  const canonical = group ? await em.findOne(BugReport, { id: group.canonicalBugId }, { refresh: true }) : null;
+  const decision = decideGrouping({
+    group,
+    canonical,
+    now,
+    windowMs: ctx.config.dedupWindowMs,
+    notDuplicate: canonical ? await isNotDuplicatePair(em, bug.id, canonical.id) : false,
+  });
+  if (decision.kind === 'start' || !group || !canonical) {
+    await startGroup(em, fingerprint.fingerprint, bug.id, bug.createdAt);
+    return { linkedTo: null };
+  }
+
+  Object.assign(bug, { status: 'closed', closeReason: 'duplicate', closedAt: now, duplicateOfId: canonical.id });
+  bug.updatedAt = now;
+  await countOccurrence(em, fingerprint.fingerprint, bug.createdAt);
+  const metadata = {
+    duplicateId: bug.id,
+    duplicateRef: bug.ref,
+    canonicalId: canonical.id,
+    canonicalRef: canonical.ref,
+    how: 'fingerprint',
+    fingerprint: fingerprint.fingerprint,
+    basis: fingerprint.basis,
+  };
+  for (const bugId of [bug.id, canonical.id]) {
+    recordEvent(em, { bugId, type: 'bug.duplicate_linked', actorId: null, actorKind: 'system', at: now, metadata });
+  }
+  await em.flush();
+  const summary = await duplicateSummary(em, canonical.id);
+  await enqueueInThread(
+    em,
+    bug,
+    'thread_notice',
+    buildDuplicateLinkedNotice({
+      duplicate: bug,
+      canonical: linkTo(ctx, canonical),
+      occurrences: summary.occurrences,
+      sinceLastMs: bug.createdAt.getTime() - group.lastSeenAt.getTime(),
+    }),
+    now,
+  );
+  await requestCardRefresh(em, canonical, now);
+  return { linkedTo: canonical };
+}
+
+export type DuplicateChangeOutcome =
+  | { ok: true; bug: BugReport; canonical: BugReport }
+  | { ok: false; message: string };
+
+async function actorFor(ctx: AppContext, userId: string): Promise<Actor> {
+  return {
+    id: userId,
+    isDeveloper: await ctx.developers.isDeveloper(userId),
+    isAdmin: ctx.config.adminUsers.includes(userId),
+  };
+}
+
+/** Locks both bugs, the smaller id first, so two changes of the same pair never deadlock. */
+async function lockPair(em: EntityManager, a: number, b: number): Promise<[BugReport | null, BugReport | null]> {
+  if (a === b) {
+    const bug = await lockBug(em, a);
+    return [bug, bug];
+  }
+  const [first, second] = a < b ? [a, b] : [b, a];
+  const one = await lockBug(em, first);
+  const two = await lockBug(em, second);
+  return a < b ? [one, two] : [two, one];
+}
+
+/**
+ * "Not a duplicate" (the button, or `/bugs split`): the bug is open again as a bug of its own, and the pair is
+ * remembered so the two are never linked again. Its reporter, developers and admins may do it.
+ */
+export async function splitDuplicate(
+  ctx: AppContext,
+  request: { bugId: number; actorId: string },
+): Promise<DuplicateChangeOutcome> {
+  const actor = await actorFor(ctx, request.actorId);
+  const outcome = await ctx.orm.em.fork().transactional(async (em): Promise<DuplicateChangeOutcome> => {
+    const found = await lockBug(em, request.bugId);
+    if (!found) return { ok: false, message: `I could not find ${bugRefFor(request.bugId)}.` };
+    if (!found.duplicateOfId)
+      return { ok: false, message: `${found.ref} is not linked to another bug as a duplicate.` };
+    if (!maySplitDuplicate(found, actor)) {
+      return {
+        ok: false,
+        message: `Only <@${found.reporterId}>, a developer or an admin can say ${found.ref} is not a duplicate.`,
+      };
+    }
+    const [bug, canonical] = await lockPair(em, found.id, found.duplicateOfId);
+    if (!bug || !canonical) return { ok: false, message: `I could not find ${bugRefFor(found.duplicateOfId)}.` };
+    const now = ctx.clock();
+    Object.assign(bug, { status: 'open', closeReason: null, closedAt: null, duplicateOfId: null, updatedAt: now });
+    // Someone just said this one matters on its own: its inactivity clock starts again.
+    if (now > bug.lastActivityAt) bug.lastActivityAt = now;
+    await rememberNotDuplicate(em, bug.id, canonical.id, actor.id, now);
+    await adjustGroupOfCanonical(em, canonical.id, -1, now);
+    const metadata = {
+      duplicateId: bug.id,
+      duplicateRef: bug.ref,
+      canonicalId: canonical.id,
+      canonicalRef: canonical.ref,
+    };
+    for (const bugId of [bug.id, canonical.id]) {
+      recordEvent(em, {
+        bugId,
+        type: 'bug.duplicate_split',
+        actorId: actor.id,
+        actorKind: actorKindOf(actor.id, ctx.config.adminUsers),
+        at: now,
+        metadata,
+      });
+    }
+    await em.flush();
+    await enqueueInThread(
+      em,
+      bug,
+      'thread_notice',
+      buildDuplicateSplitNotice({ bug, canonical: linkTo(ctx, canonical), actorId: actor.id }),
+      now,
+    );
+    await requestCardRefresh(em, bug, now);
+    await requestCardRefresh(em, canonical, now);
+    return { ok: true, bug, canonical };
+  });
+  if (outcome.ok) {
+    bugLogger(ctx.logger, outcome.bug).info(
+      { actor: request.actorId, canonical: outcome.canonical.ref },
+      'duplicate split',
+    );
+    ctx.notifier.kick();
+  }
+  return outcome;
+}
+
+/**
+ * `/bugs merge BUG-13 into BUG-12` (developers and admins): BUG-13 is closed as a duplicate of BUG-12 (or of the bug
+ * BUG-12 itself duplicates), and the bugs that duplicated BUG-13 follow it. An earlier "Not a duplicate" between the
+ * two is overridden: a person decided.
+ */
+export async function mergeBugs(
+  ctx: AppContext,
+  request: { bugId: number; intoBugId: number; actorId: string },
+): Promise<DuplicateChangeOutcome> {
+  const actor = await actorFor(ctx, request.actorId);
+  if (!mayMergeBugs(actor)) return { ok: false, message: 'Only developers and admins can merge bugs.' };
+  const outcome = await ctx.orm.em.fork().transactional(async (em): Promise<DuplicateChangeOutcome> => {
+    let [bug, canonical] = await lockPair(em, request.bugId, request.intoBugId);
+    if (!bug) return { ok: false, message: `I could not find ${bugRefFor(request.bugId)}.` };
+    if (!canonical) return { ok: false, message: `I could not find ${bugRefFor(request.intoBugId)}.` };
+    // Never a chain: merging into a duplicate merges into its canonical bug.
+    if (canonical.duplicateOfId) {
+      const root = await lockBug(em, canonical.duplicateOfId);
+      if (root) canonical = root;
+    }
+    if (bug.id === canonical.id) return { ok: false, message: `${bug.ref} cannot be a duplicate of itself.` };
+    if (bug.duplicateOfId === canonical.id)
+      return { ok: false, message: `${bug.ref} is already a duplicate of ${canonical.ref}.` };
+    const now = ctx.clock();
+    const previous = bug.duplicateOfId ?? null;
+    if (previous) await adjustGroupOfCanonical(em, previous, -1, now);
+    if (bug.claimantId) await clearClaim(em, ctx, bug, 'status');
+    await withdrawWarning(em, ctx, bug, { byUserId: actor.id, why: 'status' });
+    await withdrawReminder(em, ctx, bug, 'status');
+    const wasStatus = bug.status;
+    Object.assign(bug, {
+      status: 'closed',
+      closeReason: 'duplicate',
+      closedAt: now,
+      duplicateOfId: canonical.id,
+      updatedAt: now,
+    });
+    await em.flush();
+    const followers = await moveDuplicates(em, bug.id, canonical.id);
+    await adjustGroupOfCanonical(em, canonical.id, 1 + followers.length, now);
+    await forgetNotDuplicate(em, bug.id, canonical.id);
+    const metadata = {
+      duplicateId: bug.id,
+      duplicateRef: bug.ref,
+      canonicalId: canonical.id,
+      canonicalRef: canonical.ref,
+      how: 'merge',
+      from: wasStatus,
+      ...(previous ? { previousCanonicalId: previous } : {}),
+      ...(followers.length > 0 ? { followers } : {}),
+    };
+    for (const bugId of [bug.id, canonical.id]) {
+      recordEvent(em, {
+        bugId,
+        type: 'bug.duplicate_linked',
+        actorId: actor.id,
+        actorKind: actorKindOf(actor.id, ctx.config.adminUsers),
+        at: now,
+        metadata,
+      });
+    }
+    await em.flush();
+    await enqueueInThread(
+      em,
+      bug,
+      'thread_notice',
+      buildMergedNotice({ bug, canonical: linkTo(ctx, canonical), actorId: actor.id }),
+      now,
+    );
+    await requestCardRefresh(em, bug, now);
+    await requestCardRefresh(em, canonical, now);
+    if (previous) {
+      const old = await em.findOne(BugReport, { id: previous });
+      if (old) await requestCardRefresh(em, old, now);
+    }
+    for (const id of followers) {
+      const follower = await em.findOne(BugReport, { id });
+      if (follower) await requestCardRefresh(em, follower, now);
+    }
+    return { ok: true, bug, canonical };
+  });
+  if (outcome.ok) {
+    bugLogger(ctx.logger, outcome.bug).info(
+      { actor: request.actorId, canonical: outcome.canonical.ref },
+      'bugs merged',
+    );
+    ctx.notifier.kick();
+  }
+  return outcome;
+}
+
+function linkTo(ctx: AppContext, bug: BugReport) {
+  return { ref: bug.ref, permalink: ctx.permalinkFor(bug.channelId, bug.threadTs) };
+}
