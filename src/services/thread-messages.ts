@@ -8,6 +8,7 @@ import {
   DEVELOPERS_UNKNOWN,
   findConversation,
   insertConversationOnce,
+  storeReplyWithActivity,
 } from '../db/repositories/conversation.repository.ts';
 import { countsAsActivity } from '../domain/bug-activity.ts';
 import { extractTelemetry, titleFromText } from '../domain/report-text.ts';
@@ -72,26 +73,75 @@ async function intakeTopLevel(ctx: AppContext, message: PostedMessage): Promise<
 }
 
 async function storeReply(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
-  const em = ctx.orm.em.fork();
-  const known = await findBugByThread(em, message.channelId, message.threadTs!);
-  if (!known) return { kind: 'ignored', reason: 'not a bug thread' };
+  const threadTs = message.threadTs ?? message.ts;
   const developers = await ctx.developers.developerIds();
+  const isOwnPost = message.botId === ctx.identity.botId || message.userId === ctx.identity.botUserId;
   const messageAt = tsToDate(message.ts);
+  const metadata = {
+    ...(message.subtype ? { subtype: message.subtype } : {}),
+    ...(message.fileNames.length > 0 ? { files: message.fileNames } : {}),
+  };
+  // The common case in one statement (no transaction of several round trips): see storeReplyWithActivity.
+  const stored = await storeReplyWithActivity(ctx.orm.em.fork(), {
+    channelId: message.channelId,
+    threadTs,
+    slackTs: message.ts,
+    userId: message.userId,
+    senderId: message.userId ?? message.botId,
+    isBot: message.isBot || isOwnPost,
+    isDeveloper: message.userId !== null && developers.has(message.userId),
+    developersUnknown: !ctx.developers.isAuthoritative(),
+    text: message.text,
+    messageAt,
+    metadata,
+    now: ctx.clock(),
+    cardShowsTurn: ctx.config.autoClosePolicy === 'waiting-on-reporter',
+  }).catch(async (error: unknown) => {
+    // The log line names the bug, when the database can still say which one it is.
+    const bug = await findBugByThread(ctx.orm.em.fork(), message.channelId, threadTs).catch(() => null);
+    throw bug ? new BugMessageError(bug.id, error) : error;
+  });
+  switch (stored.kind) {
+    case 'no_bug':
+      return { kind: 'ignored', reason: 'not a bug thread' };
+    case 'duplicate':
+      return { kind: 'duplicate', bugId: stored.bugId };
+    case 'stored':
+      bugLogger(ctx.logger, { id: stored.bugId, ref: stored.bugRef }).debug(
+        { ts: message.ts, senderType: stored.senderType },
+        'thread message stored',
+      );
+      return { kind: 'stored', bugId: stored.bugId, senderType: stored.senderType };
+    case 'needs_full_path':
+      return storeReplyWithEffects(ctx, stored.bugId, message, { developers, isOwnPost, messageAt, metadata });
+  }
+}
 
-  const outcome = await em
+/**
+ * A reply that withdraws a warning or a reminder, or reopens an auto-closed bug: one transaction on the locked bug,
+ * with the notices it owes, sent after commit.
+ */
+async function storeReplyWithEffects(
+  ctx: AppContext,
+  bugId: number,
+  message: PostedMessage,
+  known: { developers: ReadonlySet<string>; isOwnPost: boolean; messageAt: Date; metadata: Record<string, unknown> },
+): Promise<PostedOutcome> {
+  const outcome = await ctx.orm.em
+    .fork()
     .transactional(async (tx): Promise<PostedOutcome> => {
       // A duplicate's canonical bug may be changed too (below): locked first when its id is smaller, as every
       // change of two bugs locks them, so two such changes never wait for each other.
       if (known.duplicateOfId && known.duplicateOfId < known.id) await lockBug(tx, known.duplicateOfId);
       // Locked: a sweep deciding about this bug right now sees this reply, or finishes before it lands.
-      const bug = (await lockBug(tx, known.id))!;
-      const isOwnPost = message.botId === ctx.identity.botId || message.userId === ctx.identity.botUserId;
+      const bug = await lockBug(tx, bugId);
+      if (!bug) return { kind: 'ignored', reason: 'not a bug thread' };
       const senderType = classifySender({
         userId: message.userId ?? undefined,
-        isBot: message.isBot || isOwnPost,
+        isBot: message.isBot || known.isOwnPost,
         reporterId: bug.reporterId,
         claimantId: bug.claimantId ?? null,
-        developerIds: developers,
+        developerIds: known.developers,
       });
       const stored = await insertConversationOnce(tx, {
         bugId: bug.id,
@@ -100,10 +150,9 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
         channelId: message.channelId,
         slackTs: message.ts,
         text: message.text,
-        messageAt,
+        messageAt: known.messageAt,
         metadata: {
-          ...(message.subtype ? { subtype: message.subtype } : {}),
-          ...(message.fileNames.length > 0 ? { files: message.fileNames } : {}),
+          ...known.metadata,
           // Told apart from developers without the user group: looked at again once it loads.
           ...(senderType === 'other' && !ctx.developers.isAuthoritative() ? { [DEVELOPERS_UNKNOWN]: true } : {}),
         },
@@ -112,7 +161,7 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
       if (countsAsActivity(senderType) && message.userId) {
         await applyBugActivity(tx, ctx, bug, {
           actorId: message.userId,
-          at: messageAt,
+          at: known.messageAt,
           source: 'message',
           senderType,
         });
@@ -129,15 +178,13 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
           }
         }
       }
+      bugLogger(ctx.logger, bug).debug({ ts: message.ts, senderType }, 'thread message stored');
       return { kind: 'stored', bugId: bug.id, senderType };
     })
     .catch((error: unknown) => {
-      throw new BugMessageError(known.id, error);
+      throw new BugMessageError(bugId, error);
     });
-  if (outcome.kind === 'stored') {
-    bugLogger(ctx.logger, known).debug({ ts: message.ts, senderType: outcome.senderType }, 'thread message stored');
-    ctx.notifier.kick();
-  }
+  if (outcome.kind === 'stored') ctx.notifier.kick();
   return outcome;
 }
 
