@@ -113,17 +113,17 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
       );
       return { kind: 'stored', bugId: stored.bugId, senderType: stored.senderType };
     case 'needs_full_path':
-      return storeReplyWithEffects(ctx, stored.bugId, message, { developers, isOwnPost, messageAt, metadata });
+      return storeReplyWithEffects(ctx, stored, message, { developers, isOwnPost, messageAt, metadata });
   }
 }
 
 /**
- * A reply that withdraws a warning or a reminder, or reopens an auto-closed bug: one transaction on the locked bug,
- * with the notices it owes, sent after commit.
+ * A reply that withdraws a warning, a reminder or a nudge, reopens an auto-closed bug, refreshes the card or keeps
+ * a duplicate's canonical bug alive: one transaction on the locked bug(s), with the notices it owes, sent after commit.
  */
 async function storeReplyWithEffects(
   ctx: AppContext,
-  bugId: number,
+  { bugId, duplicateOfId }: { bugId: number; duplicateOfId: number | null },
   message: PostedMessage,
   known: { developers: ReadonlySet<string>; isOwnPost: boolean; messageAt: Date; metadata: Record<string, unknown> },
 ): Promise<PostedOutcome> {
@@ -132,7 +132,7 @@ async function storeReplyWithEffects(
     .transactional(async (tx): Promise<PostedOutcome> => {
       // A duplicate's canonical bug may be changed too (below): locked first when its id is smaller, as every
       // change of two bugs locks them, so two such changes never wait for each other.
-      if (known.duplicateOfId && known.duplicateOfId < known.id) await lockBug(tx, known.duplicateOfId);
+      if (duplicateOfId && duplicateOfId < bugId) await lockBug(tx, duplicateOfId);
       // Locked: a sweep deciding about this bug right now sees this reply, or finishes before it lands.
       const bug = await lockBug(tx, bugId);
       if (!bug) return { kind: 'ignored', reason: 'not a bug thread' };
@@ -171,7 +171,7 @@ async function storeReplyWithEffects(
           if (canonical) {
             await applyBugActivity(tx, ctx, canonical, {
               actorId: message.userId,
-              at: messageAt,
+              at: known.messageAt,
               source: 'message',
               senderType: 'reporter',
             });

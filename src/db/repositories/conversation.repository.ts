@@ -111,9 +111,10 @@ export type StoredReply =
   /**
    * An activity reply to a bug with more to do than restart its clocks and pass the turn (a pending warning, claim
    * reminder or nudge to withdraw, an auto-close to undo, a card to refresh, a turn to recompute because the reply
-   * arrived older than the newest): nothing was written; the caller takes the full path.
+   * arrived older than the newest, a duplicate's canonical bug kept alive by its reporter): nothing was written;
+   * the caller takes the full path.
    */
-  | { kind: 'needs_full_path'; bugId: number }
+  | { kind: 'needs_full_path'; bugId: number; duplicateOfId: number | null }
   | { kind: 'duplicate'; bugId: number; bugRef: string }
   | { kind: 'stored'; bugId: number; bugRef: string; senderType: SenderType };
 
@@ -135,7 +136,12 @@ export async function storeReplyWithActivity(em: EntityManager, reply: IncomingR
   const row = result.rows[0];
   if (!row) return { kind: 'no_bug' };
   const bugId = Number(row.bug_id);
-  if (!row.plain) return { kind: 'needs_full_path', bugId };
+  if (!row.plain)
+    return {
+      kind: 'needs_full_path',
+      bugId,
+      duplicateOfId: row.duplicate_of_id === null ? null : Number(row.duplicate_of_id),
+    };
   if (!row.inserted) return { kind: 'duplicate', bugId, bugRef: row.bug_ref };
   return { kind: 'stored', bugId, bugRef: row.bug_ref, senderType: row.sender_type };
 }
@@ -153,12 +159,13 @@ export function replyStatement(reply: IncomingReply) {
     bug_id: number;
     bug_ref: string;
     sender_type: SenderType;
+    duplicate_of_id: number | null;
     plain: boolean;
     inserted: boolean;
   }>`
     with bug as (
       select b.id, b.ref, b.reporter_id, b.claimant_id, b.status, b.close_reason, b.warned_at, b.reminded_at,
-             b.last_activity_at, b.turn, b.nudged_at
+             b.last_activity_at, b.turn, b.nudged_at, b.duplicate_of_id
       from bug_reports b
       where b.channel_id = ${reply.channelId} and b.thread_ts = ${reply.threadTs}
       for update
@@ -186,6 +193,7 @@ export function replyStatement(reply: IncomingReply) {
         or (turned.reminded_at is not null and turned.claimant_id = ${reply.userId}::text)
         or (turned.status = 'closed' and turned.close_reason = 'inactivity')
         or ${reply.messageAt}::timestamptz < turned.last_activity_at
+        or (turned.sender_type = 'reporter' and turned.duplicate_of_id is not null)
         or (turned.next_turn <> turned.turn and (${reply.cardShowsTurn}::boolean or turned.nudged_at is not null))))
     ),
     ins as (
@@ -213,7 +221,7 @@ export function replyStatement(reply: IncomingReply) {
       where b.id = passed.bug_id and passed.sender_type = any(${activitySenders}::text[])
       returning b.id
     )
-    select sender.id as bug_id, sender.ref as bug_ref, sender.sender_type,
+    select sender.id as bug_id, sender.ref as bug_ref, sender.sender_type, sender.duplicate_of_id,
            exists (select 1 from plain) as plain, exists (select 1 from ins) as inserted
     from sender`;
 }
