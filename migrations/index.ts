@@ -9,6 +9,7 @@ import { Migration20261202110000_report_source_view } from './Migration202612021
 import { Migration20261202130000_slack_limits } from './Migration20261202130000_slack_limits.ts';
 import { Migration20261203100000_duplicates_and_telemetry } from './Migration20261203100000_duplicates_and_telemetry.ts';
 import { Migration20261203400000_turn } from './Migration20261203400000_turn.ts';
+import { Migration20261203410000_digest } from './Migration20261203410000_digest.ts';
 
 export const MIGRATIONS = [
   Migration20261124000000_initial_schema,
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Migration20261202130000_slack_limits,
   Migration20261203100000_duplicates_and_telemetry,
   Migration20261203400000_turn,
+  Migration20261203410000_digest,
 ].map((migration) => ({ name: migration.name, class: migration }));

@@ -9,6 +9,7 @@ import { messagePermalink } from './domain/slack-refs.ts';
 import { createHttpServer } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { createOutboxNotifier, type NotifierOptions } from './outbox/outbox-notifier.ts';
+import { createDigestScheduler } from './scheduler/digest-scheduler.ts';
 import { createSweepScheduler, type SweepScheduler } from './scheduler/sweep-scheduler.ts';
 import { createDeveloperDirectory, type DeveloperDirectoryOptions } from './services/developer-directory.ts';
 import { reclassifyUnknownSenders } from './services/sender-reclassification.ts';
@@ -90,6 +91,7 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
   const ctx = createAppContext({ ...options, identity, slack: slackClient, shutdown: shutdown.signal });
   const slack = createSlackApp(ctx);
   const scheduler = createSweepScheduler(ctx);
+  const digests = createDigestScheduler(ctx);
   const http = createHttpServer({
     logger: logger.child({ component: 'http' }),
     databaseReachable: () => isDatabaseReachable(ctx.orm),
@@ -107,7 +109,10 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
       listening = true;
       await slack.start();
       ctx.notifier.start();
-      if (options.runSchedule !== false) scheduler.start();
+      if (options.runSchedule !== false) {
+        scheduler.start();
+        digests.start();
+      }
       logger.info(
         { port, mode: config.slack.socketMode ? 'socket' : 'http', schedule: config.sweep.schedule },
         'bugsweep is listening',
@@ -125,7 +130,7 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
         await slack.idle();
       } finally {
         try {
-          await scheduler.stop();
+          await Promise.all([scheduler.stop(), digests.stop()]);
         } finally {
           await ctx.notifier.stop();
         }

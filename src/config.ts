@@ -131,6 +131,20 @@ const envSchema = z.object({
     .default('any')
     .pipe(z.enum(AUTO_CLOSE_POLICIES, { error: 'must be any or waiting-on-reporter' })),
   DEVELOPER_NUDGE_AFTER: clockDuration('2d', { allowZero: true }),
+  DIGEST_SCHEDULE: optionalString.pipe(
+    z
+      .string()
+      .refine(isValidCron, {
+        error: (issue) => `expected a cron expression such as "0 9 * * 1-5", got "${String(issue.input)}"`,
+      })
+      .optional(),
+  ),
+  DIGEST_CHANNEL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD')
+      .optional(),
+  ),
   BUSINESS_HOURS: parsedBy(parseBusinessHours),
   BUSINESS_TIMEZONE: parsedBy(parseBusinessTimezone),
   HOLIDAYS: parsedBy(parseHolidays),
@@ -169,6 +183,11 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
   if (!set('DEVELOPER_USERS') && !set('DEVELOPER_USERGROUP')) {
     problems.push(
       'DEVELOPER_USERS is required unless DEVELOPER_USERGROUP is set: user IDs (or a user group ID) of your developers',
+    );
+  }
+  if (set('DIGEST_SCHEDULE') !== set('DIGEST_CHANNEL')) {
+    problems.push(
+      'DIGEST_SCHEDULE and DIGEST_CHANNEL go together: set both to post the digest (when, and to which channel ID), or neither',
     );
   }
   return problems;
@@ -258,6 +277,8 @@ export type Config = Readonly<{
   autoClosePolicy: AutoClosePolicy;
   /** 0: no nudges. Only under `waiting-on-reporter`. */
   developerNudgeAfterMs: number;
+  /** The digest of what waits on developers: when (cron, in SWEEP_TIMEZONE) and where; null when off. */
+  digest: Readonly<{ schedule: string; channelId: string }> | null;
   /** BUSINESS_HOURS, BUSINESS_TIMEZONE and HOLIDAYS; WALL_CLOCK when BUSINESS_HOURS is unset. */
   businessCalendar: BusinessCalendar;
   /** A report joins a duplicate group last seen this recently; also how far back near-duplicates are looked for. */
@@ -310,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     claimReleaseAfterMs: clocks.claimReleaseAfterMs,
     claimReminderMs: clocks.claimReminderMs,
     businessCalendar: clocks.calendar,
+    digest: e.DIGEST_SCHEDULE && e.DIGEST_CHANNEL ? { schedule: e.DIGEST_SCHEDULE, channelId: e.DIGEST_CHANNEL } : null,
     reopenWithinMs: e.REOPEN_WITHIN,
     dedupWindowMs: e.DEDUP_WINDOW,
     autoClosePolicy: e.AUTO_CLOSE_POLICY,
