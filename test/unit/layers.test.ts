@@ -1,12 +1,9 @@
 // The layers of src/ (README "Project structure") depend one way only. This reads every import of every file under
 // src/ and fails when a layer reaches the wrong way; the checker is also run on made-up files so a broken checker
 // cannot pass by finding nothing.
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-type Import = { specifier: string; typeOnly: boolean };
-type SourceFile = { path: string; imports: Import[] };
+import { type Import, importsOf, packageName, type SourceFile, sourceFiles } from '../support/source-imports.ts';
 
 /** Modules at the top of src/ that every layer with use cases may lean on. */
 const ROOT_MODULES = ['app-context', 'clock', 'config', 'logger'];
@@ -52,22 +49,6 @@ function layerOf(repoPath: string): string {
   return parts[1]!;
 }
 
-const STATIC_IMPORT = /^(?:import|export)\s+(type\s+)?(?:[\w\s{},*$]*?\sfrom\s*)?['"]([^'"]+)['"]/gm;
-const DYNAMIC_IMPORT = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
-
-/** Every import and re-export of a module's source text. `import type` is type-only; `import { type X }` is not. */
-function importsOf(source: string): Import[] {
-  const imports: Import[] = [];
-  for (const match of source.matchAll(STATIC_IMPORT)) imports.push({ specifier: match[2]!, typeOnly: !!match[1] });
-  for (const match of source.matchAll(DYNAMIC_IMPORT)) imports.push({ specifier: match[1]!, typeOnly: false });
-  return imports;
-}
-
-function packageName(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
-}
-
 /** The imports that break a layering rule, one line each: empty when every layer reaches the right way only. */
 function layerViolations(files: readonly SourceFile[]): string[] {
   const violations: string[] = [];
@@ -94,18 +75,6 @@ function layerViolations(files: readonly SourceFile[]): string[] {
     }
   }
   return violations;
-}
-
-function sourceFiles(dir: string): SourceFile[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.ts'))
-    .map((name) => {
-      const full = path.join(dir, name);
-      return {
-        path: path.relative(process.cwd(), full).split(path.sep).join('/'),
-        imports: importsOf(readFileSync(full, 'utf8')),
-      };
-    });
 }
 
 describe('the layers of src/', () => {

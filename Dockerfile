@@ -1,0 +1,35 @@
+# bugsweep in a container: Node 24 slim, production dependencies only (npm ci --omit=dev), a non-root user,
+# HEALTHCHECK on /healthz, the embedded PostgreSQL's data folder as a volume, and node itself as PID 1 so the
+# SIGTERM of `docker stop` reaches the bot directly (no npm, no shell in between) and it stops gracefully.
+#   docker build -t bugsweep .
+#   docker run -d --env-file .env -p 3000:3000 -v bugsweep-data:/data bugsweep      # embedded PostgreSQL in /data
+# compose.yaml runs it against a PostgreSQL server instead (DATABASE_URL). The Node version is the one package.json
+# pins as its `node` dependency (test/unit/container-recipe.test.ts keeps them equal).
+ARG NODE_VERSION=24.21.0
+
+FROM node:${NODE_VERSION}-slim AS dependencies
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+# The `node` package is how `npm start` gets Node 24 on a bare machine; this image has that Node already.
+RUN npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules/node node_modules/.bin/node
+
+FROM node:${NODE_VERSION}-slim
+ENV NODE_ENV=production \
+    PORT=3000 \
+    DATA_DIR=/data
+WORKDIR /app
+COPY --from=dependencies /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY src ./src
+COPY migrations ./migrations
+# The image's own user `node` (uid 1000) owns only the data folder; the code stays read-only to it.
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+# Start-up applies migrations (and, without DATABASE_URL, starts the embedded PostgreSQL): allow a minute.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "bin/healthcheck.mjs"]
+# The bot finishes in-flight work on SIGTERM and force-exits after 25 s: give it `docker stop -t 30`.
+STOPSIGNAL SIGTERM
+CMD ["node", "bin/bugsweep.mjs"]
