@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 async function waitForHealth(port: number, bot: BotProcess): Promise<Response> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
+  for (let attempt = 0; attempt < 900; attempt += 1) {
     if (bot.child.exitCode !== null) throw new Error(`bot exited early:\n${bot.output()}`);
     try {
       return await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -67,12 +67,13 @@ describe('starting and stopping the bot', () => {
     timeout: 120_000,
   }, async () => {
     const port = await freePort();
+    const ownDataDir = await mkdtemp(path.join(os.tmpdir(), 'bugsweep-e2e-npm-'));
     const bot = startBotWithNpm({
       ...BASE_TEST_ENV,
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       SLACK_API_URL: slackApi.url,
-      DATA_DIR: dataDir,
+      DATA_DIR: ownDataDir,
       PORT: String(port),
       EMBEDDED_POSTGRES_PORT: String(await freePort()),
     });
@@ -85,6 +86,7 @@ describe('starting and stopping the bot', () => {
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     } finally {
       bot.killGroup(); // an orphaned bot (and its PostgreSQL) must not outlive a failing test
+      await rm(ownDataDir, { recursive: true, force: true });
     }
   });
 
