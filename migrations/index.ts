@@ -10,6 +10,7 @@ import { Migration20261202130000_slack_limits } from './Migration20261202130000_
 import { Migration20261203100000_duplicates_and_telemetry } from './Migration20261203100000_duplicates_and_telemetry.ts';
 import { Migration20261203400000_turn } from './Migration20261203400000_turn.ts';
 import { Migration20261203410000_digest } from './Migration20261203410000_digest.ts';
+import { Migration20261203420000_engagement } from './Migration20261203420000_engagement.ts';
 
 export const MIGRATIONS = [
   Migration20261124000000_initial_schema,
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Migration20261203100000_duplicates_and_telemetry,
   Migration20261203400000_turn,
   Migration20261203410000_digest,
+  Migration20261203420000_engagement,
 ].map((migration) => ({ name: migration.name, class: migration }));

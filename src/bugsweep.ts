@@ -71,6 +71,7 @@ export function createAppContext(
         logger,
         botId: identity.botId || undefined,
         showTurn: config.autoClosePolicy === 'waiting-on-reporter',
+        engagementExempt: config.engagementExempt,
       },
       options.notifier,
     ),

@@ -12,6 +12,7 @@ import {
   WALL_CLOCK,
 } from './domain/business-hours.ts';
 import { parseDuration, parseDurationParts } from './domain/duration.ts';
+import { type EngagementRule, parseEngagementExempt } from './domain/engagement.ts';
 import type { ParseResult } from './domain/parse-result.ts';
 import { AUTO_CLOSE_POLICIES, type AutoClosePolicy } from './domain/turn.ts';
 
@@ -145,6 +146,7 @@ const envSchema = z.object({
       .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD')
       .optional(),
   ),
+  ENGAGEMENT_EXEMPT: parsedBy(parseEngagementExempt),
   BUSINESS_HOURS: parsedBy(parseBusinessHours),
   BUSINESS_TIMEZONE: parsedBy(parseBusinessTimezone),
   HOLIDAYS: parsedBy(parseHolidays),
@@ -277,6 +279,8 @@ export type Config = Readonly<{
   autoClosePolicy: AutoClosePolicy;
   /** 0: no nudges. Only under `waiting-on-reporter`. */
   developerNudgeAfterMs: number;
+  /** ENGAGEMENT_EXEMPT: bugs this many people care about are not auto-closed; null when unset. */
+  engagementExempt: EngagementRule | null;
   /** The digest of what waits on developers: when (cron, in SWEEP_TIMEZONE) and where; null when off. */
   digest: Readonly<{ schedule: string; channelId: string }> | null;
   /** BUSINESS_HOURS, BUSINESS_TIMEZONE and HOLIDAYS; WALL_CLOCK when BUSINESS_HOURS is unset. */
@@ -331,6 +335,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     claimReleaseAfterMs: clocks.claimReleaseAfterMs,
     claimReminderMs: clocks.claimReminderMs,
     businessCalendar: clocks.calendar,
+    engagementExempt: e.ENGAGEMENT_EXEMPT ?? null,
     digest: e.DIGEST_SCHEDULE && e.DIGEST_CHANNEL ? { schedule: e.DIGEST_SCHEDULE, channelId: e.DIGEST_CHANNEL } : null,
     reopenWithinMs: e.REOPEN_WITHIN,
     dedupWindowMs: e.DEDUP_WINDOW,

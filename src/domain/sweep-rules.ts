@@ -9,6 +9,7 @@ import {
   subtractBusinessMs,
   WALL_CLOCK,
 } from './business-hours.ts';
+import { type EngagementCounts, type EngagementRule, isEngagementExempt } from './engagement.ts';
 import type { AutoClosePolicy, Turn } from './turn.ts';
 
 export type SweepSettings = {
@@ -27,6 +28,8 @@ export type SweepSettings = {
    * time, warning period and stated time computed from them. WALL_CLOCK when left out.
    */
   calendar?: BusinessCalendar;
+  /** ENGAGEMENT_EXEMPT: a bug this many people care about is never warned or closed for silence. */
+  engagementExempt?: EngagementRule | null;
 };
 
 /** Time on the settings' calendar from `from` to `to` (business time, or plain subtraction on the wall clock). */
@@ -61,6 +64,8 @@ export type InactivityState = {
   warningUndeliverable: boolean;
   /** Whose turn it is; under `waiting-on-reporter` only the reporter's turn is warned and closed. */
   turn?: Turn;
+  /** Reactions and bystanders affected too, for ENGAGEMENT_EXEMPT. */
+  engagement?: EngagementCounts;
 };
 
 export type InactivityDecision =
@@ -111,8 +116,13 @@ export function decideInactivity(
   return { kind: 'close', idleMs: idle };
 }
 
-/** Under `waiting-on-reporter` a bug waiting on developers is never warned or closed (it is nudged instead). */
-export function closesOnSilence(bug: { turn?: Turn }, settings: SweepSettings): boolean {
+/**
+ * Under `waiting-on-reporter` a bug waiting on developers is never warned or closed (it is nudged instead); nor,
+ * under any policy, is a bug exempt by engagement (ENGAGEMENT_EXEMPT).
+ */
+export function closesOnSilence(bug: { turn?: Turn; engagement?: EngagementCounts }, settings: SweepSettings): boolean {
+  if (settings.engagementExempt && bug.engagement && isEngagementExempt(bug.engagement, settings.engagementExempt))
+    return false;
   return (settings.autoClosePolicy ?? 'any') === 'any' || bug.turn === 'reporter';
 }
 

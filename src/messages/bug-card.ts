@@ -16,6 +16,8 @@ export type BugCardInput = {
   claimantId?: string | null;
   /** Shown under AUTO_CLOSE_POLICY=waiting-on-reporter: whose turn it is. */
   whoseTurn?: Turn | null;
+  /** Shown on a bug exempt by ENGAGEMENT_EXEMPT: how many people it affects, and how many reacted. */
+  affects?: { people: number; reactions: number } | null;
 };
 
 /** What the card says about duplicates: for a duplicate, its canonical bug; for a canonical bug, its group. */
@@ -51,6 +53,7 @@ export function buildBugCard(bug: BugCardInput, duplicates: CardDuplicates = nul
       ...(group ? [`*Reported*\n${group.occurrences} times`, `*Reporters affected*\n${group.reporterIds.length}`] : []),
     ),
     ...(bug.whoseTurn ? [context(`:speech_balloon: ${TURN_LABELS[bug.whoseTurn]}`)] : []),
+    ...(bug.affects ? [context(affectsLine(bug.affects))] : []),
     ...(group ? [context(affectedLine(group.reporterIds))] : []),
     ...(buttons.length > 0 ? [actions(BLOCKS.cardActions(bug.id), buttons)] : []),
   ]);
@@ -60,6 +63,12 @@ function affectedLine(reporterIds: readonly string[]): string {
   const shown = reporterIds.slice(0, MAX_AFFECTED_SHOWN).map((id) => `<@${id}>`);
   const more = reporterIds.length - shown.length;
   return `Affected: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+function affectsLine(affects: { people: number; reactions: number }): string {
+  const people = `Affects ${affects.people} ${affects.people === 1 ? 'person' : 'people'}`;
+  const reactions = affects.reactions > 0 ? ` · ${affects.reactions} reacted` : '';
+  return `:busts_in_silhouette: ${people}${reactions}; not auto-closed`;
 }
 
 /** What can be done next from each status; the bug id rides along as the button value. */

@@ -28,6 +28,7 @@ import {
   retryNoticeLater,
   takeMethodSlot,
 } from '../db/repositories/notice.repository.ts';
+import { type EngagementRule, isEngagementExempt, reportersOf } from '../domain/engagement.ts';
 import { classifySlackFailure } from '../domain/slack-errors.ts';
 import type { Logger } from '../logger.ts';
 import { buildBugCard, type CardDuplicates } from '../messages/bug-card.ts';
@@ -62,6 +63,8 @@ export type NotifierDeps = {
   botId?: string;
   /** Cards say whose turn it is (AUTO_CLOSE_POLICY=waiting-on-reporter). */
   showTurn?: boolean;
+  /** ENGAGEMENT_EXEMPT: cards of exempt bugs say how many people they affect. */
+  engagementExempt?: EngagementRule | null;
 };
 
 /** The Web API method a delivery is calling, so a 429 pauses the budget it belongs to. */
@@ -242,7 +245,16 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
   async function deliverCard(em: EntityManager, notice: SlackNotice, call: Call): Promise<Delivery> {
     const bug = notice.bugId ? await em.findOne(BugReport, notice.bugId) : null;
     if (!bug) return { kind: 'cancel', reason: 'bug not found' };
-    const card = buildBugCard(deps.showTurn ? { ...bug, whoseTurn: bug.turn } : bug, await cardDuplicates(em, bug));
+    const counts = { reactions: bug.reactors, affectedReporters: bug.affectedReporters };
+    const exempt = deps.engagementExempt ? isEngagementExempt(counts, deps.engagementExempt) : false;
+    const card = buildBugCard(
+      {
+        ...bug,
+        whoseTurn: deps.showTurn ? bug.turn : null,
+        affects: exempt ? { people: reportersOf(counts), reactions: counts.reactions } : null,
+      },
+      await cardDuplicates(em, bug),
+    );
     if (bug.cardTs) {
       try {
         call.method = 'chat.update';

@@ -17,6 +17,7 @@ import { tsToDate } from '../domain/slack-refs.ts';
 import { bugLogger } from '../logger.ts';
 import { applyBugActivity } from './bug-activity.ts';
 import { createBug } from './bug-intake.ts';
+import { noteBystanderReply } from './engagement.ts';
 
 /** A failure while handling a message of a known bug: carries the bug's id so the log line names it. */
 export class BugMessageError extends Error {
@@ -50,7 +51,17 @@ export type PostedOutcome =
 export async function recordPostedMessage(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
   const isTopLevel = !message.threadTs || message.threadTs === message.ts;
   if (isTopLevel) return intakeTopLevel(ctx, message);
-  return storeReply(ctx, message);
+  const outcome = await storeReply(ctx, message);
+  // ENGAGEMENT_EXEMPT: a bystander saying they are affected too is counted (services/engagement.ts).
+  if (outcome.kind === 'stored' && outcome.senderType === 'other' && message.userId) {
+    await noteBystanderReply(ctx, {
+      bugId: outcome.bugId,
+      userId: message.userId,
+      text: message.text,
+      at: tsToDate(message.ts),
+    });
+  }
+  return outcome;
 }
 
 async function intakeTopLevel(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {

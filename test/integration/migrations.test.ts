@@ -31,6 +31,7 @@ describe('migrations at start-up', () => {
       'Migration20261203100000_duplicates_and_telemetry',
       'Migration20261203400000_turn',
       'Migration20261203410000_digest',
+      'Migration20261203420000_engagement',
     ]);
     const tables = await first.em
       .fork()

@@ -46,16 +46,20 @@ describe('manifest.json', () => {
       'app_uninstalled',
       'message.channels',
       'message.groups',
+      'reaction_added',
+      'reaction_removed',
       'tokens_revoked',
     ]);
     // message.channels/.groups and conversations.replies: *:history; posting: chat:write; /bugs: commands;
-    // DEVELOPER_USERGROUP: usergroups:read; @bugsweep in threads: app_mentions:read.
+    // DEVELOPER_USERGROUP: usergroups:read; @bugsweep in threads: app_mentions:read; ENGAGEMENT_EXEMPT's reactions
+    // on a bug's root message: reactions:read with reaction_added/reaction_removed.
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
       'app_mentions:read',
       'channels:history',
       'chat:write',
       'commands',
       'groups:history',
+      'reactions:read',
       'usergroups:read',
     ]);
   });

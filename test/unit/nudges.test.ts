@@ -148,3 +148,52 @@ describe('turn messages', () => {
     );
   });
 });
+
+describe('ENGAGEMENT_EXEMPT', () => {
+  const env = {
+    SLACK_BOT_TOKEN: 'xoxb-1',
+    SLACK_SIGNING_SECRET: 's',
+    BUG_CHANNELS: 'C0BUGS',
+    DEVELOPER_USERS: 'U0DEV',
+  };
+  it('is off by default, parsed when set, and a bad value is named', () => {
+    expect(loadConfig(env).engagementExempt).toBeNull();
+    expect(loadConfig({ ...env, ENGAGEMENT_EXEMPT: 'reactions>=3' }).engagementExempt).toEqual({
+      reactions: 3,
+      reporters: null,
+    });
+    expect(() => loadConfig({ ...env, ENGAGEMENT_EXEMPT: 'votes>=3' })).toThrow(/ENGAGEMENT_EXEMPT expected/);
+  });
+
+  it('an exempt bug is neither warned nor closed, under either policy; the card says whom it affects', () => {
+    const quiet = {
+      status: 'open' as const,
+      lastActivityAt: since,
+      warningVisibleSince: null,
+      warningUndeliverable: false,
+      turn: 'reporter' as const,
+    };
+    const rule = { reactions: 3, reporters: null };
+    const late = later(30 * DAY);
+    const next = (moment: Date) => moment;
+    const exempt = { reactions: 3, affectedReporters: 0 };
+    const below = { reactions: 2, affectedReporters: 5 };
+    for (const settings of [BASE, POLICY]) {
+      const withRule = { ...settings, engagementExempt: rule };
+      expect(decideInactivity({ ...quiet, engagement: exempt }, late, withRule, next)).toEqual({ kind: 'none' });
+      expect(decideInactivity({ ...quiet, engagement: below }, late, withRule, next).kind).toBe('warn');
+      expect(decideInactivity({ ...quiet, engagement: exempt }, late, settings, next).kind).toBe('warn');
+    }
+    const card = {
+      id: 7,
+      ref: 'BUG-7',
+      title: 'T',
+      status: 'open' as const,
+      severity: 'medium' as const,
+      reporterId: 'U',
+    };
+    expect(JSON.stringify(buildBugCard({ ...card, affects: { people: 3, reactions: 0 } }).blocks)).toContain(
+      ':busts_in_silhouette: Affects 3 people; not auto-closed',
+    );
+  });
+});

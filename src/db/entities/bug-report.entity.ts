@@ -58,6 +58,9 @@ export const BugReportSchema = defineEntity({
     /** The one nudge of the current developers' turn (DEVELOPER_NUDGE_AFTER), and the notice that posted it. */
     nudgedAt: p.datetime().columnType('timestamptz').nullable(),
     nudgeNoticeId: p.bigint('number').nullable(),
+    /** ENGAGEMENT_EXEMPT: distinct users who reacted to the root message, and bystanders affected too. */
+    reactors: p.integer().default(0),
+    affectedReporters: p.integer().default(0),
     cardTs: p.text().nullable(),
     version: p.integer().version(),
   },

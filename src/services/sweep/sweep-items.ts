@@ -6,6 +6,7 @@ import { type BugReport, SlackNotice } from '../../db/entities/index.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
 import { findLastDeveloperMessage } from '../../db/repositories/turn.repository.ts';
 import { actorKindOf } from '../../domain/bug-event-types.ts';
+import type { EngagementCounts } from '../../domain/engagement.ts';
 import { statusTimestamps } from '../../domain/lifecycle.ts';
 import { decideNudge } from '../../domain/nudges.ts';
 import {
@@ -39,7 +40,13 @@ export function sweepSettings(ctx: AppContext): SweepSettings {
     autoClosePolicy: ctx.config.autoClosePolicy,
     developerNudgeAfterMs: ctx.config.developerNudgeAfterMs,
     calendar: ctx.config.businessCalendar,
+    engagementExempt: ctx.config.engagementExempt,
   };
+}
+
+/** The counts ENGAGEMENT_EXEMPT looks at, as the bug's row keeps them. */
+export function engagementOf(bug: BugReport): EngagementCounts {
+  return { reactions: bug.reactors, affectedReporters: bug.affectedReporters };
 }
 
 /** The bug's inactivity state, with its warning's delivery read from the outbox. */
@@ -52,6 +59,7 @@ export function inactivityStateOf(bug: BugReport, warningNotice: SlackNotice | n
     warningVisibleSince: warningNotice?.status === 'sent' ? (warningNotice.sentAt ?? null) : null,
     warningUndeliverable: warningNotice?.status === 'failed' || warningNotice?.status === 'cancelled',
     turn: bug.turn,
+    engagement: engagementOf(bug),
   };
 }
 

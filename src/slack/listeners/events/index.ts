@@ -4,6 +4,7 @@ import { handleAppUninstalled, handleTokensRevoked } from './access-revoked.ts';
 import { handleAppHomeOpened } from './app-home-opened.ts';
 import { handleAppMention } from './app-mention.ts';
 import { handleMessageEvent } from './message-events.ts';
+import { handleReaction } from './reactions.ts';
 
 export function registerEvents(app: App, ctx: AppContext): void {
   app.event('message', handleMessageEvent(ctx));
@@ -11,4 +12,6 @@ export function registerEvents(app: App, ctx: AppContext): void {
   app.event('app_home_opened', handleAppHomeOpened(ctx));
   app.event('app_uninstalled', handleAppUninstalled(ctx));
   app.event('tokens_revoked', handleTokensRevoked(ctx));
+  app.event('reaction_added', handleReaction(ctx, true));
+  app.event('reaction_removed', handleReaction(ctx, false));
 }
