@@ -57,30 +57,66 @@ export type Telemetry = { traceId: string | null; requestId: string | null; rele
 const ID = String.raw`[\x60"']?([A-Za-z0-9][A-Za-z0-9._:/-]{2,127}?)[\x60"']?(?=[.,;:!?]*(?:[\s,;)\]}]|$))`;
 // "trace_id=…", "trace-id: …", "traceId …", and JSON keys ("trace_id":"…"); not "trace identifier".
 const TRACE = new RegExp(String.raw`\btrace[\s_.-]?id\b[\x60"']?\s*[:=#]?\s*` + ID, 'gi');
-const TRACEPARENT = /\btraceparent\s*[:=]\s*[`"']?[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/i;
+const TRACEPARENT = /\btraceparent\s*[:=]\s*[`"']?[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/gi;
 const REQUEST = new RegExp(String.raw`\b(?:x[-_])?req(?:uest)?[\s_.-]?id\b[\x60"']?\s*[:=#]?\s*` + ID, 'gi');
 // A 7–40 hex SHA after "release" or "sha" (release 1a2b3c4, sha: deadbeef, release_sha=..., release v2 @ 1a2b3c4d).
 const RELEASE = /\b(?:release|sha|commit)(?:[\s_-]?(?:sha|commit))?\b[^\n]{0,12}?[`"']?\b([0-9a-f]{7,40})\b/gi;
 
-/** Ids carry a digit somewhere; "trace id was …" must not make "was" the id. */
-function firstId(text: string, pattern: RegExp): string | null {
-  for (const match of text.matchAll(pattern)) if (/\d/.test(match[1]!)) return match[1]!;
-  return null;
+/** Every id of one kind a text mentions, each once, at most MAX_IDS_PER_KIND. */
+export type TelemetryIds = { traceIds: string[]; requestIds: string[]; releaseShas: string[] };
+
+/** More ids than this of one kind in one message is a pasted log, not a report: the first ones are kept. */
+export const MAX_IDS_PER_KIND = 20;
+
+function pushOnce(into: string[], value: string): void {
+  if (into.length < MAX_IDS_PER_KIND && !into.includes(value)) into.push(value);
 }
 
-/** Trace ids, request ids and release SHAs written in the usual ways; null where the text has none. */
-export function extractTelemetry(text: string): Telemetry {
+/** Ids carry a digit somewhere; "trace id was …" must not make "was" the id. */
+function idsOf(text: string, pattern: RegExp, into: string[] = []): string[] {
+  for (const match of text.matchAll(pattern)) if (/\d/.test(match[1]!)) pushOnce(into, match[1]!);
+  return into;
+}
+
+/** Every trace id, request id and release SHA (lower case) written in the usual ways, in the order they appear. */
+export function extractTelemetryIds(text: string): TelemetryIds {
   const plain = plainText(text);
-  const trace = firstId(plain, TRACE) ?? TRACEPARENT.exec(plain)?.[1] ?? null;
-  const request = firstId(plain, REQUEST);
-  let releaseSha: string | null = null;
+  const traceIds = idsOf(plain, TRACE);
+  for (const match of plain.matchAll(TRACEPARENT)) pushOnce(traceIds, match[1]!);
+  const releaseShas: string[] = [];
   for (const match of plain.matchAll(RELEASE)) {
     const candidate = match[1]!;
     // All-digit runs are dates and build numbers far more often than SHAs.
-    if (/[a-f]/i.test(candidate)) {
-      releaseSha = candidate.toLowerCase();
-      break;
-    }
+    if (/[a-f]/i.test(candidate)) pushOnce(releaseShas, candidate.toLowerCase());
   }
-  return { traceId: trace, requestId: request, releaseSha };
+  return { traceIds, requestIds: idsOf(plain, REQUEST), releaseShas };
+}
+
+/** The first trace id, request id and release SHA; null where the text has none. */
+export function extractTelemetry(text: string): Telemetry {
+  const ids = extractTelemetryIds(text);
+  return {
+    traceId: ids.traceIds[0] ?? null,
+    requestId: ids.requestIds[0] ?? null,
+    releaseSha: ids.releaseShas[0] ?? null,
+  };
+}
+
+/** The ids of a text and the ones given apart from it (a modal's fields), each once. */
+export function withTelemetry(ids: TelemetryIds, given: Telemetry): TelemetryIds {
+  const merged = { traceIds: [...ids.traceIds], requestIds: [...ids.requestIds], releaseShas: [...ids.releaseShas] };
+  if (given.traceId) pushOnce(merged.traceIds, given.traceId);
+  if (given.requestId) pushOnce(merged.requestIds, given.requestId);
+  if (given.releaseSha) pushOnce(merged.releaseShas, given.releaseSha.toLowerCase());
+  return merged;
+}
+
+/** What `/bugs find` looks for: the id as typed, and as a release SHA prefix when it can be one (7–40 hex). */
+export type TelemetryQuery = { value: string; shaPrefix: string | null };
+
+/** null when the text cannot be an id (empty, spaces inside, shorter than 3 or longer than 128 characters). */
+export function parseTelemetryQuery(text: string): TelemetryQuery | null {
+  const value = plainText(text.trim()).replace(/^[`"']+|[`"']+$/g, '');
+  if (value.length < 3 || value.length > 128 || /\s/.test(value)) return null;
+  return { value, shaPrefix: /^[0-9a-f]{7,40}$/i.test(value) ? value.toLowerCase() : null };
 }

@@ -10,10 +10,11 @@ import {
   reserveBugNumber,
 } from '../db/repositories/bug-report.repository.ts';
 import { insertConversationOnce } from '../db/repositories/conversation.repository.ts';
+import { recordTelemetryIds } from '../db/repositories/telemetry.repository.ts';
 import { actorKindOf } from '../domain/bug-event-types.ts';
 import type { Severity } from '../domain/bug-status.ts';
 import { fingerprintReport } from '../domain/fingerprint.ts';
-import type { ReportOrigin, Telemetry } from '../domain/report-text.ts';
+import { extractTelemetryIds, type ReportOrigin, type Telemetry, withTelemetry } from '../domain/report-text.ts';
 import { bugLogger } from '../logger.ts';
 import { buildFiledFromMessageNotice } from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
@@ -88,6 +89,9 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
         messageAt: input.createdAt,
         metadata: { root: true, source: input.source },
       });
+      // Every id the report mentions, so any of them finds it (the columns keep the first of each).
+      const ids = withTelemetry(extractTelemetryIds(`${input.title}\n${input.description}`), input.telemetry);
+      await recordTelemetryIds(tx, id, ids);
       recordEvent(tx, {
         bugId: id,
         type: 'bug.created',

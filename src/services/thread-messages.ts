@@ -10,8 +10,9 @@ import {
   insertConversationOnce,
   storeReplyWithActivity,
 } from '../db/repositories/conversation.repository.ts';
+import { recordTelemetryIds } from '../db/repositories/telemetry.repository.ts';
 import { countsAsActivity } from '../domain/bug-activity.ts';
-import { extractTelemetry, titleFromText } from '../domain/report-text.ts';
+import { extractTelemetry, extractTelemetryIds, titleFromText } from '../domain/report-text.ts';
 import { classifySender, type SenderType } from '../domain/sender-type.ts';
 import { tsToDate } from '../domain/slack-refs.ts';
 import { bugLogger } from '../logger.ts';
@@ -112,6 +113,12 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
     const bug = await findBugByThread(ctx.orm.em.fork(), message.channelId, threadTs).catch(() => null);
     throw bug ? new BugMessageError(bug.id, error) : error;
   });
+  // A trace id pasted into the thread later (a developer's log line) finds the bug too. Recorded again on a
+  // redelivery, so ids a failed first attempt left out still arrive.
+  if ((stored.kind === 'stored' || stored.kind === 'duplicate') && !message.isBot && !isOwnPost) {
+    const ids = extractTelemetryIds(message.text);
+    await recordTelemetryIds(ctx.orm.em.fork(), stored.bugId, ids);
+  }
   switch (stored.kind) {
     case 'no_bug':
       return { kind: 'ignored', reason: 'not a bug thread' };
@@ -169,6 +176,8 @@ async function storeReplyWithEffects(
         },
       });
       if (!stored) return { kind: 'duplicate', bugId: bug.id };
+      // A trace id pasted into the thread later (a developer's log line) finds the bug too.
+      if (senderType !== 'bot') await recordTelemetryIds(tx, bug.id, extractTelemetryIds(message.text));
       if (countsAsActivity(senderType) && message.userId) {
         await applyBugActivity(tx, ctx, bug, {
           actorId: message.userId,
@@ -208,6 +217,7 @@ export async function recordMessageEdit(ctx: AppContext, edit: MessageEdit): Pro
   if (!row || row.text === edit.text) return false;
   row.text = edit.text;
   row.editedAt = edit.editedAt;
+  if (row.senderType !== 'bot') await recordTelemetryIds(em, row.bugId, extractTelemetryIds(edit.text));
   // The thread's first message is the bug's description.
   if (row.metadata.root === true) {
     const bug = await em.findOne(BugReport, { id: row.bugId });

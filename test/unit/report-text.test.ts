@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   extractTelemetry,
+  extractTelemetryIds,
   MAX_TITLE_LENGTH,
+  parseTelemetryQuery,
   plainText,
   titleFromText,
   truncate,
@@ -164,5 +166,30 @@ describe('extractTelemetry', () => {
   it('reads ids from a pasted JSON log line, where the label is a quoted key', () => {
     const line = '{"level":"error","trace_id":"4bf92f3577b34da6","request_id":"req-77aa","msg":"boom"}';
     expect(extractTelemetry(line)).toMatchObject({ traceId: '4bf92f3577b34da6', requestId: 'req-77aa' });
+  });
+});
+
+describe('extractTelemetryIds and parseTelemetryQuery', () => {
+  it('keeps every id of each kind, each once, in order, SHAs in lower case', () => {
+    expect(
+      extractTelemetryIds(
+        'trace_id=abc123 then trace_id=def456 and trace_id=abc123; traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\n' +
+          'request-id: r-1 x-request-id=r-2\nrelease 1A2B3C4 and sha: deadbeef12',
+      ),
+    ).toEqual({
+      traceIds: ['abc123', 'def456', '4bf92f3577b34da6a3ce929d0e0e4736'],
+      requestIds: ['r-1', 'r-2'],
+      releaseShas: ['1a2b3c4', 'deadbeef12'],
+    });
+    expect(extractTelemetryIds('nothing here')).toEqual({ traceIds: [], requestIds: [], releaseShas: [] });
+  });
+
+  it('reads a query as an id, and as a SHA prefix when it is 7 to 40 hex characters', () => {
+    expect(parseTelemetryQuery(' `9F8E7D6` ')).toEqual({ value: '9F8E7D6', shaPrefix: '9f8e7d6' });
+    expect(parseTelemetryQuery('9f8e7d')).toEqual({ value: '9f8e7d', shaPrefix: null });
+    expect(parseTelemetryQuery('req-7781')).toEqual({ value: 'req-7781', shaPrefix: null });
+    expect(parseTelemetryQuery('')).toBeNull();
+    expect(parseTelemetryQuery('two words')).toBeNull();
+    expect(parseTelemetryQuery('x'.repeat(129))).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { bugActionSubcommand } from './bug-actions.ts';
 import { mergeSubcommand, splitSubcommand } from './duplicates.ts';
+import { findSubcommand } from './find.ts';
 import { listSubcommand } from './list.ts';
 import { releaseOrphanedClaimsCommand } from './release-claims.ts';
 import { reportSubcommand } from './report.ts';
@@ -11,6 +12,7 @@ import { sweepSubcommand } from './sweep.ts';
 export const SUBCOMMANDS: Subcommand[] = [
   reportSubcommand,
   listSubcommand,
+  findSubcommand,
   bugActionSubcommand({ action: 'claim', usage: 'claim <ref>', summary: 'take a bug on' }),
   bugActionSubcommand({
     action: 'release',

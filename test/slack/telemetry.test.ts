@@ -1,0 +1,107 @@
+// Bugs found by their telemetry: ids stored from reports and replies (all of them, in a side table), and
+// `/bugs find` answering privately, through signed requests into the running app. The look-ups are index-backed.
+import { describe, expect, it } from 'vitest';
+import { BugReport } from '../../src/db/entities/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+import { sendEvent, sendSlashCommand } from '../support/signed-requests.ts';
+import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+
+const db = useTestDatabase();
+const t = useTestApp(db);
+const { reporter, developer, bystander } = TEST_USERS;
+
+async function report(text: string) {
+  const ts = tsAt(t.clock.now());
+  expect((await sendEvent(t.baseUrl, topLevelMessage({ user: reporter, ts, text }))).status).toBe(200);
+  await t.settle();
+  return db.orm.em.fork().findOneOrFail(BugReport, { channelId: TEST_CHANNEL, threadTs: ts });
+}
+
+async function find(text: string, userId: string = bystander) {
+  const res = await sendSlashCommand(t.baseUrl, { userId, text: `find ${text}` });
+  expect(res.status).toBe(200);
+  return res.json() as { response_type: string; text: string };
+}
+
+const link = (bug: BugReport) =>
+  `<https://example.slack.com/archives/${bug.channelId}/p${bug.threadTs.replace('.', '')}|*${bug.ref}*>`;
+
+describe('/bugs find', () => {
+  it('finds a bug by any of the trace ids, request ids and release SHAs it mentions, privately', async () => {
+    const bug = await report(
+      [
+        'Payments time out',
+        'trace_id=4bf92f3577b34da6a3ce929d0e0e4736 and later trace_id=0af7651916cd43dd8448eb211c80319c',
+        'request-id: req-7781 also x-request-id=req-7790',
+        'release 9f8e7d6c5b4a39281706f5e4d3c2b1a098765432',
+      ].join('\n'),
+    );
+    for (const id of ['4bf92f3577b34da6a3ce929d0e0e4736', '0af7651916cd43dd8448eb211c80319c', 'req-7781', 'req-7790']) {
+      const answer = await find(id);
+      expect(answer.response_type).toBe('ephemeral');
+      expect(answer.text).toContain(`*1 bug mentions \`${id}\`*`);
+      expect(answer.text).toContain(`${link(bug)} · Open · Payments time out`);
+    }
+    // A SHA prefix of 7 or more matches the full SHA; 6 is too short to be one.
+    expect((await find('9f8e7d6')).text).toContain(link(bug));
+    expect((await find('9F8E7D6C5B')).text).toContain(link(bug));
+    expect((await find('9f8e7d')).text).toBe('No bug mentions `9f8e7d`.');
+  });
+
+  it('a full SHA finds a bug that mentioned a short one; ids from replies count too', async () => {
+    const bug = await report('Search is empty after deploy, release 1a2b3c4d');
+    expect((await find('1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d')).text).toContain(link(bug));
+    await sendEvent(
+      t.baseUrl,
+      threadReply({
+        user: developer,
+        ts: tsAt(t.clock.now()),
+        threadTs: bug.threadTs,
+        text: 'logs say trace_id=feed1234cafe',
+      }),
+    );
+    await t.settle();
+    expect((await find('feed1234cafe')).text).toContain(link(bug));
+  });
+
+  it('lists every bug that mentions the id, newest first, and says so when none does', async () => {
+    const older = await report('Cart empties itself request_id=shared-42');
+    t.clock.advance(60_000);
+    const newer = await report('Wishlist empties itself request_id=shared-42');
+    const answer = (await find('shared-42')).text;
+    expect(answer).toContain('*2 bugs mention `shared-42`*');
+    expect(answer.indexOf(newer.ref)).toBeLessThan(answer.indexOf(older.ref));
+    expect((await find('nothing-like-it-9')).text).toBe('No bug mentions `nothing-like-it-9`.');
+    expect((await find('')).text).toContain('Give me a trace id');
+  });
+});
+
+describe('telemetry look-ups', () => {
+  it('are index range scans on bug_telemetry, never a scan of the table', async () => {
+    const em = db.orm.em.fork();
+    await em.execute(`
+      insert into bug_reports (id, ref, title, reporter_id, channel_id, thread_ts, created_at, updated_at, last_activity_at)
+      select 100000 + g, 'BUG-' || (100000 + g), 'generated', 'UGEN', 'CGEN', g::text || '.000001', now(), now(), now()
+      from generate_series(1, 20000) g`);
+    await em.execute(`
+      insert into bug_telemetry (bug_id, kind, value)
+      select 100000 + g, k.kind, md5(k.kind || g::text) from generate_series(1, 20000) g
+      cross join (values ('trace_id'), ('request_id'), ('release_sha')) as k(kind)`);
+    await em.execute('analyze bug_telemetry');
+    const plan = async (where: string) =>
+      (await em.execute<{ 'QUERY PLAN': string }[]>(`explain select bug_id from bug_telemetry where ${where}`))
+        .map((row) => row['QUERY PLAN'])
+        .join('\n');
+    for (const where of [
+      `kind = 'trace_id' and value = 'abc123'`,
+      `kind = 'request_id' and value = 'req-1'`,
+      `kind = 'release_sha' and value like '9f8e7d6%'`,
+      `kind = 'release_sha' and value = any(array['1a2b3c4', '1a2b3c4d'])`,
+    ]) {
+      const text = await plan(where);
+      expect(text).toContain('bug_telemetry_lookup_idx');
+      expect(text).not.toContain('Seq Scan');
+    }
+  });
+});
