@@ -7,6 +7,7 @@ import { Migration20261125010000_millisecond_activity } from './Migration2026112
 import { Migration20261125020000_unknown_senders } from './Migration20261125020000_unknown_senders.ts';
 import { Migration20261202110000_report_source_view } from './Migration20261202110000_report_source_view.ts';
 import { Migration20261202130000_slack_limits } from './Migration20261202130000_slack_limits.ts';
+import { Migration20261203000000_agent_api } from './Migration20261203000000_agent_api.ts';
 import { Migration20261203100000_duplicates_and_telemetry } from './Migration20261203100000_duplicates_and_telemetry.ts';
 import { Migration20261203400000_turn } from './Migration20261203400000_turn.ts';
 import { Migration20261203410000_digest } from './Migration20261203410000_digest.ts';
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   Migration20261125020000_unknown_senders,
   Migration20261202110000_report_source_view,
   Migration20261202130000_slack_limits,
+  Migration20261203000000_agent_api,
   Migration20261203100000_duplicates_and_telemetry,
   Migration20261203400000_turn,
   Migration20261203410000_digest,

@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { isDatabaseReachable, type Orm } from './db/orm.ts';
 import { messagePermalink } from './domain/slack-refs.ts';
+import { createAgentApi } from './http/api/agent-api.ts';
 import { createHttpServer } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { createOutboxNotifier, type NotifierOptions } from './outbox/outbox-notifier.ts';
@@ -97,7 +98,10 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
     logger: logger.child({ component: 'http' }),
     databaseReachable: () => isDatabaseReachable(ctx.orm),
     ...(slack.receiver ? { slack: slack.receiver } : {}),
-    ...(options.mount ? { mount: (app) => options.mount?.(app, ctx) } : {}),
+    mount: (app) => {
+      app.route('/api/v1', createAgentApi(ctx));
+      options.mount?.(app, ctx);
+    },
   });
 
   let listening = false;

@@ -167,6 +167,13 @@ const envSchema = z.object({
     }),
   SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   SWEEP_MAX_ITEMS: z.coerce.number().int().min(1).default(500),
+  AGENT_RETRY_COOLDOWN: duration('1h', { allowZero: true }),
+  AGENT_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(3),
+  API_RATE_LIMIT: z.coerce
+    .number({ error: 'must be a number of requests per minute' })
+    .int('must be a whole number of requests per minute')
+    .min(1)
+    .default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -288,6 +295,8 @@ export type Config = Readonly<{
   /** A report joins a duplicate group last seen this recently; also how far back near-duplicates are looked for. */
   dedupWindowMs: number;
   sweep: Readonly<{ schedule: string; timezone: string; batchSize: number; maxItems: number }>;
+  /** The agent API: the work queue's cool-down and attempts, and each token's request budget per minute. */
+  agents: Readonly<{ retryCooldownMs: number; maxAttempts: number; rateLimitPerMinute: number }>;
   logLevel: string;
 }>;
 
@@ -346,6 +355,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timezone: e.SWEEP_TIMEZONE,
       batchSize: e.SWEEP_BATCH_SIZE,
       maxItems: e.SWEEP_MAX_ITEMS,
+    },
+    agents: {
+      retryCooldownMs: e.AGENT_RETRY_COOLDOWN,
+      maxAttempts: e.AGENT_MAX_ATTEMPTS,
+      rateLimitPerMinute: e.API_RATE_LIMIT,
     },
     logLevel: e.LOG_LEVEL,
   });

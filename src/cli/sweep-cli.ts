@@ -3,64 +3,17 @@
 //   npm run sweep -- run [--dry-run]    one sweep now, recorded with trigger "cli"; prints what it did
 // Same settings (.env / environment) and database as the bot; with the embedded database it uses the server the
 // running bot started, or starts one itself.
-import { existsSync } from 'node:fs';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import type { AppContext } from '../app-context.ts';
-import { createAppContext } from '../bugsweep.ts';
-import { type Config, ConfigError, loadConfig } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
 import { formatDuration } from '../domain/duration.ts';
 import { formatMoment } from '../domain/time-format.ts';
-import { createLogger } from '../logger.ts';
 import { type PreviewEntry, previewSweep } from '../services/sweep/sweep-control.ts';
 import { runSweep } from '../services/sweep/sweep-runner.ts';
+import { table, withContext } from './cli-context.ts';
 
 /** Closing hundreds of bugs in one channel takes minutes at Slack's pace; the bot finishes what is left. */
 const NOTICE_FLUSH_LIMIT_MS = 5 * 60_000;
-
-function readConfig(): Config {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const config = readConfig();
-  const logger = createLogger({
-    level: process.env.LOG_LEVEL ? config.logLevel : 'warn',
-    pretty: false,
-    toStderr: true,
-  });
-  const database = await openDatabase(config, logger);
-  // No auth.test: the command line must work when Slack cannot be reached; it prints refs, not links.
-  const ctx = createAppContext({
-    config,
-    orm: database.orm,
-    logger,
-    identity: { botId: '', botUserId: '', workspaceUrl: '' },
-  });
-  try {
-    return await work(ctx);
-  } finally {
-    await ctx.notifier.stop();
-    await database.close();
-  }
-}
-
-function table(title: string, head: string[], rows: string[][]): string {
-  if (rows.length === 0) return '';
-  const printed = new Table({ head, style: { head: [], border: [] }, wordWrap: true });
-  printed.push(...rows);
-  return `${title} (${rows.length})\n${printed.toString()}\n`;
-}
 
 function previewTables(ctx: AppContext, preview: Awaited<ReturnType<typeof previewSweep>>): string {
   const tz = ctx.config.sweep.timezone;

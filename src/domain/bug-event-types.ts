@@ -1,10 +1,15 @@
 // The audit trail's vocabulary: who acted (actor kind) and what happened (event type) in bug_events.
-export const ACTOR_KINDS = ['user', 'admin', 'system'] as const;
+import { agentNameOf } from './claimant.ts';
+export const ACTOR_KINDS = ['user', 'admin', 'system', 'agent'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
-/** Nobody (the sweep, the bot itself) is `system`; a person is `admin` when listed in ADMIN_USERS, else `user`. */
+/**
+ * Nobody (the sweep, the bot itself) is `system`; an agent (`agent:<name>`, domain/claimant.ts) is `agent`; a person
+ * is `admin` when listed in ADMIN_USERS, else `user`.
+ */
 export function actorKindOf(actorId: string | null, adminIds: readonly string[]): ActorKind {
   if (!actorId) return 'system';
+  if (agentNameOf(actorId) !== null) return 'agent';
   return adminIds.includes(actorId) ? 'admin' : 'user';
 }
 
@@ -23,6 +28,13 @@ export const BUG_EVENT_TYPES = [
   'bug.warning_cleared',
   'bug.auto_closed',
   'bug.auto_reopened',
+  'bug.note_added',
+  'bug.verified',
+  'bug.verification_failed',
+  'bug.automation_changed',
+  'bug.severity_changed',
+  'bug.updated',
+  'agent.gave_up',
   'claim.reminded',
   'claim.timeout_released',
   'bug.developers_nudged',

@@ -3,11 +3,22 @@
 import { ACTIVITY_EVENT_TYPES, type ActivityTarget, effectsOfActivity } from './bug-activity.ts';
 import type { BugEventType } from './bug-event-types.ts';
 import { type BugStatus, type CloseReason, isSweepable, isUnresolved, statusWord } from './bug-status.ts';
+import { agentNameOf } from './claimant.ts';
 
-export const USER_ACTIONS = ['claim', 'release', 'resolve', 'reopen', 'escalate', 'close'] as const;
+export const USER_ACTIONS = [
+  'claim',
+  'release',
+  'resolve',
+  'reopen',
+  'escalate',
+  'close',
+  'verify',
+  'still_broken',
+] as const;
 export type UserAction = (typeof USER_ACTIONS)[number];
 
-export type Actor = { id: string; isDeveloper: boolean; isAdmin: boolean };
+/** Who acts. An agent (an API token, `agent:<name>`) works like a developer; with the `admin` scope like an admin. */
+export type Actor = { id: string; isDeveloper: boolean; isAdmin: boolean; isAgent?: boolean };
 
 export type LifecycleBug = {
   ref: string;
@@ -55,7 +66,9 @@ const allow = (transition: Transition): LifecycleDecision => ({ ok: true, transi
  * - developers and admins claim and resolve;
  * - the claimant releases their own claim, admins release anyone's;
  * - the reporter, developers and admins reopen a resolved or closed bug;
- * - admins escalate and close by hand; the reporter may close their own bug as withdrawn.
+ * - admins escalate and close by hand; the reporter may close their own bug as withdrawn;
+ * - an agent's resolution (without the admin scope) waits for a person: the reporter, a developer or an admin
+ *   verifies it (resolved) or says it is still broken (open again, back in the queue).
  */
 export function decideTransition(bug: LifecycleBug, action: UserAction, actor: Actor): LifecycleDecision {
   const worker = actor.isDeveloper || actor.isAdmin;
@@ -68,8 +81,10 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
       if (!worker) return refuse('forbidden', `Only developers can claim bugs. ${bug.ref} is waiting for one of them.`);
       if (closedOrResolved)
         return refuse('invalid', `${bug.ref} is ${statusWord(from)}. Reopen it first if there is more to do.`);
+      if (from === 'awaiting_verification')
+        return refuse('invalid', `${bug.ref} has a fix waiting for verification: verify it or say it is still broken.`);
       if (bug.claimantId === actor.id) return refuse('noop', `You already have ${bug.ref}.`);
-      if (bug.claimantId) return refuse('invalid', `${bug.ref} is already claimed by <@${bug.claimantId}>.`);
+      if (bug.claimantId) return refuse('invalid', `${bug.ref} is already claimed by ${claimantName(bug.claimantId)}.`);
       // An escalated bug stays escalated (and out of the sweep) while someone works on it.
       return allow({
         action,
@@ -90,13 +105,13 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
       if (bug.claimantId !== actor.id && !actor.isAdmin) {
         return refuse(
           'forbidden',
-          `${bug.ref} is claimed by <@${bug.claimantId}>; only they or an admin can release it.`,
+          `${bug.ref} is claimed by ${claimantName(bug.claimantId)}; only they or an admin can release it.`,
         );
       }
       return allow({
         action,
         from,
-        to: from === 'escalated' ? 'escalated' : 'open',
+        to: from === 'in_progress' ? 'open' : from,
         event: 'bug.released',
         claimant: null,
       });
@@ -108,10 +123,28 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
           `Only developers can resolve bugs. If ${bug.ref} is no longer a problem for you, \`close\` it as withdrawn.`,
         );
       if (closedOrResolved) return refuse('noop', `${bug.ref} is already ${statusWord(from)}.`);
+      // An agent's fix is not trusted blindly; an agent with the admin scope may resolve directly.
+      if (actor.isAgent && !actor.isAdmin) {
+        if (from === 'awaiting_verification') return refuse('noop', `${bug.ref} is already awaiting verification.`);
+        return allow({ action, from, to: 'awaiting_verification', event: 'bug.resolved' });
+      }
       return allow({ action, from, to: 'resolved', event: 'bug.resolved' });
+
+    case 'verify':
+    case 'still_broken':
+      if (from !== 'awaiting_verification')
+        return refuse('invalid', `${bug.ref} is ${statusWord(from)}; there is no fix waiting for verification.`);
+      if (actor.isAgent) return refuse('forbidden', `A fix for ${bug.ref} is verified by a person, not an agent.`);
+      if (!worker && !isReporter)
+        return refuse('forbidden', `Only the reporter or a developer can verify the fix for ${bug.ref}.`);
+      return action === 'verify'
+        ? allow({ action, from, to: 'resolved', event: 'bug.verified' })
+        : allow({ action, from, to: 'open', event: 'bug.verification_failed', claimant: null });
 
     case 'reopen':
       if (!worker && !isReporter) return refuse('forbidden', `Only the reporter or a developer can reopen ${bug.ref}.`);
+      if (actor.isAgent && !actor.isAdmin)
+        return refuse('forbidden', `Reopening ${bug.ref} needs a token with the admin scope.`);
       if (!closedOrResolved) return refuse('noop', `${bug.ref} is ${statusWord(from)}, not resolved or closed.`);
       if (bug.duplicateOfId)
         return refuse(
@@ -135,6 +168,11 @@ export function decideTransition(bug: LifecycleBug, action: UserAction, actor: A
       }
       return refuse('forbidden', `Only the reporter (to withdraw it) or a bugsweep admin can close ${bug.ref}.`);
   }
+}
+
+function claimantName(claimantId: string): string {
+  const agent = agentNameOf(claimantId);
+  return agent === null ? `<@${claimantId}>` : `agent ${agent}`;
 }
 
 export type KeepOpenBug = ActivityTarget & { ref: string; reporterId: string };
@@ -187,8 +225,39 @@ export function statusTimestamps(
       return { closedAt: at };
     case 'open':
     case 'in_progress':
+    case 'awaiting_verification':
       return { resolvedAt: null, closedAt: null, closeReason: null };
     case 'escalated':
       return {};
   }
+}
+
+/** The action that moves a bug to `target` (the API's PATCH speaks in statuses); null when none could. */
+export function actionForTarget(bug: LifecycleBug, target: BugStatus): UserAction | null {
+  switch (target) {
+    case 'in_progress':
+      return 'claim';
+    case 'open':
+      if (bug.status === 'awaiting_verification') return 'still_broken';
+      return isUnresolved(bug.status) ? 'release' : 'reopen';
+    case 'resolved':
+      return bug.status === 'awaiting_verification' ? 'verify' : 'resolve';
+    case 'awaiting_verification':
+      return 'resolve';
+    case 'closed':
+      return 'close';
+    case 'escalated':
+      return 'escalate';
+  }
+}
+
+/** The statuses this actor may move the bug to now (for a refusal that says what would work). */
+export function allowedTargets(bug: LifecycleBug, actor: Actor): BugStatus[] {
+  const statuses: BugStatus[] = ['open', 'in_progress', 'awaiting_verification', 'resolved', 'escalated', 'closed'];
+  return statuses.filter((target) => {
+    const action = actionForTarget(bug, target);
+    if (!action) return false;
+    const decision = decideTransition(bug, action, actor);
+    return decision.ok && decision.transition.to === target;
+  });
 }

@@ -18,6 +18,8 @@ export type BugCardInput = {
   whoseTurn?: Turn | null;
   /** Shown on a bug exempt by ENGAGEMENT_EXEMPT: how many people it affects, and how many reacted. */
   affects?: { people: number; reactions: number } | null;
+  /** Opted out of the agents' work queue (developers and admins toggle it on the card). */
+  automationOptOut?: boolean;
 };
 
 /** What the card says about duplicates: for a duplicate, its canonical bug; for a canonical bug, its group. */
@@ -36,6 +38,7 @@ const STATUS_EMOJI: Record<BugStatus, string> = {
   resolved: ':white_check_mark:',
   closed: ':black_circle:',
   escalated: ':red_circle:',
+  awaiting_verification: ':large_purple_circle:',
 };
 
 export function buildBugCard(bug: BugCardInput, duplicates: CardDuplicates = null): SlackMessage {
@@ -48,19 +51,20 @@ export function buildBugCard(bug: BugCardInput, duplicates: CardDuplicates = nul
     fields(
       `*Status*\n${status}${duplicates?.kind === 'duplicate_of' ? ` as a duplicate of *${duplicates.ref}*` : ''}`,
       `*Severity*\n${bug.severity}`,
-      `*Reporter*\n<@${bug.reporterId}>`,
+      `*Reporter*\n${mentionClaimant(bug.reporterId)}`,
       `*Claimed by*\n${claimant}`,
       ...(group ? [`*Reported*\n${group.occurrences} times`, `*Reporters affected*\n${group.reporterIds.length}`] : []),
     ),
     ...(bug.whoseTurn ? [context(`:speech_balloon: ${TURN_LABELS[bug.whoseTurn]}`)] : []),
     ...(bug.affects ? [context(affectsLine(bug.affects))] : []),
     ...(group ? [context(affectedLine(group.reporterIds))] : []),
+    ...(bug.automationOptOut ? [context(':no_entry_sign: Agents leave this bug to people.')] : []),
     ...(buttons.length > 0 ? [actions(BLOCKS.cardActions(bug.id), buttons)] : []),
   ]);
 }
 
 function affectedLine(reporterIds: readonly string[]): string {
-  const shown = reporterIds.slice(0, MAX_AFFECTED_SHOWN).map((id) => `<@${id}>`);
+  const shown = reporterIds.slice(0, MAX_AFFECTED_SHOWN).map(mentionClaimant);
   const more = reporterIds.length - shown.length;
   return `Affected: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
@@ -69,6 +73,14 @@ function affectsLine(affects: { people: number; reactions: number }): string {
   const people = `Affects ${affects.people} ${affects.people === 1 ? 'person' : 'people'}`;
   const reactions = affects.reactions > 0 ? ` · ${affects.reactions} reacted` : '';
   return `:busts_in_silhouette: ${people}${reactions}; not auto-closed`;
+}
+
+/** Developers and admins keep a bug away from the agents' work queue, or hand it back. */
+function automationButton(bug: BugCardInput): Button {
+  const value = String(bug.id);
+  return bug.automationOptOut
+    ? button({ actionId: ACTIONS.automationOn, label: 'Allow agents', value })
+    : button({ actionId: ACTIONS.automationOff, label: 'No agents', value });
 }
 
 /** What can be done next from each status; the bug id rides along as the button value. */
@@ -82,13 +94,18 @@ function cardButtons(bug: BugCardInput, duplicates: CardDuplicates): Button[] {
   const resolve = (style?: 'primary') => button({ actionId: ACTIONS.resolve, label: 'Resolve', value, style });
   switch (bug.status) {
     case 'open':
-      return [claim('primary'), resolve()];
+      return [claim('primary'), resolve(), automationButton(bug)];
     case 'in_progress':
-      return [release(), resolve('primary')];
+      return [release(), resolve('primary'), automationButton(bug)];
     case 'escalated':
-      return [bug.claimantId ? release() : claim(), resolve('primary')];
+      return [bug.claimantId ? release() : claim(), resolve('primary'), automationButton(bug)];
     case 'resolved':
     case 'closed':
       return [button({ actionId: ACTIONS.reopen, label: 'Reopen', value })];
+    case 'awaiting_verification':
+      return [
+        button({ actionId: ACTIONS.verify, label: 'Verify', value, style: 'primary' }),
+        button({ actionId: ACTIONS.stillBroken, label: 'Still broken', value }),
+      ];
   }
 }

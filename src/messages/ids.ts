@@ -9,6 +9,7 @@ export const VIEWS = {
   reportBug: 'report_bug_modal',
   resolveBug: 'resolve_bug_modal',
   releaseClaims: 'release_claims_modal',
+  stillBroken: 'still_broken_modal',
 } as const;
 
 export const ACTIONS = {
@@ -18,6 +19,10 @@ export const ACTIONS = {
   reopen: 'bug_reopen',
   keepOpen: 'bug_keep_open',
   notDuplicate: 'bug_not_duplicate',
+  verify: 'bug_verify',
+  stillBroken: 'bug_still_broken',
+  automationOff: 'bug_automation_off',
+  automationOn: 'bug_automation_on',
   homeReport: 'home_report_bug',
 } as const;
 
@@ -37,6 +42,7 @@ export const INPUTS = {
   release: { block: 'release_block', action: 'release_input' },
   resolutionNote: { block: 'resolution_note_block', action: 'resolution_note_input' },
   resolutionLink: { block: 'resolution_link_block', action: 'resolution_link_input' },
+  stillBrokenNote: { block: 'still_broken_note_block', action: 'still_broken_note_input' },
 } as const;
 
 /** Slack message metadata event type carried by every post bugsweep makes (used to find a post after a crash). */

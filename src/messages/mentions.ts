@@ -1,4 +1,5 @@
-// How a claimant appears in a message: a person is mentioned, an agent is named ("agent remediation-bot").
+// How a claimant, a reporter or any actor appears in a message: a person is mentioned, an agent is named
+// ("agent remediation-bot"), since agents file, claim and resolve bugs too.
 import { agentNameOf } from '../domain/claimant.ts';
 import { escapeMrkdwn } from './blocks.ts';
 

@@ -33,14 +33,28 @@ function withUserText(build: (words: string) => string, words: string, prepare =
   return build(capMrkdwn(prepare(words), Math.max(room, 1)));
 }
 
-/** The thread notice a person's lifecycle action owes. */
+/** An agent's fix, waiting for a person to try it: the reporter and the developers are asked to verify it. */
+function proposedFixNotice(bug: BugRef, who: string, details: TransitionDetails): SlackMessage {
+  const head = `:test_tube: ${who} has a fix for *${bug.ref}* waiting for verification.`;
+  const tail = [
+    ...(details.link ? [`Fix: ${formatFixLink(details.link)}`] : []),
+    `${mentionClaimant(bug.reporterId)}, developers: does it work? Press *Verify* on the card, or *Still broken* and say what you see.`,
+  ];
+  return textMessage(
+    details.note
+      ? withUserText((note) => [head, note, ...tail].join('\n'), details.note, quote)
+      : [head, ...tail].join('\n'),
+  );
+}
+
+/** The thread notice a person's (or an agent's) lifecycle action owes. */
 export function buildTransitionNotice(
   bug: BugRef,
   transition: Transition,
   actorId: string,
   details: TransitionDetails = {},
 ): SlackMessage {
-  const who = `<@${actorId}>`;
+  const who = mentionClaimant(actorId);
   switch (transition.action) {
     case 'claim':
       return textMessage(`:raising_hand: ${who} claimed *${bug.ref}* and is on it.`);
@@ -51,15 +65,24 @@ export function buildTransitionNotice(
           : `:arrows_counterclockwise: ${who} released *${bug.ref}*; it is back in the queue for someone to pick up.`,
       );
     case 'resolve': {
+      if (transition.to === 'awaiting_verification') return proposedFixNotice(bug, who, details);
       const head = `:white_check_mark: ${who} resolved *${bug.ref}*.`;
       const tail = [
         ...(details.link ? [`Fix: ${formatFixLink(details.link)}`] : []),
-        `<@${bug.reporterId}>, if it is not fixed for you, press *Reopen* on the card.`,
+        `${mentionClaimant(bug.reporterId)}, if it is not fixed for you, press *Reopen* on the card.`,
       ];
       const text = details.note
         ? withUserText((note) => [head, note, ...tail].join('\n'), details.note, quote)
         : [head, ...tail].join('\n');
       return textMessage(text);
+    }
+    case 'verify':
+      return textMessage(`:white_check_mark: ${who} verified the fix for *${bug.ref}*; it is resolved.`);
+    case 'still_broken': {
+      const build = (words: string) =>
+        `:leftwards_arrow_with_hook: ${who} says *${bug.ref}* is still broken${words ? `:\n${words}` : '.'}\n` +
+        'It is open again and back in the queue.';
+      return textMessage(details.note ? withUserText(build, details.note, quote) : build(''));
     }
     case 'reopen':
       return textMessage(
@@ -120,7 +143,7 @@ export function buildInactivityWarning(input: WarningInput): SlackMessage {
   const { bug } = input;
   if (input.awaited) return awaitingReporterWarning(input, input.awaited);
   const people = [
-    `<@${bug.reporterId}>`,
+    `${mentionClaimant(bug.reporterId)}`,
     ...(bug.claimantId && bug.claimantId !== bug.reporterId ? [mentionClaimant(bug.claimantId)] : []),
   ].join(' ');
   const text =
@@ -143,7 +166,7 @@ function awaitingReporterWarning(input: WarningInput, awaited: AwaitedMessage): 
     ? `<@${awaited.developerId}> asked “${capMrkdwn(escapeMrkdwn(words), AWAITED_QUOTE_MAX)}”`
     : `<@${awaited.developerId}> replied`;
   const text =
-    `:hourglass_flowing_sand: <@${bug.reporterId}>, ${asked} on ${slackMoment(awaited.at, input.timeZone)}; ` +
+    `:hourglass_flowing_sand: ${mentionClaimant(bug.reporterId)}, ${asked} on ${slackMoment(awaited.at, input.timeZone)}; ` +
     `*${bug.ref}* closes on *${slackMoment(input.closesAt, input.timeZone)}* unless you reply. ` +
     `A reply here, or *Keep open*, keeps it open.`;
   return message(text, [
@@ -180,7 +203,7 @@ export function buildDeveloperNudge(input: {
 }): SlackMessage {
   const { bug } = input;
   return textMessage(
-    `:bell: ${mentionAudience(input.audience)}, *${bug.ref}* is waiting on developers: <@${bug.reporterId}> ` +
+    `:bell: ${mentionAudience(input.audience)}, *${bug.ref}* is waiting on developers: ${mentionClaimant(bug.reporterId)} ` +
       `has had no answer since ${slackMoment(input.waitingSince, input.timeZone)}. ` +
       `bugsweep does not close a bug while it waits on you; a reply here is all it takes.`,
   );

@@ -31,7 +31,10 @@ export type NewBug = {
   reporterId: string;
   createdAt: Date;
   telemetry: Telemetry;
-  source: 'channel' | 'report_modal' | 'message_shortcut';
+  source: 'channel' | 'report_modal' | 'message_shortcut' | 'api';
+  /** Filed through the agent API: by an agent or a system (bug_reports.source); otherwise from Slack. */
+  apiSource?: 'agent' | 'system';
+  category?: string | null;
   /** The thread's first message, stored as the first conversation row. */
   rootMessage: { senderId: string | null; text: string };
   /** For reports filed from another message: where it came from, and where to say where it went. */
@@ -70,6 +73,8 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
         threadTs: input.threadTs,
         sourcePermalink: input.origin?.permalink ?? null,
         sourceViewId: input.sourceViewId ?? null,
+        source: input.apiSource ?? 'slack',
+        category: input.category ?? null,
         traceId: input.telemetry.traceId,
         requestId: input.telemetry.requestId,
         releaseSha: input.telemetry.releaseSha,

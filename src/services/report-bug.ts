@@ -30,11 +30,25 @@ export async function submitReportOnce(ctx: AppContext, viewId: string, report: 
   return withSessionAdvisoryLock(ctx.orm, { namespace: LOCK_KEYS.reportSubmission, name: viewId }, async () => {
     const earlier = await findBugBySourceView(ctx.orm.em.fork(), viewId);
     if (earlier) return { created: false, bug: earlier };
-    return submitReport(ctx, report, viewId);
+    return submitReport(ctx, report, { viewId });
   });
 }
 
-async function submitReport(ctx: AppContext, report: ReportDraft, viewId: string): Promise<CreateBugResult> {
+/** What the agent API adds to a report: who files it (an agent or a system), a category and a request id. */
+export type ApiReport = ReportDraft & { source: 'agent' | 'system'; category: string | null; requestId: string | null };
+
+/** A report filed through the agent API: posted and carded in the first bug channel exactly like /bugs report. */
+export async function fileApiReport(ctx: AppContext, report: ApiReport): Promise<CreateBugResult> {
+  return submitReport(ctx, report, { api: report });
+}
+
+async function submitReport(
+  ctx: AppContext,
+  report: ReportDraft,
+  from: { viewId: string } | { api: ApiReport },
+): Promise<CreateBugResult> {
+  const viewId = 'viewId' in from ? from.viewId : null;
+  const api = 'api' in from ? from.api : null;
   const channelId = ctx.config.bugChannels[0]!;
   const post = buildReportPost(report);
   let ts: string;
@@ -63,10 +77,11 @@ async function submitReport(ctx: AppContext, report: ReportDraft, viewId: string
       createdAt: tsToDate(ts),
       telemetry: {
         traceId: report.traceId ?? found.traceId,
-        requestId: found.requestId,
+        requestId: api?.requestId ?? found.requestId,
         releaseSha: report.releaseSha ?? found.releaseSha,
       },
-      source: report.origin ? 'message_shortcut' : 'report_modal',
+      source: api ? 'api' : report.origin ? 'message_shortcut' : 'report_modal',
+      ...(api ? { apiSource: api.source, category: api.category } : {}),
       rootMessage: { senderId: report.reporterId, text: post.text },
       origin: report.origin ?? null,
       sourceViewId: viewId,

@@ -28,6 +28,7 @@ describe('migrations at start-up', () => {
       'Migration20261125020000_unknown_senders',
       'Migration20261202110000_report_source_view',
       'Migration20261202130000_slack_limits',
+      'Migration20261203000000_agent_api',
       'Migration20261203100000_duplicates_and_telemetry',
       'Migration20261203400000_turn',
       'Migration20261203410000_digest',

@@ -62,6 +62,17 @@ export const BugReportSchema = defineEntity({
     reactors: p.integer().default(0),
     affectedReporters: p.integer().default(0),
     cardTs: p.text().nullable(),
+    /** Where the report came from: Slack (any of its three ways in), or the agent API (`agent`, `system`). */
+    source: p.enum(['slack', 'agent', 'system'] as const).default('slack'),
+    /** The resolution note and the fix (commit SHA or pull request link) of the latest resolution. */
+    resolutionNote: p.text().nullable(),
+    resolutionLink: p.text().nullable(),
+    /** Kept out of the agents' work queue by a developer or an admin. */
+    automationOptOut: p.boolean().default(false),
+    /** Agents that gave up on it; after AGENT_MAX_ATTEMPTS it is left to people. */
+    agentAttempts: p.integer().default(0),
+    /** Not handed to an agent again before this (AGENT_RETRY_COOLDOWN after an agent gave up). */
+    agentRetryAfter: p.datetime().columnType('timestamptz').nullable(),
     version: p.integer().version(),
   },
   uniques: [{ properties: ['channelId', 'threadTs'], name: 'bug_reports_channel_thread_unique' }],

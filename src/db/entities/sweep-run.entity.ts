@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
-export const SWEEP_TRIGGERS = ['schedule', 'admin', 'cli'] as const;
+export const SWEEP_TRIGGERS = ['schedule', 'admin', 'cli', 'api'] as const;
 export type SweepTrigger = (typeof SWEEP_TRIGGERS)[number];
 export const SWEEP_RUN_STATUSES = ['running', 'completed', 'failed', 'skipped'] as const;
 

@@ -40,3 +40,29 @@ export function buildResolveModal(bug: { id: number; ref: string; title: string 
     ],
   };
 }
+
+/** "Still broken" on a fix waiting for verification: what the person sees, which goes in the thread as a note. */
+export function buildStillBrokenModal(bug: { id: number; ref: string; title: string }): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.stillBroken,
+    private_metadata: JSON.stringify({ bugId: bug.id }),
+    title: modalText(`Still broken: ${bug.ref}`),
+    submit: modalText('Send'),
+    close: modalText('Cancel'),
+    blocks: [
+      section(`*${bug.ref}* ${escapeMrkdwn(bug.title)}`),
+      {
+        type: 'input',
+        block_id: INPUTS.stillBrokenNote.block,
+        label: plain('What do you still see?', LIMITS.label),
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUTS.stillBrokenNote.action,
+          multiline: true,
+          placeholder: plain('What you did and what happened', LIMITS.placeholder),
+        },
+      },
+    ],
+  };
+}

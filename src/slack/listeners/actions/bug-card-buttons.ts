@@ -3,13 +3,14 @@
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import type { UserAction } from '../../../domain/lifecycle.ts';
+import { setAutomation } from '../../../services/agent-work.ts';
 import { keepBugOpen, performBugAction } from '../../../services/bug-lifecycle.ts';
 import { findBug } from '../../../services/bug-queries.ts';
 import { splitDuplicate } from '../../../services/duplicates.ts';
 import { whisper } from '../../ephemeral.ts';
 import { type BugButtonPress, parseBugButtonPress } from '../../parse/button-value.ts';
 import { buildActionAnswer } from '../../views/action-answer.ts';
-import { buildResolveModal } from '../../views/resolve-modal.ts';
+import { buildResolveModal, buildStillBrokenModal } from '../../views/resolve-modal.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -47,6 +48,21 @@ export function handleResolveButton(ctx: AppContext) {
     const bug = await findBug(ctx, press.bugId);
     if (!bug) return answerPresser(ctx, press, 'That bug no longer exists.');
     await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildResolveModal(bug) });
+  });
+}
+
+export function handleStillBrokenButton(ctx: AppContext) {
+  return onPress(ctx, async (press, { body }) => {
+    const bug = await findBug(ctx, press.bugId);
+    if (!bug) return answerPresser(ctx, press, 'That bug no longer exists.');
+    await ctx.slack.views.open({ trigger_id: body.trigger_id, view: buildStillBrokenModal(bug) });
+  });
+}
+
+export function handleAutomationButton(ctx: AppContext, optOut: boolean) {
+  return onPress(ctx, async (press) => {
+    const outcome = await setAutomation(ctx, { bugId: press.bugId, actorId: press.userId, optOut });
+    if (!outcome.ok) await answerPresser(ctx, press, outcome.message);
   });
 }
 

@@ -2,10 +2,12 @@ import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { ACTIONS } from '../../../messages/ids.ts';
 import {
+  handleAutomationButton,
   handleKeepOpenButton,
   handleLifecycleButton,
   handleNotDuplicateButton,
   handleResolveButton,
+  handleStillBrokenButton,
 } from './bug-card-buttons.ts';
 import { handleHomeReportButton } from './home-report-button.ts';
 
@@ -16,5 +18,9 @@ export function registerActions(app: App, ctx: AppContext): void {
   app.action(ACTIONS.resolve, handleResolveButton(ctx));
   app.action(ACTIONS.keepOpen, handleKeepOpenButton(ctx));
   app.action(ACTIONS.notDuplicate, handleNotDuplicateButton(ctx));
+  app.action(ACTIONS.verify, handleLifecycleButton(ctx, 'verify'));
+  app.action(ACTIONS.stillBroken, handleStillBrokenButton(ctx));
+  app.action(ACTIONS.automationOff, handleAutomationButton(ctx, true));
+  app.action(ACTIONS.automationOn, handleAutomationButton(ctx, false));
   app.action(ACTIONS.homeReport, handleHomeReportButton(ctx));
 }

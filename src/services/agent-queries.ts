@@ -1,0 +1,135 @@
+// Read-only questions agents ask: bugs by filters a page at a time (keyset on updated_at, id: every page an index
+// walk however deep), one bug with its thread and audit trail, its events a page at a time, and the backlog's figures.
+import type { FilterQuery } from '@mikro-orm/core';
+import type { AppContext } from '../app-context.ts';
+import { BugConversation, BugEvent, BugReport } from '../db/entities/index.ts';
+import { countWorkQueue } from '../db/repositories/work-queue.repository.ts';
+import { BUG_STATUSES, type BugStatus, SEVERITIES, type Severity, SWEEPABLE_STATUSES } from '../domain/bug-status.ts';
+import { agentClaimantId } from '../domain/claimant.ts';
+
+export type BugFilters = {
+  status?: BugStatus[];
+  severity?: Severity;
+  /** A Slack user id, an agent's name, or `none`. */
+  claimant?: string;
+  reporter?: string;
+  traceId?: string;
+  requestId?: string;
+  releaseSha?: string;
+  updatedSince?: Date;
+  /** What the next sweep would warn or close. */
+  stale?: boolean;
+};
+
+export type PageCursor = { updatedAt: Date; id: number };
+export type BugPage = { bugs: BugReport[]; next: PageCursor | null };
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
+
+export async function listBugPage(
+  ctx: AppContext,
+  filters: BugFilters,
+  page: { limit: number; after: PageCursor | null },
+): Promise<BugPage> {
+  const now = ctx.clock();
+  const and: FilterQuery<BugReport>[] = [];
+  if (filters.status?.length) and.push({ status: { $in: [...filters.status] } });
+  if (filters.severity) and.push({ severity: filters.severity });
+  if (filters.claimant === 'none') and.push({ claimantId: null });
+  else if (filters.claimant)
+    and.push({ claimantId: SLACK_USER.test(filters.claimant) ? filters.claimant : agentClaimantId(filters.claimant) });
+  if (filters.reporter) and.push({ reporterId: filters.reporter });
+  if (filters.traceId) and.push({ traceId: filters.traceId });
+  if (filters.requestId) and.push({ requestId: filters.requestId });
+  if (filters.releaseSha) and.push({ releaseSha: filters.releaseSha });
+  if (filters.updatedSince) and.push({ updatedAt: { $gte: filters.updatedSince } });
+  if (filters.stale) {
+    const warnFrom = new Date(now.getTime() - (ctx.config.autoCloseAfterMs - ctx.config.autoCloseWarningMs));
+    and.push({
+      status: { $in: [...SWEEPABLE_STATUSES] },
+      $or: [{ warnedAt: { $ne: null } }, { lastActivityAt: { $lte: warnFrom } }],
+    });
+  }
+  if (page.after) {
+    const { updatedAt, id } = page.after;
+    and.push({ $or: [{ updatedAt: { $lt: updatedAt } }, { updatedAt, id: { $lt: id } }] });
+  }
+  const bugs = await ctx.orm.em.fork().find(BugReport, and.length ? { $and: and } : {}, {
+    orderBy: { updatedAt: 'desc', id: 'desc' },
+    limit: page.limit + 1,
+  });
+  const more = bugs.length > page.limit;
+  const shown = more ? bugs.slice(0, page.limit) : bugs;
+  const last = shown[shown.length - 1];
+  return { bugs: shown, next: more && last ? { updatedAt: last.updatedAt, id: last.id } : null };
+}
+
+export type BugDetail = { bug: BugReport; conversation: BugConversation[]; events: BugEvent[] };
+
+const DETAIL_EVENTS = 100;
+
+export async function bugDetail(ctx: AppContext, bugId: number): Promise<BugDetail | null> {
+  const em = ctx.orm.em.fork();
+  const bug = await em.findOne(BugReport, { id: bugId });
+  if (!bug) return null;
+  const [conversation, events] = await Promise.all([
+    em.find(BugConversation, { bugId }, { orderBy: { messageAt: 'asc', id: 'asc' } }),
+    em.find(BugEvent, { bugId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: DETAIL_EVENTS }),
+  ]);
+  return { bug, conversation, events: events.reverse() };
+}
+
+export type EventPage = { events: BugEvent[]; next: number | null };
+
+/** The audit trail oldest first; the cursor is the last event id seen. */
+export async function bugEventPage(
+  ctx: AppContext,
+  bugId: number,
+  page: { limit: number; after: number | null },
+): Promise<EventPage> {
+  const events = await ctx.orm.em
+    .fork()
+    .find(
+      BugEvent,
+      { bugId, ...(page.after !== null ? { id: { $gt: page.after } } : {}) },
+      { orderBy: { id: 'asc' }, limit: page.limit + 1 },
+    );
+  const more = events.length > page.limit;
+  const shown = more ? events.slice(0, page.limit) : events;
+  const last = shown[shown.length - 1];
+  return { events: shown, next: more && last ? Number(last.id) : null };
+}
+
+export type BacklogStats = {
+  byStatus: Record<BugStatus, number>;
+  bySeverity: Record<Severity, number>;
+  orphanedClaims: number;
+  staleSoon: number;
+  oldestOpen: { id: number; ref: string; createdAt: Date } | null;
+  workQueueDepth: number;
+};
+
+export async function backlogStats(ctx: AppContext): Promise<BacklogStats> {
+  const em = ctx.orm.em.fork();
+  const now = ctx.clock();
+  const countWhere = (where: FilterQuery<BugReport>) => em.count(BugReport, where);
+  const unresolved = { $in: ['open', 'in_progress', 'escalated', 'awaiting_verification'] as BugStatus[] };
+  const statusCounts = await Promise.all(BUG_STATUSES.map((status) => countWhere({ status })));
+  const severityCounts = await Promise.all(SEVERITIES.map((severity) => countWhere({ status: unresolved, severity })));
+  const idleFrom = new Date(now.getTime() - ctx.config.claimReleaseAfterMs);
+  const warnFrom = new Date(now.getTime() - (ctx.config.autoCloseAfterMs - ctx.config.autoCloseWarningMs));
+  const [orphanedClaims, staleSoon, oldest, workQueueDepth] = await Promise.all([
+    countWhere({ status: 'in_progress', claimantLastActivityAt: { $lte: idleFrom } }),
+    countWhere({ status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lte: warnFrom } }),
+    em.findOne(BugReport, { status: 'open' }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
+    countWorkQueue(em, now, ctx.config.agents.maxAttempts),
+  ]);
+  return {
+    byStatus: Object.fromEntries(BUG_STATUSES.map((s, i) => [s, statusCounts[i] ?? 0])) as Record<BugStatus, number>,
+    bySeverity: Object.fromEntries(SEVERITIES.map((s, i) => [s, severityCounts[i] ?? 0])) as Record<Severity, number>,
+    orphanedClaims,
+    staleSoon,
+    oldestOpen: oldest ? { id: oldest.id, ref: oldest.ref, createdAt: oldest.createdAt } : null,
+    workQueueDepth,
+  };
+}
