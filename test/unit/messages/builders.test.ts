@@ -195,6 +195,7 @@ describe('bug-card.ts', () => {
         [
           [ACTIONS.claim, 'primary'],
           [ACTIONS.resolve, undefined],
+          [ACTIONS.automationOff, undefined],
         ],
       ],
       [
@@ -203,6 +204,7 @@ describe('bug-card.ts', () => {
         [
           [ACTIONS.release, undefined],
           [ACTIONS.resolve, 'primary'],
+          [ACTIONS.automationOff, undefined],
         ],
       ],
       [
@@ -211,6 +213,7 @@ describe('bug-card.ts', () => {
         [
           [ACTIONS.claim, undefined],
           [ACTIONS.resolve, 'primary'],
+          [ACTIONS.automationOff, undefined],
         ],
       ],
       [
@@ -219,6 +222,15 @@ describe('bug-card.ts', () => {
         [
           [ACTIONS.release, undefined],
           [ACTIONS.resolve, 'primary'],
+          [ACTIONS.automationOff, undefined],
+        ],
+      ],
+      [
+        'awaiting_verification',
+        'agent:remediation-bot',
+        [
+          [ACTIONS.verify, 'primary'],
+          [ACTIONS.stillBroken, undefined],
         ],
       ],
       ['resolved', 'UDEV', [[ACTIONS.reopen, undefined]]],
@@ -234,8 +246,9 @@ describe('bug-card.ts', () => {
 
     it('labels the buttons as people read them', () => {
       const labels = (status: BugStatus) => buttonsOf(buildBugCard(bug({ status })).blocks).map((b) => b.text.text);
-      expect(labels('open')).toEqual(['Claim', 'Resolve']);
-      expect(labels('in_progress')).toEqual(['Release', 'Resolve']);
+      expect(labels('open')).toEqual(['Claim', 'Resolve', 'No agents']);
+      expect(labels('in_progress')).toEqual(['Release', 'Resolve', 'No agents']);
+      expect(labels('awaiting_verification')).toEqual(['Verify', 'Still broken']);
       expect(labels('closed')).toEqual(['Reopen']);
     });
 
