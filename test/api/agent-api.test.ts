@@ -48,7 +48,8 @@ let other: string;
 
 const report = (title: string, extra: Record<string, unknown> = {}) => ({
   title,
-  description: 'TypeError: cannot read properties of undefined',
+  // Each its own text: the same error text twice would be grouped as a duplicate (issue 14).
+  description: `Seen while testing: ${title}`,
   severity: 'high',
   source: 'agent',
   ...extra,
@@ -66,7 +67,8 @@ describe('the agent API', () => {
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(none.headers.get('content-type')).toBe('application/problem+json');
     expect(none.json).toMatchObject({ type: 'urn:bugsweep:problem:unauthorized', status: 401 });
-    expect((await call('GET', '/bug-reports', { token: `${writer.slice(0, -1)}0` })).status).toBe(401);
+    const tampered = `${writer.slice(0, -1)}${writer.endsWith('0') ? '1' : '0'}`;
+    expect((await call('GET', '/bug-reports', { token: tampered })).status).toBe(401);
     expect((await call('GET', '/bug-reports', { token: 'bsw_nobody_' + 'a'.repeat(64) })).status).toBe(401);
 
     const forbidden = await call('POST', '/bug-reports', { token: reader, body: report('Reader cannot file') });
