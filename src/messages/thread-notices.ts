@@ -133,6 +133,8 @@ export type WarningInput = {
   timeZone: string;
   /** Set when the bug is waiting on its reporter: the warning says what is awaited, to the reporter. */
   awaited?: AwaitedMessage | null;
+  /** An agent's fix waiting for verification: the warning says it will be closed as resolved. */
+  unverified?: boolean;
 };
 
 /** How much of an unanswered question a warning quotes. */
@@ -141,6 +143,7 @@ const AWAITED_QUOTE_MAX = 200;
 /** Posted before an inactivity close, with a button that counts as the reporter's or a developer's activity. */
 export function buildInactivityWarning(input: WarningInput): SlackMessage {
   const { bug } = input;
+  if (input.unverified) return unverifiedWarning(input);
   if (input.awaited) return awaitingReporterWarning(input, input.awaited);
   const people = [
     `${mentionClaimant(bug.reporterId)}`,
@@ -150,6 +153,22 @@ export function buildInactivityWarning(input: WarningInput): SlackMessage {
     `:hourglass_flowing_sand: ${people} *${bug.ref}* has been quiet since ${formatMoment(input.lastActivityAt, input.timeZone)}. ` +
     `It will be closed on *${formatMoment(input.closesAt, input.timeZone)}* unless someone replies here. ` +
     `A reply from the reporter or a developer, or *Keep open*, keeps it open.`;
+  return message(text, [
+    section(text),
+    actions(BLOCKS.warningActions(bug.id), [
+      button({ actionId: ACTIONS.keepOpen, label: 'Keep open', value: String(bug.id) }),
+    ]),
+  ]);
+}
+
+/** A fix waiting for verification, about to count as resolved. */
+function unverifiedWarning(input: WarningInput): SlackMessage {
+  const { bug } = input;
+  const text =
+    `:hourglass_flowing_sand: ${mentionClaimant(bug.reporterId)} the fix for *${bug.ref}* has waited for verification since ` +
+    `${formatMoment(input.lastActivityAt, input.timeZone)}. Unless someone says it is still broken, it will be closed as ` +
+    `resolved on *${formatMoment(input.closesAt, input.timeZone)}*. *Verify* or *Still broken* on the card, a reply here, ` +
+    'or *Keep open* keeps it waiting.';
   return message(text, [
     section(text),
     actions(BLOCKS.warningActions(bug.id), [
@@ -252,6 +271,19 @@ export function buildAutoClosedNotice(input: {
       : ' If it still matters, press *Reopen* on the card.';
   return textMessage(
     `:zzz: Closed *${input.bug.ref}* after ${idle} without a word from the reporter or a developer (last on ${formatMoment(input.lastActivityAt, input.timeZone)}).${reopen}`,
+  );
+}
+
+/** The sweep closing an agent's fix that nobody said was still broken: it counts as resolved. */
+export function buildUnverifiedClosedNotice(input: {
+  bug: BugRef;
+  lastActivityAt: Date;
+  timeZone: string;
+}): SlackMessage {
+  return textMessage(
+    `:white_check_mark: Closed *${input.bug.ref}* as resolved: its fix waited for verification since ` +
+      `${formatMoment(input.lastActivityAt, input.timeZone)} and nobody said it was still broken. ` +
+      'If it is, press *Reopen* on the card.',
   );
 }
 

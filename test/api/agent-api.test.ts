@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BugEvent, BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
 import { createApiToken, revokeApiToken } from '../../src/services/api-tokens.ts';
+import { runSweep } from '../../src/services/sweep/sweep-runner.ts';
 import { buttonPress } from '../support/block-actions.ts';
 import { textsOf } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
@@ -304,6 +305,38 @@ describe('the agent API', () => {
       body: { note: 'done', pull_request_url: 'https://github.com/o/r/pull/9' },
     });
     expect(adminResolve.json.status).toBe('resolved');
+  });
+
+  it('has the sweep warn about an unverified fix in its own words and then close it as resolved (unverified)', async () => {
+    const filed = (await call('POST', '/bug-reports', { token: writer, body: report('Nobody verifies me') })).json;
+    await call('POST', `/bug-reports/${filed.ref}/resolve`, { token: writer, body: { note: 'bumped the timeout' } });
+    const day = 86_400_000;
+    // The bug's clock starts at its Slack post (the fake's ts): count from there.
+    const stored = await db.orm.em.fork().findOneOrFail(BugReport, { id: filed.id });
+    t.clock.set(
+      new Date(stored.lastActivityAt.getTime() + t.config.autoCloseAfterMs - t.config.autoCloseWarningMs + day / 24),
+    );
+    t.slackApi.reset();
+    await runSweep(t.bugsweep.ctx, { trigger: 'admin' });
+    await t.settle();
+    const warned = t.slackApi
+      .callsTo('chat.postMessage')
+      .map((c) => String(c.body.text))
+      .join('\n');
+    expect(warned).toContain('waited for verification');
+    expect(warned).toContain('closed as resolved');
+
+    t.clock.advance(t.config.autoCloseWarningMs + day / 24);
+    await runSweep(t.bugsweep.ctx, { trigger: 'admin' });
+    await t.settle();
+    const after = await db.orm.em.fork().findOneOrFail(BugReport, { id: filed.id });
+    expect(after).toMatchObject({ status: 'resolved', closeReason: 'unverified' });
+    expect(
+      t.slackApi
+        .callsTo('chat.postMessage')
+        .map((c) => String(c.body.text))
+        .join('\n'),
+    ).toContain('nobody said it was still broken');
   });
 
   it('stores notes as events, posts them when asked, and pages the audit trail', async () => {

@@ -23,6 +23,7 @@ import {
   buildClaimReminder,
   buildDeveloperNudge,
   buildInactivityWarning,
+  buildUnverifiedClosedNotice,
   type NudgeAudience,
 } from '../../messages/thread-notices.ts';
 import { recordEvent } from '../audit.ts';
@@ -163,6 +164,7 @@ async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Dat
     ctx.config.autoClosePolicy === 'waiting-on-reporter' ? await findLastDeveloperMessage(em, bug.id) : null;
   const warning = buildInactivityWarning({
     bug,
+    unverified: bug.status === 'awaiting_verification',
     lastActivityAt: bug.lastActivityAt,
     closesAt,
     timeZone: ctx.config.sweep.timezone,
@@ -199,9 +201,12 @@ async function autoClose(
   warning: SlackNotice | null,
 ): Promise<void> {
   const from = bug.status;
-  bug.status = 'closed';
-  Object.assign(bug, statusTimestamps('closed', now));
-  bug.closeReason = 'inactivity';
+  // An agent's fix nobody said was still broken counts as resolved (issue 13), with its own close reason.
+  const unverified = from === 'awaiting_verification';
+  const to = unverified ? 'resolved' : 'closed';
+  bug.status = to;
+  Object.assign(bug, statusTimestamps(to, now));
+  bug.closeReason = unverified ? 'unverified' : 'inactivity';
   bug.updatedAt = now;
   // The warning did its job and stays as it is; a claim reminder no longer applies.
   Object.assign(bug, NO_PENDING_WARNING);
@@ -214,7 +219,8 @@ async function autoClose(
     at: now,
     metadata: {
       from,
-      to: 'closed',
+      to,
+      ...(unverified ? { closeReason: 'unverified' } : {}),
       idleMs,
       idleDays: Math.round((idleMs / 86_400_000) * 10) / 10,
       thresholdMs: ctx.config.autoCloseAfterMs,
@@ -222,13 +228,15 @@ async function autoClose(
       warningVisibleSince: warning?.sentAt?.toISOString() ?? null,
     },
   });
-  const closed = buildAutoClosedNotice({
-    bug,
-    lastActivityAt: bug.lastActivityAt,
-    now,
-    reopenWithinMs: ctx.config.reopenWithinMs,
-    timeZone: ctx.config.sweep.timezone,
-  });
+  const closed = unverified
+    ? buildUnverifiedClosedNotice({ bug, lastActivityAt: bug.lastActivityAt, timeZone: ctx.config.sweep.timezone })
+    : buildAutoClosedNotice({
+        bug,
+        lastActivityAt: bug.lastActivityAt,
+        now,
+        reopenWithinMs: ctx.config.reopenWithinMs,
+        timeZone: ctx.config.sweep.timezone,
+      });
   await enqueueInThread(em, bug, 'thread_notice', closed, now, 'bulk');
   await requestCardRefresh(em, bug, now, 'bulk');
 }
