@@ -125,6 +125,17 @@ export function benchArgs(argv = process.argv.slice(2)): Record<string, string> 
   return Object.fromEntries(argv.filter((arg) => arg.includes('=')).map((arg) => arg.split('=') as [string, string]));
 }
 
+/** CPU time (user + system, ms) one process has spent, its children not counted, from /proc; NaN off Linux. */
+export async function processCpuMs(pid: number): Promise<number> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** CPU time (user + system, ms) a process and its descendants alive now have spent, from /proc; NaN off Linux. */
 export async function treeCpuMs(rootPid: number): Promise<number> {
   try {

@@ -5,6 +5,7 @@ import { type Bugsweep, createBugsweep } from './bugsweep.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { createLogger } from './logger.ts';
+import { releaseStartupMemory } from './memory.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 
@@ -61,6 +62,8 @@ const starting = (async () => {
   bugsweep = await createBugsweep({ config, orm: database.orm, logger });
   if (stopping) return;
   await bugsweep.start();
+  // Once up, not before: start-up is not made longer for it (a request arriving meanwhile waits a moment, once).
+  await releaseStartupMemory(logger);
 })();
 starting.catch((error: unknown) => {
   logger.fatal({ err: error }, 'bugsweep could not start');
