@@ -12,6 +12,7 @@ import { Migration20261203100000_duplicates_and_telemetry } from './Migration202
 import { Migration20261203400000_turn } from './Migration20261203400000_turn.ts';
 import { Migration20261203410000_digest } from './Migration20261203410000_digest.ts';
 import { Migration20261203420000_engagement } from './Migration20261203420000_engagement.ts';
+import { Migration20261203430000_follow_ups } from './Migration20261203430000_follow_ups.ts';
 
 export const MIGRATIONS = [
   Migration20261124000000_initial_schema,
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Migration20261203400000_turn,
   Migration20261203410000_digest,
   Migration20261203420000_engagement,
+  Migration20261203430000_follow_ups,
 ].map((migration) => ({ name: migration.name, class: migration }));

@@ -12,6 +12,8 @@ export const LOCK_KEYS = {
   reportSubmission: 73_162_026,
   /** Namespace of the per-fingerprint locks of duplicate grouping (keyed by the fingerprint). */
   fingerprint: 73_162_027,
+  /** Namespace of the per-bug locks of "Open a follow-up" (keyed by the old bug's id). */
+  followUp: 73_162_028,
 } as const;
 
 /**

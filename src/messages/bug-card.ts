@@ -20,6 +20,9 @@ export type BugCardInput = {
   affects?: { people: number; reactions: number } | null;
   /** Opted out of the agents' work queue (developers and admins toggle it on the card). */
   automationOptOut?: boolean;
+  /** Follow-ups (late replies): the bug this one follows, and the follow-up filed for this one. */
+  followsRef?: string | null;
+  followedUpByRef?: string | null;
 };
 
 /** What the card says about duplicates: for a duplicate, its canonical bug; for a canonical bug, its group. */
@@ -57,6 +60,8 @@ export function buildBugCard(bug: BugCardInput, duplicates: CardDuplicates = nul
     ),
     ...(bug.whoseTurn ? [context(`:speech_balloon: ${TURN_LABELS[bug.whoseTurn]}`)] : []),
     ...(bug.affects ? [context(affectsLine(bug.affects))] : []),
+    ...(bug.followsRef ? [context(`:link: Follow-up of *${bug.followsRef}*`)] : []),
+    ...(bug.followedUpByRef ? [context(`:link: Followed up in *${bug.followedUpByRef}*`)] : []),
     ...(group ? [context(affectedLine(group.reporterIds))] : []),
     ...(bug.automationOptOut ? [context(':no_entry_sign: Agents leave this bug to people.')] : []),
     ...(buttons.length > 0 ? [actions(BLOCKS.cardActions(bug.id), buttons)] : []),

@@ -24,6 +24,8 @@ export const ACTIONS = {
   automationOff: 'bug_automation_off',
   automationOn: 'bug_automation_on',
   homeReport: 'home_report_bug',
+  /** On the private answer to a late reply (value `bugId:replyTs`). */
+  openFollowUp: 'bug_open_follow_up',
 } as const;
 
 /** Block ids of the button rows in bug threads: one per bug, so two cards' buttons never share an id. */

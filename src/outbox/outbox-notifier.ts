@@ -242,6 +242,13 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     }
   }
 
+  /** The refs of the bug a follow-up follows and of the follow-up filed for this bug, for its card. */
+  async function followUpRefs(em: EntityManager, bug: BugReport) {
+    const follows = bug.followUpOf ? await em.findOne(BugReport, bug.followUpOf) : null;
+    const followedUpBy = await em.findOne(BugReport, { followUpOf: bug.id });
+    return { followsRef: follows?.ref ?? null, followedUpByRef: followedUpBy?.ref ?? null };
+  }
+
   async function deliverCard(em: EntityManager, notice: SlackNotice, call: Call): Promise<Delivery> {
     const bug = notice.bugId ? await em.findOne(BugReport, notice.bugId) : null;
     if (!bug) return { kind: 'cancel', reason: 'bug not found' };
@@ -252,6 +259,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         ...bug,
         whoseTurn: deps.showTurn ? bug.turn : null,
         affects: exempt ? { people: reportersOf(counts), reactions: counts.reactions } : null,
+        ...(await followUpRefs(em, bug)),
       },
       await cardDuplicates(em, bug),
     );

@@ -31,7 +31,7 @@ export type NewBug = {
   reporterId: string;
   createdAt: Date;
   telemetry: Telemetry;
-  source: 'channel' | 'report_modal' | 'message_shortcut' | 'api';
+  source: 'channel' | 'report_modal' | 'message_shortcut' | 'api' | 'follow_up';
   /** Filed through the agent API: by an agent or a system (bug_reports.source); otherwise from Slack. */
   apiSource?: 'agent' | 'system';
   category?: string | null;
@@ -41,6 +41,8 @@ export type NewBug = {
   origin?: ReportOrigin | null;
   /** For modal reports: the Slack view submitted. Unique: the same submission never files two bugs. */
   sourceViewId?: string | null;
+  /** For a follow-up filed from a late reply: the bug it follows (unique: one follow-up per bug). */
+  followUpOfId?: number | null;
 };
 
 export type CreateBugResult = {
@@ -75,6 +77,7 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
         sourceViewId: input.sourceViewId ?? null,
         source: input.apiSource ?? 'slack',
         category: input.category ?? null,
+        followUpOf: input.followUpOfId ?? null,
         traceId: input.telemetry.traceId,
         requestId: input.telemetry.requestId,
         releaseSha: input.telemetry.releaseSha,

@@ -19,6 +19,7 @@ import { bugLogger } from '../logger.ts';
 import { applyBugActivity } from './bug-activity.ts';
 import { createBug } from './bug-intake.ts';
 import { noteBystanderReply } from './engagement.ts';
+import { type FollowUpOffer, offerFollowUp } from './follow-ups.ts';
 
 /** A failure while handling a message of a known bug: carries the bug's id so the log line names it. */
 export class BugMessageError extends Error {
@@ -45,7 +46,7 @@ export type PostedMessage = {
 
 export type PostedOutcome =
   | { kind: 'bug_created'; bugId: number }
-  | { kind: 'stored'; bugId: number; senderType: SenderType }
+  | { kind: 'stored'; bugId: number; senderType: SenderType; followUpOffer?: FollowUpOffer | null }
   | { kind: 'duplicate'; bugId: number }
   | { kind: 'ignored'; reason: string };
 
@@ -61,6 +62,17 @@ export async function recordPostedMessage(ctx: AppContext, message: PostedMessag
       text: message.text,
       at: tsToDate(message.ts),
     });
+  }
+  // A late reply in the thread of a bug closed long ago: its author is offered a follow-up, once.
+  if (outcome.kind === 'stored' && message.userId) {
+    const offer = await offerFollowUp(ctx, {
+      bugId: outcome.bugId,
+      userId: message.userId,
+      senderType: outcome.senderType,
+      replyTs: message.ts,
+      at: tsToDate(message.ts),
+    });
+    if (offer) return { ...outcome, followUpOffer: offer };
   }
   return outcome;
 }

@@ -33,6 +33,7 @@ describe('migrations at start-up', () => {
       'Migration20261203400000_turn',
       'Migration20261203410000_digest',
       'Migration20261203420000_engagement',
+      'Migration20261203430000_follow_ups',
     ]);
     const tables = await first.em
       .fork()

@@ -61,6 +61,8 @@ export const BugReportSchema = defineEntity({
     /** ENGAGEMENT_EXEMPT: distinct users who reacted to the root message, and bystanders affected too. */
     reactors: p.integer().default(0),
     affectedReporters: p.integer().default(0),
+    /** A follow-up's bug: filed from a late reply in that bug's thread (unique: one follow-up per bug). */
+    followUpOf: p.integer().nullable(),
     cardTs: p.text().nullable(),
     /** Where the report came from: Slack (any of its three ways in), or the agent API (`agent`, `system`). */
     source: p.enum(['slack', 'agent', 'system'] as const).default('slack'),

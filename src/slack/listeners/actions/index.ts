@@ -9,6 +9,7 @@ import {
   handleResolveButton,
   handleStillBrokenButton,
 } from './bug-card-buttons.ts';
+import { handleFollowUpButton } from './follow-up-button.ts';
 import { handleHomeReportButton } from './home-report-button.ts';
 
 export function registerActions(app: App, ctx: AppContext): void {
@@ -23,4 +24,5 @@ export function registerActions(app: App, ctx: AppContext): void {
   app.action(ACTIONS.automationOff, handleAutomationButton(ctx, true));
   app.action(ACTIONS.automationOn, handleAutomationButton(ctx, false));
   app.action(ACTIONS.homeReport, handleHomeReportButton(ctx));
+  app.action(ACTIONS.openFollowUp, handleFollowUpButton(ctx));
 }

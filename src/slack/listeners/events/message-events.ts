@@ -9,7 +9,9 @@ import {
   recordMessageEdit,
   recordPostedMessage,
 } from '../../../services/thread-messages.ts';
+import { whisperMessage } from '../../ephemeral.ts';
 import { parseMessageEvent } from '../../parse/message-event.ts';
+import { buildFollowUpOffer } from '../../views/follow-up.ts';
 
 export function handleMessageEvent(ctx: AppContext) {
   return async ({ event, body }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs): Promise<void> => {
@@ -26,6 +28,15 @@ export function handleMessageEvent(ctx: AppContext) {
         case 'posted': {
           const outcome = await recordPostedMessage(scoped, parsed.message);
           log.debug({ ts: parsed.message.ts, outcome }, 'message event handled');
+          // A late reply: its author alone is offered a follow-up (once; a failure to say so is only logged).
+          if (outcome.kind === 'stored' && outcome.followUpOffer && parsed.message.userId) {
+            const offer = outcome.followUpOffer;
+            await whisperMessage(
+              scoped,
+              { channel: offer.channelId, user: parsed.message.userId, threadTs: offer.threadTs },
+              buildFollowUpOffer(offer),
+            ).catch((error: unknown) => log.warn({ err: error, bugId: offer.bugId }, 'could not offer a follow-up'));
+          }
           return;
         }
         case 'edited':
