@@ -54,3 +54,9 @@ export function maySplitDuplicate(
 export function mayMergeBugs(actor: { isDeveloper: boolean; isAdmin: boolean }): boolean {
   return actor.isDeveloper || actor.isAdmin;
 }
+
+/**
+ * Trigram similarity (pg_trgm, 0 to 1) from which a recent bug's title in the same channel is suggested as a
+ * possible duplicate. "Checkout freezes on Safari" and "Checkout page freezes in Safari" are about 0.6.
+ */
+export const NEAR_DUPLICATE_SIMILARITY = 0.5;

@@ -18,7 +18,7 @@ import { extractTelemetryIds, type ReportOrigin, type Telemetry, withTelemetry }
 import { bugLogger } from '../logger.ts';
 import { buildFiledFromMessageNotice } from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
-import { groupNewBug } from './duplicates.ts';
+import { groupNewBug, suggestNearDuplicate } from './duplicates.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
 
 export type NewBug = {
@@ -110,6 +110,7 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
       });
       await requestCardRefresh(tx, created, now);
       if (fingerprint) duplicateOf = (await groupNewBug(tx, ctx, created, fingerprint)).linkedTo;
+      if (!duplicateOf) await suggestNearDuplicate(tx, ctx, created);
       // Said where the report came from, so this one notice is not in the bug's own thread.
       if (input.origin) {
         await enqueueNotice(tx, {

@@ -11,6 +11,7 @@ import {
   countOccurrence,
   duplicateSummary,
   findGroupByFingerprint,
+  findNearDuplicate,
   forgetNotDuplicate,
   isNotDuplicatePair,
   moveDuplicates,
@@ -18,14 +19,16 @@ import {
   startGroup,
 } from '../db/repositories/dedup.repository.ts';
 import { actorKindOf } from '../domain/bug-event-types.ts';
-import { decideGrouping, mayMergeBugs, maySplitDuplicate } from '../domain/duplicates.ts';
-import type { ReportFingerprint } from '../domain/fingerprint.ts';
+import { isUnresolved } from '../domain/bug-status.ts';
+import { decideGrouping, mayMergeBugs, maySplitDuplicate, NEAR_DUPLICATE_SIMILARITY } from '../domain/duplicates.ts';
+import { fingerprintReport, type ReportFingerprint } from '../domain/fingerprint.ts';
 import type { Actor } from '../domain/lifecycle.ts';
 import { bugLogger } from '../logger.ts';
 import {
   buildDuplicateLinkedNotice,
   buildDuplicateSplitNotice,
   buildMergedNotice,
+  buildNearDuplicateNotice,
 } from '../messages/duplicate-notices.ts';
 import { recordEvent } from './audit.ts';
 import { clearClaim, withdrawReminder, withdrawWarning } from './bug-activity.ts';
@@ -38,16 +41,45 @@ export type GroupingOutcome = { linkedTo: BugReport } | { linkedTo: null };
  * group's canonical bug (closing it as `duplicate`, counting the occurrence, an event on both, the "Looks like"
  * notice in its thread and a card refresh of the canonical bug), or makes it the group's canonical bug.
  */
-export async function groupNewBug(
+export function groupNewBug(
   em: EntityManager,
   ctx: AppContext,
   bug: BugReport,
   fingerprint: ReportFingerprint,
 ): Promise<GroupingOutcome> {
+  return groupBug(em, ctx, bug, fingerprint, 'new');
+}
+
+/**
+ * The reporter edited the report (the thread's first message): its fingerprint is computed again, and an open,
+ * unclaimed bug that now matches a live group is linked like a new report, unless someone said these two are not
+ * duplicates. It never takes a live group over; it starts one only where there is none (or its bug is done).
+ */
+export async function regroupEditedReport(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+): Promise<GroupingOutcome> {
+  const fingerprint = fingerprintReport({ title: bug.title, description: bug.description });
+  bug.fingerprint = fingerprint?.fingerprint ?? null;
+  if (!fingerprint || bug.status !== 'open' || bug.claimantId || bug.duplicateOfId) return { linkedTo: null };
+  return groupBug(em, ctx, bug, fingerprint, 'edit');
+}
+
+async function groupBug(
+  em: EntityManager,
+  ctx: AppContext,
+  bug: BugReport,
+  fingerprint: ReportFingerprint,
+  mode: 'new' | 'edit',
+): Promise<GroupingOutcome> {
   if (ctx.config.dedupWindowMs === 0) return { linkedTo: null };
   const now = ctx.clock();
+  // When this report was seen: a new one when it was posted, an edited one now.
+  const seenAt = mode === 'new' ? bug.createdAt : now;
   await lockForTransaction(em, { namespace: LOCK_KEYS.fingerprint, name: fingerprint.fingerprint });
   const group = await findGroupByFingerprint(em, fingerprint.fingerprint);
+  if (group?.canonicalBugId === bug.id) return { linkedTo: null };
   const canonical = group ? await em.findOne(BugReport, { id: group.canonicalBugId }, { refresh: true }) : null;
   const decision = decideGrouping({
     group,
@@ -57,19 +89,21 @@ export async function groupNewBug(
     notDuplicate: canonical ? await isNotDuplicatePair(em, bug.id, canonical.id) : false,
   });
   if (decision.kind === 'start' || !group || !canonical) {
-    await startGroup(em, fingerprint.fingerprint, bug.id, bug.createdAt);
+    const live = canonical !== null && isUnresolved(canonical.status);
+    if (mode === 'new' || !live) await startGroup(em, fingerprint.fingerprint, bug.id, seenAt);
     return { linkedTo: null };
   }
 
   Object.assign(bug, { status: 'closed', closeReason: 'duplicate', closedAt: now, duplicateOfId: canonical.id });
   bug.updatedAt = now;
-  await countOccurrence(em, fingerprint.fingerprint, bug.createdAt);
+  await withdrawWarning(em, ctx, bug, { byUserId: null, why: 'status' });
+  await countOccurrence(em, fingerprint.fingerprint, seenAt);
   const metadata = {
     duplicateId: bug.id,
     duplicateRef: bug.ref,
     canonicalId: canonical.id,
     canonicalRef: canonical.ref,
-    how: 'fingerprint',
+    how: mode === 'new' ? 'fingerprint' : 'fingerprint_after_edit',
     fingerprint: fingerprint.fingerprint,
     basis: fingerprint.basis,
   };
@@ -86,10 +120,11 @@ export async function groupNewBug(
       duplicate: bug,
       canonical: linkTo(ctx, canonical),
       occurrences: summary.occurrences,
-      sinceLastMs: bug.createdAt.getTime() - group.lastSeenAt.getTime(),
+      sinceLastMs: seenAt.getTime() - group.lastSeenAt.getTime(),
     }),
     now,
   );
+  if (mode === 'edit') await requestCardRefresh(em, bug, now);
   await requestCardRefresh(em, canonical, now);
   return { linkedTo: canonical };
 }
@@ -277,4 +312,32 @@ export async function mergeBugs(
 
 function linkTo(ctx: AppContext, bug: BugReport) {
   return { ref: bug.ref, permalink: ctx.permalinkFor(bug.channelId, bug.threadTs) };
+}
+
+/**
+ * A new report that joined no group: a recent bug in the same channel with a similar title is suggested in its
+ * thread, with both links, and `bug.near_duplicate_suggested` is written on it. Never a merge: a person decides.
+ */
+export async function suggestNearDuplicate(em: EntityManager, ctx: AppContext, bug: BugReport): Promise<void> {
+  if (ctx.config.dedupWindowMs === 0) return;
+  const now = ctx.clock();
+  const since = new Date(bug.createdAt.getTime() - ctx.config.dedupWindowMs);
+  const match = await findNearDuplicate(em, bug, since, NEAR_DUPLICATE_SIMILARITY);
+  const similar = match ? await em.findOne(BugReport, { id: match.id }) : null;
+  if (!match || !similar) return;
+  recordEvent(em, {
+    bugId: bug.id,
+    type: 'bug.near_duplicate_suggested',
+    actorId: null,
+    actorKind: 'system',
+    at: now,
+    metadata: { similarId: similar.id, similarRef: similar.ref, similarity: Math.round(match.similarity * 100) / 100 },
+  });
+  await enqueueInThread(
+    em,
+    bug,
+    'thread_notice',
+    buildNearDuplicateNotice({ bug, similar: { ...linkTo(ctx, similar), title: similar.title } }),
+    now,
+  );
 }

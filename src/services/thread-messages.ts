@@ -18,6 +18,7 @@ import { tsToDate } from '../domain/slack-refs.ts';
 import { bugLogger } from '../logger.ts';
 import { applyBugActivity } from './bug-activity.ts';
 import { createBug } from './bug-intake.ts';
+import { regroupEditedReport } from './duplicates.ts';
 import { noteBystanderReply } from './engagement.ts';
 import { type FollowUpOffer, offerFollowUp } from './follow-ups.ts';
 
@@ -222,24 +223,30 @@ async function storeReplyWithEffects(
 
 export type MessageEdit = { channelId: string; ts: string; text: string; editedAt: Date };
 
-/** An edit changes what is stored, never when the bug was last active. */
+/**
+ * An edit changes what is stored, never when the bug was last active. An edited report (the thread's first message)
+ * is the bug's description: its fingerprint is computed again and may link it to an earlier bug (duplicates.ts).
+ */
 export async function recordMessageEdit(ctx: AppContext, edit: MessageEdit): Promise<boolean> {
-  const em = ctx.orm.em.fork();
-  const row = await findConversation(em, edit.channelId, edit.ts);
-  if (!row || row.text === edit.text) return false;
-  row.text = edit.text;
-  row.editedAt = edit.editedAt;
-  if (row.senderType !== 'bot') await recordTelemetryIds(em, row.bugId, extractTelemetryIds(edit.text));
-  // The thread's first message is the bug's description.
-  if (row.metadata.root === true) {
-    const bug = await em.findOne(BugReport, { id: row.bugId });
-    if (bug && bug.channelId === edit.channelId && bug.threadTs === edit.ts) {
-      bug.description = edit.text;
-      bug.updatedAt = ctx.clock();
+  const changed = await ctx.orm.em.fork().transactional(async (em) => {
+    const row = await findConversation(em, edit.channelId, edit.ts);
+    if (!row || row.text === edit.text) return false;
+    row.text = edit.text;
+    row.editedAt = edit.editedAt;
+    if (row.senderType !== 'bot') await recordTelemetryIds(em, row.bugId, extractTelemetryIds(edit.text));
+    if (row.metadata.root === true) {
+      const bug = await lockBug(em, row.bugId);
+      if (bug && bug.channelId === edit.channelId && bug.threadTs === edit.ts) {
+        bug.description = edit.text;
+        bug.updatedAt = ctx.clock();
+        await regroupEditedReport(em, ctx, bug);
+      }
     }
-  }
-  await em.flush();
-  return true;
+    await em.flush();
+    return true;
+  });
+  if (changed) ctx.notifier.kick();
+  return changed;
 }
 
 export type MessageDeletion = { channelId: string; ts: string; deletedAt: Date };

@@ -3,9 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { BugEvent, BugReport, BugReportDedup } from '../../src/db/entities/index.ts';
 import { fingerprintReport } from '../../src/domain/fingerprint.ts';
+import { ACTIONS } from '../../src/messages/ids.ts';
+import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { sendEvent } from '../support/signed-requests.ts';
-import { topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { sendEvent, sendInteraction } from '../support/signed-requests.ts';
+import { messageChanged, topLevelMessage, tsAt } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 
 const db = useTestDatabase();
@@ -163,6 +165,97 @@ describe('matching reports arriving at the same moment', () => {
         expect(bug).toMatchObject({ duplicateOfId: canonical.id, status: 'closed', closeReason: 'duplicate' });
       }
       expect(await groupOf(canonical.fingerprint!)).toMatchObject({ canonicalBugId: canonical.id, occurrenceCount: 4 });
+    }
+  });
+});
+
+async function edit(bug: BugReport, before: string, after: string) {
+  const res = await sendEvent(
+    t.baseUrl,
+    messageChanged({
+      channel: bug.channelId,
+      ts: bug.threadTs,
+      user: bug.reporterId,
+      before,
+      after,
+      editedAt: tsAt(t.clock.now()),
+    }),
+  );
+  expect(res.status).toBe(200);
+  await t.settle();
+}
+
+describe('an edited report', () => {
+  it('that now carries a matching stack trace is linked like a new report', async () => {
+    const { text } = crash();
+    const canonical = await report(text);
+    const vague = await report('Checkout crashed again, no idea why');
+    expect((await reload(vague)).fingerprint).toBeNull();
+    t.slackApi.reset();
+    await edit(vague, 'Checkout crashed again, no idea why', text);
+    expect(await reload(vague)).toMatchObject({
+      status: 'closed',
+      closeReason: 'duplicate',
+      duplicateOfId: canonical.id,
+    });
+    expect(postsIn(vague).map((call) => String(call.body.text))).toContainEqual(
+      expect.stringContaining(`Looks like *${canonical.ref}* (reported 2 times`),
+    );
+  });
+
+  it('split out by "Not a duplicate" is never linked to the same bug again, however often it is edited', async () => {
+    const { fn, text } = crash();
+    const canonical = await report(text);
+    const second = await report(crash({ fn, line: 77 }).text);
+    expect((await reload(second)).duplicateOfId).toBe(canonical.id);
+    await sendInteraction(
+      t.baseUrl,
+      buttonPress({
+        userId: reporter,
+        actionId: ACTIONS.notDuplicate,
+        value: String(second.id),
+        channelId: second.channelId,
+        messageTs: second.threadTs,
+        threadTs: second.threadTs,
+      }),
+    );
+    await t.settle();
+    expect((await reload(second)).status).toBe('open');
+    await edit(second, crash({ fn, line: 77 }).text, `${crash({ fn, line: 78 }).text}\n(typo fixed)`);
+    expect(await reload(second)).toMatchObject({ status: 'open', duplicateOfId: null });
+    expect(await groupOf(canonical.fingerprint!)).toMatchObject({ canonicalBugId: canonical.id, occurrenceCount: 1 });
+  });
+});
+
+describe('near-duplicates', () => {
+  it('a similar title in the same channel within the window is suggested with both links, never merged', async () => {
+    const first = await report('Checkout page freezes on Safari when applying a coupon');
+    t.clock.advance(3 * HOUR);
+    t.slackApi.reset();
+    const second = await report('Checkout page freezes in Safari applying coupon');
+    const notice = postsIn(second)
+      .map((call) => String(call.body.text))
+      .find((text) => text.includes('might be the same'));
+    expect(notice).toContain(
+      `*<https://example.slack.com/archives/${TEST_CHANNEL}/p${first.threadTs.replace('.', '')}|${first.ref}>*`,
+    );
+    expect(notice).toContain(`/bugs merge ${second.ref} into ${first.ref}`);
+    expect(await reload(second)).toMatchObject({ status: 'open', duplicateOfId: null });
+    expect(await eventsOf(second)).toEqual(['bug.created', 'bug.near_duplicate_suggested']);
+    const event = await db.orm.em
+      .fork()
+      .findOneOrFail(BugEvent, { bugId: second.id, eventType: 'bug.near_duplicate_suggested' });
+    expect(event.metadata).toMatchObject({ similarId: first.id, similarRef: first.ref });
+  });
+
+  it('is not suggested from another channel, for a dissimilar title, or after DEDUP_WINDOW', async () => {
+    await report('Invoice PDF has the wrong logo on page two');
+    const elsewhere = await report('Invoice PDF has the wrong logo on page two', { channel: 'CMOBILE' });
+    const different = await report('Password reset email never arrives');
+    t.clock.advance(31 * DAY);
+    const late = await report('Invoice PDF has the wrong logo on page 2');
+    for (const bug of [elsewhere, different, late]) {
+      expect(await eventsOf(bug)).toEqual(['bug.created']);
     }
   });
 });

@@ -129,3 +129,37 @@ export async function duplicateSummary(em: EntityManager, canonicalBugId: number
   }
   return { occurrences: result.rows.length, reporterIds, lastReportedAt: last };
 }
+
+export type NearDuplicate = { id: number; similarity: number };
+
+/**
+ * The most similar recent bug in the same channel by title (pg_trgm trigram similarity at least `threshold`, the
+ * `%` operator so bug_reports_title_trgm_idx is used), that shares no fingerprint with the new one, is no
+ * duplicate itself, is not closed, and was not said to be a different problem.
+ */
+export async function findNearDuplicate(
+  em: EntityManager,
+  bug: { id: number; channelId: string; title: string; fingerprint?: string | null },
+  since: Date,
+  threshold: number,
+): Promise<NearDuplicate | null> {
+  const kysely = em.getKysely();
+  await sql`select set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(kysely);
+  const result = await sql<{ id: number; similarity: number }>`
+    select b.id, similarity(b.title, ${bug.title}) as similarity
+    from bug_reports b
+    where b.title % ${bug.title}
+      and b.channel_id = ${bug.channelId}
+      and b.id <> ${bug.id}
+      and b.created_at >= ${since}
+      and b.status <> 'closed'
+      and b.duplicate_of_id is null
+      and (b.fingerprint is null or ${bug.fingerprint ?? null}::text is null or b.fingerprint <> ${bug.fingerprint ?? null})
+      and not exists (
+        select 1 from bug_not_duplicate_pairs p
+        where p.bug_id = least(b.id, ${bug.id}) and p.other_bug_id = greatest(b.id, ${bug.id}))
+    order by similarity desc, b.id desc
+    limit 1`.execute(kysely);
+  const row = result.rows[0];
+  return row ? { id: row.id, similarity: Number(row.similarity) } : null;
+}
