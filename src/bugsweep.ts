@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { isDatabaseReachable, type Orm } from './db/orm.ts';
 import { messagePermalink } from './domain/slack-refs.ts';
 import { createAgentApi } from './http/api/agent-api.ts';
+import { mountMcp } from './http/mcp-route.ts';
 import { createHttpServer } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { createOutboxNotifier, type NotifierOptions } from './outbox/outbox-notifier.ts';
@@ -100,6 +101,7 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
     ...(slack.receiver ? { slack: slack.receiver } : {}),
     mount: (app) => {
       app.route('/api/v1', createAgentApi(ctx));
+      mountMcp(app, ctx);
       options.mount?.(app, ctx);
     },
   });
