@@ -167,3 +167,4 @@ const CLOCK_TICKS = 100;
 export async function postmasterPid(databaseDir: string): Promise<number> {
   return Number((await readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
 }
+export { PROJECT_ROOT } from '../test/support/bot-process.ts';

@@ -16,12 +16,8 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrateToLatest, openOrm } from '../src/db/orm.ts';
 import { createLogger } from '../src/logger.ts';
 import { runSweep } from '../src/services/sweep/sweep-runner.ts';
+import { benchArgs } from './support.ts';
 
-const args = Object.fromEntries(process.argv.slice(2).map((arg) => arg.split('=') as [string, string]));
-const BUGS = Number(args.bugs ?? 300);
-const CHANNELS = Number(args.channels ?? 30);
-const WAIT_FOR_CARDS = (args.cards ?? 'wait') !== 'skip';
-const MAX_WAIT_MS = Number(args.maxWaitMs ?? 30 * 60_000);
 const POST_BURST = 3;
 const TIER3_PER_MINUTE = 50;
 
@@ -85,23 +81,51 @@ const freePort = () =>
     });
   });
 
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bugsweep-bench-sweep-'));
-const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
-const slack = await startRateLimitedSlack();
-try {
-  await server.createDatabase('bench');
-  const orm = await openOrm(server.urlFor('bench'));
-  await migrateToLatest(orm);
-  const em = orm.em.fork();
-  // Bugs idle for 10 days whose warning has been visible for 2 days and whose stated close time has passed; each
-  // has its card in its thread already. One sweep closes them all: a close notice and a card refresh each.
-  await em.execute(`
+export type SweepBenchResult = {
+  bugs: number;
+  channels: number;
+  closed: number;
+  sweptMs: number;
+  /** When every close notice was out, ms after the sweep started; null when not all were by the deadline. */
+  closesDoneMs: number | null;
+  closesOut: number;
+  floorMs: number;
+  /** closesDoneMs ÷ floorMs. */
+  timeOverFloor: number | null;
+  calls: number;
+  answered429: number;
+  percent429: number;
+  doubled: number;
+  missing: number;
+  /** Only when waiting for the cards: when every card was in its final state, and how many were not. */
+  cardsDoneMs: number | null;
+  cardsNotFinal: number | null;
+};
+
+export async function benchSweep(
+  options: { bugs?: number; channels?: number; waitForCards?: boolean; maxWaitMs?: number } = {},
+): Promise<SweepBenchResult> {
+  const BUGS = options.bugs ?? 300;
+  const CHANNELS = options.channels ?? 30;
+  const WAIT_FOR_CARDS = options.waitForCards ?? true;
+  const MAX_WAIT_MS = options.maxWaitMs ?? 30 * 60_000;
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bugsweep-bench-sweep-'));
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+  const slack = await startRateLimitedSlack();
+  try {
+    await server.createDatabase('bench');
+    const orm = await openOrm(server.urlFor('bench'));
+    await migrateToLatest(orm);
+    const em = orm.em.fork();
+    // Bugs idle for 10 days whose warning has been visible for 2 days and whose stated close time has passed; each
+    // has its card in its thread already. One sweep closes them all: a close notice and a card refresh each.
+    await em.execute(`
     insert into slack_notices (id, bug_id, purpose, channel_id, thread_ts, payload, status, attempts, next_attempt_at, created_at, sent_at, result_ts)
     select g, null, 'warning', 'C' || lpad((g % ${CHANNELS})::text, 4, '0'), '1800000000.' || lpad(g::text, 6, '0'),
            '{"text":"warning"}', 'sent', 1, now() - interval '2 days', now() - interval '2 days', now() - interval '2 days',
            '1800000001.' || lpad(g::text, 6, '0')
     from generate_series(1, ${BUGS}) g`);
-  await em.execute(`
+    await em.execute(`
     insert into bug_reports (id, ref, title, status, reporter_id, channel_id, thread_ts, created_at, updated_at,
                              last_activity_at, warned_at, warning_notice_id, auto_close_at, card_ts)
     select g, 'BUG-' || g, 'bug ' || g, 'open', 'U' || (g % 50), 'C' || lpad((g % ${CHANNELS})::text, 4, '0'),
@@ -109,76 +133,112 @@ try {
            now() - interval '10 days' + g * interval '1 second', now() - interval '2 days', g, now() - interval '1 hour',
            '1800000002.' || lpad(g::text, 6, '0')
     from generate_series(1, ${BUGS}) g`);
-  await em.execute(`update slack_notices set bug_id = id`);
-  await em.execute(`select setval(pg_get_serial_sequence('bug_reports', 'id'), ${BUGS})`);
-  await em.execute(`select setval(pg_get_serial_sequence('slack_notices', 'id'), ${BUGS})`);
+    await em.execute(`update slack_notices set bug_id = id`);
+    await em.execute(`select setval(pg_get_serial_sequence('bug_reports', 'id'), ${BUGS})`);
+    await em.execute(`select setval(pg_get_serial_sequence('slack_notices', 'id'), ${BUGS})`);
 
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: 'bench',
-    BUG_CHANNELS: 'C0000',
-    DEVELOPER_USERS: 'UDEV',
-    SLACK_API_URL: slack.url,
-    SWEEP_MAX_ITEMS: String(BUGS * 2),
-    LOG_LEVEL: 'silent',
-  });
-  const logger = createLogger({ level: 'silent', pretty: false });
-  const ctx = createAppContext({
-    config,
-    orm,
-    logger,
-    identity: { botId: 'BBENCH', botUserId: 'UBENCH', workspaceUrl: 'https://bench.slack.com/' },
-  });
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: 'bench',
+      BUG_CHANNELS: 'C0000',
+      DEVELOPER_USERS: 'UDEV',
+      SLACK_API_URL: slack.url,
+      SWEEP_MAX_ITEMS: String(BUGS * 2),
+      LOG_LEVEL: 'silent',
+    });
+    const logger = createLogger({ level: 'silent', pretty: false });
+    const ctx = createAppContext({
+      config,
+      orm,
+      logger,
+      identity: { botId: 'BBENCH', botUserId: 'UBENCH', workspaceUrl: 'https://bench.slack.com/' },
+    });
 
-  const perChannel = Math.ceil(BUGS / CHANNELS);
-  const floorMs = perChannel * 1000;
-  const started = Date.now();
-  ctx.notifier.start();
-  const result = await runSweep(ctx, { trigger: 'admin', triggeredBy: 'UADMIN' });
-  const sweptMs = Date.now() - started;
-  const closes = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200);
-  const cardsDone = () => slack.calls.filter((c) => c.method === 'chat.update' && c.status === 200);
-  const deadline = started + MAX_WAIT_MS;
-  let closesDoneAt: number | null = null;
-  while (Date.now() < deadline) {
-    if (closesDoneAt === null && closes().length >= BUGS) closesDoneAt = Date.now();
-    if (closesDoneAt !== null && (!WAIT_FOR_CARDS || cardsDone().length >= BUGS)) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const perChannel = Math.ceil(BUGS / CHANNELS);
+    const floorMs = perChannel * 1000;
+    const started = Date.now();
+    ctx.notifier.start();
+    const result = await runSweep(ctx, { trigger: 'admin', triggeredBy: 'UADMIN' });
+    const sweptMs = Date.now() - started;
+    const closes = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 200);
+    const cardsDone = () => slack.calls.filter((c) => c.method === 'chat.update' && c.status === 200);
+    const deadline = started + MAX_WAIT_MS;
+    let closesDoneAt: number | null = null;
+    while (Date.now() < deadline) {
+      if (closesDoneAt === null && closes().length >= BUGS) closesDoneAt = Date.now();
+      if (closesDoneAt !== null && (!WAIT_FOR_CARDS || cardsDone().length >= BUGS)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const cardsDoneAt = Date.now();
+    await ctx.notifier.stop();
+
+    const threads = new Map<string, number>();
+    for (const call of closes()) {
+      const key = `${call.body.get('channel')}/${call.body.get('thread_ts')}`;
+      threads.set(key, (threads.get(key) ?? 0) + 1);
+    }
+    const doubled = [...threads.values()].filter((n) => n > 1).length;
+    const missing = BUGS - threads.size;
+    const finalCards = new Map<string, string>();
+    for (const call of cardsDone()) finalCards.set(call.body.get('ts') ?? '', call.body.get('text') ?? '');
+    const cardsNotFinal = BUGS - [...finalCards.values()].filter((text) => /Closed/.test(text)).length;
+    const limited = slack.calls.filter((c) => c.status === 429).length;
+
+    await orm.close(true);
+    return {
+      bugs: BUGS,
+      channels: CHANNELS,
+      closed: result.kind === 'ran' ? result.counts.closed : 0,
+      sweptMs,
+      closesDoneMs: closesDoneAt === null ? null : closesDoneAt - started,
+      closesOut: closes().length,
+      floorMs,
+      timeOverFloor: closesDoneAt === null ? null : (closesDoneAt - started) / floorMs,
+      calls: slack.calls.length,
+      answered429: limited,
+      percent429: (100 * limited) / Math.max(1, slack.calls.length),
+      doubled,
+      missing,
+      cardsDoneMs: WAIT_FOR_CARDS ? cardsDoneAt - started : null,
+      cardsNotFinal: WAIT_FOR_CARDS ? cardsNotFinal : null,
+    };
+  } finally {
+    await slack.close();
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
-  const cardsDoneAt = Date.now();
-  await ctx.notifier.stop();
+}
 
-  const threads = new Map<string, number>();
-  for (const call of closes()) {
-    const key = `${call.body.get('channel')}/${call.body.get('thread_ts')}`;
-    threads.set(key, (threads.get(key) ?? 0) + 1);
-  }
-  const doubled = [...threads.values()].filter((n) => n > 1).length;
-  const missing = BUGS - threads.size;
-  const finalCards = new Map<string, string>();
-  for (const call of cardsDone()) finalCards.set(call.body.get('ts') ?? '', call.body.get('text') ?? '');
-  const cardsNotFinal = BUGS - [...finalCards.values()].filter((text) => /Closed/.test(text)).length;
-  const limited = slack.calls.filter((c) => c.status === 429).length;
-
+export function printSweep(result: SweepBenchResult): void {
   const row = (what: string, value: string) => console.log(`${what.padEnd(52)} ${value}`);
-  console.log(`sweep at Slack's limits: ${BUGS} bugs over ${CHANNELS} channels (${perChannel} per channel)`);
-  row('sweep run', `${result.kind === 'ran' ? `${result.counts.closed} closed` : result.kind} in ${sweptMs} ms`);
+  const perChannel = Math.ceil(result.bugs / result.channels);
+  console.log(
+    `sweep at Slack's limits: ${result.bugs} bugs over ${result.channels} channels (${perChannel} per channel)`,
+  );
+  row('sweep run', `${result.closed} closed in ${result.sweptMs} ms`);
   row(
     'close notices all out after',
-    closesDoneAt ? `${closesDoneAt - started} ms` : `not all: ${closes().length} of ${BUGS} after ${MAX_WAIT_MS} ms`,
+    result.closesDoneMs === null ? `not all: ${result.closesOut} of ${result.bugs}` : `${result.closesDoneMs} ms`,
   );
-  row('per-channel floor', `${floorMs} ms`);
-  row('time ÷ floor', closesDoneAt ? ((closesDoneAt - started) / floorMs).toFixed(2) : 'n/a');
-  row('Web API calls', String(slack.calls.length));
-  row('answered 429', `${limited} (${((100 * limited) / Math.max(1, slack.calls.length)).toFixed(2)} %)`);
-  row('close notices doubled / missing', `${doubled} / ${missing}`);
-  if (WAIT_FOR_CARDS) {
-    row('every card in its final state after', `${cardsDoneAt - started} ms`);
-    row('cards not in their final state', String(cardsNotFinal));
+  row('per-channel floor', `${result.floorMs} ms`);
+  row('time ÷ floor', result.timeOverFloor === null ? 'n/a' : result.timeOverFloor.toFixed(2));
+  row('Web API calls', String(result.calls));
+  row('answered 429', `${result.answered429} (${result.percent429.toFixed(2)} %)`);
+  row('close notices doubled / missing', `${result.doubled} / ${result.missing}`);
+  if (result.cardsDoneMs !== null) {
+    row('every card in its final state after', `${result.cardsDoneMs} ms`);
+    row('cards not in their final state', String(result.cardsNotFinal));
   }
-  await orm.close(true);
-} finally {
-  await slack.close();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
+}
+
+if (import.meta.main) {
+  const args = benchArgs();
+  printSweep(
+    await benchSweep({
+      ...(args.bugs ? { bugs: Number(args.bugs) } : {}),
+      ...(args.channels ? { channels: Number(args.channels) } : {}),
+      waitForCards: (args.cards ?? 'wait') !== 'skip',
+      ...(args.maxWaitMs ? { maxWaitMs: Number(args.maxWaitMs) } : {}),
+    }),
+  );
 }
