@@ -2,6 +2,8 @@
 // Everything else receives a frozen `Config`; nothing reads process.env directly.
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { type BacklogCondition, parseBacklogAlert } from './domain/backlog-alert.ts';
+import type { Severity } from './domain/bug-status.ts';
 import { spanMs } from './domain/business-durations.ts';
 import {
   type BusinessCalendar,
@@ -181,6 +183,25 @@ const envSchema = z.object({
     .int('must be a whole number of requests per minute')
     .min(1)
     .default(600),
+  SLA_CRITICAL: duration('4h', { allowZero: true }),
+  SLA_HIGH: duration('1d', { allowZero: true }),
+  SLA_MEDIUM: duration('5d', { allowZero: true }),
+  SLA_LOW: duration('0', { allowZero: true }),
+  ALERT_CHANNEL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel ID such as C0123ABCD')
+      .optional(),
+  ),
+  BACKLOG_ALERT: optionalString.transform((value, ctx): readonly BacklogCondition[] => {
+    if (value === undefined) return [];
+    const result = parseBacklogAlert(value);
+    if (!result.ok) {
+      ctx.addIssue({ code: 'custom', message: result.error });
+      return z.NEVER;
+    }
+    return result.value;
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -205,6 +226,9 @@ function crossVariableProblems(env: NodeJS.ProcessEnv): string[] {
     problems.push(
       'DIGEST_SCHEDULE and DIGEST_CHANNEL go together: set both to post the digest (when, and to which channel ID), or neither',
     );
+  }
+  if (set('BACKLOG_ALERT') && !set('ALERT_CHANNEL')) {
+    problems.push('ALERT_CHANNEL is required with BACKLOG_ALERT: the channel ID (C0123ABCD) the alerts go to');
   }
   return problems;
 }
@@ -306,6 +330,11 @@ export type Config = Readonly<{
   sweep: Readonly<{ schedule: string; timezone: string; batchSize: number; maxItems: number }>;
   /** The agent API: the work queue's cool-down and attempts, and each token's request budget per minute. */
   agents: Readonly<{ retryCooldownMs: number; maxAttempts: number; rateLimitPerMinute: number }>;
+  /** Time to resolution by severity, in milliseconds; 0 = no due time for that severity. */
+  sla: Readonly<Record<Severity, number>>;
+  /** Where SLA breaches and backlog alerts are announced; none when unset. */
+  alertChannel: string | undefined;
+  backlogAlert: readonly BacklogCondition[];
   logLevel: string;
 }>;
 
@@ -371,6 +400,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.AGENT_MAX_ATTEMPTS,
       rateLimitPerMinute: e.API_RATE_LIMIT,
     },
+    sla: { critical: e.SLA_CRITICAL, high: e.SLA_HIGH, medium: e.SLA_MEDIUM, low: e.SLA_LOW },
+    alertChannel: e.ALERT_CHANNEL,
+    backlogAlert: e.BACKLOG_ALERT,
     logLevel: e.LOG_LEVEL,
   });
 }

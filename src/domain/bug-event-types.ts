@@ -42,5 +42,7 @@ export const BUG_EVENT_TYPES = [
   'bug.duplicate_linked',
   'bug.duplicate_split',
   'bug.near_duplicate_suggested',
+  'bug.severity_changed',
+  'bug.sla_breached',
 ] as const;
 export type BugEventType = (typeof BUG_EVENT_TYPES)[number];

@@ -20,6 +20,16 @@ export const SWEEPABLE_STATUSES = [
   'awaiting_verification',
 ] as const satisfies readonly BugStatus[];
 
+/**
+ * Statuses whose SLA clock runs (issue 15, domain/sla.ts): open and in progress. Resolving (an agent's fix awaiting
+ * verification too), closing and escalating stop it.
+ */
+export const SLA_STATUSES = ['open', 'in_progress'] as const satisfies readonly BugStatus[];
+
+export function hasRunningSla(status: BugStatus): boolean {
+  return (SLA_STATUSES as readonly BugStatus[]).includes(status);
+}
+
 /** Statuses with work left: everything but resolved and closed (lists, App Home, what may be claimed). */
 export const UNRESOLVED_STATUSES = [
   'open',

@@ -1,8 +1,9 @@
 // The bug card bugsweep keeps in each bug thread: a pure function of the bug's state, rendered when it is sent.
 import type { Button } from '@slack/types';
-import { type BugStatus, type Severity, STATUS_LABELS } from '../domain/bug-status.ts';
+import { type BugStatus, hasRunningSla, type Severity, STATUS_LABELS } from '../domain/bug-status.ts';
 import { TURN_LABELS, type Turn } from '../domain/turn.ts';
 import { actions, button, context, escapeMrkdwn, fields, message, type SlackMessage, section } from './blocks.ts';
+import { slackMoment } from './date-token.ts';
 import { ACTIONS, BLOCKS } from './ids.ts';
 import { mentionClaimant } from './mentions.ts';
 
@@ -23,6 +24,8 @@ export type BugCardInput = {
   /** Follow-ups (late replies): the bug this one follows, and the follow-up filed for this one. */
   followsRef?: string | null;
   followedUpByRef?: string | null;
+  /** The SLA due time (shown while the bug is open or in progress). */
+  slaDueAt?: Date | null;
 };
 
 /** What the card says about duplicates: for a duplicate, its canonical bug; for a canonical bug, its group. */
@@ -57,6 +60,8 @@ export function buildBugCard(bug: BugCardInput, duplicates: CardDuplicates = nul
       `*Reporter*\n${mentionClaimant(bug.reporterId)}`,
       `*Claimed by*\n${claimant}`,
       ...(group ? [`*Reported*\n${group.occurrences} times`, `*Reporters affected*\n${group.reporterIds.length}`] : []),
+      // A date token: each reader sees the due time in their own zone (the fallback is UTC).
+      ...(bug.slaDueAt && isSweepable(bug.status) ? [`*Due*\n${slackMoment(bug.slaDueAt, 'UTC')}`] : []),
     ),
     ...(bug.whoseTurn ? [context(`:speech_balloon: ${TURN_LABELS[bug.whoseTurn]}`)] : []),
     ...(bug.affects ? [context(affectsLine(bug.affects))] : []),

@@ -21,6 +21,7 @@ import {
 } from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
 import { enqueueInThread, requestCardRefresh } from './notices.ts';
+import { applySlaStatusChange } from './sla.ts';
 
 export type BugActivity = {
   actorId: string;
@@ -201,8 +202,10 @@ export async function clearClaim(
 async function autoReopen(em: EntityManager, ctx: AppContext, bug: BugReport, activity: BugActivity): Promise<void> {
   const now = ctx.clock();
   const closedAt = bug.closedAt;
+  const from = bug.status;
   bug.status = 'open';
   Object.assign(bug, statusTimestamps('open', now));
+  applySlaStatusChange(ctx, bug, from, now);
   await clearClaim(em, ctx, bug, 'status');
   recordEvent(em, {
     bugId: bug.id,

@@ -20,6 +20,7 @@ import { buildFiledFromMessageNotice } from '../messages/thread-notices.ts';
 import { recordEvent } from './audit.ts';
 import { groupNewBug, suggestNearDuplicate } from './duplicates.ts';
 import { enqueueNotice, requestCardRefresh } from './notices.ts';
+import { slaClockForNewBug } from './sla.ts';
 
 export type NewBug = {
   channelId: string;
@@ -85,6 +86,8 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
         createdAt: input.createdAt,
         updatedAt: now,
         lastActivityAt: input.createdAt,
+        // From the report's own time, never later than now (a Slack timestamp may run ahead of our clock).
+        ...slaClockForNewBug(ctx, input.severity, input.createdAt < now ? input.createdAt : now),
       });
       await tx.flush();
       await insertConversationOnce(tx, {

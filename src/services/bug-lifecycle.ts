@@ -29,6 +29,7 @@ import type { AgentIdentity } from './api-tokens.ts';
 import { recordEvent } from './audit.ts';
 import { applyBugActivity, clearClaim, withdrawReminder, withdrawWarning } from './bug-activity.ts';
 import { enqueueInThread, requestCardRefresh } from './notices.ts';
+import { applySlaSeverityChange, applySlaStatusChange } from './sla.ts';
 
 export type ActionRequest = {
   bugId: number;
@@ -120,6 +121,7 @@ async function applyTransition(
 
   bug.status = transition.to;
   Object.assign(bug, statusTimestamps(transition.to, now));
+  applySlaStatusChange(ctx, bug, transition.from, now);
   if (transition.closeReason) bug.closeReason = transition.closeReason;
   if (transition.action === 'resolve') {
     bug.resolutionNote = details.note ?? null;
@@ -223,15 +225,24 @@ export async function changeBugFields(ctx: AppContext, change: FieldChange): Pro
     const actorKind = actorKindOf(actor.id, ctx.config.adminUsers);
     let changed = false;
     if (change.severity && change.severity !== bug.severity) {
+      const from = bug.severity;
+      const previousSlaDueAt = bug.slaDueAt ?? null;
+      bug.severity = change.severity;
+      // The SLA due time follows the severity, from the same clock start (services/sla.ts).
+      applySlaSeverityChange(ctx, bug);
       recordEvent(em, {
         bugId: bug.id,
         type: 'bug.severity_changed',
         actorId: actor.id,
         actorKind,
         at: now,
-        metadata: { from: bug.severity, to: change.severity },
+        metadata: {
+          from,
+          to: change.severity,
+          slaDueAt: bug.slaDueAt?.toISOString() ?? null,
+          previousSlaDueAt: previousSlaDueAt?.toISOString() ?? null,
+        },
       });
-      bug.severity = change.severity;
       changed = true;
     }
     if (change.category !== undefined && change.category !== (bug.category ?? null)) {

@@ -27,6 +27,11 @@ export const BASE_TEST_ENV: Record<string, string> = {
   ADMIN_USERS: TEST_USERS.admin,
   DEVELOPER_USERS: `${TEST_USERS.developer},${TEST_USERS.developer2}`,
   LOG_LEVEL: 'silent',
+  // No SLA due times unless a test is about them (test/slack/sla.test.ts): scenario tests keep their exact cards.
+  SLA_CRITICAL: '0',
+  SLA_HIGH: '0',
+  SLA_MEDIUM: '0',
+  SLA_LOW: '0',
 };
 
 export type TestApp = {

@@ -34,6 +34,33 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.slack)).toBe(true);
   });
 
+  it('SLA due times default by severity; BACKLOG_ALERT parses and needs ALERT_CHANNEL', () => {
+    const config = loadConfig(VALID);
+    expect(config.sla).toEqual({ critical: 4 * 3_600_000, high: 86_400_000, medium: 5 * 86_400_000, low: 0 });
+    expect(config.backlogAlert).toEqual([]);
+    expect(config.alertChannel).toBeUndefined();
+    const alerting = loadConfig({
+      ...VALID,
+      BACKLOG_ALERT: 'open>50 for 4h, unclaimed>=20 for 1d',
+      ALERT_CHANNEL: 'C0ALERT',
+    });
+    expect(alerting.alertChannel).toBe('C0ALERT');
+    expect(alerting.backlogAlert.map((condition) => condition.key)).toEqual([
+      'open>50/14400000',
+      'unclaimed>=20/86400000',
+    ]);
+    expect(problemsOf({ ...VALID, BACKLOG_ALERT: 'open>50 for 4h' })).toEqual([
+      expect.stringMatching(/^ALERT_CHANNEL is required with BACKLOG_ALERT/),
+    ]);
+    expect(problemsOf({ ...VALID, BACKLOG_ALERT: 'open over 50', ALERT_CHANNEL: 'C0ALERT' })).toEqual([
+      expect.stringMatching(/^BACKLOG_ALERT expected conditions such as "open>50 for 4h"/),
+    ]);
+    expect(problemsOf({ ...VALID, SLA_HIGH: 'soon', ALERT_CHANNEL: '#alerts' })).toEqual([
+      expect.stringMatching(/^SLA_HIGH expected a duration/),
+      expect.stringMatching(/^ALERT_CHANNEL must be a Slack channel ID/),
+    ]);
+  });
+
   it('uses Socket Mode when an app token is set, and needs no signing secret then', () => {
     const { SLACK_SIGNING_SECRET: _unused, ...rest } = VALID;
     const config = loadConfig({ ...rest, SLACK_APP_TOKEN: 'xapp-1' });

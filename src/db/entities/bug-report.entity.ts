@@ -75,6 +75,11 @@ export const BugReportSchema = defineEntity({
     agentAttempts: p.integer().default(0),
     /** Not handed to an agent again before this (AGENT_RETRY_COOLDOWN after an agent gave up). */
     agentRetryAfter: p.datetime().columnType('timestamptz').nullable(),
+    /** The SLA clock (domain/sla.ts): when it started (intake or reopen) and the due time; null while stopped. */
+    slaStartedAt: p.datetime().columnType('timestamptz').nullable(),
+    slaDueAt: p.datetime().columnType('timestamptz').nullable(),
+    /** The due time whose breach was announced: once per bug and due time. */
+    slaBreachNotifiedFor: p.datetime().columnType('timestamptz').nullable(),
     version: p.integer().version(),
   },
   uniques: [{ properties: ['channelId', 'threadTs'], name: 'bug_reports_channel_thread_unique' }],

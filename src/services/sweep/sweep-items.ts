@@ -29,6 +29,7 @@ import {
 import { recordEvent } from '../audit.ts';
 import { clearClaim, NO_PENDING_WARNING, withdrawReminder } from '../bug-activity.ts';
 import { enqueueInThread, requestCardRefresh } from '../notices.ts';
+import { applySlaStatusChange } from '../sla.ts';
 
 export type SweepAction = 'warned' | 'closed' | 'reminded' | 'released' | 'nudged';
 
@@ -206,6 +207,7 @@ async function autoClose(
   const to = unverified ? 'resolved' : 'closed';
   bug.status = to;
   Object.assign(bug, statusTimestamps(to, now));
+  applySlaStatusChange(ctx, bug, from, now);
   bug.closeReason = unverified ? 'unverified' : 'inactivity';
   bug.updatedAt = now;
   // The warning did its job and stays as it is; a claim reminder no longer applies.

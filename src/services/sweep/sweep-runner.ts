@@ -15,6 +15,7 @@ import {
   type RunCounts,
 } from '../../db/repositories/sweep.repository.ts';
 import { bugLogger } from '../../logger.ts';
+import { type SlaPhaseCounts, sweepSlaBreaches } from './sla-breaches.ts';
 import { type SweepAction, sweepClaim, sweepInactivity, sweepNudge } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
 import { nextSweepAtFor } from './sweep-slots.ts';
@@ -42,6 +43,8 @@ export type SweepResult =
       budgetExhausted: boolean;
       /** Bugs waiting on developers nudged (AUTO_CLOSE_POLICY=waiting-on-reporter); not one of the run's counts. */
       nudged?: number;
+      /** The SLA phase (issue 15), counted apart from `counts`. */
+      sla?: SlaPhaseCounts;
     }
   | { kind: 'skipped'; runId: number | null; reason: string }
   /** Another replica recorded this scheduled slot first. */
@@ -105,6 +108,7 @@ async function sweepBody(
   const budget = ctx.config.sweep.maxItems;
   let budgetExhausted = false;
   let stoppedEarly = false;
+  let sla: SlaPhaseCounts & { refs: string[] } = { breached: 0, failed: 0, refs: [] };
 
   const act = async (bug: BugReport, planned: SweepAction, perform: () => Promise<SweepAction | null>) => {
     if (items.length + counts.failed >= budget) {
@@ -156,6 +160,15 @@ async function sweepBody(
         await act(bug, 'nudged', () => sweepNudge(ctx, bug.id, now));
       }
     }
+    if (!budgetExhausted && !stoppedEarly) {
+      sla = await sweepSlaBreaches(ctx, {
+        now,
+        dryRun,
+        budget: budget - items.length - counts.failed,
+        log,
+        stop: () => ctx.shutdown.aborted,
+      });
+    }
   } catch (error) {
     // A failed read of a batch (or a run that dies) ends the run: recorded as failed, nothing half-done per item.
     await finishRun(ctx.orm.em.fork(), runId, {
@@ -176,10 +189,25 @@ async function sweepBody(
     details: {
       ...detailsOf(items, budgetExhausted, nudged),
       ...(stoppedEarly ? { stoppedEarly: 'the process was shutting down' } : {}),
+      ...(sla.breached + sla.failed > 0
+        ? { sla: { breached: sla.breached, failed: sla.failed, refs: sla.refs.slice(0, 200) } }
+        : {}),
     },
   });
-  log.info({ runId, dryRun, ...counts, nudged, budgetExhausted, stoppedEarly }, 'sweep run finished');
-  return { kind: 'ran', runId, dryRun, counts, items, budgetExhausted, nudged };
+  log.info(
+    { runId, dryRun, ...counts, nudged, slaBreached: sla.breached, budgetExhausted, stoppedEarly },
+    'sweep run finished',
+  );
+  return {
+    kind: 'ran',
+    runId,
+    dryRun,
+    counts,
+    items,
+    budgetExhausted,
+    nudged,
+    sla: { breached: sla.breached, failed: sla.failed },
+  };
 }
 
 function detailsOf(items: SweepItemReport[], budgetExhausted: boolean, nudged = 0): Record<string, unknown> {
