@@ -51,7 +51,7 @@ export async function resetSweepWorld(db: TestDatabase, t: TestApp): Promise<voi
   await em.execute(
     // The outbox first: the notifier's background loop reads slack_notices, then bug_reports; locking in the
     // same order keeps the truncate from deadlocking with it.
-    'truncate slack_notices, slack_channel_pacing, slack_method_pacing, bug_events, bug_conversations, bug_reports, sweep_runs cascade',
+    'truncate slack_notices, slack_channel_pacing, slack_method_pacing, bug_events, bug_conversations, bug_reports, sweep_runs, backlog_alert_state cascade',
   );
   await em.execute('update sweep_state set paused = false, paused_by = null, paused_at = null, pause_note = null');
   t.clock.set(START);

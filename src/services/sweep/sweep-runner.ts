@@ -15,6 +15,7 @@ import {
   type RunCounts,
 } from '../../db/repositories/sweep.repository.ts';
 import { bugLogger } from '../../logger.ts';
+import { type BacklogCheck, checkBacklogAlerts } from '../backlog-alerts.ts';
 import { type SlaPhaseCounts, sweepSlaBreaches } from './sla-breaches.ts';
 import { type SweepAction, sweepClaim, sweepInactivity, sweepNudge } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
@@ -45,6 +46,8 @@ export type SweepResult =
       nudged?: number;
       /** The SLA phase (issue 15), counted apart from `counts`. */
       sla?: SlaPhaseCounts;
+      /** BACKLOG_ALERT conditions raised or back to normal at this run (issue 15); not checked by dry runs. */
+      backlog?: BacklogCheck;
     }
   | { kind: 'skipped'; runId: number | null; reason: string }
   /** Another replica recorded this scheduled slot first. */
@@ -109,6 +112,7 @@ async function sweepBody(
   let budgetExhausted = false;
   let stoppedEarly = false;
   let sla: SlaPhaseCounts & { refs: string[] } = { breached: 0, failed: 0, refs: [] };
+  let backlog: BacklogCheck = { raised: [], cleared: [] };
 
   const act = async (bug: BugReport, planned: SweepAction, perform: () => Promise<SweepAction | null>) => {
     if (items.length + counts.failed >= budget) {
@@ -169,6 +173,7 @@ async function sweepBody(
         stop: () => ctx.shutdown.aborted,
       });
     }
+    if (!dryRun && !stoppedEarly) backlog = await checkBacklogQuietly(ctx, now, log);
   } catch (error) {
     // A failed read of a batch (or a run that dies) ends the run: recorded as failed, nothing half-done per item.
     await finishRun(ctx.orm.em.fork(), runId, {
@@ -192,6 +197,7 @@ async function sweepBody(
       ...(sla.breached + sla.failed > 0
         ? { sla: { breached: sla.breached, failed: sla.failed, refs: sla.refs.slice(0, 200) } }
         : {}),
+      ...(backlog.raised.length + backlog.cleared.length > 0 ? { backlog } : {}),
     },
   });
   log.info(
@@ -207,7 +213,18 @@ async function sweepBody(
     budgetExhausted,
     nudged,
     sla: { breached: sla.breached, failed: sla.failed },
+    backlog,
   };
+}
+
+/** The backlog check must not fail the run whose items are done: its error is logged, and the next run checks. */
+async function checkBacklogQuietly(ctx: AppContext, now: Date, log: AppContext['logger']): Promise<BacklogCheck> {
+  try {
+    return await checkBacklogAlerts(ctx, now);
+  } catch (error) {
+    log.error({ err: error }, 'backlog alert check failed; the next run checks again');
+    return { raised: [], cleared: [] };
+  }
 }
 
 function detailsOf(items: SweepItemReport[], budgetExhausted: boolean, nudged = 0): Record<string, unknown> {
