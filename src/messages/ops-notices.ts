@@ -6,6 +6,7 @@ import type { Severity } from '../domain/bug-status.ts';
 import { formatDuration } from '../domain/duration.ts';
 import { escapeMrkdwn, type SlackMessage, textMessage } from './blocks.ts';
 import { slackMoment } from './date-token.ts';
+import { mentionClaimant } from './mentions.ts';
 
 export type SlaBreachInput = {
   bug: { ref: string; title: string; severity: Severity; claimantId?: string | null };
@@ -17,7 +18,7 @@ export type SlaBreachInput = {
 };
 
 function whoToTell(input: SlaBreachInput): string {
-  if (input.bug.claimantId) return `<@${input.bug.claimantId}> `;
+  if (input.bug.claimantId) return `${mentionClaimant(input.bug.claimantId)} `;
   return input.developerUsergroup ? `<!subteam^${input.developerUsergroup}> ` : '';
 }
 
@@ -33,7 +34,7 @@ export function buildSlaBreachNotice(input: SlaBreachInput): SlackMessage {
 
 /** One line in ALERT_CHANNEL. */
 export function buildSlaBreachAlert(input: SlaBreachInput & { permalink: string }): SlackMessage {
-  const holder = input.bug.claimantId ? `held by <@${input.bug.claimantId}>` : 'unclaimed';
+  const holder = input.bug.claimantId ? `held by ${mentionClaimant(input.bug.claimantId)}` : 'unclaimed';
   return textMessage(
     `:alarm_clock: SLA breached: <${input.permalink}|*${input.bug.ref}*> ${escapeMrkdwn(input.bug.title)} ` +
       `(${input.bug.severity}, ${holder}) was due ${slackMoment(input.dueAt, input.timeZone)}.`,
