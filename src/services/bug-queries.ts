@@ -1,4 +1,5 @@
 // Read-only questions about bugs for Slack surfaces: finding the bug a person means, and listing bugs.
+import { QueryOrder } from '@mikro-orm/core';
 import type { AppContext } from '../app-context.ts';
 import { BugReport } from '../db/entities/index.ts';
 import { findBugByLocator, findBugByThread } from '../db/repositories/bug-report.repository.ts';
@@ -67,7 +68,16 @@ export async function homeOverview(ctx: AppContext, userId: string, limit = 10):
  * `open`: everything not yet resolved or closed; `mine`: unresolved bugs I reported or hold;
  * `claimed`: unresolved bugs someone holds; `all`: every bug, newest first.
  */
-export async function listBugs(ctx: AppContext, filter: ListFilter, userId: string, limit = 20): Promise<BugList> {
+export const LIST_SORTS = ['created', 'due'] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
+
+export async function listBugs(
+  ctx: AppContext,
+  filter: ListFilter,
+  userId: string,
+  limit = 20,
+  sort: ListSort = 'created',
+): Promise<BugList> {
   const em = ctx.orm.em.fork();
   const where =
     filter === 'open'
@@ -77,6 +87,11 @@ export async function listBugs(ctx: AppContext, filter: ListFilter, userId: stri
         : filter === 'claimed'
           ? { status: unresolved(), claimantId: { $ne: null } }
           : {};
-  const [bugs, total] = await em.findAndCount(BugReport, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit });
+  // `due`: the soonest SLA due time first (the most overdue at the top), bugs without one after them, newest first.
+  const orderBy =
+    sort === 'due'
+      ? { slaDueAt: QueryOrder.ASC_NULLS_LAST, createdAt: QueryOrder.DESC, id: QueryOrder.DESC }
+      : { createdAt: QueryOrder.DESC, id: QueryOrder.DESC };
+  const [bugs, total] = await em.findAndCount(BugReport, where, { orderBy, limit });
   return { bugs, total };
 }

@@ -240,6 +240,31 @@ describe('SLA due times', () => {
   });
 });
 
+describe('/bugs list … due', () => {
+  it('sorts by due time, most overdue first, bugs without one last, and shows each due time', async () => {
+    const medium = await report('Slow search', 'medium');
+    const low = await report('Misaligned icon', 'low');
+    const critical = await report('Checkout down', 'critical');
+    const high = await report('Export broken', 'high');
+    const res = await sendSlashCommand(t.baseUrl, { userId: developer, text: 'list open due' });
+    const text = String((res.json() as { text: string }).text);
+    const order = [critical, high, medium, low].map((bug) => text.indexOf(`*${bug.ref}*`));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    const unix = Math.floor(plus(START, 4 * HOUR).getTime() / 1000);
+    expect(text).toContain(`· due <!date^${unix}^{date_short_pretty} {time}|Tue 24 Nov, 13:00 UTC>`);
+    expect(text.split('\n').find((line) => line.includes(`*${low.ref}*`))).toBeDefined();
+    expect(text.slice(text.indexOf(`*${low.ref}*`))).not.toContain('· due');
+
+    // Without `due`, newest first as before.
+    const plain = String(
+      ((await sendSlashCommand(t.baseUrl, { userId: developer, text: 'list' })).json() as { text: string }).text,
+    );
+    expect(plain.indexOf(`*${high.ref}*`)).toBeLessThan(plain.indexOf(`*${critical.ref}*`));
+    expect(plain.indexOf(`*${low.ref}*`)).toBeLessThan(plain.indexOf(`*${medium.ref}*`));
+  });
+});
+
 describe('two app instances at once', () => {
   let replicas: Replica[] = [];
   afterAll(async () => {

@@ -2,6 +2,7 @@
 import { type BugStatus, STATUS_LABELS } from '../../domain/bug-status.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { escapeMrkdwn, type SlackMessage, textMessage } from '../../messages/blocks.ts';
+import { slackMoment } from '../../messages/date-token.ts';
 import { mentionClaimant } from '../../messages/mentions.ts';
 
 export type BugListItem = {
@@ -11,6 +12,8 @@ export type BugListItem = {
   claimantId?: string | null;
   lastActivityAt: Date;
   permalink: string;
+  /** The SLA due time, when the bug has one. */
+  slaDueAt?: Date | null;
 };
 
 /** A bug as lists show it (/bugs list, App Home). */
@@ -25,6 +28,7 @@ export function toBugListItem(
     claimantId: bug.claimantId ?? null,
     lastActivityAt: bug.lastActivityAt,
     permalink: permalinkFor(bug.channelId, bug.threadTs),
+    slaDueAt: bug.slaDueAt ?? null,
   };
 }
 
@@ -37,7 +41,8 @@ export function buildBugList(input: { filter: string; items: BugListItem[]; tota
   const lines = input.items.map((bug) => {
     const who = bug.claimantId ? mentionClaimant(bug.claimantId) : 'unclaimed';
     const quiet = formatDuration(input.now.getTime() - bug.lastActivityAt.getTime());
-    return `<${bug.permalink}|*${bug.ref}*> ${escapeMrkdwn(bug.title)}\n      ${STATUS_LABELS[bug.status]} · ${who} · last reply from reporter/developer ${quiet} ago`;
+    const due = bug.slaDueAt ? ` · due ${slackMoment(bug.slaDueAt, 'UTC')}` : '';
+    return `<${bug.permalink}|*${bug.ref}*> ${escapeMrkdwn(bug.title)}\n      ${STATUS_LABELS[bug.status]} · ${who} · last reply from reporter/developer ${quiet} ago${due}`;
   });
   const more = input.total > input.items.length ? `\n…and ${input.total - input.items.length} more.` : '';
   const header = `*${input.total} ${input.filter === 'all' ? '' : `${input.filter} `}bug${input.total === 1 ? '' : 's'}*`;

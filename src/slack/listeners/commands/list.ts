@@ -4,20 +4,22 @@ import type { Subcommand } from './subcommand.ts';
 
 export const listSubcommand: Subcommand = {
   name: 'list',
-  usage: 'list [open|mine|claimed|all]',
-  summary: 'bugs with their status, claimant and how long they have been quiet',
+  usage: 'list [open|mine|claimed|all] [due]',
+  summary: 'bugs with their status, claimant and how long they have been quiet; `due` sorts by SLA due time',
   adminOnly: false,
   async handle({ ack, ctx, command, args }) {
-    const wanted = args[0]?.toLowerCase() ?? 'open';
+    const words = args.map((word) => word.toLowerCase());
+    const sort = words.includes('due') ? 'due' : 'created';
+    const wanted = words.find((word) => word !== 'due') ?? 'open';
     const filter = LIST_FILTERS.find((known) => known === wanted);
     if (!filter) {
       await ack({
         response_type: 'ephemeral',
-        text: `I can list \`open\`, \`mine\`, \`claimed\` or \`all\` bugs, not \`${args[0]}\`. Try \`/bugs list mine\`.`,
+        text: `I can list \`open\`, \`mine\`, \`claimed\` or \`all\` bugs, not \`${wanted}\`. Try \`/bugs list mine\` (add \`due\` to sort by due time).`,
       });
       return;
     }
-    const { bugs, total } = await listBugs(ctx, filter, command.user_id);
+    const { bugs, total } = await listBugs(ctx, filter, command.user_id, 20, sort);
     const message = buildBugList({
       filter,
       total,
