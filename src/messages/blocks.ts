@@ -7,6 +7,7 @@ import type {
   ActionsBlockElement,
   Button,
   ContextBlock,
+  DividerBlock,
   HeaderBlock,
   KnownBlock,
   MrkdwnElement,
@@ -99,6 +100,10 @@ export function fields(...texts: string[]): SectionBlock {
 
 export function context(...texts: string[]): ContextBlock {
   return { type: 'context', elements: texts.map((text) => mrkdwn(text)) };
+}
+
+export function divider(): DividerBlock {
+  return { type: 'divider' };
 }
 
 export function header(text: string): HeaderBlock {

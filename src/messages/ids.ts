@@ -26,12 +26,18 @@ export const ACTIONS = {
   homeReport: 'home_report_bug',
   /** On the private answer to a late reply (value `bugId:replyTs`). */
   openFollowUp: 'bug_open_follow_up',
+  /** App Home, admins only (issue 15). */
+  homeReleaseClaims: 'home_release_claims',
+  homePauseSweep: 'home_pause_sweep',
+  homeResumeSweep: 'home_resume_sweep',
+  homeRunSweep: 'home_run_sweep',
 } as const;
 
 /** Block ids of the button rows in bug threads: one per bug, so two cards' buttons never share an id. */
 export const BLOCKS = {
   cardActions: (bugId: number) => `bug_card_actions:${bugId}`,
   warningActions: (bugId: number) => `warning_actions:${bugId}`,
+  homeSweepActions: 'home_sweep_actions',
   duplicateActions: (bugId: number) => `duplicate_actions:${bugId}`,
 } as const;
 

@@ -8,7 +8,7 @@ import { releaseClaim, sweepSettings } from './sweep-items.ts';
 
 export type OrphanedClaim = { bugId: number; ref: string; title: string; claimantId: string; idleMs: number };
 
-export async function listOrphanedClaims(ctx: AppContext, limit = 50): Promise<OrphanedClaim[]> {
+export async function listOrphanedClaims(ctx: AppContext, limit = 500): Promise<OrphanedClaim[]> {
   const now = ctx.clock();
   const threshold = clockThreshold(now, ctx.config.claimReleaseAfterMs, sweepSettings(ctx));
   const bugs = await findQuietClaims(ctx.orm.em.fork(), threshold, null, limit);

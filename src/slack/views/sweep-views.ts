@@ -3,7 +3,16 @@
 import type { ModalView } from '@slack/types';
 import { formatDuration } from '../../domain/duration.ts';
 import { formatMoment } from '../../domain/time-format.ts';
-import { escapeMrkdwn, message, modalText, type SlackMessage, section, textMessage } from '../../messages/blocks.ts';
+import {
+  capText,
+  escapeMrkdwn,
+  LIMITS,
+  message,
+  modalText,
+  type SlackMessage,
+  section,
+  textMessage,
+} from '../../messages/blocks.ts';
 import { VIEWS } from '../../messages/ids.ts';
 import { mentionClaimant } from '../../messages/mentions.ts';
 import type { OrphanedClaim, ReleaseResult } from '../../services/sweep/orphaned-claims.ts';
@@ -63,26 +72,51 @@ export function buildSweepPreview(
   return message([header, ...body].join('\n\n'), [section(header), ...body.map((part) => section(part))]);
 }
 
-/** The confirmation modal of /bugs release: who holds what, how long it has been quiet, in kind words. */
+/** Claims one confirmation lists (and releases); the rest wait for the next one. */
+export const RELEASE_PAGE = 20;
+const RELEASE_TITLE = 80;
+
+/**
+ * The confirmation modal of /bugs release (and App Home): who holds what, how long it has been quiet, in kind words.
+ * It lists the first RELEASE_PAGE claims in full (titles shortened, lines packed into sections that each hold whole
+ * lines, so nothing listed is cut off), says how many more there are, and carries exactly the listed ones in its
+ * metadata: confirming never releases a claim the admin did not see.
+ */
 export function buildReleaseClaimsModal(claims: OrphanedClaim[]): ModalView {
-  const lines = claims.map(
+  const listed = claims.slice(0, RELEASE_PAGE);
+  const more = claims.length - listed.length;
+  const lines = listed.map(
     (claim) =>
-      `• *${claim.ref}* ${escapeMrkdwn(claim.title)}: ${mentionClaimant(claim.claimantId)}, quiet for ${formatDuration(claim.idleMs)}`,
+      `• *${claim.ref}* ${escapeMrkdwn(capText(claim.title, RELEASE_TITLE))}: ${mentionClaimant(claim.claimantId)}, quiet for ${formatDuration(claim.idleMs)}`,
   );
+  const sections: string[] = [];
+  for (const line of lines) {
+    const last = sections.at(-1);
+    if (last !== undefined && last.length + 1 + line.length <= LIMITS.section)
+      sections[sections.length - 1] = `${last}\n${line}`;
+    else sections.push(line);
+  }
   return {
     type: 'modal',
     callback_id: VIEWS.releaseClaims,
     private_metadata: JSON.stringify({
-      claims: claims.map((claim) => ({ bugId: claim.bugId, claimantId: claim.claimantId })),
+      claims: listed.map((claim) => ({ bugId: claim.bugId, claimantId: claim.claimantId })),
     }),
     title: modalText('Release quiet claims'),
-    submit: modalText(`Release ${claims.length}`),
+    submit: modalText(`Release ${listed.length}`),
     close: modalText('Cancel'),
     blocks: [
       section(
         `These claims have been quiet a while. Releasing them puts the bugs back in the queue so fresh eyes can pick them up; each thread gets a friendly note and nobody is blamed.`,
       ),
-      section(lines.join('\n')),
+      ...sections.map((text) => section(text)),
+      ...(more > 0
+        ? [
+            section(
+              `…and ${more} more. Only the ${listed.length} listed here are released; \`/bugs release\` again shows the rest.`,
+            ),
+          ]
+        : []),
     ],
   };
 }

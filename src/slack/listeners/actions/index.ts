@@ -10,6 +10,7 @@ import {
   handleStillBrokenButton,
 } from './bug-card-buttons.ts';
 import { handleFollowUpButton } from './follow-up-button.ts';
+import { handleHomeAdminButton } from './home-admin-buttons.ts';
 import { handleHomeReportButton } from './home-report-button.ts';
 
 export function registerActions(app: App, ctx: AppContext): void {
@@ -25,4 +26,8 @@ export function registerActions(app: App, ctx: AppContext): void {
   app.action(ACTIONS.automationOn, handleAutomationButton(ctx, false));
   app.action(ACTIONS.homeReport, handleHomeReportButton(ctx));
   app.action(ACTIONS.openFollowUp, handleFollowUpButton(ctx));
+  app.action(ACTIONS.homeReleaseClaims, handleHomeAdminButton(ctx, 'release'));
+  app.action(ACTIONS.homePauseSweep, handleHomeAdminButton(ctx, 'pause'));
+  app.action(ACTIONS.homeResumeSweep, handleHomeAdminButton(ctx, 'resume'));
+  app.action(ACTIONS.homeRunSweep, handleHomeAdminButton(ctx, 'run'));
 }
