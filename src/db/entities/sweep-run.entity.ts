@@ -2,7 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 
 export const SWEEP_TRIGGERS = ['schedule', 'admin', 'cli', 'api'] as const;
 export type SweepTrigger = (typeof SWEEP_TRIGGERS)[number];
-export const SWEEP_RUN_STATUSES = ['running', 'completed', 'failed', 'skipped'] as const;
+export const SWEEP_RUN_STATUSES = ['running', 'completed', 'failed', 'skipped', 'cancelled'] as const;
 
 export const SweepRunSchema = defineEntity({
   name: 'SweepRun',
@@ -24,6 +24,9 @@ export const SweepRunSchema = defineEntity({
     failed: p.integer().default(0),
     error: p.text().nullable(),
     details: p.json<Record<string, unknown>>().default('{}'),
+    /** `/bugs sweep cancel`: the runner stops between items once this is set, and records the run as cancelled. */
+    cancelRequestedAt: p.datetime().columnType('timestamptz').nullable(),
+    cancelRequestedBy: p.text().nullable(),
   },
 });
 

@@ -2,6 +2,7 @@
 // bug_reports_claim_idle_idx) in keyset pages, oldest first; runs and the pause switch live in PostgreSQL so
 // every replica sees the same.
 import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { SWEEPABLE_STATUSES } from '../../domain/bug-status.ts';
 import type { Turn } from '../../domain/turn.ts';
 import { BugReport, SlackNotice, SweepRun, SweepState } from '../entities/index.ts';
@@ -143,7 +144,7 @@ export async function finishRun(
   em: EntityManager,
   id: number,
   outcome: {
-    status: 'completed' | 'failed';
+    status: 'completed' | 'failed' | 'cancelled';
     finishedAt: Date;
     counts: RunCounts;
     error?: string | null;
@@ -161,6 +162,24 @@ export async function finishRun(
       details: outcome.details,
     },
   );
+}
+
+/** Asks every running run to stop; the ids of the runs asked (none when no sweep is running). */
+export async function requestCancel(em: EntityManager, by: string, at: Date): Promise<number[]> {
+  const result = await sql<{ id: number }>`
+    update sweep_runs set cancel_requested_at = ${at}, cancel_requested_by = ${by}
+    where status = 'running' and cancel_requested_at is null
+    returning id`.execute(em.getKysely());
+  return result.rows.map((row) => Number(row.id));
+}
+
+/** Who asked this run to stop, if anyone has. */
+export async function cancelRequestOf(em: EntityManager, runId: number): Promise<string | null> {
+  const result = await sql<{ by: string | null }>`
+    select cancel_requested_by as by from sweep_runs where id = ${runId} and cancel_requested_at is not null`.execute(
+    em.getKysely(),
+  );
+  return result.rows[0] ? (result.rows[0].by ?? 'an admin') : null;
 }
 
 export async function markRunSkipped(em: EntityManager, id: number, reason: string, at: Date): Promise<void> {

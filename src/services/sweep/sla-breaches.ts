@@ -78,11 +78,17 @@ export async function announceSlaBreach(ctx: AppContext, bugId: number, now: Dat
  */
 export async function sweepSlaBreaches(
   ctx: AppContext,
-  options: { now: Date; dryRun: boolean; budget: number; log: AppContext['logger']; stop: () => boolean },
+  options: {
+    now: Date;
+    dryRun: boolean;
+    budget: number;
+    log: AppContext['logger'];
+    stop: () => boolean | Promise<boolean>;
+  },
 ): Promise<SlaPhaseCounts & { refs: string[] }> {
   const counts = { breached: 0, failed: 0, refs: [] as string[] };
   for await (const bug of scanSlaBreaches(ctx, options.now)) {
-    if (counts.breached + counts.failed >= options.budget || options.stop()) break;
+    if (counts.breached + counts.failed >= options.budget || (await options.stop())) break;
     try {
       if (!options.dryRun && !(await announceSlaBreach(ctx, bug.id, options.now))) continue;
     } catch (error) {

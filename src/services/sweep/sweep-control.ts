@@ -2,7 +2,7 @@
 // restarts), its status, and a preview of what the next run would do.
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport, SweepRun, SweepState } from '../../db/entities/index.ts';
-import { getSweepState, recentRuns, setPaused } from '../../db/repositories/sweep.repository.ts';
+import { getSweepState, recentRuns, requestCancel, setPaused } from '../../db/repositories/sweep.repository.ts';
 import { elapsedMs } from '../../domain/sweep-rules.ts';
 import { sweepSettings } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
@@ -20,6 +20,13 @@ export async function resumeSweep(ctx: AppContext, by: string): Promise<SweepSta
   await setPaused(em, null);
   ctx.logger.info({ by }, 'sweep resumed');
   return getSweepState(em);
+}
+
+/** `/bugs sweep cancel`: the running sweep (on whichever replica) stops before its next item. */
+export async function cancelSweep(ctx: AppContext, by: string): Promise<{ runIds: number[] }> {
+  const runIds = await requestCancel(ctx.orm.em.fork(), by, ctx.clock());
+  ctx.logger.info({ by, runIds }, runIds.length > 0 ? 'sweep cancel requested' : 'sweep cancel: no sweep running');
+  return { runIds };
 }
 
 export type SweepStatus = { state: SweepState; runs: SweepRun[] };

@@ -7,6 +7,7 @@ import type { BugReport } from '../../db/entities/index.ts';
 import type { SweepTrigger } from '../../db/entities/sweep-run.entity.ts';
 import { LOCK_KEYS, tryWithSessionAdvisoryLock } from '../../db/locks.ts';
 import {
+  cancelRequestOf,
   finishRun,
   getSweepState,
   insertRun,
@@ -29,7 +30,7 @@ export type SweepRequest = {
   /** Scheduled runs: the slot's time. The first replica to record it runs it; the others do nothing. */
   slot?: Date;
   /** Called after each item; a test seam for a run that dies part-way. */
-  afterItem?: (done: number) => void;
+  afterItem?: (done: number) => void | Promise<void>;
 };
 
 export type SweepItemReport = { bugId: number; ref: string; action: SweepAction };
@@ -48,6 +49,8 @@ export type SweepResult =
       sla?: SlaPhaseCounts;
       /** BACKLOG_ALERT conditions raised or back to normal at this run (issue 15); not checked by dry runs. */
       backlog?: BacklogCheck;
+      /** Stopped between items by `/bugs sweep cancel`: who asked. */
+      cancelledBy?: string;
     }
   | { kind: 'skipped'; runId: number | null; reason: string }
   /** Another replica recorded this scheduled slot first. */
@@ -113,6 +116,12 @@ async function sweepBody(
   let stoppedEarly = false;
   let sla: SlaPhaseCounts & { refs: string[] } = { breached: 0, failed: 0, refs: [] };
   let backlog: BacklogCheck = { raised: [], cleared: [] };
+  // `/bugs sweep cancel` from any replica: read from the run's row between items.
+  let cancelledBy: string | null = null;
+  const cancelled = async () => {
+    cancelledBy ??= await cancelRequestOf(ctx.orm.em.fork(), runId);
+    return cancelledBy !== null;
+  };
 
   const act = async (bug: BugReport, planned: SweepAction, perform: () => Promise<SweepAction | null>) => {
     if (items.length + counts.failed >= budget) {
@@ -140,12 +149,12 @@ async function sweepBody(
         dryRun ? `sweep would have ${action} the bug` : `sweep ${action} the bug`,
       );
     }
-    request.afterItem?.(items.length);
+    await request.afterItem?.(items.length);
   };
 
   try {
     for await (const candidate of scanSweepCandidates(ctx, now, nextSweepAt)) {
-      if (budgetExhausted) break;
+      if (budgetExhausted || (await cancelled())) break;
       if (ctx.shutdown.aborted) {
         // Every item so far is committed; the next run carries on from the bugs' state.
         stoppedEarly = true;
@@ -164,16 +173,16 @@ async function sweepBody(
         await act(bug, 'nudged', () => sweepNudge(ctx, bug.id, now));
       }
     }
-    if (!budgetExhausted && !stoppedEarly) {
+    if (!budgetExhausted && !stoppedEarly && !cancelledBy) {
       sla = await sweepSlaBreaches(ctx, {
         now,
         dryRun,
         budget: budget - items.length - counts.failed,
         log,
-        stop: () => ctx.shutdown.aborted,
+        stop: async () => ctx.shutdown.aborted || (await cancelled()),
       });
     }
-    if (!dryRun && !stoppedEarly) backlog = await checkBacklogQuietly(ctx, now, log);
+    if (!dryRun && !stoppedEarly && !cancelledBy) backlog = await checkBacklogQuietly(ctx, now, log);
   } catch (error) {
     // A failed read of a batch (or a run that dies) ends the run: recorded as failed, nothing half-done per item.
     await finishRun(ctx.orm.em.fork(), runId, {
@@ -188,12 +197,13 @@ async function sweepBody(
   }
 
   await finishRun(ctx.orm.em.fork(), runId, {
-    status: 'completed',
+    status: cancelledBy ? 'cancelled' : 'completed',
     finishedAt: ctx.clock(),
     counts,
     details: {
       ...detailsOf(items, budgetExhausted, nudged),
       ...(stoppedEarly ? { stoppedEarly: 'the process was shutting down' } : {}),
+      ...(cancelledBy ? { cancelledBy } : {}),
       ...(sla.breached + sla.failed > 0
         ? { sla: { breached: sla.breached, failed: sla.failed, refs: sla.refs.slice(0, 200) } }
         : {}),
@@ -201,8 +211,8 @@ async function sweepBody(
     },
   });
   log.info(
-    { runId, dryRun, ...counts, nudged, slaBreached: sla.breached, budgetExhausted, stoppedEarly },
-    'sweep run finished',
+    { runId, dryRun, ...counts, nudged, slaBreached: sla.breached, budgetExhausted, stoppedEarly, cancelledBy },
+    cancelledBy ? 'sweep run cancelled' : 'sweep run finished',
   );
   return {
     kind: 'ran',
@@ -214,6 +224,7 @@ async function sweepBody(
     nudged,
     sla: { breached: sla.breached, failed: sla.failed },
     backlog,
+    ...(cancelledBy ? { cancelledBy } : {}),
   };
 }
 

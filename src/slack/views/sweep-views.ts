@@ -163,6 +163,8 @@ function countsLine(run: {
 export function buildSweepRunSummary(result: SweepResult): string {
   switch (result.kind) {
     case 'ran':
+      if (result.cancelledBy)
+        return `Sweep cancelled by ${mentionClaimant(result.cancelledBy)} between items. Done before it stopped: ${countsLine(result.counts)}.`;
       return `${result.dryRun ? 'Dry run (nothing changed, nothing posted): would have ' : 'Sweep done: '}${countsLine(result.counts)}.${result.budgetExhausted ? ' The per-run budget ran out; the next run continues.' : ''}`;
     case 'skipped':
       return `The sweep did not run: ${result.reason}.`;

@@ -1,18 +1,18 @@
 // `/bugs sweep run [dry]|pause [note]|resume|status` for admins.
 
 import { SLASH_COMMAND } from '../../../messages/ids.ts';
-import { pauseSweep, resumeSweep, sweepStatus } from '../../../services/sweep/sweep-control.ts';
+import { cancelSweep, pauseSweep, resumeSweep, sweepStatus } from '../../../services/sweep/sweep-control.ts';
 import { runSweep } from '../../../services/sweep/sweep-runner.ts';
 import { nextSweepAtFor } from '../../../services/sweep/sweep-slots.ts';
 import { buildSweepRunSummary, buildSweepStatus } from '../../views/sweep-views.ts';
 import type { Subcommand } from './subcommand.ts';
 
-const USAGE = `\`${SLASH_COMMAND} sweep run [dry]\`, \`${SLASH_COMMAND} sweep pause [note]\`, \`${SLASH_COMMAND} sweep resume\` or \`${SLASH_COMMAND} sweep status\``;
+const USAGE = `\`${SLASH_COMMAND} sweep run [dry]\`, \`${SLASH_COMMAND} sweep cancel\`, \`${SLASH_COMMAND} sweep pause [note]\`, \`${SLASH_COMMAND} sweep resume\` or \`${SLASH_COMMAND} sweep status\``;
 
 export const sweepSubcommand: Subcommand = {
   name: 'sweep',
-  usage: 'sweep run [dry]|pause [note]|resume|status',
-  summary: 'run the sweep now (or a dry run), pause or resume it, see its status',
+  usage: 'sweep run [dry]|cancel|pause [note]|resume|status',
+  summary: 'run the sweep now (or a dry run), cancel a running one, pause or resume it, see its status',
   adminOnly: true,
   async handle({ ack, ctx, command, args, respond }) {
     const [verb = 'status', ...rest] = args;
@@ -43,6 +43,17 @@ export const sweepSubcommand: Subcommand = {
         await ack({
           response_type: 'ephemeral',
           text: `Paused: scheduled sweeps do nothing until \`${SLASH_COMMAND} sweep resume\`.${state.pauseNote ? ` Note: ${state.pauseNote}` : ''}`,
+        });
+        return;
+      }
+      case 'cancel': {
+        const { runIds } = await cancelSweep(ctx, command.user_id);
+        await ack({
+          response_type: 'ephemeral',
+          text:
+            runIds.length > 0
+              ? `Asked the running sweep (run ${runIds.map((id) => `#${id}`).join(', ')}) to stop; it stops before its next bug, keeps what it did so far, and is recorded as cancelled.`
+              : 'No sweep is running right now; nothing to cancel.',
         });
         return;
       }
