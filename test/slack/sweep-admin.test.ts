@@ -454,9 +454,10 @@ describe('/bugs sweep', () => {
     };
   }
 
-  it('status: running on schedule, the next run time, and no runs yet; a bare `/bugs sweep` is the status', async () => {
+  it('status: the next run time, and no runs yet; a bare `/bugs sweep` is the status', async () => {
     const text = (await answerTo(admin, 'sweep status')).text!;
-    expect(text).toContain(':arrow_forward: *Running on schedule*');
+    // The test app runs no schedule, so no replica beats (test/slack/sweep-heartbeat.test.ts has the running case).
+    expect(text).toContain(':warning: *No replica has run the schedule for two slots*');
     expect(text).toContain('Next scheduled run: Tue 24 Nov, 10:00 UTC (`0 * * * *`, UTC).');
     expect(text).toContain('_No runs yet._');
     expect((await answerTo(admin, 'sweep')).text).toBe(text);
@@ -485,7 +486,7 @@ describe('/bugs sweep', () => {
     expect((await answerTo(admin, 'sweep resume')).text).toBe('Resumed: the sweep runs on its schedule again.');
     expect(await sweepState()).toMatchObject({ paused: false, pausedBy: null, pausedAt: null, pauseNote: null });
     const resumed = (await answerTo(admin, 'sweep status')).text!;
-    expect(resumed).toContain('*Running on schedule*');
+    expect(resumed).toContain('*No replica has run the schedule for two slots*');
     expect(resumed).not.toContain('Paused');
   });
 
@@ -592,7 +593,7 @@ describe('/bugs sweep', () => {
     const answer = await answerTo(admin, 'sweep frob');
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toBe(
-      'I know `/bugs sweep run [dry]`, `/bugs sweep pause [note]`, `/bugs sweep resume` or `/bugs sweep status`.',
+      'I know `/bugs sweep run [dry]`, `/bugs sweep cancel`, `/bugs sweep pause [note]`, `/bugs sweep resume` or `/bugs sweep status`.',
     );
   });
 
