@@ -11,6 +11,7 @@ import { Migration20261203000000_agent_api } from './Migration20261203000000_age
 import { Migration20261203100000_duplicates_and_telemetry } from './Migration20261203100000_duplicates_and_telemetry.ts';
 import { Migration20261203300000_sla_and_backlog_alerts } from './Migration20261203300000_sla_and_backlog_alerts.ts';
 import { Migration20261203310000_sweep_cancel } from './Migration20261203310000_sweep_cancel.ts';
+import { Migration20261203320000_sweep_heartbeats } from './Migration20261203320000_sweep_heartbeats.ts';
 import { Migration20261203400000_turn } from './Migration20261203400000_turn.ts';
 import { Migration20261203410000_digest } from './Migration20261203410000_digest.ts';
 import { Migration20261203420000_engagement } from './Migration20261203420000_engagement.ts';
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   Migration20261203100000_duplicates_and_telemetry,
   Migration20261203300000_sla_and_backlog_alerts,
   Migration20261203310000_sweep_cancel,
+  Migration20261203320000_sweep_heartbeats,
   Migration20261203400000_turn,
   Migration20261203410000_digest,
   Migration20261203420000_engagement,

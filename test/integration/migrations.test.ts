@@ -32,6 +32,7 @@ describe('migrations at start-up', () => {
       'Migration20261203100000_duplicates_and_telemetry',
       'Migration20261203300000_sla_and_backlog_alerts',
       'Migration20261203310000_sweep_cancel',
+      'Migration20261203320000_sweep_heartbeats',
       'Migration20261203400000_turn',
       'Migration20261203410000_digest',
       'Migration20261203420000_engagement',

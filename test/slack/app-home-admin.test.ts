@@ -106,7 +106,7 @@ describe('App Home for admins', () => {
     expect(view).not.toContain(`"action_id":"${ACTIONS.homeResumeSweep}"`);
     expect(view).toMatch(new RegExp(`The next sweep will warn\\* \\(1\\)\\\\n• <[^|]+\\|\\*${quiet.ref}\\*>`));
     expect(view).toContain('*The next sweep will close* nothing.');
-    expect(view).toContain(':arrow_forward: *Running on schedule*');
+    expect(view).toContain(':warning: *No replica has run the schedule for two slots*');
     expect(view).toMatch(
       new RegExp(
         `SLA breached\\* \\(1\\)\\\\n• <[^|]+\\|\\*${breached.ref}\\*> Checkout down · unclaimed · was due <!date\\^`,
@@ -143,7 +143,7 @@ describe('App Home for admins', () => {
     t.slackApi.reset();
     await press(admin, ACTIONS.homeResumeSweep);
     expect((await em().findOneOrFail(SweepState, { id: 1 })).paused).toBe(false);
-    expect(lastHome(admin)).toContain(':arrow_forward: *Running on schedule*');
+    expect(lastHome(admin)).toContain(':warning: *No replica has run the schedule for two slots*');
 
     t.slackApi.reset();
     await press(admin, ACTIONS.homeRunSweep);

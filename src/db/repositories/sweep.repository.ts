@@ -182,6 +182,34 @@ export async function cancelRequestOf(em: EntityManager, runId: number): Promise
   return result.rows[0] ? (result.rows[0].by ?? 'an admin') : null;
 }
 
+export type Heartbeat = { replicaId: string; host: string; pid: number; startedAt: Date; lastBeatAt: Date };
+
+/** A replica running the schedule says it is alive. */
+export async function recordHeartbeat(em: EntityManager, beat: Heartbeat): Promise<void> {
+  await sql`
+    insert into sweep_heartbeats (replica_id, host, pid, started_at, last_beat_at)
+    values (${beat.replicaId}, ${beat.host}, ${beat.pid}, ${beat.startedAt}, ${beat.lastBeatAt})
+    on conflict (replica_id) do update set last_beat_at = excluded.last_beat_at`.execute(em.getKysely());
+}
+
+export async function removeHeartbeat(em: EntityManager, replicaId: string): Promise<void> {
+  await sql`delete from sweep_heartbeats where replica_id = ${replicaId}`.execute(em.getKysely());
+}
+
+/** The replicas that beat since `since`, the most recent first. */
+export async function heartbeatsSince(em: EntityManager, since: Date): Promise<Heartbeat[]> {
+  const result = await sql<{ replica_id: string; host: string; pid: number; started_at: Date; last_beat_at: Date }>`
+    select replica_id, host, pid, started_at, last_beat_at from sweep_heartbeats
+    where last_beat_at >= ${since} order by last_beat_at desc, replica_id`.execute(em.getKysely());
+  return result.rows.map((row) => ({
+    replicaId: row.replica_id,
+    host: row.host,
+    pid: Number(row.pid),
+    startedAt: new Date(row.started_at),
+    lastBeatAt: new Date(row.last_beat_at),
+  }));
+}
+
 export async function markRunSkipped(em: EntityManager, id: number, reason: string, at: Date): Promise<void> {
   await em.nativeUpdate(SweepRun, { id }, { status: 'skipped', skipReason: reason, finishedAt: at });
 }

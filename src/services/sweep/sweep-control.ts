@@ -2,7 +2,16 @@
 // restarts), its status, and a preview of what the next run would do.
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport, SweepRun, SweepState } from '../../db/entities/index.ts';
-import { getSweepState, recentRuns, requestCancel, setPaused } from '../../db/repositories/sweep.repository.ts';
+import {
+  getSweepState,
+  type Heartbeat,
+  heartbeatsSince,
+  recentRuns,
+  recordHeartbeat,
+  removeHeartbeat,
+  requestCancel,
+  setPaused,
+} from '../../db/repositories/sweep.repository.ts';
 import { elapsedMs } from '../../domain/sweep-rules.ts';
 import { sweepSettings } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
@@ -29,11 +38,37 @@ export async function cancelSweep(ctx: AppContext, by: string): Promise<{ runIds
   return { runIds };
 }
 
-export type SweepStatus = { state: SweepState; runs: SweepRun[] };
+export type SweepStatus = {
+  state: SweepState;
+  runs: SweepRun[];
+  /** The replicas running the schedule: those that beat within the last two slots. */
+  replicas: Heartbeat[];
+};
 
 export async function sweepStatus(ctx: AppContext, runs = 5): Promise<SweepStatus> {
   const em = ctx.orm.em.fork();
-  return { state: await getSweepState(em), runs: await recentRuns(em, runs) };
+  return {
+    state: await getSweepState(em),
+    runs: await recentRuns(em, runs),
+    replicas: await heartbeatsSince(em, twoSlotsAgo(ctx, ctx.clock())),
+  };
+}
+
+/** Two slots of the schedule before `now` (two hours for an hourly one): a replica silent for longer runs nothing. */
+function twoSlotsAgo(ctx: AppContext, now: Date): Date {
+  const next = nextSweepAtFor(ctx.config);
+  const first = next(new Date(now.getTime() + 1));
+  const second = next(new Date(first.getTime() + 1));
+  return new Date(now.getTime() - 2 * Math.max(second.getTime() - first.getTime(), 60_000));
+}
+
+/** The scheduler of a replica beats when it starts, at each tick and every minute; and stops beating when it stops. */
+export async function beat(ctx: AppContext, replica: Omit<Heartbeat, 'lastBeatAt'>): Promise<void> {
+  await recordHeartbeat(ctx.orm.em.fork(), { ...replica, lastBeatAt: ctx.clock() });
+}
+
+export async function stopBeating(ctx: AppContext, replicaId: string): Promise<void> {
+  await removeHeartbeat(ctx.orm.em.fork(), replicaId);
 }
 
 /** Paused by an admin: scheduled runs do nothing until resumed. */

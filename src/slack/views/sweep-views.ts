@@ -173,8 +173,16 @@ export function buildSweepRunSummary(result: SweepResult): string {
   }
 }
 
+function replicasLine(replicas: SweepStatus['replicas'] | undefined, tz: string): string {
+  if (!replicas) return '';
+  const names = replicas.map((r) => `\`${r.host}:${r.pid}\` (seen ${formatMoment(r.lastBeatAt, tz)})`);
+  return ` on ${replicas.length} replica${replicas.length === 1 ? '' : 's'}: ${names.join(', ')}`;
+}
+
 export function buildSweepStatus(
-  input: SweepStatus & {
+  input: Omit<SweepStatus, 'replicas'> & {
+    /** Replicas running the schedule (sweep_heartbeats); left out, the status trusts the configuration. */
+    replicas?: SweepStatus['replicas'];
     nextRun: Date | null;
     timeZone: string;
     schedule: string;
@@ -183,7 +191,9 @@ export function buildSweepStatus(
   const tz = input.timeZone;
   const state = input.state.paused
     ? `:double_vertical_bar: *Paused* by <@${input.state.pausedBy}>${input.state.pausedAt ? ` on ${formatMoment(input.state.pausedAt, tz)}` : ''}${input.state.pauseNote ? `: ${escapeMrkdwn(input.state.pauseNote)}` : ''}`
-    : ':arrow_forward: *Running on schedule*';
+    : !input.replicas || input.replicas.length > 0
+      ? `:arrow_forward: *Running on schedule*${replicasLine(input.replicas, tz)}`
+      : ':warning: *No replica has run the schedule for two slots*: scheduled sweeps are not happening. Start bugsweep (with its schedule on) on at least one replica.';
   const next = input.nextRun
     ? `Next scheduled run: ${formatMoment(input.nextRun, tz)} (\`${input.schedule}\`, ${tz})${input.state.paused ? ', skipped while paused' : ''}.`
     : '';
