@@ -61,7 +61,7 @@ export function buildBugCard(bug: BugCardInput, duplicates: CardDuplicates = nul
       `*Claimed by*\n${claimant}`,
       ...(group ? [`*Reported*\n${group.occurrences} times`, `*Reporters affected*\n${group.reporterIds.length}`] : []),
       // A date token: each reader sees the due time in their own zone (the fallback is UTC).
-      ...(bug.slaDueAt && isSweepable(bug.status) ? [`*Due*\n${slackMoment(bug.slaDueAt, 'UTC')}`] : []),
+      ...(bug.slaDueAt && hasRunningSla(bug.status) ? [`*Due*\n${slackMoment(bug.slaDueAt, 'UTC')}`] : []),
     ),
     ...(bug.whoseTurn ? [context(`:speech_balloon: ${TURN_LABELS[bug.whoseTurn]}`)] : []),
     ...(bug.affects ? [context(affectsLine(bug.affects))] : []),

@@ -33,6 +33,7 @@ import {
 import { recordEvent } from './audit.ts';
 import { clearClaim, withdrawReminder, withdrawWarning } from './bug-activity.ts';
 import { enqueueInThread, requestCardRefresh } from './notices.ts';
+import { applySlaStatusChange } from './sla.ts';
 
 export type GroupingOutcome = { linkedTo: BugReport } | { linkedTo: null };
 
@@ -94,7 +95,9 @@ async function groupBug(
     return { linkedTo: null };
   }
 
+  const from = bug.status;
   Object.assign(bug, { status: 'closed', closeReason: 'duplicate', closedAt: now, duplicateOfId: canonical.id });
+  applySlaStatusChange(ctx, bug, from, now);
   bug.updatedAt = now;
   await withdrawWarning(em, ctx, bug, { byUserId: null, why: 'status' });
   await countOccurrence(em, fingerprint.fingerprint, seenAt);
@@ -176,7 +179,9 @@ export async function splitDuplicate(
     const [bug, canonical] = await lockPair(em, found.id, found.duplicateOfId);
     if (!bug || !canonical) return { ok: false, message: `I could not find ${bugRefFor(found.duplicateOfId)}.` };
     const now = ctx.clock();
+    const from = bug.status;
     Object.assign(bug, { status: 'open', closeReason: null, closedAt: null, duplicateOfId: null, updatedAt: now });
+    applySlaStatusChange(ctx, bug, from, now);
     // Someone just said this one matters on its own: its inactivity clock starts again.
     if (now > bug.lastActivityAt) bug.lastActivityAt = now;
     await rememberNotDuplicate(em, bug.id, canonical.id, actor.id, now);
@@ -256,6 +261,7 @@ export async function mergeBugs(
       duplicateOfId: canonical.id,
       updatedAt: now,
     });
+    applySlaStatusChange(ctx, bug, wasStatus, now);
     await em.flush();
     const followers = await moveDuplicates(em, bug.id, canonical.id);
     await adjustGroupOfCanonical(em, canonical.id, 1 + followers.length, now);

@@ -100,7 +100,9 @@ describe('App Home for admins', () => {
     const { orphan, quiet, breached } = await world();
     const view = await openHome(admin);
     expect(view).toContain('"text":"Admin"');
-    expect(view).toContain('Open *3* · In progress *1* · Resolved *1* · Closed *0* · Escalated *0*');
+    expect(view).toContain(
+      'Open *3* · In progress *1* · Resolved *1* · Closed *0* · Escalated *0* · Awaiting verification *0*',
+    );
     expect(view).toContain(':warning: *1 orphaned claim*');
     for (const id of ADMIN_ACTIONS) expect(view).toContain(`"action_id":"${id}"`);
     expect(view).not.toContain(`"action_id":"${ACTIONS.homeResumeSweep}"`);

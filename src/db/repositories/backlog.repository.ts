@@ -3,7 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type RawBuilder, sql } from 'kysely';
 import type { BacklogAlertState, BacklogMetric } from '../../domain/backlog-alert.ts';
-import { SWEEPABLE_STATUSES, UNRESOLVED_STATUSES } from '../../domain/bug-status.ts';
+import { SLA_STATUSES, SWEEPABLE_STATUSES, UNRESOLVED_STATUSES } from '../../domain/bug-status.ts';
 
 export type BacklogBugRow = {
   id: number;
@@ -27,7 +27,7 @@ function metricWhere(metric: BacklogMetric, now: Date, staleBefore: Date): RawBu
     case 'stale':
       return sql`status = any(${[...SWEEPABLE_STATUSES]}) and last_activity_at < ${staleBefore}`;
     case 'breached':
-      return sql`status = any(${[...SWEEPABLE_STATUSES]}) and sla_due_at <= ${now}`;
+      return sql`status = any(${[...SLA_STATUSES]}) and sla_due_at <= ${now}`;
   }
 }
 
