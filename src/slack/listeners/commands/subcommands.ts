@@ -1,3 +1,4 @@
+import { automationSubcommand } from './automation.ts';
 import { bugActionSubcommand } from './bug-actions.ts';
 import { mergeSubcommand, splitSubcommand } from './duplicates.ts';
 import { findSubcommand } from './find.ts';
@@ -33,6 +34,7 @@ export const SUBCOMMANDS: Subcommand[] = [
     summary: 'escalate a bug; the sweep leaves it alone',
     adminOnly: true,
   }),
+  automationSubcommand,
   mergeSubcommand,
   splitSubcommand,
   staleSubcommand,
