@@ -23,15 +23,76 @@ export type ReportDraft = {
   origin?: ReportOrigin | null;
 };
 
-/** Slack mrkdwn to plain words: links show their label, mentions stay readable, emphasis marks go. */
+/**
+ * Slack mrkdwn to plain words: links show their label, mentions stay readable, emphasis marks go. One pass per step
+ * and no backtracking, so a 40,000-character message of `<`, `*` or `<a|` costs the same as any other.
+ */
 export function plainText(mrkdwn: string): string {
-  return mrkdwn
-    .replace(/<([^|>]+)\|([^>]+)>/g, '$2')
-    .replace(/<(?:mailto:)?([^>]+)>/g, '$1')
-    .replace(/(^|\s)[*_~]+(?=\S)|(?<=\S)[*_~]+(?=\s|$)/g, '$1')
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&amp;', '&');
+  return withoutEmphasis(unwrapLinks(mrkdwn)).replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+}
+
+/**
+ * `<target|label>` → label, `<target>` → target (without `mailto:`). A link ends at the first `>`; a `<` before it
+ * starts over there, so each character is read once.
+ */
+function unwrapLinks(text: string): string {
+  if (!text.includes('<')) return text;
+  const parts: string[] = [];
+  let copied = 0;
+  let open = text.indexOf('<');
+  while (open !== -1) {
+    let close = open + 1;
+    while (close < text.length && text.charCodeAt(close) !== 62 && text.charCodeAt(close) !== 60) close++; // > <
+    if (close >= text.length) break;
+    if (text.charCodeAt(close) === 60 || close === open + 1) {
+      open = text.charCodeAt(close) === 60 ? close : text.indexOf('<', close);
+      continue;
+    }
+    const body = text.slice(open + 1, close);
+    const bar = body.indexOf('|');
+    const shown = bar > 0 && bar < body.length - 1 ? body.slice(bar + 1) : withoutMailto(body);
+    parts.push(text.slice(copied, open), shown);
+    copied = close + 1;
+    open = text.indexOf('<', copied);
+  }
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
+
+function withoutMailto(target: string): string {
+  return target.startsWith('mailto:') ? target.slice('mailto:'.length) : target;
+}
+
+const EMPHASIS = new Set(['*', '_', '~']);
+const SPACE = /\s/;
+
+/**
+ * Emphasis marks go where they open a word (after a space or the start, before a non-space) or close one (after a
+ * non-space, before a space or the end); `snake_case` and a lone `*` between spaces stay. One pass over the runs.
+ */
+function withoutEmphasis(text: string): string {
+  if (!/[*_~]/.test(text)) return text;
+  const parts: string[] = [];
+  let copied = 0;
+  let i = 0;
+  while (i < text.length) {
+    if (!EMPHASIS.has(text.charAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && EMPHASIS.has(text.charAt(i))) i++;
+    const before = start === 0 ? null : text.charAt(start - 1);
+    const after = i === text.length ? null : text.charAt(i);
+    const opens = (before === null || SPACE.test(before)) && after !== null && !SPACE.test(after);
+    const closes = before !== null && !SPACE.test(before) && (after === null || SPACE.test(after));
+    if (opens || closes) {
+      parts.push(text.slice(copied, start));
+      copied = i;
+    }
+  }
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 /** The first line that says something, cut at a word boundary so a card's title stays one readable line. */
@@ -54,11 +115,12 @@ export function truncate(text: string, max: number): string {
 export type Telemetry = { traceId: string | null; requestId: string | null; releaseSha: string | null };
 
 // The id itself: closing quotes and sentence punctuation after it are not part of it.
-const ID = String.raw`[\x60"']?([A-Za-z0-9][A-Za-z0-9._:/-]{2,127}?)[\x60"']?(?=[.,;:!?]*(?:[\s,;)\]}]|$))`;
+// Every repeat is bounded, so a label followed by 40,000 spaces or colons costs a few hundred steps, not millions.
+const ID = String.raw`[\x60"']?([A-Za-z0-9][A-Za-z0-9._:/-]{2,127}?)[\x60"']?(?=[.,;:!?]{0,8}(?:[\s,;)\]}]|$))`;
 // "trace_id=…", "trace-id: …", "traceId …", and JSON keys ("trace_id":"…"); not "trace identifier".
-const TRACE = new RegExp(String.raw`\btrace[\s_.-]?id\b[\x60"']?\s*[:=#]?\s*` + ID, 'gi');
-const TRACEPARENT = /\btraceparent\s*[:=]\s*[`"']?[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/gi;
-const REQUEST = new RegExp(String.raw`\b(?:x[-_])?req(?:uest)?[\s_.-]?id\b[\x60"']?\s*[:=#]?\s*` + ID, 'gi');
+const TRACE = new RegExp(String.raw`\btrace[\s_.-]?id\b[\x60"']?\s{0,8}[:=#]?\s{0,8}` + ID, 'gi');
+const TRACEPARENT = /\btraceparent\s{0,8}[:=]\s{0,8}[`"']?[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/gi;
+const REQUEST = new RegExp(String.raw`\b(?:x[-_])?req(?:uest)?[\s_.-]?id\b[\x60"']?\s{0,8}[:=#]?\s{0,8}` + ID, 'gi');
 // A 7–40 hex SHA after "release" or "sha" (release 1a2b3c4, sha: deadbeef, release_sha=..., release v2 @ 1a2b3c4d).
 const RELEASE = /\b(?:release|sha|commit)(?:[\s_-]?(?:sha|commit))?\b[^\n]{0,12}?[`"']?\b([0-9a-f]{7,40})\b/gi;
 
