@@ -46,8 +46,14 @@ export function createSlackApp(ctx: AppContext): SlackApp {
     extendedErrorHandler: true,
     ...(receiver
       ? { receiver }
-      : // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
-        { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }),
+      : // Socket Mode's own client (apps.connections.open) takes its options from installerOptions: only the base
+        // URL, so it keeps its own retries. With `retries: 0` one 5xx or network error while reconnecting was
+        // final (the client counts those as unrecoverable) and became an unhandled rejection.
+        {
+          socketMode: true,
+          appToken: config.slack.appToken,
+          installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
+        }),
   });
 
   // Track every incoming request from the moment the receiver hands it over (events are acked before any
