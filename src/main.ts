@@ -26,7 +26,10 @@ let bugsweep: Bugsweep | undefined;
 
 // Signals are handled from the start, so a stop during start-up still stops the embedded database.
 let stopping = false;
+let exitCode = 0;
 async function shutdown(signal: string, code = 0): Promise<void> {
+  // A fault during a shutdown already under way still makes the exit non-zero.
+  exitCode = Math.max(exitCode, code);
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down: finishing in-flight work');
@@ -51,10 +54,20 @@ async function shutdown(signal: string, code = 0): Promise<void> {
     logger.error({ err: error }, 'closing the database failed');
   }
   logger.info('bugsweep stopped');
-  process.exit(failed ? 1 : code);
+  process.exit(failed ? 1 : exitCode);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// An error nothing caught is a bug, and the process must not die with work half done and an embedded PostgreSQL
+// left running: the same graceful shutdown as SIGTERM, then exit 1 so a supervisor restarts the bot.
+process.on('uncaughtException', (error) => {
+  logger.fatal({ err: error }, 'uncaught exception: shutting down');
+  void shutdown('uncaughtException', 1);
+});
+process.on('unhandledRejection', (reason) => {
+  logger.fatal({ err: reason }, 'unhandled promise rejection: shutting down');
+  void shutdown('unhandledRejection', 1);
+});
 
 const starting = (async () => {
   database = await openDatabase(config, logger);

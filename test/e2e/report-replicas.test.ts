@@ -3,7 +3,7 @@
 // PostgreSQL decides, so the report is posted once and filed once, and both answers show the same bug.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BugReport } from '../../src/db/entities/index.ts';
-import { type BotProcess, startBotProcess } from '../support/bot-process.ts';
+import { type BotProcess, startBotProcess, waitUntilHealthy } from '../support/bot-process.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
 import { freePort } from '../support/free-port.ts';
@@ -14,19 +14,6 @@ import { BASE_TEST_ENV, TEST_USERS } from '../support/test-app.ts';
 const db = useTestDatabase();
 let slackApi: FakeSlackApi;
 const replicas: { bot: BotProcess; url: string }[] = [];
-
-async function waitForHealth(url: string, bot: BotProcess): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (bot.child.exitCode !== null) throw new Error(`bot exited early:\n${bot.output()}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100)); // polling a child process, not waiting on our own clock
-  }
-  throw new Error(`bot never answered /healthz:\n${bot.output()}`);
-}
 
 beforeAll(async () => {
   slackApi = await startFakeSlackApi();
@@ -42,7 +29,7 @@ beforeAll(async () => {
     });
     replicas.push({ bot, url: `http://127.0.0.1:${port}` });
   }
-  await Promise.all(replicas.map(({ bot, url }) => waitForHealth(url, bot)));
+  await Promise.all(replicas.map(({ bot, url }) => waitUntilHealthy(bot, url)));
 }, 120_000);
 
 afterAll(async () => {

@@ -52,3 +52,18 @@ function track(child: ChildProcess): BotProcess {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, output: () => output };
 }
+
+/** Polls the child's /healthz until it answers 200 (a minute at most: the machine is shared); fails at once if the
+ * child exits first. */
+export async function waitUntilHealthy(bot: BotProcess, baseUrl: string): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt += 1) {
+    if (bot.child.exitCode !== null) throw new Error(`bot exited early:\n${bot.output()}`);
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100)); // polling a child process, not waiting on our own clock
+  }
+  throw new Error(`bot never answered /healthz:\n${bot.output()}`);
+}
