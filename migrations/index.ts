@@ -16,6 +16,7 @@ import { Migration20261203400000_turn } from './Migration20261203400000_turn.ts'
 import { Migration20261203410000_digest } from './Migration20261203410000_digest.ts';
 import { Migration20261203420000_engagement } from './Migration20261203420000_engagement.ts';
 import { Migration20261203430000_follow_ups } from './Migration20261203430000_follow_ups.ts';
+import { Migration20261203600000_thread_catch_up } from './Migration20261203600000_thread_catch_up.ts';
 
 export const MIGRATIONS = [
   Migration20261124000000_initial_schema,
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Migration20261203410000_digest,
   Migration20261203420000_engagement,
   Migration20261203430000_follow_ups,
+  Migration20261203600000_thread_catch_up,
 ].map((migration) => ({ name: migration.name, class: migration }));

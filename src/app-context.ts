@@ -5,6 +5,7 @@ import type { Orm } from './db/orm.ts';
 import type { Logger } from './logger.ts';
 import type { Notifier } from './outbox/notifier.ts';
 import type { DeveloperDirectory } from './services/developer-directory.ts';
+import type { ThreadCatchUp } from './services/thread-catch-up.ts';
 
 /** Who bugsweep is in the workspace: from one auth.test at start-up (tests pass it in). */
 export type BotIdentity = { botId: string; botUserId: string; workspaceUrl: string };
@@ -20,6 +21,8 @@ export type AppContext = {
   /** Sends the outbox after commit; call kick() once a transaction that enqueued notices has committed. */
   notifier: Notifier;
   developers: DeveloperDirectory;
+  /** Reads back replies that could not be stored (issue 12); the command line's does nothing. */
+  catchUp: Pick<ThreadCatchUp, 'storeFailed'>;
   identity: BotIdentity;
   /** Aborted when the process is shutting down: long work (a sweep run) stops between items. */
   shutdown: AbortSignal;

@@ -15,12 +15,15 @@ import { createDigestScheduler } from './scheduler/digest-scheduler.ts';
 import { createSweepScheduler, type SweepScheduler } from './scheduler/sweep-scheduler.ts';
 import { createDeveloperDirectory, type DeveloperDirectoryOptions } from './services/developer-directory.ts';
 import { reclassifyUnknownSenders } from './services/sender-reclassification.ts';
+import { createThreadCatchUp, type ThreadCatchUp, type ThreadCatchUpOptions } from './services/thread-catch-up.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
+import { createSlackThreadReader } from './slack/thread-reader.ts';
 
 export type Bugsweep = {
   ctx: AppContext;
   slack: SlackApp;
   scheduler: SweepScheduler;
+  catchUp: ThreadCatchUp;
   /** Starts taking events and the background work (notifier, schedule). Returns the HTTP port bound. */
   start(): Promise<number>;
   /** Graceful: stop taking events, finish what is in flight, stop the scheduler and the notifier. Leaves the database open. */
@@ -38,6 +41,7 @@ export type BugsweepOptions = {
   developers?: DeveloperDirectoryOptions;
   /** More HTTP routes on PORT (the composition root mounts the agent API, metrics and MCP here). */
   mount?: (app: Hono, ctx: AppContext) => void;
+  catchUp?: ThreadCatchUpOptions;
   /** Run the sweep on SWEEP_SCHEDULE (default). Tests call the sweep directly instead. */
   runSchedule?: boolean;
 };
@@ -78,6 +82,7 @@ export function createAppContext(
       options.notifier,
     ),
     developers: createDeveloperDirectory({ config, slack, clock, logger }, options.developers),
+    catchUp: { storeFailed: () => {} },
     identity,
     shutdown: options.shutdown ?? new AbortController().signal,
     permalinkFor: (channelId, ts, threadTs) => messagePermalink(identity.workspaceUrl, channelId, ts, threadTs),
@@ -92,6 +97,8 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
   const identity = options.identity ?? (await fetchIdentity(slackClient));
   const shutdown = new AbortController();
   const ctx = createAppContext({ ...options, identity, slack: slackClient, shutdown: shutdown.signal });
+  const catchUp = createThreadCatchUp(ctx, createSlackThreadReader(ctx), options.catchUp);
+  ctx.catchUp = catchUp;
   const slack = createSlackApp(ctx);
   const scheduler = createSweepScheduler(ctx);
   const digests = createDigestScheduler(ctx);
@@ -111,7 +118,10 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
     ctx,
     slack,
     scheduler,
+    catchUp,
     async start() {
+      // Marked before the sweep can run: no open bug is closed before its thread has been read back.
+      await catchUp.start();
       const port = await http.listen(config.slack.port);
       listening = true;
       await slack.start();
@@ -137,7 +147,7 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
         await slack.idle();
       } finally {
         try {
-          await Promise.all([scheduler.stop(), digests.stop()]);
+          await Promise.all([scheduler.stop(), digests.stop(), catchUp.stop()]);
         } finally {
           await ctx.notifier.stop();
         }

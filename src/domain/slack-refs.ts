@@ -38,3 +38,14 @@ export function parseBugLocator(text: string): BugLocator | null {
     threadTs: threadTs && /^\d+\.\d+$/.test(threadTs) ? threadTs : null,
   };
 }
+
+/** Orders two Slack message timestamps exactly (as numbers they have more digits than a double keeps). */
+export function compareSlackTs(a: string, b: string): number {
+  const [aSeconds = '', aFraction = ''] = a.split('.');
+  const [bSeconds = '', bFraction = ''] = b.split('.');
+  if (aSeconds.length !== bSeconds.length) return aSeconds.length - bSeconds.length;
+  if (aSeconds !== bSeconds) return aSeconds < bSeconds ? -1 : 1;
+  const aPadded = aFraction.padEnd(16, '0');
+  const bPadded = bFraction.padEnd(16, '0');
+  return aPadded === bPadded ? 0 : aPadded < bPadded ? -1 : 1;
+}

@@ -21,11 +21,15 @@ export type Notifier = {
   suspend(): Promise<void>;
   /**
    * Waits (at most `maxWaitMs`, real time) for a call of a workspace-wide Web API budget that is not sent through
-   * the outbox (views.publish and views.update are Tier 4, about 100 a minute), shared by every replica. Resolves
+   * the outbox (views.publish and views.update are Tier 4, about 100 a minute; conversations.history and
+   * conversations.replies Tier 3, about 50), shared by every replica. Resolves
    * true when the call may go, false when the wait ran out (the caller goes ahead; Slack may answer 429).
    */
   awaitBudget(method: BudgetedMethod, maxWaitMs?: number): Promise<boolean>;
 };
 
-/** Web API methods called outside the outbox whose workspace-wide budget the notifier keeps. */
-export type BudgetedMethod = 'views.publish' | 'views.update';
+/**
+ * Web API methods called outside the outbox whose workspace-wide budget the notifier keeps: Tier 4 views, and the
+ * Tier 3 reads of the catch-up (shared with the outbox's own look-ups for an earlier post).
+ */
+export type BudgetedMethod = 'views.publish' | 'views.update' | 'conversations.history' | 'conversations.replies';

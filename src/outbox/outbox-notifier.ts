@@ -403,9 +403,14 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
       const now = deps.clock();
+      const tier3 = method === 'conversations.history' || method === 'conversations.replies';
       const freeAt = await deps.orm.em
         .fork()
-        .transactional((em) => takeMethodSlot(em, method, now, tier4IntervalMs, TIER4_BURST));
+        .transactional((em) =>
+          tier3
+            ? takeMethodSlot(em, method, now, tier3IntervalMs)
+            : takeMethodSlot(em, method, now, tier4IntervalMs, TIER4_BURST),
+        );
       if (!freeAt) return true;
       const wait = Math.max(freeAt.getTime() - now.getTime(), 20);
       if (Date.now() + wait > deadline) {

@@ -52,6 +52,16 @@ export type PostedOutcome =
   | { kind: 'ignored'; reason: string };
 
 export async function recordPostedMessage(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
+  try {
+    return await recordPosted(ctx, message);
+  } catch (error) {
+    // Acknowledged and not stored: the threads are read back once the database answers (thread-catch-up.ts).
+    ctx.catchUp.storeFailed();
+    throw error;
+  }
+}
+
+async function recordPosted(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
   const isTopLevel = !message.threadTs || message.threadTs === message.ts;
   if (isTopLevel) return intakeTopLevel(ctx, message);
   const outcome = await storeReply(ctx, message);

@@ -37,6 +37,7 @@ describe('migrations at start-up', () => {
       'Migration20261203410000_digest',
       'Migration20261203420000_engagement',
       'Migration20261203430000_follow_ups',
+      'Migration20261203600000_thread_catch_up',
     ]);
     const tables = await first.em
       .fork()

@@ -5,11 +5,10 @@ import type { AddressInfo } from 'node:net';
 
 export type RecordedCall = { method: string; body: Record<string, unknown>; at: number };
 
-export type ScriptedReply =
-  | { status: number; body: Record<string, unknown>; headers?: Record<string, string> }
-  | ((
-      call: RecordedCall,
-    ) => { status: number; body: Record<string, unknown>; headers?: Record<string, string> } | undefined);
+type Reply = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+
+/** A fixed answer, or a function of the call (which may take its time: a promise holds the answer back). */
+export type ScriptedReply = Reply | ((call: RecordedCall) => Reply | undefined | Promise<Reply | undefined>);
 
 export type FakeSlackApi = {
   url: string;
@@ -108,12 +107,13 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
       const raw = Buffer.concat(chunks).toString('utf8');
       const call: RecordedCall = { method, body: parseBody(raw, req.headers['content-type'] ?? ''), at: Date.now() };
       calls.push(call);
-      const reply = resolveReply(call, queued.get(method)?.shift() ?? overrides.get(method)) ?? defaultReply(call);
+      const reply =
+        (await resolveReply(call, queued.get(method)?.shift() ?? overrides.get(method))) ?? defaultReply(call);
       res.writeHead(reply.status, {
         'content-type': 'application/json',
         ...('headers' in reply ? (reply.headers ?? {}) : {}),

@@ -63,6 +63,9 @@ export const BugReportSchema = defineEntity({
     affectedReporters: p.integer().default(0),
     /** A follow-up's bug: filed from a late reply in that bug's thread (unique: one follow-up per bug). */
     followUpOf: p.integer().nullable(),
+    /** When the thread was marked as possibly missing replies (posted while the bot was down or could not store
+     * them); cleared once it has been read back from Slack. The sweep leaves such a bug alone. */
+    catchUpDueAt: p.datetime().columnType('timestamptz').nullable(),
     cardTs: p.text().nullable(),
     /** Where the report came from: Slack (any of its three ways in), or the agent API (`agent`, `system`). */
     source: p.enum(['slack', 'agent', 'system'] as const).default('slack'),

@@ -85,6 +85,8 @@ export async function sweepInactivity(
   nextSweepAt: NextSweepAt,
 ): Promise<SweepAction | null> {
   return onLockedBug(ctx, bugId, async (em, bug) => {
+    // Its thread may hold replies the bot could not store yet (thread-catch-up.ts): someone may have answered.
+    if (bug.catchUpDueAt) return null;
     const notice = bug.warningNoticeId ? await em.findOne(SlackNotice, bug.warningNoticeId) : null;
     const decision = decideInactivity(inactivityStateOf(bug, notice), now, sweepSettings(ctx), nextSweepAt);
     if (decision.kind === 'warn') {
@@ -107,6 +109,7 @@ export async function sweepClaim(
   nextSweepAt: NextSweepAt,
 ): Promise<SweepAction | null> {
   return onLockedBug(ctx, bugId, async (em, bug) => {
+    if (bug.catchUpDueAt) return null; // the claimant may have spoken up in a reply not read back yet
     const decision = decideClaim(bug, now, sweepSettings(ctx), nextSweepAt);
     if (decision.kind === 'remind') {
       await remind(em, ctx, bug, now, decision.quietSince, decision.releaseAt);
