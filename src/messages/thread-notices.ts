@@ -21,6 +21,14 @@ import { slackMoment } from './date-token.ts';
 import { ACTIONS, BLOCKS } from './ids.ts';
 import { mentionClaimant } from './mentions.ts';
 
+/**
+ * A time a notice states: with LOCAL_TIMES a Slack date token, which each reader sees in their own zone and clock
+ * format (its fallback is the wording below); otherwise "Tue 24 Nov, 14:00 UTC" in SWEEP_TIMEZONE, as always.
+ */
+function stated(at: Date, input: { timeZone: string; localTimes?: boolean }): string {
+  return input.localTimes ? slackMoment(at, input.timeZone) : formatMoment(at, input.timeZone);
+}
+
 /** The bug as a notice names it. */
 export type BugRef = { id: number; ref: string; reporterId: string; claimantId?: string | null };
 
@@ -131,6 +139,8 @@ export type WarningInput = {
   lastActivityAt: Date;
   closesAt: Date;
   timeZone: string;
+  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
+  localTimes?: boolean;
   /** Set when the bug is waiting on its reporter: the warning says what is awaited, to the reporter. */
   awaited?: AwaitedMessage | null;
   /** An agent's fix waiting for verification: the warning says it will be closed as resolved. */
@@ -150,8 +160,8 @@ export function buildInactivityWarning(input: WarningInput): SlackMessage {
     ...(bug.claimantId && bug.claimantId !== bug.reporterId ? [mentionClaimant(bug.claimantId)] : []),
   ].join(' ');
   const text =
-    `:hourglass_flowing_sand: ${people} *${bug.ref}* has been quiet since ${formatMoment(input.lastActivityAt, input.timeZone)}. ` +
-    `It will be closed on *${formatMoment(input.closesAt, input.timeZone)}* unless someone replies here. ` +
+    `:hourglass_flowing_sand: ${people} *${bug.ref}* has been quiet since ${stated(input.lastActivityAt, input)}. ` +
+    `It will be closed on *${stated(input.closesAt, input)}* unless someone replies here. ` +
     `A reply from the reporter or a developer, or *Keep open*, keeps it open.`;
   return message(text, [
     section(text),
@@ -166,8 +176,8 @@ function unverifiedWarning(input: WarningInput): SlackMessage {
   const { bug } = input;
   const text =
     `:hourglass_flowing_sand: ${mentionClaimant(bug.reporterId)} the fix for *${bug.ref}* has waited for verification since ` +
-    `${formatMoment(input.lastActivityAt, input.timeZone)}. Unless someone says it is still broken, it will be closed as ` +
-    `resolved on *${formatMoment(input.closesAt, input.timeZone)}*. *Verify* or *Still broken* on the card, a reply here, ` +
+    `${stated(input.lastActivityAt, input)}. Unless someone says it is still broken, it will be closed as ` +
+    `resolved on *${stated(input.closesAt, input)}*. *Verify* or *Still broken* on the card, a reply here, ` +
     'or *Keep open* keeps it waiting.';
   return message(text, [
     section(text),
@@ -219,6 +229,8 @@ export function buildDeveloperNudge(input: {
   audience: NudgeAudience;
   waitingSince: Date;
   timeZone: string;
+  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
+  localTimes?: boolean;
 }): SlackMessage {
   const { bug } = input;
   return textMessage(
@@ -229,7 +241,12 @@ export function buildDeveloperNudge(input: {
 }
 
 /** The nudge, edited in place once a developer answered. */
-export function buildNudgeWithdrawn(input: { bug: BugRef; at: Date; timeZone: string }): SlackMessage {
+export function buildNudgeWithdrawn(input: {
+  bug: BugRef;
+  at: Date;
+  timeZone: string;
+  localTimes?: boolean;
+}): SlackMessage {
   return textMessage(
     `:white_check_mark: ~Nudge for *${input.bug.ref}*~ No longer applies: a developer answered on ${slackMoment(input.at, input.timeZone)}.`,
   );
@@ -242,8 +259,10 @@ export function buildWarningCleared(input: {
   at: Date;
   why: WarningClearedWhy;
   timeZone: string;
+  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
+  localTimes?: boolean;
 }): SlackMessage {
-  const when = formatMoment(input.at, input.timeZone);
+  const when = stated(input.at, input);
   const by = input.byUserId ? `<@${input.byUserId}>` : 'someone';
   const reasons: Record<WarningClearedWhy, string> = {
     keep_open: `${by} asked to keep it open on ${when}`,
@@ -263,14 +282,16 @@ export function buildAutoClosedNotice(input: {
   now: Date;
   reopenWithinMs: number;
   timeZone: string;
+  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
+  localTimes?: boolean;
 }): SlackMessage {
   const idle = formatDuration(input.now.getTime() - input.lastActivityAt.getTime());
   const reopen =
     input.reopenWithinMs > 0
-      ? ` If it still matters, reply here before ${formatMoment(new Date(input.now.getTime() + input.reopenWithinMs), input.timeZone)} and it reopens by itself.`
+      ? ` If it still matters, reply here before ${stated(new Date(input.now.getTime() + input.reopenWithinMs), input)} and it reopens by itself.`
       : ' If it still matters, press *Reopen* on the card.';
   return textMessage(
-    `:zzz: Closed *${input.bug.ref}* after ${idle} without a word from the reporter or a developer (last on ${formatMoment(input.lastActivityAt, input.timeZone)}).${reopen}`,
+    `:zzz: Closed *${input.bug.ref}* after ${idle} without a word from the reporter or a developer (last on ${stated(input.lastActivityAt, input)}).${reopen}`,
   );
 }
 
@@ -279,10 +300,12 @@ export function buildUnverifiedClosedNotice(input: {
   bug: BugRef;
   lastActivityAt: Date;
   timeZone: string;
+  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
+  localTimes?: boolean;
 }): SlackMessage {
   return textMessage(
     `:white_check_mark: Closed *${input.bug.ref}* as resolved: its fix waited for verification since ` +
-      `${formatMoment(input.lastActivityAt, input.timeZone)} and nobody said it was still broken. ` +
+      `${stated(input.lastActivityAt, input)} and nobody said it was still broken. ` +
       'If it is, press *Reopen* on the card.',
   );
 }
@@ -299,10 +322,12 @@ export function buildClaimReminder(input: {
   quietSince: Date;
   releaseAt: Date;
   timeZone: string;
+  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
+  localTimes?: boolean;
 }): SlackMessage {
   return textMessage(
-    `:wave: ${mentionClaimant(input.claimantId)}, a gentle nudge on *${input.bug.ref}*: it has been quiet since ${formatMoment(input.quietSince, input.timeZone)}. ` +
-      `If you are still on it, a quick update here keeps your claim. Otherwise it goes back to the queue on ${formatMoment(input.releaseAt, input.timeZone)} ` +
+    `:wave: ${mentionClaimant(input.claimantId)}, a gentle nudge on *${input.bug.ref}*: it has been quiet since ${stated(input.quietSince, input)}. ` +
+      `If you are still on it, a quick update here keeps your claim. Otherwise it goes back to the queue on ${stated(input.releaseAt, input)} ` +
       `so fresh eyes can pick it up. No worries either way.`,
   );
 }
@@ -313,9 +338,11 @@ export function buildReminderCleared(input: {
   at: Date;
   why: ReminderClearedWhy;
   timeZone: string;
+  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
+  localTimes?: boolean;
 }): SlackMessage {
   const reasons: Record<ReminderClearedWhy, string> = {
-    activity: `Thanks for the update on ${formatMoment(input.at, input.timeZone)}; the claim stays.`,
+    activity: `Thanks for the update on ${stated(input.at, input)}; the claim stays.`,
     released: 'No longer applies: the claim was released.',
     status: `No longer applies: *${input.bug.ref}* is no longer waiting on this claim.`,
   };

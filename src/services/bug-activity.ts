@@ -100,7 +100,7 @@ async function passTurn(
         em,
         bug,
         nudgeId,
-        buildNudgeWithdrawn({ bug, at, timeZone: ctx.config.sweep.timezone }),
+        buildNudgeWithdrawn({ bug, at, timeZone: ctx.config.sweep.timezone, localTimes: ctx.config.localTimes }),
         ctx.clock(),
       );
   }
@@ -144,6 +144,7 @@ export async function withdrawWarning(
       at: now,
       why: cause.why,
       timeZone: ctx.config.sweep.timezone,
+      localTimes: ctx.config.localTimes,
     });
     await retractNotice(em, bug, noticeId, message, now);
   }
@@ -165,7 +166,13 @@ export async function withdrawReminder(
       em,
       bug,
       noticeId,
-      buildReminderCleared({ bug, at: now, why, timeZone: ctx.config.sweep.timezone }),
+      buildReminderCleared({
+        bug,
+        at: now,
+        why,
+        timeZone: ctx.config.sweep.timezone,
+        localTimes: ctx.config.localTimes,
+      }),
       now,
     );
 }

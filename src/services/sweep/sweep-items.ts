@@ -138,6 +138,7 @@ export async function sweepNudge(ctx: AppContext, bugId: number, now: Date): Pro
       audience,
       waitingSince: decision.waitingSince,
       timeZone: ctx.config.sweep.timezone,
+      localTimes: ctx.config.localTimes,
     });
     const notice = await enqueueInThread(em, bug, 'thread_notice', nudge, now, 'bulk');
     bug.nudgedAt = now;
@@ -172,6 +173,7 @@ async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Dat
     lastActivityAt: bug.lastActivityAt,
     closesAt,
     timeZone: ctx.config.sweep.timezone,
+    localTimes: ctx.config.localTimes,
     awaited: asked?.senderId ? { developerId: asked.senderId, text: asked.text, at: asked.messageAt } : null,
   });
   const notice = await enqueueInThread(em, bug, 'warning', warning, now, 'bulk');
@@ -234,13 +236,19 @@ async function autoClose(
     },
   });
   const closed = unverified
-    ? buildUnverifiedClosedNotice({ bug, lastActivityAt: bug.lastActivityAt, timeZone: ctx.config.sweep.timezone })
+    ? buildUnverifiedClosedNotice({
+        bug,
+        lastActivityAt: bug.lastActivityAt,
+        timeZone: ctx.config.sweep.timezone,
+        localTimes: ctx.config.localTimes,
+      })
     : buildAutoClosedNotice({
         bug,
         lastActivityAt: bug.lastActivityAt,
         now,
         reopenWithinMs: ctx.config.reopenWithinMs,
         timeZone: ctx.config.sweep.timezone,
+        localTimes: ctx.config.localTimes,
       });
   await enqueueInThread(em, bug, 'thread_notice', closed, now, 'bulk');
   await requestCardRefresh(em, bug, now, 'bulk');
@@ -255,7 +263,14 @@ async function remind(
   releaseAt: Date,
 ): Promise<void> {
   const claimantId = bug.claimantId!;
-  const reminder = buildClaimReminder({ bug, claimantId, quietSince, releaseAt, timeZone: ctx.config.sweep.timezone });
+  const reminder = buildClaimReminder({
+    bug,
+    claimantId,
+    quietSince,
+    releaseAt,
+    timeZone: ctx.config.sweep.timezone,
+    localTimes: ctx.config.localTimes,
+  });
   const notice = await enqueueInThread(em, bug, 'reminder', reminder, now, 'bulk');
   bug.remindedAt = now;
   bug.reminderNoticeId = notice.id;
