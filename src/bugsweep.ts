@@ -17,6 +17,7 @@ import { createDeveloperDirectory, type DeveloperDirectoryOptions } from './serv
 import { reclassifyUnknownSenders } from './services/sender-reclassification.ts';
 import { createThreadCatchUp, type ThreadCatchUp, type ThreadCatchUpOptions } from './services/thread-catch-up.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
+import { socketModeClientOf, trackSocketMode } from './slack/socket-health.ts';
 import { createSlackThreadReader } from './slack/thread-reader.ts';
 
 export type Bugsweep = {
@@ -105,6 +106,7 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
   const http = createHttpServer({
     logger: logger.child({ component: 'http' }),
     databaseReachable: () => isDatabaseReachable(ctx.orm),
+    ...(config.slack.socketMode ? { parts: [trackSocketMode(socketModeClientOf(slack.app), ctx.clock)] } : {}),
     ...(slack.receiver ? { slack: slack.receiver } : {}),
     mount: (app) => {
       app.route('/api/v1', createAgentApi(ctx));

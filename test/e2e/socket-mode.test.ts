@@ -118,6 +118,7 @@ describe('Socket Mode', () => {
 
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', database: 'reachable', socketMode: 'connected' });
     } finally {
       bot.child.kill('SIGTERM');
       await sockets.close();
