@@ -109,7 +109,7 @@ export async function benchStaleQuery(
       limit 50`;
     const ours = `
       select b.id from bug_reports b
-      where b.status in ('open', 'in_progress') and b.last_activity_at < ?
+      where b.status in ('open', 'in_progress') and b.channel_id <> '' and b.last_activity_at < ?
       order by b.last_activity_at, b.id
       limit 50`;
     const medianOf = async (query: string) => {
@@ -139,7 +139,7 @@ export async function benchStaleQuery(
     };
     const deep = (
       await em.execute<{ last_activity_at: Date; id: number }[]>(
-        `select last_activity_at, id from bug_reports where status in ('open', 'in_progress') and last_activity_at < ?
+        `select last_activity_at, id from bug_reports where status in ('open', 'in_progress') and channel_id <> '' and last_activity_at < ?
          order by last_activity_at, id offset ${Math.floor(bugs * 0.4)} limit 1`,
         [threshold],
       )

@@ -12,6 +12,7 @@ import { Migration20261203100000_duplicates_and_telemetry } from './Migration202
 import { Migration20261203300000_sla_and_backlog_alerts } from './Migration20261203300000_sla_and_backlog_alerts.ts';
 import { Migration20261203310000_sweep_cancel } from './Migration20261203310000_sweep_cancel.ts';
 import { Migration20261203320000_sweep_heartbeats } from './Migration20261203320000_sweep_heartbeats.ts';
+import { Migration20261203200000_legacy_import } from './Migration20261203200000_legacy_import.ts';
 import { Migration20261203400000_turn } from './Migration20261203400000_turn.ts';
 import { Migration20261203410000_digest } from './Migration20261203410000_digest.ts';
 import { Migration20261203420000_engagement } from './Migration20261203420000_engagement.ts';
@@ -35,4 +36,6 @@ export const MIGRATIONS = [
   Migration20261203420000_engagement,
   Migration20261203430000_follow_ups,
   Migration20261203600000_thread_catch_up,
+  // After turn (whose sweep indexes it narrows), although its timestamp prefix is earlier.
+  Migration20261203200000_legacy_import,
 ].map((migration) => ({ name: migration.name, class: migration }));

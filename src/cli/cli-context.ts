@@ -45,10 +45,15 @@ export async function withContext<T>(work: (ctx: AppContext) => Promise<T>): Pro
   }
 }
 
+/** A plain table (no colours: the output goes to files and scripts as often as to a terminal). */
+export function plainTable(head: string[], rows: string[][]): string {
+  const printed = new Table({ head, style: { head: [], border: [] }, wordWrap: true });
+  printed.push(...rows);
+  return printed.toString();
+}
+
 /** A titled table for the terminal; empty when there are no rows. */
 export function table(title: string, head: string[], rows: string[][]): string {
   if (rows.length === 0) return '';
-  const printed = new Table({ head, style: { head: [], border: [] }, wordWrap: true });
-  printed.push(...rows);
-  return `${title} (${rows.length})\n${printed.toString()}\n`;
+  return `${title} (${rows.length})\n${plainTable(head, rows)}\n`;
 }

@@ -16,6 +16,8 @@ export function actorKindOf(actorId: string | null, adminIds: readonly string[])
 /** Every audit event type the bot writes to bug_events. */
 export const BUG_EVENT_TYPES = [
   'bug.created',
+  /** Brought in from the old flat-file reports by `npm run import` (metadata: legacyId, file). */
+  'bug.imported',
   'bug.claimed',
   'bug.released',
   'bug.resolved',

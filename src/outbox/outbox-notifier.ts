@@ -29,6 +29,7 @@ import {
   takeMethodSlot,
 } from '../db/repositories/notice.repository.ts';
 import { type EngagementRule, isEngagementExempt, reportersOf } from '../domain/engagement.ts';
+import { NO_SLACK_CHANNEL } from '../domain/legacy-report.ts';
 import { classifySlackFailure } from '../domain/slack-errors.ts';
 import type { Logger } from '../logger.ts';
 import { buildBugCard, type CardDuplicates } from '../messages/bug-card.ts';
@@ -213,6 +214,8 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
 
   async function deliver(em: EntityManager, notice: SlackNotice, call: Call): Promise<Delivery> {
     const payload = notice.payload;
+    // An imported bug that was never posted to Slack has nowhere to say anything.
+    if (notice.channelId === NO_SLACK_CHANNEL) return { kind: 'cancel', reason: 'the bug has no Slack thread' };
     switch (notice.purpose) {
       case 'card':
         return deliverCard(em, notice, call);

@@ -38,6 +38,7 @@ describe('migrations at start-up', () => {
       'Migration20261203420000_engagement',
       'Migration20261203430000_follow_ups',
       'Migration20261203600000_thread_catch_up',
+      'Migration20261203200000_legacy_import',
     ]);
     const tables = await first.em
       .fork()

@@ -125,7 +125,7 @@ describe('staleness: pure rule and indexed query agree', () => {
     const plan = await db.orm.em.fork().transactional(async (em) => {
       await em.execute('set local enable_seqscan = off');
       return em.execute<{ 'QUERY PLAN': string }[]>(
-        `explain select * from bug_reports where status in ('open', 'in_progress') and last_activity_at < ? order by last_activity_at, id limit 50`,
+        `explain select * from bug_reports where status in ('open', 'in_progress') and channel_id <> '' and last_activity_at < ? order by last_activity_at, id limit 50`,
         [NOW],
       );
     });

@@ -22,6 +22,8 @@ export const BugReportSchema = defineEntity({
     sourcePermalink: p.text().nullable(),
     /** The Slack view a modal report was submitted from: unique, so the same submission files one bug. */
     sourceViewId: p.text().nullable().unique(),
+    /** The old system's id of an imported report (npm run import): unique, so no report is imported twice. */
+    legacyId: p.text().nullable().unique(),
     traceId: p.text().nullable(),
     requestId: p.text().nullable(),
     releaseSha: p.text().nullable(),

@@ -1,13 +1,18 @@
 // The sweep's reads and its bookkeeping: candidates come from index range scans (bug_reports_stale_idx,
 // bug_reports_claim_idle_idx) in keyset pages, oldest first; runs and the pause switch live in PostgreSQL so
-// every replica sees the same.
+// every replica sees the same. Imported bugs without a Slack thread (channel_id '') are never candidates: there is
+// no thread to warn or nudge in, and the sweep's partial indexes leave them out (IN_SLACK matches their predicate).
 import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { SWEEPABLE_STATUSES } from '../../domain/bug-status.ts';
+import { NO_SLACK_CHANNEL } from '../../domain/legacy-report.ts';
 import type { Turn } from '../../domain/turn.ts';
 import { BugReport, SlackNotice, SweepRun, SweepState } from '../entities/index.ts';
 
 export type Cursor = { at: Date; id: number } | null;
+
+/** Bugs with a Slack thread: part of every sweep selection, as it is of every sweep index's predicate. */
+const IN_SLACK = { channelId: { $ne: NO_SLACK_CHANNEL } } as const;
 
 /**
  * Open or claimed bugs idle since before `threshold`, after the cursor, oldest first. With `turn` (under
@@ -23,7 +28,12 @@ export async function findIdleBugs(
   const candidates = em
     .createQueryBuilder(BugReport, 'b')
     .select('*')
-    .where({ status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lt: threshold }, ...(turn ? { turn } : {}) });
+    .where({
+      status: { $in: [...SWEEPABLE_STATUSES] },
+      ...IN_SLACK,
+      lastActivityAt: { $lt: threshold },
+      ...(turn ? { turn } : {}),
+    });
   return keysetPage(candidates, 'last_activity_at', cursor, limit);
 }
 
@@ -39,6 +49,7 @@ export async function findUnnudgedBugs(
     .select('*')
     .where({
       status: { $in: [...SWEEPABLE_STATUSES] },
+      ...IN_SLACK,
       turn: 'developers',
       nudgedAt: null,
       turnSince: { $lt: threshold },
@@ -56,7 +67,7 @@ export async function findQuietClaims(
   const candidates = em
     .createQueryBuilder(BugReport, 'b')
     .select('*')
-    .where({ status: 'in_progress', claimantLastActivityAt: { $lt: threshold } });
+    .where({ status: 'in_progress', ...IN_SLACK, claimantLastActivityAt: { $lt: threshold } });
   return keysetPage(candidates, 'claimant_last_activity_at', cursor, limit);
 }
 

@@ -1,0 +1,110 @@
+// The legacy import's writes: a batch of old reports in one statement, each bug with its `bug.imported` event.
+// bug_reports.legacy_id is unique, so PostgreSQL decides what is already there: a record imported by an earlier
+// run (or by another process at the same moment) is skipped, never written twice, and never uses up a bug number.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import type { BugStatus, CloseReason, Severity } from '../../domain/bug-status.ts';
+
+export type LegacyBugInsert = {
+  legacyId: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  status: BugStatus;
+  reporterId: string;
+  claimantId: string | null;
+  claimedAt: Date | null;
+  channelId: string;
+  /** The thread key; for bugs with no Slack thread, `legacy:<id>` (domain/legacy-report.ts). */
+  threadTs: string;
+  createdAt: Date;
+  lastActivityAt: Date;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  closeReason: CloseReason | null;
+  traceId: string | null;
+  requestId: string | null;
+  releaseSha: string | null;
+  /** Stored on the `bug.imported` event. */
+  eventMetadata: Record<string, unknown>;
+};
+
+export type InsertedLegacyBug = { id: number; legacyId: string };
+
+/** Which of these legacy ids are in bug_reports already. */
+export async function existingLegacyIds(em: EntityManager, legacyIds: readonly string[]): Promise<Set<string>> {
+  if (legacyIds.length === 0) return new Set();
+  const rows = await sql<{ legacy_id: string }>`
+    select legacy_id from bug_reports where legacy_id = any(${[...legacyIds]}::text[])`.execute(em.getKysely());
+  return new Set(rows.rows.map((row) => row.legacy_id));
+}
+
+/**
+ * Inserts the bugs not there yet (the first of a legacy id when a batch repeats one), numbered in the batch's
+ * order, each with its `bug.imported` event, in the caller's transaction. Returns the bugs inserted.
+ */
+export async function insertLegacyBugs(
+  em: EntityManager,
+  bugs: readonly LegacyBugInsert[],
+  now: Date,
+): Promise<InsertedLegacyBug[]> {
+  if (bugs.length === 0) return [];
+  const input = bugs.map((bug, ord) => ({
+    ord,
+    legacy_id: bug.legacyId,
+    title: bug.title,
+    description: bug.description,
+    severity: bug.severity,
+    status: bug.status,
+    reporter_id: bug.reporterId,
+    claimant_id: bug.claimantId,
+    claimed_at: bug.claimedAt?.toISOString() ?? null,
+    channel_id: bug.channelId,
+    thread_ts: bug.threadTs,
+    created_at: bug.createdAt.toISOString(),
+    last_activity_at: bug.lastActivityAt.toISOString(),
+    resolved_at: bug.resolvedAt?.toISOString() ?? null,
+    closed_at: bug.closedAt?.toISOString() ?? null,
+    close_reason: bug.closeReason,
+    trace_id: bug.traceId,
+    request_id: bug.requestId,
+    release_sha: bug.releaseSha,
+    metadata: bug.eventMetadata,
+  }));
+  const result = await sql<{ id: number; legacy_id: string }>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as r(
+        ord int, legacy_id text, title text, description text, severity text, status text, reporter_id text,
+        claimant_id text, claimed_at timestamptz, channel_id text, thread_ts text, created_at timestamptz,
+        last_activity_at timestamptz, resolved_at timestamptz, closed_at timestamptz, close_reason text,
+        trace_id text, request_id text, release_sha text, metadata jsonb)
+    ),
+    fresh as (
+      select distinct on (i.legacy_id) i.* from input i
+      where not exists (select 1 from bug_reports b where b.legacy_id = i.legacy_id)
+      order by i.legacy_id, i.ord
+    ),
+    numbered as (
+      select nextval(pg_get_serial_sequence('bug_reports', 'id'))::int as id, f.*
+      from (select * from fresh order by ord) f
+    ),
+    inserted as (
+      insert into bug_reports (
+        id, ref, legacy_id, title, description, severity, status, reporter_id, claimant_id, claimed_at,
+        claimant_last_activity_at, channel_id, thread_ts, trace_id, request_id, release_sha, created_at, updated_at,
+        resolved_at, closed_at, close_reason, last_activity_at)
+      select id, 'BUG-' || id, legacy_id, title, description, severity, status, reporter_id, claimant_id, claimed_at,
+        claimed_at, channel_id, thread_ts, trace_id, request_id, release_sha, created_at, ${now}::timestamptz,
+        resolved_at, closed_at, close_reason, last_activity_at
+      from numbered order by ord
+      on conflict (legacy_id) do nothing
+      returning id, legacy_id
+    ),
+    events as (
+      insert into bug_events (bug_id, event_type, actor_id, actor_kind, metadata, created_at)
+      select ins.id, 'bug.imported', null, 'system', n.metadata, ${now}::timestamptz
+      from inserted ins join numbered n on n.id = ins.id
+    )
+    select id, legacy_id from inserted order by id`.execute(em.getKysely());
+  return result.rows.map((row) => ({ id: Number(row.id), legacyId: row.legacy_id }));
+}
