@@ -6,17 +6,14 @@ import { backlogStatus } from '../../src/services/backlog-status.ts';
 import { runSweep } from '../../src/services/sweep/sweep-runner.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
-import { DAY, HOUR, MINUTE, START } from '../support/sweep-support.ts';
+import { DAY, HOUR, MINUTE, resetSweepWorld, START } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
 const ago = (ms: number) => new Date(START.getTime() - ms);
 
-beforeEach(async () => {
-  t.clock.set(START);
-  await db.orm.em.fork().execute('truncate bug_reports, slack_notices, sweep_runs restart identity cascade');
-});
+beforeEach(() => resetSweepWorld(db, t));
 
 async function notice(status: SlackNotice['status'], createdAt: Date, bugId: number | null = null) {
   const em = db.orm.em.fork();

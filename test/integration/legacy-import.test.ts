@@ -11,6 +11,7 @@ import { importLegacyReports } from '../../src/services/legacy-import/import-leg
 import { MalformedFileError } from '../../src/services/legacy-import/legacy-files.ts';
 import { runSweep } from '../../src/services/sweep/sweep-runner.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { resetSweepWorld } from '../support/sweep-support.ts';
 import { useTestApp } from '../support/test-app.ts';
 
 const db = useTestDatabase();
@@ -18,9 +19,7 @@ const t = useTestApp(db);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bugsweep-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-beforeEach(async () => {
-  await db.orm.em.fork().execute('truncate bug_reports restart identity cascade');
-});
+beforeEach(() => resetSweepWorld(db, t));
 
 function file(name: string, content: string): string {
   const full = path.join(dir, name);
