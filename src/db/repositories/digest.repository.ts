@@ -3,6 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { SWEEPABLE_STATUSES } from '../../domain/bug-status.ts';
+import { NO_SLACK_CHANNEL } from '../../domain/legacy-report.ts';
 import { BugReport } from '../entities/index.ts';
 
 /** Takes the slot for this replica; false when another replica (or an earlier run) already has it. */
@@ -22,12 +23,19 @@ export async function setDigestNotice(em: EntityManager, slotKey: string, notice
   await sql`update digest_runs set notice_id = ${noticeId} where slot_key = ${slotKey}`.execute(em.getKysely());
 }
 
-/** Open and claimed bugs waiting on developers, the longest waiting first, and how many there are in all. */
+/**
+ * Open and claimed bugs waiting on developers, the longest waiting first, and how many there are in all. Imported
+ * bugs without a Slack thread (channel_id '') are left out: there is no thread to link to.
+ */
 export async function findWaitingOnDevelopers(
   em: EntityManager,
   limit: number,
 ): Promise<{ bugs: BugReport[]; total: number }> {
-  const where = { status: { $in: [...SWEEPABLE_STATUSES] }, turn: 'developers' as const };
+  const where = {
+    status: { $in: [...SWEEPABLE_STATUSES] },
+    channelId: { $ne: NO_SLACK_CHANNEL },
+    turn: 'developers' as const,
+  };
   const [bugs, total] = await em.findAndCount(BugReport, where, {
     orderBy: { turnSince: 'asc', id: 'asc' },
     limit,
