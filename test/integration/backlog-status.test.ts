@@ -82,7 +82,7 @@ describe('backlogStatus', () => {
     const status = await backlogStatus(t.bugsweep.ctx);
     expect(status.generatedAt).toBe(START.toISOString());
     expect(status.counts.total).toBe(8);
-    expect(status.counts.byStatus).toEqual({ open: 4, in_progress: 1, resolved: 1, closed: 2, escalated: 0 });
+    expect(status.counts.byStatus).toMatchObject({ open: 4, in_progress: 1, resolved: 1, closed: 2, escalated: 0 });
     expect(status.counts.bySeverity).toEqual({ low: 0, medium: 7, high: 0, critical: 1 });
     expect(status.counts.by.open).toEqual({ low: 0, medium: 3, high: 0, critical: 1 });
 
