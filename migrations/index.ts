@@ -9,10 +9,10 @@ import { Migration20261202110000_report_source_view } from './Migration202612021
 import { Migration20261202130000_slack_limits } from './Migration20261202130000_slack_limits.ts';
 import { Migration20261203000000_agent_api } from './Migration20261203000000_agent_api.ts';
 import { Migration20261203100000_duplicates_and_telemetry } from './Migration20261203100000_duplicates_and_telemetry.ts';
+import { Migration20261203200000_legacy_import } from './Migration20261203200000_legacy_import.ts';
 import { Migration20261203300000_sla_and_backlog_alerts } from './Migration20261203300000_sla_and_backlog_alerts.ts';
 import { Migration20261203310000_sweep_cancel } from './Migration20261203310000_sweep_cancel.ts';
 import { Migration20261203320000_sweep_heartbeats } from './Migration20261203320000_sweep_heartbeats.ts';
-import { Migration20261203200000_legacy_import } from './Migration20261203200000_legacy_import.ts';
 import { Migration20261203400000_turn } from './Migration20261203400000_turn.ts';
 import { Migration20261203410000_digest } from './Migration20261203410000_digest.ts';
 import { Migration20261203420000_engagement } from './Migration20261203420000_engagement.ts';

@@ -4,12 +4,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { UNRESOLVED_STATUSES } from '../../domain/bug-status.ts';
+import { NO_SLACK_CHANNEL } from '../../domain/legacy-report.ts';
 
-/** Every unresolved bug's thread is to be read again. Returns how many were marked. */
+/** Every unresolved bug's thread is to be read again (imported bugs without one have none). Returns how many. */
 export async function markThreadsForCatchUp(em: EntityManager): Promise<number> {
   const marked = await sql<{ id: number }>`
     update bug_reports set catch_up_due_at = clock_timestamp()
-    where status = any(${[...UNRESOLVED_STATUSES]})
+    where status = any(${[...UNRESOLVED_STATUSES]}) and channel_id <> ${NO_SLACK_CHANNEL}
     returning id`.execute(em.getKysely());
   return marked.rows.length;
 }
