@@ -3,6 +3,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Orm } from './db/orm.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import type { Notifier } from './outbox/notifier.ts';
 import type { DeveloperDirectory } from './services/developer-directory.ts';
 import type { ThreadCatchUp } from './services/thread-catch-up.ts';
@@ -21,6 +22,8 @@ export type AppContext = {
   /** Sends the outbox after commit; call kick() once a transaction that enqueued notices has committed. */
   notifier: Notifier;
   developers: DeveloperDirectory;
+  /** Prometheus counters and histograms (GET /metrics); the gauges read PostgreSQL at scrape time. */
+  metrics: Metrics;
   /** Reads back replies that could not be stored (issue 12); the command line's does nothing. */
   catchUp: Pick<ThreadCatchUp, 'storeFailed'>;
   identity: BotIdentity;

@@ -5,11 +5,14 @@ import type { AppContext, BotIdentity } from './app-context.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { isDatabaseReachable, type Orm } from './db/orm.ts';
+import { readBacklogSnapshot } from './db/repositories/metrics.repository.ts';
 import { messagePermalink } from './domain/slack-refs.ts';
 import { createAgentApi } from './http/api/agent-api.ts';
 import { mountMcp } from './http/mcp-route.ts';
+import { mountMetrics } from './http/metrics-route.ts';
 import { createHttpServer } from './http/server.ts';
 import type { Logger } from './logger.ts';
+import { createMetrics } from './metrics/metrics.ts';
 import { createOutboxNotifier, type NotifierOptions } from './outbox/outbox-notifier.ts';
 import { createDigestScheduler } from './scheduler/digest-scheduler.ts';
 import { createSweepScheduler, type SweepScheduler } from './scheduler/sweep-scheduler.ts';
@@ -64,7 +67,14 @@ export function createAppContext(
   const { config, orm, logger, identity } = options;
   const clock = options.clock ?? systemClock;
   const slack = options.slack ?? createSlackClient(config);
+  const metrics = createMetrics(() =>
+    readBacklogSnapshot(orm.em.fork(), clock(), {
+      warnAfterMs: config.autoCloseAfterMs - config.autoCloseWarningMs,
+      claimReleaseAfterMs: config.claimReleaseAfterMs,
+    }),
+  );
   const ctx: AppContext = {
+    metrics,
     config,
     orm,
     logger,
@@ -77,6 +87,7 @@ export function createAppContext(
         clock,
         logger,
         botId: identity.botId || undefined,
+        metrics,
         showTurn: config.autoClosePolicy === 'waiting-on-reporter',
         engagementExempt: config.engagementExempt,
       },
@@ -109,6 +120,7 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
     ...(config.slack.socketMode ? { parts: [trackSocketMode(socketModeClientOf(slack.app), ctx.clock)] } : {}),
     ...(slack.receiver ? { slack: slack.receiver } : {}),
     mount: (app) => {
+      mountMetrics(app, ctx);
       app.route('/api/v1', createAgentApi(ctx));
       mountMcp(app, ctx);
       options.mount?.(app, ctx);

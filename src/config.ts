@@ -185,6 +185,7 @@ const envSchema = z.object({
   SWEEP_MAX_ITEMS: z.coerce.number().int().min(1).default(500),
   AGENT_RETRY_COOLDOWN: duration('1h', { allowZero: true }),
   AGENT_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(3),
+  METRICS_TOKEN: optionalString,
   API_RATE_LIMIT: z.coerce
     .number({ error: 'must be a number of requests per minute' })
     .int('must be a whole number of requests per minute')
@@ -337,6 +338,8 @@ export type Config = Readonly<{
   /** A report joins a duplicate group last seen this recently; also how far back near-duplicates are looked for. */
   dedupWindowMs: number;
   sweep: Readonly<{ schedule: string; timezone: string; batchSize: number; maxItems: number }>;
+  /** When set, GET /metrics requires Authorization: Bearer with it. */
+  metricsToken: string | undefined;
   /** The agent API: the work queue's cool-down and attempts, and each token's request budget per minute. */
   agents: Readonly<{ retryCooldownMs: number; maxAttempts: number; rateLimitPerMinute: number }>;
   /** Time to resolution by severity, in milliseconds; 0 = no due time for that severity. */
@@ -405,6 +408,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       batchSize: e.SWEEP_BATCH_SIZE,
       maxItems: e.SWEEP_MAX_ITEMS,
     },
+    metricsToken: e.METRICS_TOKEN,
     agents: {
       retryCooldownMs: e.AGENT_RETRY_COOLDOWN,
       maxAttempts: e.AGENT_MAX_ATTEMPTS,

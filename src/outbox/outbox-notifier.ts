@@ -34,6 +34,7 @@ import { classifySlackFailure } from '../domain/slack-errors.ts';
 import type { Logger } from '../logger.ts';
 import { buildBugCard, type CardDuplicates } from '../messages/bug-card.ts';
 import { NOTICE_METADATA_EVENT } from '../messages/ids.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { BudgetedMethod, Notifier } from './notifier.ts';
 import { MAX_NOTICE_ATTEMPTS, retryDelayMs } from './slack-failure.ts';
 
@@ -62,6 +63,8 @@ export type NotifierDeps = {
   logger: Logger;
   /** bugsweep's bot id: lets a post be recognised by author and text where Slack leaves its metadata out. */
   botId?: string;
+  /** Counts each Web API call and notice outcome (GET /metrics). */
+  metrics?: Pick<Metrics, 'webApiCall' | 'notice'>;
   /** Cards say whose turn it is (AUTO_CLOSE_POLICY=waiting-on-reporter). */
   showTurn?: boolean;
   /** ENGAGEMENT_EXEMPT: cards of exempt bugs say how many people they affect. */
@@ -149,6 +152,8 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     const now = deps.clock();
     switch (delivery.kind) {
       case 'sent':
+        deps.metrics?.webApiCall(call.method ?? (head.lane === 'post' ? 'chat.postMessage' : 'chat.update'), 'ok');
+        deps.metrics?.notice(notice.purpose, 'sent');
         await em.transactional(async (tx) => {
           await markNoticeSent(tx, notice.id, delivery.ts, now);
           if (notice.purpose === 'card' && notice.bugId && delivery.ts) await setCardTs(tx, notice.bugId, delivery.ts);
@@ -177,6 +182,10 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     noticeLog: Logger,
   ): Promise<void> {
     const failure = classifySlackFailure(error);
+    deps.metrics?.webApiCall(
+      call.method ?? (head.lane === 'post' ? 'chat.postMessage' : 'chat.update'),
+      failure.kind === 'rate_limited' ? '429' : failure.reason,
+    );
     if (failure.kind === 'rate_limited') {
       const until = new Date(now.getTime() + failure.retryAfterMs);
       const method = call.method ?? (head.lane === 'post' ? 'chat.postMessage' : 'chat.update');
@@ -193,6 +202,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
       });
     } else if (failure.kind === 'permanent') {
       noticeLog.warn({ reason: failure.reason }, 'Slack refused the notice for good; it is marked failed');
+      deps.metrics?.notice(notice.purpose, 'failed');
       await markNoticeFailed(em, notice.id, failure.reason);
     } else if (notice.attempts >= MAX_NOTICE_ATTEMPTS) {
       noticeLog.error(

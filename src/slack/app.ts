@@ -60,7 +60,11 @@ export function createSlackApp(ctx: AppContext): SlackApp {
   // middleware runs), so shutdown and tests can wait for in-flight work.
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event) => {
+    const type = requestType(event.body);
+    ctx.metrics.slackEvent(type);
+    const started = performance.now();
     const running = processEvent(event);
+    void running.finally(() => ctx.metrics.eventHandled(type, (performance.now() - started) / 1000)).catch(() => {});
     inFlight.add(running);
     void running.finally(() => inFlight.delete(running)).catch(() => {});
     return running;
@@ -90,6 +94,16 @@ export function createSlackApp(ctx: AppContext): SlackApp {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** What a Slack request is, for counting: the event's type, the slash command, or the payload's type. */
+function requestType(body: Record<string, unknown>): string {
+  const event = body.event;
+  if (typeof event === 'object' && event !== null && 'type' in event && typeof event.type === 'string') {
+    return event.type.slice(0, 40);
+  }
+  if (typeof body.command === 'string') return 'slash_command';
+  return typeof body.type === 'string' ? body.type.slice(0, 40) : 'unknown';
 }
 
 function boltLogger(ctx: AppContext) {

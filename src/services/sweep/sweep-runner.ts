@@ -57,6 +57,35 @@ export type SweepResult =
   | { kind: 'slot_taken' };
 
 export async function runSweep(ctx: AppContext, request: SweepRequest): Promise<SweepResult> {
+  const started = performance.now();
+  let outcome = 'failed';
+  try {
+    const result = await runSweepOnce(ctx, request);
+    outcome = result.kind === 'ran' ? (result.cancelledBy ? 'cancelled' : 'completed') : result.kind;
+    if (result.kind === 'ran' && !result.dryRun) {
+      const { warned, closed, reminded, released } = result.counts;
+      ctx.metrics.sweepRun(request.trigger, outcome, (performance.now() - started) / 1000, {
+        warned,
+        closed,
+        reminded,
+        released,
+      });
+    } else {
+      ctx.metrics.sweepRun(
+        request.trigger,
+        result.kind === 'ran' ? 'dry_run' : outcome,
+        (performance.now() - started) / 1000,
+        {},
+      );
+    }
+    return result;
+  } catch (error) {
+    ctx.metrics.sweepRun(request.trigger, outcome, (performance.now() - started) / 1000, {});
+    throw error;
+  }
+}
+
+async function runSweepOnce(ctx: AppContext, request: SweepRequest): Promise<SweepResult> {
   const startedAt = ctx.clock();
   const slotKey = request.slot ? `schedule:${request.slot.toISOString()}` : null;
   const base = {

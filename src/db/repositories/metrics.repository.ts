@@ -1,0 +1,44 @@
+// The figures /metrics shows from PostgreSQL: a few index-backed counts, read at most every few seconds.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import type { BacklogSnapshot } from '../../metrics/metrics.ts';
+
+export async function readBacklogSnapshot(
+  em: EntityManager,
+  now: Date,
+  limits: { warnAfterMs: number; claimReleaseAfterMs: number },
+): Promise<BacklogSnapshot> {
+  const kysely = em.getKysely();
+  const warnFrom = new Date(now.getTime() - limits.warnAfterMs);
+  const idleFrom = new Date(now.getTime() - limits.claimReleaseAfterMs);
+  const [bugs, stale, outbox] = await Promise.all([
+    sql<{ status: string; severity: string; n: string }>`
+      select status, severity, count(*) as n from bug_reports group by status, severity`.execute(kysely),
+    sql<{ warn: string; close: string; orphaned: string }>`
+      select
+        (select count(*) from bug_reports where status in ('open', 'in_progress', 'awaiting_verification')
+           and warned_at is null and last_activity_at <= ${warnFrom}) as warn,
+        (select count(*) from bug_reports where status in ('open', 'in_progress', 'awaiting_verification')
+           and warned_at is not null and auto_close_at <= ${now}) as close,
+        (select count(*) from bug_reports where status = 'in_progress' and claimant_last_activity_at <= ${idleFrom}) as orphaned`.execute(
+      kysely,
+    ),
+    sql<{ pending: string; failed: string; oldest: Date | null }>`
+      select
+        (select count(*) from slack_notices where status in ('pending', 'sending')) as pending,
+        (select count(*) from slack_notices where status = 'failed') as failed,
+        (select min(created_at) from slack_notices where status in ('pending', 'sending')) as oldest`.execute(kysely),
+  ]);
+  const s = stale.rows[0];
+  const o = outbox.rows[0];
+  const oldest = o?.oldest ? new Date(o.oldest) : null;
+  return {
+    bugs: bugs.rows.map((row) => ({ status: row.status, severity: row.severity, count: Number(row.n) })),
+    staleDueWarning: Number(s?.warn ?? 0),
+    staleDueClose: Number(s?.close ?? 0),
+    orphanedClaims: Number(s?.orphaned ?? 0),
+    outboxPending: Number(o?.pending ?? 0),
+    outboxFailed: Number(o?.failed ?? 0),
+    oldestPendingAgeSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
+  };
+}
