@@ -6,7 +6,7 @@ import { sendEvent } from '../support/signed-requests.ts';
 import { topLevelMessage, tsAt } from '../support/slack-events.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
 
-function valueOf(text: string, series: string): number {
+function sampleOf(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : Number.NaN;
 }
@@ -27,16 +27,16 @@ describe('/metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
-    expect(valueOf(text, 'bugsweep_slack_events_received_total{type="message"}')).toBe(1);
-    expect(valueOf(text, 'bugsweep_slack_event_handling_seconds_count{type="message"}')).toBe(1);
-    expect(valueOf(text, 'bugsweep_bugs{status="open",severity="medium"}')).toBe(1);
-    expect(valueOf(text, 'bugsweep_notices_total{purpose="card",result="sent"}')).toBe(1);
+    expect(sampleOf(text, 'bugsweep_slack_events_received_total{type="message"}')).toBe(1);
+    expect(sampleOf(text, 'bugsweep_slack_event_handling_seconds_count{type="message"}')).toBe(1);
+    expect(sampleOf(text, 'bugsweep_bugs{status="open",severity="medium"}')).toBe(1);
+    expect(sampleOf(text, 'bugsweep_notices_total{purpose="card",result="sent"}')).toBe(1);
     expect(
-      valueOf(text, 'bugsweep_slack_api_calls_total{method="chat.postMessage",outcome="ok"}'),
+      sampleOf(text, 'bugsweep_slack_api_calls_total{method="chat.postMessage",outcome="ok"}'),
     ).toBeGreaterThanOrEqual(1);
-    expect(valueOf(text, 'bugsweep_sweep_runs_total{trigger="admin",outcome="completed"}')).toBe(1);
-    expect(valueOf(text, 'bugsweep_sweep_duration_seconds_count')).toBe(1);
-    expect(valueOf(text, 'bugsweep_outbox_pending')).toBe(0);
+    expect(sampleOf(text, 'bugsweep_sweep_runs_total{trigger="admin",outcome="completed"}')).toBe(1);
+    expect(sampleOf(text, 'bugsweep_sweep_duration_seconds_count')).toBe(1);
+    expect(sampleOf(text, 'bugsweep_outbox_pending')).toBe(0);
     expect(text).toContain('bugsweep_process_cpu_user_seconds_total');
   });
 });
