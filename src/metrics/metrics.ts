@@ -2,17 +2,7 @@
 // scrape time (cached for a few seconds, so a scrape every 5 s costs a handful of index-backed counts at most).
 // One registry per app, so several apps in one process (the tests) never mix their figures.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-
-/** What the gauges show: read from PostgreSQL by src/db/repositories/metrics.repository.ts. */
-export type BacklogSnapshot = {
-  bugs: { status: string; severity: string; count: number }[];
-  staleDueWarning: number;
-  staleDueClose: number;
-  orphanedClaims: number;
-  outboxPending: number;
-  outboxFailed: number;
-  oldestPendingAgeSeconds: number;
-};
+import type { BacklogSnapshot } from '../db/repositories/metrics.repository.ts';
 
 export type Metrics = {
   registry: Registry;

@@ -34,7 +34,6 @@ import { classifySlackFailure } from '../domain/slack-errors.ts';
 import type { Logger } from '../logger.ts';
 import { buildBugCard, type CardDuplicates } from '../messages/bug-card.ts';
 import { NOTICE_METADATA_EVENT } from '../messages/ids.ts';
-import type { Metrics } from '../metrics/metrics.ts';
 import type { BudgetedMethod, Notifier } from './notifier.ts';
 import { MAX_NOTICE_ATTEMPTS, retryDelayMs } from './slack-failure.ts';
 
@@ -64,7 +63,10 @@ export type NotifierDeps = {
   /** bugsweep's bot id: lets a post be recognised by author and text where Slack leaves its metadata out. */
   botId?: string;
   /** Counts each Web API call and notice outcome (GET /metrics). */
-  metrics?: Pick<Metrics, 'webApiCall' | 'notice'>;
+  metrics?: {
+    webApiCall(method: string, outcome: string): void;
+    notice(purpose: string, result: 'sent' | 'failed'): void;
+  };
   /** Cards say whose turn it is (AUTO_CLOSE_POLICY=waiting-on-reporter). */
   showTurn?: boolean;
   /** ENGAGEMENT_EXEMPT: cards of exempt bugs say how many people they affect. */

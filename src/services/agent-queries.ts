@@ -3,6 +3,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { AppContext } from '../app-context.ts';
 import { BugConversation, BugEvent, BugReport } from '../db/entities/index.ts';
+import { findBugIdsWithTelemetry } from '../db/repositories/telemetry.repository.ts';
 import { countWorkQueue } from '../db/repositories/work-queue.repository.ts';
 import { BUG_STATUSES, type BugStatus, SEVERITIES, type Severity, SWEEPABLE_STATUSES } from '../domain/bug-status.ts';
 import { agentClaimantId } from '../domain/claimant.ts';
@@ -25,6 +26,8 @@ export type PageCursor = { updatedAt: Date; id: number };
 export type BugPage = { bugs: BugReport[]; next: PageCursor | null };
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
+/** Bugs one telemetry id can match before the list is cut (a trace id names a handful of bugs at most). */
+const TELEMETRY_MATCHES = 1_000;
 
 export async function listBugPage(
   ctx: AppContext,
@@ -39,9 +42,16 @@ export async function listBugPage(
   else if (filters.claimant)
     and.push({ claimantId: SLACK_USER.test(filters.claimant) ? filters.claimant : agentClaimantId(filters.claimant) });
   if (filters.reporter) and.push({ reporterId: filters.reporter });
-  if (filters.traceId) and.push({ traceId: filters.traceId });
-  if (filters.requestId) and.push({ requestId: filters.requestId });
-  if (filters.releaseSha) and.push({ releaseSha: filters.releaseSha });
+  // Every id a bug mentions counts (bug_telemetry, index-backed), not only the first one its report named.
+  const em = ctx.orm.em.fork();
+  const telemetry = [
+    ['trace_id', filters.traceId],
+    ['request_id', filters.requestId],
+    ['release_sha', filters.releaseSha],
+  ] as const;
+  for (const [kind, value] of telemetry) {
+    if (value) and.push({ id: { $in: await findBugIdsWithTelemetry(em, kind, value, TELEMETRY_MATCHES) } });
+  }
   if (filters.updatedSince) and.push({ updatedAt: { $gte: filters.updatedSince } });
   if (filters.stale) {
     const warnFrom = new Date(now.getTime() - (ctx.config.autoCloseAfterMs - ctx.config.autoCloseWarningMs));

@@ -1,7 +1,17 @@
 // The figures /metrics shows from PostgreSQL: a few index-backed counts, read at most every few seconds.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import type { BacklogSnapshot } from '../../metrics/metrics.ts';
+
+/** What the /metrics gauges show (src/metrics/metrics.ts). */
+export type BacklogSnapshot = {
+  bugs: { status: string; severity: string; count: number }[];
+  staleDueWarning: number;
+  staleDueClose: number;
+  orphanedClaims: number;
+  outboxPending: number;
+  outboxFailed: number;
+  oldestPendingAgeSeconds: number;
+};
 
 export async function readBacklogSnapshot(
   em: EntityManager,

@@ -49,3 +49,15 @@ function shaPrefixes(sha: string): string[] {
   for (let length = 7; length < sha.length; length++) prefixes.push(sha.slice(0, length));
   return prefixes;
 }
+
+/** Ids of the bugs that mention exactly this id of this kind (the agent API's trace_id, request_id, release_sha filters). */
+export async function findBugIdsWithTelemetry(
+  em: EntityManager,
+  kind: 'trace_id' | 'request_id' | 'release_sha',
+  value: string,
+  limit: number,
+): Promise<number[]> {
+  const result = await sql<{ bug_id: number }>`
+    select bug_id from bug_telemetry where kind = ${kind} and value = ${value} limit ${limit}`.execute(em.getKysely());
+  return result.rows.map((row) => row.bug_id);
+}
