@@ -99,6 +99,7 @@ describe('the agent API', () => {
       reporter: 'agent:remediation-bot',
       telemetry: { trace_id: 'trace-abc-123' },
     });
+    expect(first.json).toHaveProperty('sla_due_at');
     const posts = t.slackApi.callsTo('chat.postMessage');
     expect(posts[0]?.body.channel).toBe(TEST_CHANNEL);
     expect(String(posts[0]?.body.text)).toContain('agent *remediation-bot*');

@@ -42,6 +42,7 @@ export function bugJson(bug: BugReport, permalink: string): z.infer<typeof Bug> 
     resolved_at: iso(bug.resolvedAt),
     closed_at: iso(bug.closedAt),
     close_reason: bug.closeReason ?? null,
+    sla_due_at: iso(bug.slaDueAt),
     version: bug.version,
   };
 }

@@ -50,6 +50,7 @@ export const Bug = z
     resolved_at: timestamp.nullable(),
     closed_at: timestamp.nullable(),
     close_reason: z.enum(CLOSE_REASONS).nullable(),
+    sla_due_at: timestamp.nullable().openapi({ description: 'When the bug is due resolved by its severity (SLA_*)' }),
     version: z.number().int(),
   })
   .openapi('Bug');
