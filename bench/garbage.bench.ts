@@ -1,0 +1,165 @@
+// The bot as a process under a stream of correctly signed garbage (issue 12): bodies that are not objects, events of
+// unknown types, malformed ids, bodies near and over 1 MB. Prints the resident memory through the stream and after
+// it, and how long a real report takes to be stored right after the burst. Asserts nothing.
+//   npm run bench:garbage -- [requests=18000] [big=yes]
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { migrateToLatest, openOrm } from '../src/db/orm.ts';
+import { startFakeSlackApi } from '../test/support/fake-slack-api.ts';
+import { freePort } from '../test/support/free-port.ts';
+import { signature } from '../test/support/signed-requests.ts';
+import {
+  BENCH_SIGNING_SECRET,
+  benchArgs,
+  inParallel,
+  rssMb,
+  sleep,
+  startBot,
+  stopBot,
+  waitHealthy,
+} from './support.ts';
+
+const args = benchArgs();
+const REQUESTS = Number(args.requests ?? 18_000);
+const CONCURRENCY = 8;
+const CHANNEL = 'CBENCHGARBAGE';
+
+const GARBAGE: (() => { body: string; type: string })[] = [
+  () => ({ body: 'null', type: 'application/json' }),
+  () => ({ body: 'payload=null', type: 'application/x-www-form-urlencoded' }),
+  () => ({ body: '[1,2,3]', type: 'application/json' }),
+  () => ({ body: JSON.stringify({ type: 'event_callback', event: null }), type: 'application/json' }),
+  () => ({ body: JSON.stringify({ type: 'event_callback', event: { type: 'made_up' } }), type: 'application/json' }),
+  () => ({
+    body: JSON.stringify({
+      type: 'event_callback',
+      event: { type: 'message', channel: CHANNEL, user: { nope: 1 }, text: 'x', ts: '1.1' },
+    }),
+    type: 'application/json',
+  }),
+  () => ({
+    body: JSON.stringify({ type: 'event_callback', event: { type: 'message', user: 'x'.repeat(2_000) } }),
+    type: 'application/json',
+  }),
+];
+
+/** With big=yes, one request in 50 is near 1 MB and one in 50 over it (refused unread with 413). */
+const BIG: (() => { body: string; type: string })[] = [
+  () => ({ body: JSON.stringify({ type: 'event_callback', pad: 'y'.repeat(900_000) }), type: 'application/json' }),
+  () => ({ body: JSON.stringify({ type: 'event_callback', pad: 'z'.repeat(1_200_000) }), type: 'application/json' }),
+];
+const withBig = args.big === 'yes';
+
+function post(port: number, agent: http.Agent, body: string, contentType: string): Promise<number> {
+  const now = Math.floor(Date.now() / 1000);
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/slack/events',
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': contentType,
+          'content-length': Buffer.byteLength(body),
+          'x-slack-request-timestamp': String(now),
+          'x-slack-signature': signature(BENCH_SIGNING_SECRET, now, body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bugsweep-bench-garbage-'));
+const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+const slack = await startFakeSlackApi();
+try {
+  await server.createDatabase('bench');
+  const url = server.urlFor('bench');
+  const orm = await openOrm(url);
+  await migrateToLatest(orm);
+  await orm.close(true);
+  const port = await freePort();
+  const { bot, startedAt } = startBot({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+    SLACK_API_URL: slack.url,
+    DATABASE_URL: url,
+    PORT: String(port),
+    BUG_CHANNELS: CHANNEL,
+    DEVELOPER_USERS: 'UDEV1',
+    SWEEP_SCHEDULE: '0 0 1 1 *',
+    ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),
+  });
+  const pid = bot.child.pid ?? 0;
+  await waitHealthy(port, bot, startedAt);
+  await sleep(1000);
+  const idle = await rssMb(pid);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const statuses = new Map<number, number>();
+  let peak = idle;
+  let sent = 0;
+  const started = performance.now();
+  await inParallel(
+    Array.from({ length: REQUESTS }, (_, i) => i),
+    CONCURRENCY,
+    async (i) => {
+      const pick = withBig && i % 25 === 0 ? BIG[(i / 25) % 2] : GARBAGE[i % GARBAGE.length];
+      const garbage = pick?.() ?? { body: 'null', type: 'application/json' };
+      const status = await post(port, agent, garbage.body, garbage.type);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      sent += 1;
+      if (sent % 500 === 0) peak = Math.max(peak, await rssMb(pid));
+    },
+  );
+  const burstSeconds = (performance.now() - started) / 1000;
+
+  // A real report right after the burst: how long until its row is stored.
+  const ts = `${Math.floor(Date.now() / 1000)}.000001`;
+  const report = JSON.stringify({
+    type: 'event_callback',
+    team_id: 'TBENCH',
+    event_id: 'EvREAL1',
+    event: { type: 'message', channel: CHANNEL, user: 'UREPORTER1', text: 'Real report after the burst', ts },
+  });
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const reportStarted = performance.now();
+  const reportStatus = await post(port, agent, report, 'application/json');
+  let storedMs = Number.NaN;
+  for (let waited = 0; waited < 30_000; waited += 10) {
+    const found = await pool.query('select 1 from bug_reports where thread_ts = $1', [ts]);
+    if (found.rowCount) {
+      storedMs = performance.now() - reportStarted;
+      break;
+    }
+    await sleep(10);
+  }
+  await pool.end();
+  await sleep(5000);
+  const after = await rssMb(pid);
+  agent.destroy();
+  console.log(
+    `garbage${withBig ? ' (with bodies near and over 1 MB)' : ''}: ${REQUESTS} signed requests at concurrency ${CONCURRENCY} in ${burstSeconds.toFixed(1)} s`,
+  );
+  console.log(`answers: ${[...statuses].map(([status, n]) => `${status}×${n}`).join(', ')}`);
+  console.log(`RSS: idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, 5 s after ${after.toFixed(0)} MB`);
+  console.log(`a real report right after the burst: answered ${reportStatus}, stored in ${storedMs.toFixed(0)} ms`);
+  await stopBot(bot);
+} finally {
+  await slack.close();
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
