@@ -191,6 +191,14 @@ describe('the agent API', () => {
     const card = t.slackApi.callsTo('chat.update').at(-1);
     expect(textsOf(card?.body.blocks as never)).toContain('*Claimed by*\nagent *remediation-bot*');
 
+    // Two agents pressing claim at the same moment: exactly one wins, the other is told who has it.
+    const raced = (await call('POST', '/bug-reports', { token: writer, body: report('Claim race') })).json;
+    const race = await Promise.all([
+      call('POST', `/bug-reports/${raced.ref}/claim`, { token: writer }),
+      call('POST', `/bug-reports/${raced.ref}/claim`, { token: other }),
+    ]);
+    expect(race.map((r) => r.status).sort()).toEqual([200, 409]);
+
     const second = await call('POST', `/bug-reports/${bug.ref}/claim`, { token: other });
     expect(second.status).toBe(409);
     expect(second.json).toMatchObject({

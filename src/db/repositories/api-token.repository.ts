@@ -17,18 +17,21 @@ type TokenRow = {
   name: string;
   secret_hash: Buffer;
   scopes: ApiScope[];
-  created_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
+  // Raw SQL through MikroORM's driver returns timestamps as text.
+  created_at: Date | string;
+  last_used_at: Date | string | null;
+  revoked_at: Date | string | null;
 };
+
+const dateOf = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 const toToken = (row: TokenRow): StoredToken => ({
   name: row.name,
   secretHash: row.secret_hash,
   scopes: row.scopes,
-  createdAt: row.created_at,
-  lastUsedAt: row.last_used_at,
-  revokedAt: row.revoked_at,
+  createdAt: new Date(row.created_at),
+  lastUsedAt: dateOf(row.last_used_at),
+  revokedAt: dateOf(row.revoked_at),
 });
 
 /** False when a token of that name exists (revoked ones too: a name is never reused, so audit trails stay clear). */
