@@ -1,7 +1,7 @@
 // npm run status's data on PostgreSQL: counts by status and severity, the oldest open bugs, orphaned claims, what
 // the next sweep will warn and close, the last runs, the outbox and the largest duplicate groups, as of the clock.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BugReport, SlackNotice } from '../../src/db/entities/index.ts';
+import { BugReport, BugReportDedup, SlackNotice } from '../../src/db/entities/index.ts';
 import { backlogStatus } from '../../src/services/backlog-status.ts';
 import { runSweep } from '../../src/services/sweep/sweep-runner.ts';
 import { useTestDatabase } from '../support/database.ts';
@@ -67,6 +67,22 @@ describe('backlogStatus', () => {
       const dup = await createBug(em, { status: 'closed', createdAt: ago(days * DAY) });
       await em.nativeUpdate(BugReport, { id: dup.id }, { duplicateOfId: canonical.id, closeReason: 'duplicate' });
     }
+    em.create(BugReportDedup, {
+      fingerprint: 'v1:save',
+      canonicalBugId: canonical.id,
+      occurrenceCount: 3,
+      firstSeenAt: ago(3 * DAY),
+      lastSeenAt: ago(DAY),
+    });
+    // A group seen once is no duplicate group.
+    em.create(BugReportDedup, {
+      fingerprint: 'v1:quiet',
+      canonicalBugId: quiet.id,
+      occurrenceCount: 1,
+      firstSeenAt: ago(10 * DAY),
+      lastSeenAt: ago(10 * DAY),
+    });
+    await em.flush();
     const imported = await createBug(em, {
       title: 'From the old tracker',
       channelId: '',

@@ -6,10 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.ts';
-import { BugEvent, BugReport, SlackNotice } from '../../src/db/entities/index.ts';
+import { BugEvent, BugReport, BugReportDedup, SlackNotice } from '../../src/db/entities/index.ts';
+import { fingerprintReport } from '../../src/domain/fingerprint.ts';
 import { importLegacyReports } from '../../src/services/legacy-import/import-legacy.ts';
 import { MalformedFileError } from '../../src/services/legacy-import/legacy-files.ts';
 import { runSweep } from '../../src/services/sweep/sweep-runner.ts';
+import { findBugsByTelemetry } from '../../src/services/telemetry.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { resetSweepWorld } from '../support/sweep-support.ts';
 import { useTestApp } from '../support/test-app.ts';
@@ -213,6 +215,47 @@ describe('npm run import on a messy file', () => {
     await expect(importLegacyReports(ctx(), { input: csv })).rejects.toThrow(
       /export\.jsonl \(line 1\) is not valid JSON/,
     );
+  });
+
+  it('fingerprints imported reports and indexes every telemetry id they mention, like reports from Slack', async () => {
+    const trace = [
+      "TypeError: Cannot read properties of undefined (reading 'total')",
+      '    at computeTotal (/srv/app/src/cart/totals.ts:41:17)',
+      '    at checkout (/srv/app/src/cart/checkout.ts:88:5)',
+    ].join('\n');
+    const input = file(
+      'signals.jsonl',
+      jsonLines([
+        { id: 'S-1', title: 'Checkout total crash', description: trace, trace_id: 'tr-111', created: '2024-01-01' },
+        {
+          id: 'S-2',
+          title: 'Looks off',
+          description: 'seen with request_id=req-42 and trace_id=tr-222',
+          created: '2024-01-02',
+        },
+        { id: 'S-3', title: 'Just a title', created: '2024-01-03' },
+      ]),
+    );
+    await importLegacyReports(ctx(), { input });
+    const [withTrace, withIds, bare] = await bugs();
+    expect(withTrace!.fingerprint).toBe(
+      fingerprintReport({ title: 'Checkout total crash', description: trace })!.fingerprint,
+    );
+    expect(bare!.fingerprint).toBeNull();
+    const rows = await db.orm.em
+      .fork()
+      .execute<{ bug_id: number; kind: string; value: string }[]>(
+        'select bug_id, kind, value from bug_telemetry order by bug_id, kind, value',
+      );
+    expect(rows.map((r) => [r.bug_id, r.kind, r.value])).toEqual([
+      [withTrace!.id, 'trace_id', 'tr-111'],
+      [withIds!.id, 'request_id', 'req-42'],
+      [withIds!.id, 'trace_id', 'tr-222'],
+    ]);
+    // Found the way /bugs find finds any bug; no duplicate group starts at a bug without a Slack thread.
+    const found = await findBugsByTelemetry(ctx(), 'tr-222');
+    expect(found.ok && found.bugs.map((b) => b.legacyId)).toEqual(['S-2']);
+    expect(await db.orm.em.fork().count(BugReportDedup, {})).toBe(0);
   });
 
   it('the sweep leaves imported bugs without a thread alone, however old and idle they are', async () => {

@@ -1,9 +1,11 @@
-// The legacy import's writes: a batch of old reports in one statement, each bug with its `bug.imported` event.
+// The legacy import's writes: a batch of old reports in one statement, each bug with its `bug.imported` event and
+// its telemetry ids (bug_telemetry, as the intake writes them).
 // bug_reports.legacy_id is unique, so PostgreSQL decides what is already there: a record imported by an earlier
 // run (or by another process at the same moment) is skipped, never written twice, and never uses up a bug number.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import type { BugStatus, CloseReason, Severity } from '../../domain/bug-status.ts';
+import type { TelemetryIds } from '../../domain/report-text.ts';
 
 export type LegacyBugInsert = {
   legacyId: string;
@@ -25,6 +27,10 @@ export type LegacyBugInsert = {
   traceId: string | null;
   requestId: string | null;
   releaseSha: string | null;
+  /** domain/fingerprint.ts, null when the report has too little signal. */
+  fingerprint: string | null;
+  /** Every trace id, request id and release SHA the report mentions (bug_telemetry). */
+  telemetryIds: TelemetryIds;
   /** Stored on the `bug.imported` event. */
   eventMetadata: Record<string, unknown>;
 };
@@ -69,6 +75,12 @@ export async function insertLegacyBugs(
     trace_id: bug.traceId,
     request_id: bug.requestId,
     release_sha: bug.releaseSha,
+    fingerprint: bug.fingerprint,
+    telemetry: [
+      ...bug.telemetryIds.traceIds.map((value) => ({ kind: 'trace_id', value })),
+      ...bug.telemetryIds.requestIds.map((value) => ({ kind: 'request_id', value })),
+      ...bug.telemetryIds.releaseShas.map((value) => ({ kind: 'release_sha', value })),
+    ],
     metadata: bug.eventMetadata,
   }));
   const result = await sql<{ id: number; legacy_id: string }>`
@@ -77,7 +89,7 @@ export async function insertLegacyBugs(
         ord int, legacy_id text, title text, description text, severity text, status text, reporter_id text,
         claimant_id text, claimed_at timestamptz, channel_id text, thread_ts text, created_at timestamptz,
         last_activity_at timestamptz, resolved_at timestamptz, closed_at timestamptz, close_reason text,
-        trace_id text, request_id text, release_sha text, metadata jsonb)
+        trace_id text, request_id text, release_sha text, fingerprint text, telemetry jsonb, metadata jsonb)
     ),
     fresh as (
       select distinct on (i.legacy_id) i.* from input i
@@ -91,11 +103,11 @@ export async function insertLegacyBugs(
     inserted as (
       insert into bug_reports (
         id, ref, legacy_id, title, description, severity, status, reporter_id, claimant_id, claimed_at,
-        claimant_last_activity_at, channel_id, thread_ts, trace_id, request_id, release_sha, created_at, updated_at,
-        resolved_at, closed_at, close_reason, last_activity_at)
+        claimant_last_activity_at, channel_id, thread_ts, trace_id, request_id, release_sha, fingerprint, created_at,
+        updated_at, resolved_at, closed_at, close_reason, last_activity_at)
       select id, 'BUG-' || id, legacy_id, title, description, severity, status, reporter_id, claimant_id, claimed_at,
-        claimed_at, channel_id, thread_ts, trace_id, request_id, release_sha, created_at, ${now}::timestamptz,
-        resolved_at, closed_at, close_reason, last_activity_at
+        claimed_at, channel_id, thread_ts, trace_id, request_id, release_sha, fingerprint, created_at,
+        ${now}::timestamptz, resolved_at, closed_at, close_reason, last_activity_at
       from numbered order by ord
       on conflict (legacy_id) do nothing
       returning id, legacy_id
@@ -104,6 +116,13 @@ export async function insertLegacyBugs(
       insert into bug_events (bug_id, event_type, actor_id, actor_kind, metadata, created_at)
       select ins.id, 'bug.imported', null, 'system', n.metadata, ${now}::timestamptz
       from inserted ins join numbered n on n.id = ins.id
+    ),
+    telemetry as (
+      insert into bug_telemetry (bug_id, kind, value)
+      select ins.id, t.kind, t.value
+      from inserted ins join numbered n on n.id = ins.id
+        cross join lateral jsonb_to_recordset(n.telemetry) as t(kind text, value text)
+      on conflict do nothing
     )
     select id, legacy_id from inserted order by id`.execute(em.getKysely());
   return result.rows.map((row) => ({ id: Number(row.id), legacyId: row.legacy_id }));

@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { UNRESOLVED_STATUSES } from '../../domain/bug-status.ts';
-import { BugReport } from '../entities/index.ts';
+import { BugReport, BugReportDedup } from '../entities/index.ts';
 
 export type StatusSeverityCount = { status: string; severity: string; count: number };
 
@@ -37,30 +37,20 @@ export async function countOutbox(em: EntityManager): Promise<OutboxCounts> {
   };
 }
 
-export type DuplicateGroup = { canonical: BugReport; occurrences: number; lastSeenAt: Date };
+export type StatusDuplicateGroup = { canonical: BugReport; occurrences: number; lastSeenAt: Date };
 
-/**
- * Bugs with the most duplicates linked to them (bug_reports.duplicate_of_id): the canonical report counts as one
- * occurrence, each duplicate as another; last seen is the newest report of the group.
- */
-export async function findLargestDuplicateGroups(em: EntityManager, limit: number): Promise<DuplicateGroup[]> {
-  const result = await sql<{ canonical_id: number; occurrences: string; last_seen: Date }>`
-    select d.duplicate_of_id as canonical_id, count(*) + 1 as occurrences, max(d.created_at) as last_seen
-    from bug_reports d where d.duplicate_of_id is not null
-    group by d.duplicate_of_id order by count(*) desc, max(d.created_at) desc limit ${limit}`.execute(em.getKysely());
-  if (result.rows.length === 0) return [];
-  const canonical = await em.find(BugReport, { id: { $in: result.rows.map((row) => Number(row.canonical_id)) } });
+/** The duplicate groups (bug_report_dedup) reported most often, more than once (bug_report_dedup_occurrences_idx). */
+export async function findLargestDuplicateGroups(em: EntityManager, limit: number): Promise<StatusDuplicateGroup[]> {
+  const groups = await em.find(
+    BugReportDedup,
+    { occurrenceCount: { $gt: 1 } },
+    { orderBy: { occurrenceCount: 'desc', id: 'asc' }, limit },
+  );
+  if (groups.length === 0) return [];
+  const canonical = await em.find(BugReport, { id: { $in: groups.map((group) => group.canonicalBugId) } });
   const byId = new Map(canonical.map((bug) => [bug.id, bug]));
-  return result.rows.flatMap((row) => {
-    const bug = byId.get(Number(row.canonical_id));
-    if (!bug) return [];
-    const lastSeen = new Date(row.last_seen);
-    return [
-      {
-        canonical: bug,
-        occurrences: Number(row.occurrences),
-        lastSeenAt: lastSeen > bug.createdAt ? lastSeen : bug.createdAt,
-      },
-    ];
+  return groups.flatMap((group) => {
+    const bug = byId.get(group.canonicalBugId);
+    return bug ? [{ canonical: bug, occurrences: group.occurrenceCount, lastSeenAt: group.lastSeenAt }] : [];
   });
 }

@@ -11,7 +11,9 @@ import {
   insertLegacyBugs,
   type LegacyBugInsert,
 } from '../../db/repositories/legacy-import.repository.ts';
+import { fingerprintReport } from '../../domain/fingerprint.ts';
 import { type LegacyReport, legacyBugRow, legacyThreadKey, NO_SLACK_CHANNEL } from '../../domain/legacy-report.ts';
+import { extractTelemetryIds, withTelemetry } from '../../domain/report-text.ts';
 import { describePosition, type ReadRecord, type RecordPosition, readLegacyInput } from './legacy-files.ts';
 import { checkLegacyRecord, type FieldError } from './legacy-record.ts';
 
@@ -149,6 +151,10 @@ function toInsert(valid: Valid): LegacyBugInsert {
     traceId: row.telemetry.traceId,
     requestId: row.telemetry.requestId,
     releaseSha: row.telemetry.releaseSha,
+    // Fingerprinted and indexed like every report, so a trace id finds it; it starts no duplicate group, though:
+    // a new report linked to a bug without a Slack thread would point nowhere.
+    fingerprint: fingerprintReport({ title: row.title, description: row.description })?.fingerprint ?? null,
+    telemetryIds: withTelemetry(extractTelemetryIds(`${row.title}\n${row.description}`), row.telemetry),
     eventMetadata: {
       source: 'legacy_import',
       legacyId: row.legacyId,
