@@ -2,11 +2,14 @@
 import type { z } from '@hono/zod-openapi';
 import type { BugConversation, BugEvent, BugReport } from '../../db/entities/index.ts';
 import { agentNameOf } from '../../domain/claimant.ts';
+import { hasSlackThread } from '../../domain/legacy-report.ts';
 import type { Bug, BugEvent as BugEventSchema, ConversationRow } from './schemas.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
 export function bugJson(bug: BugReport, permalink: string): z.infer<typeof Bug> {
+  // An imported bug without a Slack thread has no thread to link to.
+  const thread = hasSlackThread(bug);
   const claimantAgent = bug.claimantId ? agentNameOf(bug.claimantId) : null;
   return {
     id: bug.id,
@@ -22,9 +25,9 @@ export function bugJson(bug: BugReport, permalink: string): z.infer<typeof Bug> 
       ? { kind: claimantAgent === null ? 'user' : 'agent', id: bug.claimantId, name: claimantAgent }
       : null,
     claimed_at: iso(bug.claimedAt),
-    channel_id: bug.channelId,
-    thread_ts: bug.threadTs,
-    permalink,
+    channel_id: thread ? bug.channelId : null,
+    thread_ts: thread ? bug.threadTs : null,
+    permalink: thread ? permalink : null,
     telemetry: {
       trace_id: bug.traceId ?? null,
       request_id: bug.requestId ?? null,

@@ -33,9 +33,9 @@ export const Bug = z
     reporter: z.string(),
     claimant: Claimant.nullable(),
     claimed_at: timestamp.nullable(),
-    channel_id: z.string(),
-    thread_ts: z.string(),
-    permalink: z.string(),
+    channel_id: z.string().nullable().openapi({ description: 'null for an imported bug without a Slack thread' }),
+    thread_ts: z.string().nullable(),
+    permalink: z.string().nullable(),
     telemetry: z.object({
       trace_id: z.string().nullable(),
       request_id: z.string().nullable(),
