@@ -80,7 +80,7 @@ export function describeBacklogCondition(condition: BacklogCondition): string {
   return `${condition.metric} ${comparison} ${condition.threshold}${period}`;
 }
 
-/** What is stored per condition. Both null: the condition did not hold at the last check (or was never checked). */
+/** What is stored per condition. Both null: the condition did not hold at the last check (or has not been checked). */
 export type BacklogAlertState = {
   /** The first check of the current stretch in which the condition held. */
   readonly overSince: Date | null;

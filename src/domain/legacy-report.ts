@@ -15,7 +15,7 @@ export function legacyThreadKey(legacyId: string): string {
   return `legacy:${legacyId}`;
 }
 
-/** False for an imported bug that was never posted to Slack. */
+/** False for an imported bug that is not posted to Slack. */
 export function hasSlackThread(bug: { channelId: string }): boolean {
   return bug.channelId !== NO_SLACK_CHANNEL;
 }

@@ -25,7 +25,7 @@ export type ReportDraft = {
 
 /**
  * Slack mrkdwn to plain words: links show their label, mentions stay readable, emphasis marks go. One pass per step
- * and no backtracking, so a 40,000-character message of `<`, `*` or `<a|` costs the same as any other.
+ * and no backtracking, so a 40,000-character message of `<`, `*` or `<a|` costs what any other does.
  */
 export function plainText(mrkdwn: string): string {
   return withoutEmphasis(unwrapLinks(mrkdwn)).replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');

@@ -47,7 +47,7 @@ export function turnAfterMessage(previous: Turn, sender: SenderType): Turn {
 /**
  * The turn a thread's messages give: `turnAfterMessage` over the messages still there, oldest first (by
  * `messageAt`, in the given order when two are at the same moment), starting from INITIAL_TURN. A deleted message
- * counts as never sent, so deleting the last developer reply gives the turn back to developers.
+ * counts as not sent, so deleting the last developer reply gives the turn back to developers.
  */
 export function turnOf(messages: readonly ActivityMessage[]): Turn {
   const present = messages.filter((message) => !message.deletedAt);

@@ -226,7 +226,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
 
   async function deliver(em: EntityManager, notice: SlackNotice, call: Call): Promise<Delivery> {
     const payload = notice.payload;
-    // An imported bug that was never posted to Slack has nowhere to say anything.
+    // An imported bug that is not posted to Slack has nowhere to say anything.
     if (notice.channelId === NO_SLACK_CHANNEL) return { kind: 'cancel', reason: 'the bug has no Slack thread' };
     switch (notice.purpose) {
       case 'card':

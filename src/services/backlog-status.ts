@@ -21,7 +21,7 @@ export type StatusBug = {
   createdAt: string;
   ageMs: number;
   claimantId: string | null;
-  /** False for an imported bug that was never posted to Slack. */
+  /** False for an imported bug that is not posted to Slack. */
   inSlack: boolean;
   legacyId: string | null;
 };

@@ -9,7 +9,7 @@ export type DeveloperDirectory = {
   /** Developer user ids as known now (may fetch the user group when the cache is old). */
   developerIds(): Promise<ReadonlySet<string>>;
   isDeveloper(userId: string): Promise<boolean>;
-  /** False while the user group is configured but has never been fetched: "not a developer" may be wrong then. */
+  /** False while the user group is configured but has not been fetched yet: "not a developer" may be wrong then. */
   isAuthoritative(): boolean;
   /** Called (and awaited) after every successful fetch of the user group with the full developer set. */
   onMembersLoaded(listener: (developers: ReadonlySet<string>) => Promise<unknown>): void;

@@ -121,7 +121,7 @@ export type StoredReply =
 /**
  * A thread reply in one statement: the bug is found by its thread and row-locked, the sender classified against it
  * as it is now, the row inserted once per (channel, ts), and an activity reply restarts the bug's clocks (the
- * version goes up, as any change to the bug does). The row lock keeps the sweep's guarantee: a sweep holding the
+ * version goes up, like every change to the bug). The row lock keeps the sweep's guarantee: a sweep holding the
  * bug decides first and this waits and sees what it did; a sweep that comes later waits for this and sees the reply.
  *
  * The classification is classifySender (domain/sender-type.ts) with the bot and developer answers given:
