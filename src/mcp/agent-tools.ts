@@ -7,7 +7,7 @@ import type { BugReport } from '../db/entities/index.ts';
 import { type ApiScope, hasScope } from '../domain/api-scopes.ts';
 import { BUG_STATUSES, SEVERITIES } from '../domain/bug-status.ts';
 import { agentClaimantId } from '../domain/claimant.ts';
-import { bugJson, conversationJson, eventJson } from '../http/api/bug-json.ts';
+import { agentReportFrom, bugFiltersFrom, bugJson, conversationJson, eventJson } from '../http/api/bug-json.ts';
 import { bugDetail, listBugPage } from '../services/agent-queries.ts';
 import { addAgentNote, releaseAsAgent } from '../services/agent-work.ts';
 import type { AgentIdentity } from '../services/api-tokens.ts';
@@ -52,19 +52,7 @@ export function createAgentMcpServer(ctx: AppContext, agent: AgentIdentity): Mcp
     async (input) => {
       const denied = lacks('read');
       if (denied) return denied;
-      const page = await listBugPage(
-        ctx,
-        {
-          ...(input.status ? { status: input.status } : {}),
-          ...(input.severity ? { severity: input.severity } : {}),
-          ...(input.claimant ? { claimant: input.claimant } : {}),
-          ...(input.trace_id ? { traceId: input.trace_id } : {}),
-          ...(input.request_id ? { requestId: input.request_id } : {}),
-          ...(input.release_sha ? { releaseSha: input.release_sha } : {}),
-          ...(input.stale ? { stale: true } : {}),
-        },
-        { limit: input.limit, after: null },
-      );
+      const page = await listBugPage(ctx, bugFiltersFrom(input), { limit: input.limit, after: null });
       return ok({ data: page.bugs.map(render), more: page.next !== null });
     },
   );
@@ -196,17 +184,7 @@ export function createAgentMcpServer(ctx: AppContext, agent: AgentIdentity): Mcp
     async (input) => {
       const denied = lacks('write');
       if (denied) return denied;
-      const result = await fileApiReport(ctx, {
-        reporterId: agentId,
-        title: input.title,
-        description: input.description,
-        severity: input.severity,
-        traceId: input.trace_id ?? null,
-        releaseSha: input.release_sha ?? null,
-        requestId: input.request_id ?? null,
-        category: input.category ?? null,
-        source: input.source,
-      });
+      const result = await fileApiReport(ctx, agentReportFrom(agent, input));
       return ok(render(result.bug));
     },
   );

@@ -28,7 +28,7 @@ import { findBug } from '../../services/bug-queries.ts';
 import { fileApiReport } from '../../services/report-bug.ts';
 import { runSweep } from '../../services/sweep/sweep-runner.ts';
 import { type InvalidField, type Problem, problem, problemResponse } from '../problem.ts';
-import { bugJson, conversationJson, eventJson } from './bug-json.ts';
+import { agentReportFrom, bugFiltersFrom, bugJson, conversationJson, eventJson } from './bug-json.ts';
 import * as S from './schemas.ts';
 
 type Env = { Variables: { agent: AgentIdentity } };
@@ -157,21 +157,10 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
     async (c) => {
       agentWith(c, 'read');
       const q = c.req.valid('query');
-      const page = await listBugPage(
-        ctx,
-        {
-          ...(q.status ? { status: q.status } : {}),
-          ...(q.severity ? { severity: q.severity } : {}),
-          ...(q.claimant ? { claimant: q.claimant } : {}),
-          ...(q.reporter ? { reporter: q.reporter } : {}),
-          ...(q.trace_id ? { traceId: q.trace_id } : {}),
-          ...(q.request_id ? { requestId: q.request_id } : {}),
-          ...(q.release_sha ? { releaseSha: q.release_sha } : {}),
-          ...(q.updated_since ? { updatedSince: new Date(q.updated_since) } : {}),
-          ...(q.stale === 'true' ? { stale: true } : {}),
-        },
-        { limit: q.limit, after: q.cursor ? decodeListCursor(q.cursor) : null },
-      );
+      const page = await listBugPage(ctx, bugFiltersFrom({ ...q, stale: q.stale === 'true' }), {
+        limit: q.limit,
+        after: q.cursor ? decodeListCursor(q.cursor) : null,
+      });
       return c.json(
         {
           data: page.bugs.map(render),
@@ -274,17 +263,7 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
       const agent = agentWith(c, 'write');
       const input = c.req.valid('json');
       const answer = await idempotent(c, agent, input, async () => {
-        const result = await fileApiReport(ctx, {
-          reporterId: agentClaimantId(agent.name),
-          title: input.title,
-          description: input.description,
-          severity: input.severity,
-          traceId: input.trace_id ?? null,
-          releaseSha: input.release_sha ?? null,
-          requestId: input.request_id ?? null,
-          category: input.category ?? null,
-          source: input.source,
-        });
+        const result = await fileApiReport(ctx, agentReportFrom(agent, input));
         return { status: 201, body: render(result.bug) };
       });
       return c.json(answer.body as z.infer<typeof S.Bug>, 201);

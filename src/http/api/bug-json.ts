@@ -1,8 +1,12 @@
-// How bugs, their thread and their events look over the agent API (snake_case, ISO times).
+// How bugs, their thread and their events look over the agent API (snake_case, ISO times), and how its list
+// filters and reports read: one mapping for REST and MCP alike.
 import type { z } from '@hono/zod-openapi';
 import type { BugConversation, BugEvent, BugReport } from '../../db/entities/index.ts';
-import { agentNameOf } from '../../domain/claimant.ts';
+import { agentClaimantId, agentNameOf } from '../../domain/claimant.ts';
 import { hasSlackThread } from '../../domain/legacy-report.ts';
+import type { BugFilters } from '../../services/agent-queries.ts';
+import type { AgentIdentity } from '../../services/api-tokens.ts';
+import type { ApiReport } from '../../services/report-bug.ts';
 import type { Bug, BugEvent as BugEventSchema, ConversationRow } from './schemas.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -70,5 +74,59 @@ export function eventJson(event: BugEvent): z.infer<typeof BugEventSchema> {
     actor: event.actorId ?? null,
     at: event.createdAt.toISOString(),
     metadata: event.metadata ?? {},
+  };
+}
+
+/** The list filters as agents send them (REST query, MCP tool input). */
+export type AgentFilterInput = {
+  status?: BugFilters['status'];
+  severity?: BugFilters['severity'];
+  claimant?: string;
+  reporter?: string;
+  trace_id?: string;
+  request_id?: string;
+  release_sha?: string;
+  updated_since?: string;
+  stale?: boolean;
+};
+
+export function bugFiltersFrom(input: AgentFilterInput): BugFilters {
+  return {
+    ...(input.status ? { status: input.status } : {}),
+    ...(input.severity ? { severity: input.severity } : {}),
+    ...(input.claimant ? { claimant: input.claimant } : {}),
+    ...(input.reporter ? { reporter: input.reporter } : {}),
+    ...(input.trace_id ? { traceId: input.trace_id } : {}),
+    ...(input.request_id ? { requestId: input.request_id } : {}),
+    ...(input.release_sha ? { releaseSha: input.release_sha } : {}),
+    ...(input.updated_since ? { updatedSince: new Date(input.updated_since) } : {}),
+    ...(input.stale ? { stale: true } : {}),
+  };
+}
+
+/** A report as an agent files it: the agent is its reporter. */
+export function agentReportFrom(
+  agent: AgentIdentity,
+  input: {
+    title: string;
+    description: string;
+    severity: ApiReport['severity'];
+    category?: string;
+    trace_id?: string;
+    request_id?: string;
+    release_sha?: string;
+    source: ApiReport['source'];
+  },
+): ApiReport {
+  return {
+    reporterId: agentClaimantId(agent.name),
+    title: input.title,
+    description: input.description,
+    severity: input.severity,
+    traceId: input.trace_id ?? null,
+    releaseSha: input.release_sha ?? null,
+    requestId: input.request_id ?? null,
+    category: input.category ?? null,
+    source: input.source,
   };
 }
