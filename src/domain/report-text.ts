@@ -173,12 +173,23 @@ export function withTelemetry(ids: TelemetryIds, given: Telemetry): TelemetryIds
   return merged;
 }
 
+const QUOTES = new Set(['`', '"', "'"]);
+
+/** Quotes around the id as people paste it (`abc`, "abc"); an index scan, since a trailing-anchor regex is quadratic on a run of quotes. */
+function stripQuotes(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && QUOTES.has(text.charAt(start))) start++;
+  while (end > start && QUOTES.has(text.charAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
 /** What `/bugs find` looks for: the id as typed, and as a release SHA prefix when it can be one (7–40 hex). */
 export type TelemetryQuery = { value: string; shaPrefix: string | null };
 
 /** null when the text cannot be an id (empty, spaces inside, shorter than 3 or longer than 128 characters). */
 export function parseTelemetryQuery(text: string): TelemetryQuery | null {
-  const value = plainText(text.trim()).replace(/^[`"']+|[`"']+$/g, '');
+  const value = stripQuotes(plainText(text.trim()));
   if (value.length < 3 || value.length > 128 || /\s/.test(value)) return null;
   return { value, shaPrefix: /^[0-9a-f]{7,40}$/i.test(value) ? value.toLowerCase() : null };
 }

@@ -239,7 +239,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
           source.status === 'cancelled' ||
           (source.status === 'sent' && !source.resultTs)
         ) {
-          return { kind: 'cancel', reason: 'the message to edit was never posted' };
+          return { kind: 'cancel', reason: 'the message to edit had not been posted' };
         }
         if (source.status !== 'sent')
           return { kind: 'wait', ms: WAIT_FOR_SOURCE_MS, reason: 'waiting for the message to edit to be posted' };

@@ -598,7 +598,7 @@ describe('outbox notifier: message_update', () => {
     expect(api.calls).toHaveLength(0);
     const row = await notice(update);
     expect(row.status).toBe('cancelled');
-    expect(row.lastError).toBe('the message to edit was never posted');
+    expect(row.lastError).toBe('the message to edit had not been posted');
     expect((await notice(source)).status).toBe(status);
   });
 });

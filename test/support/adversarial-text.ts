@@ -3,7 +3,13 @@
 
 import { saysAffectedToo } from '../../src/domain/engagement.ts';
 import { fingerprintReport } from '../../src/domain/fingerprint.ts';
-import { extractTelemetry, plainText, titleFromText, truncate } from '../../src/domain/report-text.ts';
+import {
+  extractTelemetry,
+  parseTelemetryQuery,
+  plainText,
+  titleFromText,
+  truncate,
+} from '../../src/domain/report-text.ts';
 import { capMrkdwn, escapeMrkdwn } from '../../src/messages/blocks.ts';
 import { parseMentionCommand } from '../../src/slack/parse/mention-command.ts';
 import { parseMessageEvent } from '../../src/slack/parse/message-event.ts';
@@ -40,6 +46,7 @@ export const ADVERSARIAL_TEXTS: Record<string, string> = {
   'mix *a ': filled('*a '),
   'mix ~<@U1<http://x': filled('~<@U1<http://xcommit '),
   'mix &lt;```File "': filled('&lt;```File " '),
+  'quotes then x': filled('"', '', 'x'),
 };
 
 /** Everything bugsweep does to the text of a message it receives, one entry per way in. */
@@ -53,5 +60,6 @@ export const TEXT_HANDLERS: Record<string, (text: string) => unknown> = {
   'saysAffectedToo (reply)': (text) => saysAffectedToo(text, {}),
   'saysAffectedToo (bug text)': (text) => saysAffectedToo('no idea, sorry', { text }),
   'mention command': parseMentionCommand,
+  '/bugs find query': parseTelemetryQuery,
   'mrkdwn quote': (text) => capMrkdwn(escapeMrkdwn(text), 3000),
 };
