@@ -1,13 +1,13 @@
 // An operator's one glance at the backlog:
-//   npm run status [-- --json]
-// Counts by status and severity, the oldest open bugs, orphaned claims, what the next sweep will warn or close,
+//   npm run status [-- --json] [--sort created|due]
+// Counts by status and severity, the oldest open bugs (or with --sort due, the open bugs soonest due first), orphaned claims, what the next sweep will warn or close,
 // the last sweep runs, the outbox, and the duplicate groups with the most occurrences. Reads only; `--json` prints
 // the same as JSON for scripts. Same settings and database as the bot.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { BUG_STATUSES, SEVERITIES, STATUS_LABELS } from '../domain/bug-status.ts';
 import { formatDuration } from '../domain/duration.ts';
 import { formatMoment } from '../domain/time-format.ts';
-import { type BacklogStatus, backlogStatus } from '../services/backlog-status.ts';
+import { type BacklogStatus, backlogStatus, STATUS_SORTS, type StatusSort } from '../services/backlog-status.ts';
 import { plainTable, withContext } from './cli-context.ts';
 
 function section(title: string, head: string[], rows: string[][], empty: string): string {
@@ -19,6 +19,11 @@ const short = (title: string) => (title.length > 50 ? `${title.slice(0, 49)}…`
 
 function renderStatus(status: BacklogStatus, timeZone: string): string {
   const when = (iso: string | null) => (iso ? formatMoment(new Date(iso), timeZone) : '');
+  const now = Date.parse(status.generatedAt);
+  const due = (iso: string) => {
+    const late = now - Date.parse(iso);
+    return late > 0 ? ` (overdue ${formatDuration(late)})` : '';
+  };
   const { counts } = status;
   const countRows = BUG_STATUSES.map((s) => [
     STATUS_LABELS[s],
@@ -30,14 +35,15 @@ function renderStatus(status: BacklogStatus, timeZone: string): string {
     `Backlog as of ${when(status.generatedAt)}\n`,
     `Bugs by status and severity (${counts.total} in all)\n${plainTable(['status', ...SEVERITIES, 'all'], countRows)}\n`,
     section(
-      'Oldest open bugs',
-      ['bug', 'title', 'status', 'severity', 'age', 'claimed by', 'where'],
+      status.oldestOpenSort === 'due' ? 'Open bugs, soonest due first' : 'Oldest open bugs',
+      ['bug', 'title', 'status', 'severity', 'age', 'due', 'claimed by', 'where'],
       status.oldestOpen.map((bug) => [
         bug.ref,
         short(bug.title),
         bug.status,
         bug.severity,
         formatDuration(bug.ageMs),
+        bug.slaDueAt ? `${when(bug.slaDueAt)}${due(bug.slaDueAt)}` : '',
         bug.claimantId ?? '',
         bug.inSlack ? 'Slack' : `imported ${bug.legacyId ?? ''}, no thread`.replace(' ,', ','),
       ]),
@@ -101,10 +107,15 @@ const program = new Command()
   .name('npm run status --')
   .description('One glance at the backlog: counts, oldest open bugs, claims, the next sweep, runs, outbox, duplicates.')
   .option('--json', 'print the same as JSON, for scripts')
+  .addOption(
+    new Option('--sort <order>', 'order of the open bugs: created (oldest first) or due (SLA due time, soonest first)')
+      .choices(STATUS_SORTS)
+      .default('created'),
+  )
   .showHelpAfterError()
-  .action(async (options: { json?: boolean }) => {
+  .action(async (options: { json?: boolean; sort: StatusSort }) => {
     await withContext(async (ctx) => {
-      const status = await backlogStatus(ctx);
+      const status = await backlogStatus(ctx, { sort: options.sort });
       process.stdout.write(
         options.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status, ctx.config.sweep.timezone),
       );

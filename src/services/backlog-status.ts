@@ -24,7 +24,13 @@ export type StatusBug = {
   /** False for an imported bug that is not posted to Slack. */
   inSlack: boolean;
   legacyId: string | null;
+  /** When the SLA wants the next step (issue 15), or null when none applies. */
+  slaDueAt: string | null;
 };
+
+/** How `oldestOpen` is ordered: by creation (oldest first) or by SLA due time (soonest first, none last). */
+export type StatusSort = 'created' | 'due';
+export const STATUS_SORTS = ['created', 'due'] as const satisfies readonly StatusSort[];
 
 export type BacklogStatus = {
   generatedAt: string;
@@ -36,6 +42,8 @@ export type BacklogStatus = {
     by: Record<BugStatus, Record<Severity, number>>;
   };
   oldestOpen: StatusBug[];
+  /** The order of `oldestOpen`. */
+  oldestOpenSort: StatusSort;
   orphanedClaims: { ref: string; title: string; claimantId: string; idleMs: number }[];
   nextSweep: {
     paused: boolean;
@@ -62,7 +70,7 @@ export type BacklogStatus = {
   duplicateGroups: { ref: string; title: string; status: BugStatus; occurrences: number; lastSeenAt: string }[];
 };
 
-export type StatusLimits = { oldest?: number; runs?: number; groups?: number };
+export type StatusLimits = { oldest?: number; runs?: number; groups?: number; sort?: StatusSort };
 
 function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
@@ -73,7 +81,7 @@ export async function backlogStatus(ctx: AppContext, limits: StatusLimits = {}):
   const now = ctx.clock();
   const [counts, oldest, orphaned, preview, state, runs, outbox, groups] = await Promise.all([
     countBugsByStatusAndSeverity(em.fork()),
-    findOldestUnresolvedBugs(em.fork(), limits.oldest ?? 10),
+    findOldestUnresolvedBugs(em.fork(), limits.oldest ?? 10, limits.sort ?? 'created'),
     listOrphanedClaims(ctx),
     previewSweep(ctx),
     getSweepState(em.fork()),
@@ -110,7 +118,9 @@ export async function backlogStatus(ctx: AppContext, limits: StatusLimits = {}):
       claimantId: bug.claimantId ?? null,
       inSlack: hasSlackThread(bug),
       legacyId: bug.legacyId ?? null,
+      slaDueAt: bug.slaDueAt?.toISOString() ?? null,
     })),
+    oldestOpenSort: limits.sort ?? 'created',
     orphanedClaims: orphaned.map(({ ref, title, claimantId, idleMs }) => ({ ref, title, claimantId, idleMs })),
     nextSweep: {
       paused: state.paused,

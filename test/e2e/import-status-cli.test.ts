@@ -65,14 +65,17 @@ describe('npm run import and npm run status', () => {
     expect(status.output).toContain('Bugs by status and severity (2 in all)');
     expect(status.output).toMatch(/│ Open\s+│ 0\s+│ 0\s+│ 1\s+│ 0\s+│ 1\s+│/);
     expect(status.output).toContain('Oldest open bugs (1)');
+    expect(status.output).toMatch(/│ bug\s+│ title\s+│ status\s+│ severity\s+│ age\s+│ due\s+│/);
     expect(status.output).toContain('imported OLD-1, no thread');
     expect(status.output).toContain('Orphaned claims: none');
     expect(status.output).toContain('Last sweep runs: none yet');
     expect(status.output).toMatch(/Outbox\n[^\n]*\n│ pending/);
 
-    const json = await run('src/cli/status-cli.ts', '--json');
+    const json = await run('src/cli/status-cli.ts', '--json', '--sort', 'due');
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.output);
+    expect(parsed.oldestOpenSort).toBe('due');
+    expect(parsed.oldestOpen[0]).toHaveProperty('slaDueAt');
     expect(parsed.counts.byStatus).toMatchObject({ open: 1, resolved: 1 });
     expect(parsed.oldestOpen[0]).toMatchObject({ legacyId: 'OLD-1', inSlack: false, severity: 'high' });
   });

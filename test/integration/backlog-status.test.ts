@@ -145,6 +145,30 @@ describe('backlogStatus', () => {
     ]);
   });
 
+  it('--sort due orders the open bugs by SLA due time, soonest first, those without one last', async () => {
+    const em = db.orm.em.fork();
+    const none = await createBug(em, { title: 'No SLA', createdAt: ago(9 * DAY) });
+    const later = await createBug(em, { title: 'Due tomorrow', createdAt: ago(8 * DAY) });
+    const overdue = await createBug(em, { title: 'Overdue', createdAt: ago(HOUR) });
+    const soon = await createBug(em, { title: 'Due in an hour', createdAt: ago(2 * DAY) });
+    await createBug(em, { title: 'Resolved', status: 'resolved', createdAt: ago(3 * DAY) });
+    await em.nativeUpdate(BugReport, { id: later.id }, { slaDueAt: new Date(START.getTime() + DAY) });
+    await em.nativeUpdate(BugReport, { id: overdue.id }, { slaDueAt: ago(2 * HOUR) });
+    await em.nativeUpdate(BugReport, { id: soon.id }, { slaDueAt: new Date(START.getTime() + HOUR) });
+
+    const byDue = await backlogStatus(t.bugsweep.ctx, { sort: 'due' });
+    expect(byDue.oldestOpenSort).toBe('due');
+    expect(byDue.oldestOpen.map((b) => [b.ref, b.slaDueAt])).toEqual([
+      [overdue.ref, ago(2 * HOUR).toISOString()],
+      [soon.ref, new Date(START.getTime() + HOUR).toISOString()],
+      [later.ref, new Date(START.getTime() + DAY).toISOString()],
+      [none.ref, null],
+    ]);
+    const byAge = await backlogStatus(t.bugsweep.ctx);
+    expect(byAge.oldestOpenSort).toBe('created');
+    expect(byAge.oldestOpen.map((b) => b.ref)).toEqual([none.ref, later.ref, soon.ref, overdue.ref]);
+  });
+
   it('an empty backlog is all zeroes and empty lists', async () => {
     const status = await backlogStatus(t.bugsweep.ctx);
     expect(status.counts.total).toBe(0);

@@ -1,4 +1,5 @@
 // The reads behind `npm run status`: counts and a few short lists over the whole backlog, each one statement.
+import { QueryOrder } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { UNRESOLVED_STATUSES } from '../../domain/bug-status.ts';
@@ -12,12 +13,25 @@ export async function countBugsByStatusAndSeverity(em: EntityManager): Promise<S
   return result.rows.map((row) => ({ status: row.status, severity: row.severity, count: Number(row.n) }));
 }
 
-/** Bugs with work left (open, in progress, escalated), oldest first (bug_reports_status_created_idx). */
-export async function findOldestUnresolvedBugs(em: EntityManager, limit: number): Promise<BugReport[]> {
+/**
+ * Bugs with work left (open, in progress, escalated): `created`, oldest first (bug_reports_status_created_idx);
+ * `due`, the soonest SLA due time first (the most overdue at the top), bugs without one after them, oldest first.
+ */
+export async function findOldestUnresolvedBugs(
+  em: EntityManager,
+  limit: number,
+  sort: 'created' | 'due' = 'created',
+): Promise<BugReport[]> {
   return em.find(
     BugReport,
     { status: { $in: [...UNRESOLVED_STATUSES] } },
-    { orderBy: { createdAt: 'asc', id: 'asc' }, limit },
+    {
+      orderBy:
+        sort === 'due'
+          ? { slaDueAt: QueryOrder.ASC_NULLS_LAST, createdAt: QueryOrder.ASC, id: QueryOrder.ASC }
+          : { createdAt: QueryOrder.ASC, id: QueryOrder.ASC },
+      limit,
+    },
   );
 }
 
