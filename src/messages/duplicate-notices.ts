@@ -52,6 +52,21 @@ export function buildDuplicateSplitNotice(input: {
   );
 }
 
+/**
+ * The "Looks like" notice once its bug was split back out: edited in place to say so and by whom, without the
+ * Not a duplicate button (the question is answered).
+ */
+export function buildDuplicateNoticeSplitOut(input: {
+  bug: { ref: string };
+  canonical: LinkedBug;
+  actorId: string;
+}): SlackMessage {
+  return textMessage(
+    `:scissors: Split out: <@${input.actorId}> said *${input.bug.ref}* is not a duplicate of *<${input.canonical.permalink}|${input.canonical.ref}>*, ` +
+      `so it is a bug of its own again.`,
+  );
+}
+
 /** In the thread of a bug merged into another by hand. */
 export function buildMergedNotice(input: {
   bug: { ref: string };

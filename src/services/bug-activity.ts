@@ -181,7 +181,7 @@ export async function withdrawReminder(
  * A posted message that no longer applies: never sent yet → cancelled; possibly visible → edited in place to say
  * so (after commit, through the outbox); failed for good → nothing to edit.
  */
-async function retractNotice(
+export async function retractNotice(
   em: EntityManager,
   bug: BugReport,
   noticeId: number,

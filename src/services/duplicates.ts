@@ -26,12 +26,13 @@ import type { Actor } from '../domain/lifecycle.ts';
 import { bugLogger } from '../logger.ts';
 import {
   buildDuplicateLinkedNotice,
+  buildDuplicateNoticeSplitOut,
   buildDuplicateSplitNotice,
   buildMergedNotice,
   buildNearDuplicateNotice,
 } from '../messages/duplicate-notices.ts';
 import { recordEvent } from './audit.ts';
-import { clearClaim, withdrawReminder, withdrawWarning } from './bug-activity.ts';
+import { clearClaim, retractNotice, withdrawReminder, withdrawWarning } from './bug-activity.ts';
 import { enqueueInThread, requestCardRefresh } from './notices.ts';
 import { applySlaStatusChange } from './sla.ts';
 
@@ -115,7 +116,7 @@ async function groupBug(
   }
   await em.flush();
   const summary = await duplicateSummary(em, canonical.id);
-  await enqueueInThread(
+  const notice = await enqueueInThread(
     em,
     bug,
     'thread_notice',
@@ -127,6 +128,9 @@ async function groupBug(
     }),
     now,
   );
+  // A split edits this notice (its button gone): see splitDuplicate.
+  bug.duplicateNoticeId = notice.id;
+  await em.flush();
   if (mode === 'edit') await requestCardRefresh(em, bug, now);
   await requestCardRefresh(em, canonical, now);
   return { linkedTo: canonical };
@@ -202,7 +206,18 @@ export async function splitDuplicate(
         metadata,
       });
     }
+    // The "Looks like" notice's question is answered: it says so, without its button (cancelled if still unsent).
+    const linkedNoticeId = bug.duplicateNoticeId ?? null;
+    bug.duplicateNoticeId = null;
     await em.flush();
+    if (linkedNoticeId)
+      await retractNotice(
+        em,
+        bug,
+        linkedNoticeId,
+        buildDuplicateNoticeSplitOut({ bug, canonical: linkTo(ctx, canonical), actorId: actor.id }),
+        now,
+      );
     await enqueueInThread(
       em,
       bug,

@@ -1,7 +1,7 @@
 // Duplicates in Slack: the "Not a duplicate" button, `/bugs merge` and `/bugs split`, the cards of a group, and a
 // duplicate's reporter replying in its own thread, all through signed requests into the running app.
 import { describe, expect, it } from 'vitest';
-import { BugEvent, BugReport, BugReportDedup } from '../../src/db/entities/index.ts';
+import { BugEvent, BugReport, BugReportDedup, SlackNotice } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
 import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
@@ -77,6 +77,19 @@ async function pressNotDuplicate(userId: string, bug: BugReport) {
   await t.settle();
 }
 
+/** The ts the duplicate's "Looks like" notice was posted at (it carries the Not a duplicate button). */
+async function linkedNoticeTs(bug: BugReport): Promise<string> {
+  const noticeId = (await reload(bug)).duplicateNoticeId;
+  expect(noticeId).toBeTruthy();
+  const notice = await db.orm.em.fork().findOneOrFail(SlackNotice, noticeId!);
+  expect(notice.status).toBe('sent');
+  expect(JSON.stringify(notice.payload.blocks)).toContain(ACTIONS.notDuplicate);
+  return notice.resultTs!;
+}
+
+/** The edits of the message posted at `ts`. */
+const editsOf = (ts: string) => t.slackApi.callsTo('chat.update').filter((call) => call.body.ts === ts);
+
 async function command(userId: string, text: string): Promise<string> {
   const res = await sendSlashCommand(t.baseUrl, { userId, text });
   expect(res.status).toBe(200);
@@ -110,6 +123,7 @@ describe('Not a duplicate', () => {
   it('from the reporter splits it back out: open, unlinked, counted out, the pair remembered, both told', async () => {
     const { canonical, duplicates } = await group(2, [bystander, developer]);
     const duplicate = duplicates[0]!;
+    const looksLikeTs = await linkedNoticeTs(duplicate);
     t.slackApi.reset();
     await pressNotDuplicate(bystander, duplicate);
 
@@ -132,6 +146,14 @@ describe('Not a duplicate', () => {
     expect(threadTexts(duplicate)).toEqual([expect.stringContaining(`is not a duplicate of *<`)]);
     expect(lastCard(canonical)).toContain('*Reported*\\n2 times');
     expect(lastCard(duplicate)).toContain(ACTIONS.claim);
+    // The "Looks like" notice now says it was split out and by whom, and its button is gone.
+    const edits = editsOf(looksLikeTs);
+    expect(edits).toHaveLength(1);
+    expect(String(edits[0]!.body.text)).toContain(
+      `Split out: <@${bystander}> said *${duplicate.ref}* is not a duplicate of`,
+    );
+    expect(JSON.stringify(edits[0]!.body.blocks ?? null)).not.toContain(ACTIONS.notDuplicate);
+    expect((await reload(duplicate)).duplicateNoticeId).toBeNull();
 
     t.slackApi.reset();
     await pressNotDuplicate(bystander, duplicate);
@@ -140,9 +162,16 @@ describe('Not a duplicate', () => {
 
   it('a split duplicate is reopened by a split only; a plain reopen of a duplicate is refused', async () => {
     const { duplicates } = await group(1);
+    const looksLikeTs = await linkedNoticeTs(duplicates[0]!);
     expect(await command(developer, `reopen ${duplicates[0]!.ref}`)).toContain('/bugs split');
+    t.slackApi.reset();
     expect(await command(developer, `split ${duplicates[0]!.ref}`)).toContain('is open again on its own');
     expect((await reload(duplicates[0]!)).status).toBe('open');
+    const edits = editsOf(looksLikeTs);
+    expect(edits.map((call) => String(call.body.text))).toEqual([
+      expect.stringContaining(`Split out: <@${developer}> said *${duplicates[0]!.ref}*`),
+    ]);
+    expect(JSON.stringify(edits[0]!.body.blocks ?? null)).not.toContain(ACTIONS.notDuplicate);
   });
 });
 

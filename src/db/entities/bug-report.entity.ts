@@ -29,6 +29,8 @@ export const BugReportSchema = defineEntity({
     releaseSha: p.text().nullable(),
     /** The canonical bug this one duplicates; set together with status `closed` and close reason `duplicate`. */
     duplicateOfId: p.integer().nullable(),
+    /** The duplicate's "Looks like BUG-12" notice (with its Not a duplicate button): a split edits it. */
+    duplicateNoticeId: p.bigint('number').nullable(),
     /** domain/fingerprint.ts of the title and description when filed; null when the text has too little signal. */
     fingerprint: p.text().nullable(),
     createdAt: p.datetime().columnType('timestamptz'),
