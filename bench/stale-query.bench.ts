@@ -166,7 +166,7 @@ export async function benchStaleQuery(
     let candidates: number | null = null;
     if (options.planningPass ?? true) {
       candidates = 0;
-      for await (const candidate of scanSweepCandidates(ctx, new Date(generatedAt), nextSweepAtFor(config)))
+      for await (const candidate of scanSweepCandidates(ctx, new Date(generatedAt), nextSweepAtFor(config.sweep)))
         if (candidate) candidates += 1;
     }
     const planningPassSeconds = candidates === null ? null : (performance.now() - started) / 1000;

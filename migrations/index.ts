@@ -18,6 +18,7 @@ import { Migration20261203410000_digest } from './Migration20261203410000_digest
 import { Migration20261203420000_engagement } from './Migration20261203420000_engagement.ts';
 import { Migration20261203430000_follow_ups } from './Migration20261203430000_follow_ups.ts';
 import { Migration20261203600000_thread_catch_up } from './Migration20261203600000_thread_catch_up.ts';
+import { Migration20261203707100_sweep_schedule } from './Migration20261203707100_sweep_schedule.ts';
 import { Migration20261203707500_duplicate_notice } from './Migration20261203707500_duplicate_notice.ts';
 
 export const MIGRATIONS = [
@@ -39,5 +40,6 @@ export const MIGRATIONS = [
   Migration20261203600000_thread_catch_up,
   // After turn (whose sweep indexes it narrows), although its timestamp prefix is earlier.
   Migration20261203200000_legacy_import,
+  Migration20261203707100_sweep_schedule,
   Migration20261203707500_duplicate_notice,
 ].map((migration) => ({ name: migration.name, class: migration }));

@@ -15,7 +15,7 @@ import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { createOutboxNotifier, type NotifierOptions } from './outbox/outbox-notifier.ts';
 import { createDigestScheduler } from './scheduler/digest-scheduler.ts';
-import { createSweepScheduler, type SweepScheduler } from './scheduler/sweep-scheduler.ts';
+import { createSweepScheduler, type SweepScheduler, type SweepSchedulerOptions } from './scheduler/sweep-scheduler.ts';
 import { createDeveloperDirectory, type DeveloperDirectoryOptions } from './services/developer-directory.ts';
 import { reclassifyUnknownSenders } from './services/sender-reclassification.ts';
 import { createThreadCatchUp, type ThreadCatchUp, type ThreadCatchUpOptions } from './services/thread-catch-up.ts';
@@ -46,8 +46,10 @@ export type BugsweepOptions = {
   /** More HTTP routes on PORT (the composition root mounts the agent API, metrics and MCP here). */
   mount?: (app: Hono, ctx: AppContext) => void;
   catchUp?: ThreadCatchUpOptions;
-  /** Run the sweep on SWEEP_SCHEDULE (default). Tests call the sweep directly instead. */
+  /** Run the sweep on its schedule (default). Most tests call the sweep directly instead. */
   runSchedule?: boolean;
+  /** How often the scheduler reads the stored schedule (`/bugs sweep schedule`). */
+  scheduler?: SweepSchedulerOptions;
 };
 
 /** The Web API client every part uses: SLACK_API_URL, no hidden retries or sleeps (the notifier owns those). */
@@ -112,7 +114,7 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
   const catchUp = createThreadCatchUp(ctx, createSlackThreadReader(ctx), options.catchUp);
   ctx.catchUp = catchUp;
   const slack = createSlackApp(ctx);
-  const scheduler = createSweepScheduler(ctx);
+  const scheduler = createSweepScheduler(ctx, options.scheduler);
   const digests = createDigestScheduler(ctx);
   const http = createHttpServer({
     logger: logger.child({ component: 'http' }),
@@ -141,11 +143,11 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
       await slack.start();
       ctx.notifier.start();
       if (options.runSchedule !== false) {
-        scheduler.start();
+        await scheduler.start();
         digests.start();
       }
       logger.info(
-        { port, mode: config.slack.socketMode ? 'socket' : 'http', schedule: config.sweep.schedule },
+        { port, mode: config.slack.socketMode ? 'socket' : 'http', schedule: scheduler.schedule()?.schedule ?? null },
         'bugsweep is listening',
       );
       return port;

@@ -9,13 +9,12 @@ import { BUG_STATUSES } from '../domain/bug-status.ts';
 import { type HomeOverview, homeOverview } from './bug-queries.ts';
 import { listOrphanedClaims, type OrphanedClaim } from './sweep/orphaned-claims.ts';
 import { previewSweep, type SweepPreview, type SweepStatus, sweepStatus } from './sweep/sweep-control.ts';
-import { nextSweepAtFor } from './sweep/sweep-slots.ts';
 
 export type AdminOverview = {
   counts: Record<BugStatus, number>;
   orphaned: OrphanedClaim[];
   preview: SweepPreview;
-  sweep: SweepStatus & { nextRun: Date | null };
+  sweep: SweepStatus;
   breached: { bugs: BugReport[]; total: number };
 };
 
@@ -45,7 +44,7 @@ export async function adminOverview(ctx: AppContext): Promise<AdminOverview> {
     counts,
     orphaned,
     preview,
-    sweep: { ...sweep, nextRun: nextSweepAtFor(ctx.config)(new Date(now.getTime() + 1)) },
+    sweep,
     breached,
   };
 }

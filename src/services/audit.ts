@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BugEvent } from '../db/entities/index.ts';
+import { insertSweepEvent } from '../db/repositories/sweep.repository.ts';
 import type { ActorKind, BugEventType } from '../domain/bug-event-types.ts';
+import type { SweepEventType } from '../domain/sweep-schedule.ts';
 
 export type AuditEntry = {
   bugId: number;
@@ -21,4 +23,17 @@ export function recordEvent(em: EntityManager, entry: AuditEntry): BugEvent {
     metadata: entry.metadata ?? {},
     createdAt: entry.at,
   });
+}
+
+export type SweepAuditEntry = {
+  type: SweepEventType;
+  actorId: string | null;
+  actorKind: ActorKind;
+  at: Date;
+  metadata?: Record<string, unknown>;
+};
+
+/** Writes a row of the sweep's own audit trail (sweep_events); inside the transaction of the change it describes. */
+export async function recordSweepEvent(em: EntityManager, entry: SweepAuditEntry): Promise<void> {
+  await insertSweepEvent(em, { ...entry, metadata: entry.metadata ?? {} });
 }

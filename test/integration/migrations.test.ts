@@ -39,6 +39,7 @@ describe('migrations at start-up', () => {
       'Migration20261203430000_follow_ups',
       'Migration20261203600000_thread_catch_up',
       'Migration20261203200000_legacy_import',
+      'Migration20261203707100_sweep_schedule',
       'Migration20261203707500_duplicate_notice',
     ]);
     const tables = await first.em
@@ -54,6 +55,7 @@ describe('migrations at start-up', () => {
         'slack_notices',
         'sweep_runs',
         'sweep_state',
+        'sweep_events',
       ]),
     );
     expect(await migrateToLatest(first)).toEqual([]);

@@ -593,7 +593,7 @@ describe('/bugs sweep', () => {
     const answer = await answerTo(admin, 'sweep frob');
     expect(answer.response_type).toBe('ephemeral');
     expect(answer.text).toBe(
-      'I know `/bugs sweep run [dry]`, `/bugs sweep cancel`, `/bugs sweep pause [note]`, `/bugs sweep resume` or `/bugs sweep status`.',
+      'I know `/bugs sweep run [dry]`, `/bugs sweep cancel`, `/bugs sweep pause [note]`, `/bugs sweep resume`, `/bugs sweep status` or `/bugs sweep schedule [<cron> [timezone]|reset]`.',
     );
   });
 

@@ -33,7 +33,7 @@ describe('replica heartbeats', () => {
     const replica = await createReplica(t, db, { ownOrm: true, clock: t.clock });
     const schedulers = [t.bugsweep.scheduler, createSweepScheduler(replica.ctx)];
     try {
-      for (const scheduler of schedulers) scheduler.start();
+      for (const scheduler of schedulers) await scheduler.start();
       await until(async () => (await beats()) === 2, 'both schedulers beat');
       const running = await status();
       expect(running).toContain(':arrow_forward: *Running on schedule* on 2 replicas: ');

@@ -20,8 +20,7 @@ const DAY = 24 * HOUR;
 
 const at = (iso: string) => new Date(iso);
 const plus = (date: Date, ms: number) => new Date(date.getTime() + ms);
-const slots = (schedule: string, timezone = 'UTC'): NextSweepAt =>
-  nextSweepAtFor({ sweep: { schedule, timezone, batchSize: 50, maxItems: 500 } });
+const slots = (schedule: string, timezone = 'UTC'): NextSweepAt => nextSweepAtFor({ schedule, timezone });
 
 /** The defaults: close after 5d with a 1d warning, release claims after 7d with a 2d reminder. */
 const SETTINGS: SweepSettings = {

@@ -9,6 +9,11 @@ export const SweepStateSchema = defineEntity({
     pausedBy: p.text().nullable(),
     pausedAt: p.datetime().columnType('timestamptz').nullable(),
     pauseNote: p.text().nullable(),
+    /** `/bugs sweep schedule`: the admin's cron and time zone; null for SWEEP_SCHEDULE in SWEEP_TIMEZONE. */
+    schedule: p.text().nullable(),
+    scheduleTimezone: p.text().nullable(),
+    scheduleSetBy: p.text().nullable(),
+    scheduleSetAt: p.datetime().columnType('timestamptz').nullable(),
   },
 });
 

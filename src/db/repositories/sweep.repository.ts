@@ -240,3 +240,70 @@ export async function markInterruptedRuns(em: EntityManager, exceptId: number, a
 export async function recentRuns(em: EntityManager, limit: number): Promise<SweepRun[]> {
   return em.find(SweepRun, {}, { orderBy: { startedAt: 'desc', id: 'desc' }, limit });
 }
+
+/** An admin's schedule for the sweep (`/bugs sweep schedule`), as sweep_state stores it. */
+export type StoredSchedule = { schedule: string; timezone: string; setBy: string | null; setAt: Date | null };
+
+/** The stored schedule, or null when the sweep runs on SWEEP_SCHEDULE. One primary-key read: every replica polls it. */
+export async function getStoredSchedule(em: EntityManager): Promise<StoredSchedule | null> {
+  const result = await sql<{ schedule: string | null; tz: string | null; by: string | null; at: Date | null }>`
+    select schedule, schedule_timezone as tz, schedule_set_by as by, schedule_set_at as at
+    from sweep_state where id = 1`.execute(em.getKysely());
+  const row = result.rows[0];
+  if (!row?.schedule || !row.tz) return null;
+  return { schedule: row.schedule, timezone: row.tz, setBy: row.by, setAt: row.at ? new Date(row.at) : null };
+}
+
+/** Stores the admin's schedule, or clears it (null: back to SWEEP_SCHEDULE). The previous value, if any. */
+export async function setStoredSchedule(
+  em: EntityManager,
+  value: { schedule: string; timezone: string; by: string; at: Date } | null,
+): Promise<StoredSchedule | null> {
+  const previous = await sql<{ schedule: string | null; tz: string | null; by: string | null; at: Date | null }>`
+    select schedule, schedule_timezone as tz, schedule_set_by as by, schedule_set_at as at
+    from sweep_state where id = 1 for update`.execute(em.getKysely());
+  await sql`
+    update sweep_state set schedule = ${value?.schedule ?? null}, schedule_timezone = ${value?.timezone ?? null},
+      schedule_set_by = ${value?.by ?? null}, schedule_set_at = ${value?.at ?? null}
+    where id = 1`.execute(em.getKysely());
+  const row = previous.rows[0];
+  if (!row?.schedule || !row.tz) return null;
+  return { schedule: row.schedule, timezone: row.tz, setBy: row.by, setAt: row.at ? new Date(row.at) : null };
+}
+
+export type SweepEventRow = {
+  type: string;
+  actorId: string | null;
+  actorKind: string;
+  at: Date;
+  metadata: Record<string, unknown>;
+};
+
+/** One row of the sweep's own audit trail (sweep_events). */
+export async function insertSweepEvent(em: EntityManager, event: SweepEventRow): Promise<void> {
+  await sql`
+    insert into sweep_events (event_type, actor_id, actor_kind, metadata, created_at)
+    values (${event.type}, ${event.actorId}, ${event.actorKind}, ${JSON.stringify(event.metadata)}::jsonb, ${event.at})`.execute(
+    em.getKysely(),
+  );
+}
+
+/** The sweep's audit trail, oldest first (of one type when given). */
+export async function sweepEvents(em: EntityManager, type?: string): Promise<SweepEventRow[]> {
+  const result = await sql<{
+    event_type: string;
+    actor_id: string | null;
+    actor_kind: string;
+    metadata: Record<string, unknown>;
+    created_at: Date;
+  }>`
+    select event_type, actor_id, actor_kind, metadata, created_at from sweep_events
+    ${type ? sql`where event_type = ${type}` : sql``} order by id`.execute(em.getKysely());
+  return result.rows.map((row) => ({
+    type: row.event_type,
+    actorId: row.actor_id,
+    actorKind: row.actor_kind,
+    at: new Date(row.created_at),
+    metadata: row.metadata,
+  }));
+}

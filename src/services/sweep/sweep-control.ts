@@ -12,28 +12,58 @@ import {
   requestCancel,
   setPaused,
 } from '../../db/repositories/sweep.repository.ts';
-import { elapsedMs } from '../../domain/sweep-rules.ts';
+import { actorKindOf } from '../../domain/bug-event-types.ts';
+import { elapsedMs, type NextSweepAt } from '../../domain/sweep-rules.ts';
+import type { SweepEventType } from '../../domain/sweep-schedule.ts';
+import { recordSweepEvent } from '../audit.ts';
 import { sweepSettings } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
+import { type EffectiveSchedule, effectiveNextSweepAt, effectiveSweepSchedule } from './sweep-schedule.ts';
 import { nextSweepAtFor } from './sweep-slots.ts';
 
+/** The sweep's audit row (sweep_events) for an admin's change, by `by`, now. */
+const audit = (
+  ctx: AppContext,
+  type: SweepEventType,
+  by: string,
+  at: Date,
+  metadata: Record<string, unknown> = {},
+) => ({
+  type,
+  actorId: by,
+  actorKind: actorKindOf(by, ctx.config.adminUsers),
+  at,
+  metadata,
+});
+
 export async function pauseSweep(ctx: AppContext, by: string, note: string | null): Promise<SweepState> {
-  const em = ctx.orm.em.fork();
-  await setPaused(em, { by, at: ctx.clock(), note });
+  const at = ctx.clock();
+  await ctx.orm.em.fork().transactional(async (em) => {
+    await setPaused(em, { by, at, note });
+    await recordSweepEvent(em, audit(ctx, 'sweep.paused', by, at, { note }));
+  });
   ctx.logger.info({ by, note }, 'sweep paused');
-  return getSweepState(em);
+  return getSweepState(ctx.orm.em.fork());
 }
 
 export async function resumeSweep(ctx: AppContext, by: string): Promise<SweepState> {
-  const em = ctx.orm.em.fork();
-  await setPaused(em, null);
+  const at = ctx.clock();
+  await ctx.orm.em.fork().transactional(async (em) => {
+    await setPaused(em, null);
+    await recordSweepEvent(em, audit(ctx, 'sweep.resumed', by, at));
+  });
   ctx.logger.info({ by }, 'sweep resumed');
-  return getSweepState(em);
+  return getSweepState(ctx.orm.em.fork());
 }
 
 /** `/bugs sweep cancel`: the running sweep (on whichever replica) stops before its next item. */
 export async function cancelSweep(ctx: AppContext, by: string): Promise<{ runIds: number[] }> {
-  const runIds = await requestCancel(ctx.orm.em.fork(), by, ctx.clock());
+  const at = ctx.clock();
+  const runIds = await ctx.orm.em.fork().transactional(async (em) => {
+    const ids = await requestCancel(em, by, at);
+    if (ids.length > 0) await recordSweepEvent(em, audit(ctx, 'sweep.cancel_requested', by, at, { runIds: ids }));
+    return ids;
+  });
   ctx.logger.info({ by, runIds }, runIds.length > 0 ? 'sweep cancel requested' : 'sweep cancel: no sweep running');
   return { runIds };
 }
@@ -43,21 +73,29 @@ export type SweepStatus = {
   runs: SweepRun[];
   /** The replicas running the schedule: those that beat within the last two slots. */
   replicas: Heartbeat[];
+  /** The schedule it runs on (an admin's stored one, or SWEEP_SCHEDULE), and its next run strictly after now. */
+  schedule: EffectiveSchedule;
+  nextRun: Date;
 };
 
 export async function sweepStatus(ctx: AppContext, runs = 5): Promise<SweepStatus> {
   const em = ctx.orm.em.fork();
+  const now = ctx.clock();
+  const schedule = await effectiveSweepSchedule(ctx);
+  const next = nextSweepAtFor(schedule);
+  // The next run strictly after now: at 10:00:00.000 sharp the 10:00 run is the current one.
+  const nextRun = next(new Date(now.getTime() + 1));
   return {
     state: await getSweepState(em),
     runs: await recentRuns(em, runs),
-    replicas: await heartbeatsSince(em, twoSlotsAgo(ctx, ctx.clock())),
+    replicas: await heartbeatsSince(em, twoSlotsAgo(next, nextRun, now)),
+    schedule,
+    nextRun,
   };
 }
 
 /** Two slots of the schedule before `now` (two hours for an hourly one): a replica silent for longer runs nothing. */
-function twoSlotsAgo(ctx: AppContext, now: Date): Date {
-  const next = nextSweepAtFor(ctx.config);
-  const first = next(new Date(now.getTime() + 1));
+function twoSlotsAgo(next: NextSweepAt, first: Date, now: Date): Date {
   const second = next(new Date(first.getTime() + 1));
   return new Date(now.getTime() - 2 * Math.max(second.getTime() - first.getTime(), 60_000));
 }
@@ -95,7 +133,7 @@ export async function previewSweep(ctx: AppContext, limit = 500): Promise<SweepP
   const now = ctx.clock();
   const preview: SweepPreview = { now, stale: [], warn: [], close: [], remind: [], release: [], truncated: false };
   let seen = 0;
-  for await (const candidate of scanSweepCandidates(ctx, now, nextSweepAtFor(ctx.config))) {
+  for await (const candidate of scanSweepCandidates(ctx, now, await effectiveNextSweepAt(ctx))) {
     if (++seen > limit) {
       preview.truncated = true;
       break;

@@ -20,7 +20,7 @@ import { type BacklogCheck, checkBacklogAlerts } from '../backlog-alerts.ts';
 import { type SlaPhaseCounts, sweepSlaBreaches } from './sla-breaches.ts';
 import { type SweepAction, sweepClaim, sweepInactivity, sweepNudge } from './sweep-items.ts';
 import { scanSweepCandidates } from './sweep-plan.ts';
-import { nextSweepAtFor } from './sweep-slots.ts';
+import { effectiveNextSweepAt } from './sweep-schedule.ts';
 
 export type SweepRequest = {
   trigger: SweepTrigger;
@@ -135,7 +135,7 @@ async function sweepBody(
   log: AppContext['logger'],
 ): Promise<SweepResult> {
   const now = ctx.clock();
-  const nextSweepAt = nextSweepAtFor(ctx.config);
+  const nextSweepAt = await effectiveNextSweepAt(ctx);
   const dryRun = request.dryRun ?? false;
   const counts: RunCounts = { warned: 0, closed: 0, reminded: 0, released: 0, failed: 0 };
   let nudged = 0;

@@ -19,7 +19,7 @@ export type AdminHomeInput = {
   /** What the next sweep will do, with when each closes. */
   warn: (BugListItem & { closesAt: Date | null })[];
   close: BugListItem[];
-  sweep: SweepStatus & { nextRun: Date | null; schedule: string };
+  sweep: SweepStatus;
   breached: { items: (BugListItem & { dueAt: Date })[]; total: number };
   timeZone: string;
 };

@@ -13,11 +13,14 @@ import {
   section,
   textMessage,
 } from '../../messages/blocks.ts';
+import { slackMoment } from '../../messages/date-token.ts';
 import { VIEWS } from '../../messages/ids.ts';
 import { mentionClaimant } from '../../messages/mentions.ts';
 import type { OrphanedClaim, ReleaseResult } from '../../services/sweep/orphaned-claims.ts';
 import type { PreviewEntry, SweepPreview, SweepStatus } from '../../services/sweep/sweep-control.ts';
 import type { SweepResult } from '../../services/sweep/sweep-runner.ts';
+import type { EffectiveSchedule, ScheduleAnswer } from '../../services/sweep/sweep-schedule.ts';
+import type { ScheduleProblem } from '../../services/sweep/sweep-slots.ts';
 
 const MAX_LINES = 10;
 
@@ -179,13 +182,24 @@ function replicasLine(replicas: SweepStatus['replicas'] | undefined, tz: string)
   return ` on ${replicas.length} replica${replicas.length === 1 ? '' : 's'}: ${names.join(', ')}`;
 }
 
+/** `(\`0 * * * *\`, UTC)`, and who set it when it is an admin's schedule rather than SWEEP_SCHEDULE. */
+function scheduleNote(schedule: string | EffectiveSchedule, tz: string): string {
+  if (typeof schedule === 'string') return `\`${schedule}\`, ${tz}`;
+  const where = `\`${schedule.schedule}\`, ${schedule.timezone}`;
+  if (!schedule.override) return where;
+  const by = schedule.override.by ? ` by <@${schedule.override.by}>` : '';
+  const when = schedule.override.at ? ` on ${formatMoment(schedule.override.at, tz)}` : '';
+  return `${where}; set${by}${when} instead of SWEEP_SCHEDULE, \`/bugs sweep schedule reset\` returns to it`;
+}
+
 export function buildSweepStatus(
-  input: Omit<SweepStatus, 'replicas'> & {
+  input: Omit<SweepStatus, 'replicas' | 'schedule' | 'nextRun'> & {
     /** Replicas running the schedule (sweep_heartbeats); left out, the status trusts the configuration. */
     replicas?: SweepStatus['replicas'];
     nextRun: Date | null;
     timeZone: string;
-    schedule: string;
+    /** The effective schedule (services/sweep/sweep-schedule.ts), or a cron expression in `timeZone`. */
+    schedule: string | EffectiveSchedule;
   },
 ): SlackMessage {
   const tz = input.timeZone;
@@ -195,7 +209,7 @@ export function buildSweepStatus(
       ? `:arrow_forward: *Running on schedule*${replicasLine(input.replicas, tz)}`
       : ':warning: *No replica has run the schedule for two slots*: scheduled sweeps are not happening. Start bugsweep (with its schedule on) on at least one replica.';
   const next = input.nextRun
-    ? `Next scheduled run: ${formatMoment(input.nextRun, tz)} (\`${input.schedule}\`, ${tz})${input.state.paused ? ', skipped while paused' : ''}.`
+    ? `Next scheduled run: ${formatMoment(input.nextRun, tz)} (${scheduleNote(input.schedule, tz)})${input.state.paused ? ', skipped while paused' : ''}.`
     : '';
   const runs = input.runs.map((run) => {
     const who = run.trigger === 'admin' && run.triggeredBy ? `admin <@${run.triggeredBy}>` : run.trigger;
@@ -211,4 +225,35 @@ export function buildSweepStatus(
     .filter(Boolean)
     .join('\n');
   return textMessage(text);
+}
+
+/**
+ * The answer to `/bugs sweep schedule`: what changed, the schedule the sweep runs on now (whose it is), and its next
+ * three runs as Slack date tokens (each reader's own zone; the fallback in the schedule's zone).
+ */
+export function buildScheduleAnswer(
+  answer: ScheduleAnswer,
+  configured: { schedule: string; timezone: string },
+): string {
+  const { schedule } = answer;
+  const where = `\`${schedule.schedule}\` in ${schedule.timezone}`;
+  const whose = schedule.override
+    ? `an admin's schedule${schedule.override.by ? `, set by <@${schedule.override.by}>` : ''}${schedule.override.at ? ` on ${slackMoment(schedule.override.at, schedule.timezone)}` : ''}, instead of SWEEP_SCHEDULE (\`${configured.schedule}\` in ${configured.timezone}); \`/bugs sweep schedule reset\` returns to that`
+    : 'SWEEP_SCHEDULE, from the configuration';
+  const head =
+    answer.change === 'set'
+      ? `:calendar: Schedule changed: the sweep now runs on ${where}. Every replica picks it up within a minute.`
+      : answer.change === 'reset'
+        ? `:calendar: Schedule reset: the sweep runs on SWEEP_SCHEDULE again, ${where}. Every replica picks it up within a minute.`
+        : `:calendar: The sweep runs on ${where}: ${whose}.`;
+  const next =
+    answer.next.length > 0
+      ? `Next runs: ${answer.next.map((at) => slackMoment(at, schedule.timezone)).join(', ')}.`
+      : 'It has no runs to come.';
+  return `${head}\n${next}`;
+}
+
+/** A schedule that was refused: what is wrong, and the command's form. */
+export function buildScheduleRefused(problem: ScheduleProblem): string {
+  return `${problem.message}\nNothing changed. The form is \`/bugs sweep schedule <cron> [timezone]\`, such as \`/bugs sweep schedule 0 */2 * * * Europe/Berlin\`.`;
 }

@@ -1,18 +1,25 @@
-// `/bugs sweep run [dry]|pause [note]|resume|status` for admins.
+// `/bugs sweep run [dry]|cancel|pause [note]|resume|status|schedule [<cron> [timezone]|reset]` for admins.
 
+import { splitScheduleWords } from '../../../domain/sweep-schedule.ts';
 import { SLASH_COMMAND } from '../../../messages/ids.ts';
 import { cancelSweep, pauseSweep, resumeSweep, sweepStatus } from '../../../services/sweep/sweep-control.ts';
 import { runSweep } from '../../../services/sweep/sweep-runner.ts';
-import { nextSweepAtFor } from '../../../services/sweep/sweep-slots.ts';
-import { buildSweepRunSummary, buildSweepStatus } from '../../views/sweep-views.ts';
+import { resetSweepSchedule, setSweepSchedule, showSweepSchedule } from '../../../services/sweep/sweep-schedule.ts';
+import {
+  buildScheduleAnswer,
+  buildScheduleRefused,
+  buildSweepRunSummary,
+  buildSweepStatus,
+} from '../../views/sweep-views.ts';
 import type { Subcommand } from './subcommand.ts';
 
-const USAGE = `\`${SLASH_COMMAND} sweep run [dry]\`, \`${SLASH_COMMAND} sweep cancel\`, \`${SLASH_COMMAND} sweep pause [note]\`, \`${SLASH_COMMAND} sweep resume\` or \`${SLASH_COMMAND} sweep status\``;
+const USAGE = `\`${SLASH_COMMAND} sweep run [dry]\`, \`${SLASH_COMMAND} sweep cancel\`, \`${SLASH_COMMAND} sweep pause [note]\`, \`${SLASH_COMMAND} sweep resume\`, \`${SLASH_COMMAND} sweep status\` or \`${SLASH_COMMAND} sweep schedule [<cron> [timezone]|reset]\``;
 
 export const sweepSubcommand: Subcommand = {
   name: 'sweep',
-  usage: 'sweep run [dry]|cancel|pause [note]|resume|status',
-  summary: 'run the sweep now (or a dry run), cancel a running one, pause or resume it, see its status',
+  usage: 'sweep run [dry]|cancel|pause [note]|resume|status|schedule [<cron> [timezone]|reset]',
+  summary:
+    'run the sweep now (or a dry run), cancel a running one, pause or resume it, see its status, change its schedule',
   adminOnly: true,
   async handle({ ack, ctx, command, args, respond }) {
     const [verb = 'status', ...rest] = args;
@@ -63,14 +70,32 @@ export const sweepSubcommand: Subcommand = {
         return;
       case 'status': {
         const status = await sweepStatus(ctx);
-        const message = buildSweepStatus({
-          ...status,
-          // The next run strictly after now: at 10:00:00.000 sharp the 10:00 run is the current one.
-          nextRun: nextSweepAtFor(ctx.config)(new Date(ctx.clock().getTime() + 1)),
-          timeZone: ctx.config.sweep.timezone,
-          schedule: ctx.config.sweep.schedule,
-        });
+        const message = buildSweepStatus({ ...status, timeZone: ctx.config.sweep.timezone });
         await ack({ response_type: 'ephemeral', ...message });
+        return;
+      }
+      case 'schedule': {
+        const configured = { schedule: ctx.config.sweep.schedule, timezone: ctx.config.sweep.timezone };
+        if (rest.length === 0) {
+          await ack({
+            response_type: 'ephemeral',
+            text: buildScheduleAnswer(await showSweepSchedule(ctx), configured),
+          });
+          return;
+        }
+        if (rest.length === 1 && rest[0]!.toLowerCase() === 'reset') {
+          const answer = await resetSweepSchedule(ctx, command.user_id);
+          await ack({ response_type: 'ephemeral', text: buildScheduleAnswer(answer, configured) });
+          return;
+        }
+        const outcome = await setSweepSchedule(ctx, command.user_id, splitScheduleWords(rest));
+        await ack({
+          response_type: 'ephemeral',
+          text:
+            outcome.change === 'invalid'
+              ? buildScheduleRefused(outcome.problem)
+              : buildScheduleAnswer(outcome, configured),
+        });
         return;
       }
       default:
