@@ -20,6 +20,7 @@ import { Migration20261203430000_follow_ups } from './Migration20261203430000_fo
 import { Migration20261203600000_thread_catch_up } from './Migration20261203600000_thread_catch_up.ts';
 import { Migration20261203707100_sweep_schedule } from './Migration20261203707100_sweep_schedule.ts';
 import { Migration20261203707500_duplicate_notice } from './Migration20261203707500_duplicate_notice.ts';
+import { Migration20261203707510_imported_threads } from './Migration20261203707510_imported_threads.ts';
 
 export const MIGRATIONS = [
   Migration20261124000000_initial_schema,
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   Migration20261203200000_legacy_import,
   Migration20261203707100_sweep_schedule,
   Migration20261203707500_duplicate_notice,
+  Migration20261203707510_imported_threads,
 ].map((migration) => ({ name: migration.name, class: migration }));

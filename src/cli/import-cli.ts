@@ -2,10 +2,14 @@
 //   npm run import -- <file.json | file.jsonl | folder> [--dry-run] [--batch-size 500] [--channel C…] [--rejects FILE]
 // Same settings and database as the bot. Prints a progress bar on a terminal (a plain progress line otherwise) and a
 // summary table: read, imported, already present, rejected. Exit code 0 when every record was imported or already
-// there, 1 when some were rejected (see the rejects file), 2 when the input could not be read at all.
+// there, 1 when some were rejected (see the rejects file), 2 when the input could not be read at all (or --channel
+// is not one of BUG_CHANNELS). With --channel, each open imported bug gets a root message queued in the outbox: the
+// running bot posts them (this command never calls Slack), one channel post at a time at Slack's pace, each
+// followed by the bug's card in its new thread.
 import { Command, InvalidArgumentError } from 'commander';
 import {
   DEFAULT_BATCH_SIZE,
+  ImportChannelError,
   type ImportProgress,
   type ImportSummary,
   importLegacyReports,
@@ -59,6 +63,13 @@ function summaryText(summary: ImportSummary): string {
     summary.dryRun ? 'Dry run (nothing was written):' : `Imported in ${seconds.toFixed(1)} s:`,
     plainTable(head, [counts]),
   ];
+  if (summary.channel) {
+    lines.push(
+      summary.dryRun
+        ? `Dry run: no root messages queued for ${summary.channel}.`
+        : `${summary.threadsQueued} root message${summary.threadsQueued === 1 ? '' : 's'} queued for ${summary.channel}: the running bot posts each open imported bug there as a new thread with its card, at the channel's pace (about one post a second).`,
+    );
+  }
   if (summary.rejected > 0) {
     lines.push(
       table(
@@ -91,11 +102,6 @@ const program = new Command()
   .showHelpAfterError()
   .action(
     async (input: string, options: { dryRun?: boolean; batchSize: number; channel?: string; rejects: string }) => {
-      if (options.channel) {
-        process.stderr.write('--channel is not available yet: imported bugs get no Slack thread for now.\n');
-        process.exitCode = 2;
-        return;
-      }
       await withContext(async (ctx) => {
         try {
           const summary = await importLegacyReports(ctx, {
@@ -103,11 +109,17 @@ const program = new Command()
             dryRun: options.dryRun ?? false,
             batchSize: options.batchSize,
             rejectsPath: options.rejects,
+            channel: options.channel ?? null,
             onProgress: progressPrinter(process.stderr),
           });
           process.stdout.write(summaryText(summary));
           if (summary.rejected > 0) process.exitCode = 1;
         } catch (error) {
+          if (error instanceof ImportChannelError) {
+            process.stderr.write(`Nothing was imported: ${error.message}\n`);
+            process.exitCode = 2;
+            return;
+          }
           const code = (error as NodeJS.ErrnoException).code;
           if (error instanceof MalformedFileError || code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
             process.stderr.write(`Nothing was imported: ${(error as Error).message}\n`);

@@ -18,6 +18,8 @@ export const BUG_EVENT_TYPES = [
   'bug.created',
   /** Brought in from the old flat-file reports by `npm run import` (metadata: legacyId, file). */
   'bug.imported',
+  /** An imported bug posted to Slack as a new thread (metadata: channelId, threadTs). */
+  'bug.thread_started',
   'bug.claimed',
   'bug.released',
   'bug.resolved',

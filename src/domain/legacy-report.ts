@@ -15,6 +15,14 @@ export function legacyThreadKey(legacyId: string): string {
   return `legacy:${legacyId}`;
 }
 
+/**
+ * The name an imported reporter went by in the old system when it was no Slack user id (`legacy:<name>`,
+ * legacyBugRow), so messages name them instead of mentioning nobody; null for everyone else.
+ */
+export function legacyNameOf(personId: string): string | null {
+  return personId.startsWith('legacy:') ? personId.slice('legacy:'.length) : null;
+}
+
 /** False for an imported bug that is not posted to Slack. */
 export function hasSlackThread(bug: { channelId: string }): boolean {
   return bug.channelId !== NO_SLACK_CHANNEL;

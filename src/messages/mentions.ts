@@ -1,9 +1,13 @@
 // How a claimant, a reporter or any actor appears in a message: a person is mentioned, an agent is named
 // ("agent remediation-bot"), since agents file, claim and resolve bugs too.
 import { agentNameOf } from '../domain/claimant.ts';
+import { legacyNameOf } from '../domain/legacy-report.ts';
 import { escapeMrkdwn } from './blocks.ts';
 
 export function mentionClaimant(claimantId: string): string {
+  // An imported report's reporter who was no Slack user: named as the old system knew them.
+  const legacy = legacyNameOf(claimantId);
+  if (legacy !== null) return legacy === 'unknown' ? '_someone (old system)_' : `${escapeMrkdwn(legacy)} (old system)`;
   const agent = agentNameOf(claimantId);
   return agent === null ? `<@${claimantId}>` : `agent *${escapeMrkdwn(agent)}*`;
 }

@@ -11,12 +11,15 @@ import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.ts';
 import { BugReport, SlackNotice } from '../db/entities/index.ts';
+import { NOTICE_PRIORITIES } from '../db/entities/slack-notice.entity.ts';
 import type { Orm } from '../db/orm.ts';
 import { bugRefFor, setCardTs } from '../db/repositories/bug-report.repository.ts';
 import { duplicateSummary } from '../db/repositories/dedup.repository.ts';
+import { attachImportedThread } from '../db/repositories/legacy-import.repository.ts';
 import {
   countUnsent,
   findDueNoticeHeads,
+  insertCardRefresh,
   leaseNotice,
   markNoticeCancelled,
   markNoticeFailed,
@@ -28,8 +31,9 @@ import {
   retryNoticeLater,
   takeMethodSlot,
 } from '../db/repositories/notice.repository.ts';
+import { isUnresolved } from '../domain/bug-status.ts';
 import { type EngagementRule, isEngagementExempt, reportersOf } from '../domain/engagement.ts';
-import { NO_SLACK_CHANNEL } from '../domain/legacy-report.ts';
+import { hasSlackThread, NO_SLACK_CHANNEL } from '../domain/legacy-report.ts';
 import { classifySlackFailure } from '../domain/slack-errors.ts';
 import type { Logger } from '../logger.ts';
 import { buildBugCard, type CardDuplicates } from '../messages/bug-card.ts';
@@ -159,6 +163,14 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         await em.transactional(async (tx) => {
           await markNoticeSent(tx, notice.id, delivery.ts, now);
           if (notice.purpose === 'card' && notice.bugId && delivery.ts) await setCardTs(tx, notice.bugId, delivery.ts);
+          if (notice.purpose === 'thread_root' && notice.bugId && delivery.ts) {
+            // The imported bug takes the thread just started; its card follows there before the next root message
+            // of the channel (interactive: a thread never waits long without its card).
+            const bug = { id: notice.bugId, channelId: notice.channelId, threadTs: delivery.ts };
+            if (await attachImportedThread(tx, bug, now))
+              await insertCardRefresh(tx, bug, now, NOTICE_PRIORITIES.interactive);
+            else noticeLog.warn({ ts: delivery.ts }, 'the imported bug had a Slack thread already; this post is spare');
+          }
         });
         noticeLog.debug({ ts: delivery.ts }, 'notice sent');
         return;
@@ -251,6 +263,14 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
           ...(payload.blocks ? { blocks: payload.blocks } : {}),
         });
         return { kind: 'sent', ts: source.resultTs ?? null };
+      }
+      case 'thread_root': {
+        // An imported bug posted as a new thread: only while it still has none and there is work left on it.
+        const bug = notice.bugId ? await em.findOne(BugReport, notice.bugId, { refresh: true }) : null;
+        if (!bug) return { kind: 'cancel', reason: 'bug not found' };
+        if (hasSlackThread(bug)) return { kind: 'cancel', reason: 'the bug has a Slack thread already' };
+        if (!isUnresolved(bug.status)) return { kind: 'cancel', reason: `the bug is ${bug.status}` };
+        return { kind: 'sent', ts: await post(em, notice, call, payload.text, payload.blocks) };
       }
       default:
         return { kind: 'sent', ts: await post(em, notice, call, payload.text, payload.blocks) };

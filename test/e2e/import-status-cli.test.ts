@@ -78,6 +78,16 @@ describe('npm run import and npm run status', () => {
     expect(parsed.oldestOpen[0]).toHaveProperty('slaDueAt');
     expect(parsed.counts.byStatus).toMatchObject({ open: 1, resolved: 1 });
     expect(parsed.oldestOpen[0]).toMatchObject({ legacyId: 'OLD-1', inSlack: false, severity: 'high' });
+
+    // --channel: a channel bugsweep does not watch is refused; a bug channel gets the open bug's root message
+    // queued for the running bot, and the command itself calls no Slack.
+    const elsewhere = await run('src/cli/import-cli.ts', input, '--channel', 'COTHER99', '--rejects', rejects);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.output).toContain('Nothing was imported: COTHER99 is not one of BUG_CHANNELS (CBUGS)');
+    const posted = await run('src/cli/import-cli.ts', input, '--channel', 'CBUGS', '--rejects', rejects);
+    expect(posted.code).toBe(1);
+    expect(posted.output).toContain('1 root message queued for CBUGS: the running bot posts');
+    expect(slackApi.calls).toHaveLength(0);
   });
 
   it('stops at once on a file that is not JSON, naming it and the position', { timeout: 60_000 }, async () => {

@@ -41,6 +41,7 @@ describe('migrations at start-up', () => {
       'Migration20261203200000_legacy_import',
       'Migration20261203707100_sweep_schedule',
       'Migration20261203707500_duplicate_notice',
+      'Migration20261203707510_imported_threads',
     ]);
     const tables = await first.em
       .fork()

@@ -6,8 +6,17 @@ import type { NoticePayload } from '../../messages/blocks.ts';
  * - `thread_notice`: a message in a thread.
  * - `warning` / `reminder`: thread messages the bug points at (warning_notice_id / reminder_notice_id) to edit later.
  * - `message_update`: chat.update of a message an earlier notice posted (`payload.sourceNoticeId`).
+ * - `thread_root`: a new top-level message starting the Slack thread of an imported bug (`npm run import --
+ *   --channel`, thread_ts null); once posted, the bug takes that thread and its card is asked for.
  */
-export const NOTICE_PURPOSES = ['card', 'thread_notice', 'warning', 'reminder', 'message_update'] as const;
+export const NOTICE_PURPOSES = [
+  'card',
+  'thread_notice',
+  'warning',
+  'reminder',
+  'message_update',
+  'thread_root',
+] as const;
 export type NoticePurpose = (typeof NOTICE_PURPOSES)[number];
 
 /**

@@ -127,3 +127,118 @@ export async function insertLegacyBugs(
     select id, legacy_id from inserted order by id`.execute(em.getKysely());
   return result.rows.map((row) => ({ id: Number(row.id), legacyId: row.legacy_id }));
 }
+
+/** An imported bug that may be posted to Slack: unresolved, without a thread, no root message queued or in flight. */
+export type ThreadlessImportedBug = {
+  id: number;
+  ref: string;
+  legacyId: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  reporterId: string;
+  createdAt: Date;
+  traceId: string | null;
+  releaseSha: string | null;
+};
+
+/**
+ * The bugs of these legacy ids that may be posted (see ThreadlessImportedBug), row-locked until the caller's
+ * transaction ends: the notifier attaching a thread to one of them waits, and one whose thread was attached
+ * meanwhile is re-checked by PostgreSQL after the wait and left out. Pass a transaction.
+ */
+export async function lockThreadlessImportedBugs(
+  em: EntityManager,
+  legacyIds: readonly string[],
+  statuses: readonly BugStatus[],
+): Promise<ThreadlessImportedBug[]> {
+  if (legacyIds.length === 0) return [];
+  const result = await sql<{
+    id: number;
+    ref: string;
+    legacy_id: string;
+    title: string;
+    description: string;
+    severity: Severity;
+    reporter_id: string;
+    created_at: Date | string;
+    trace_id: string | null;
+    release_sha: string | null;
+  }>`
+    select b.id, b.ref, b.legacy_id, b.title, b.description, b.severity, b.reporter_id, b.created_at, b.trace_id,
+           b.release_sha
+    from bug_reports b
+    where b.legacy_id = any(${[...legacyIds]}::text[])
+      and b.channel_id = ''
+      and b.status = any(${[...statuses]}::text[])
+      and not exists (select 1 from slack_notices n
+                      where n.bug_id = b.id and n.purpose = 'thread_root' and n.status in ('pending', 'sending'))
+    order by b.id
+    for update of b`.execute(em.getKysely());
+  return result.rows.map((row) => ({
+    id: Number(row.id),
+    ref: row.ref,
+    legacyId: row.legacy_id,
+    title: row.title,
+    description: row.description,
+    severity: row.severity,
+    reporterId: row.reporter_id,
+    createdAt: new Date(row.created_at),
+    traceId: row.trace_id,
+    releaseSha: row.release_sha,
+  }));
+}
+
+export type ThreadRootNotice = { bugId: number; payload: Record<string, unknown> };
+
+/**
+ * Queues the root messages (slack_notices `thread_root`, a new top-level message in `channelId`) in the caller's
+ * transaction. A bug that has one pending or being sent already keeps it (slack_notices_thread_root_active_idx).
+ * Returns the bugs a root message was queued for.
+ */
+export async function insertThreadRoots(
+  em: EntityManager,
+  roots: readonly ThreadRootNotice[],
+  channelId: string,
+  at: Date,
+  priority: number,
+): Promise<number[]> {
+  if (roots.length === 0) return [];
+  const result = await sql<{ bug_id: number }>`
+    insert into slack_notices (bug_id, purpose, channel_id, thread_ts, payload, dedupe_key, status, attempts,
+                               next_attempt_at, created_at, priority)
+    select r.bug_id, 'thread_root', ${channelId}, null, r.payload, null, 'pending', 0, ${at}::timestamptz,
+           ${at}::timestamptz, ${priority}
+    from jsonb_to_recordset(${JSON.stringify(roots.map((r) => ({ bug_id: r.bugId, payload: r.payload })))}::jsonb)
+      as r(bug_id int, payload jsonb)
+    order by r.bug_id
+    on conflict (bug_id) where purpose = 'thread_root' and status in ('pending', 'sending') do nothing
+    returning bug_id`.execute(em.getKysely());
+  return result.rows.map((row) => Number(row.bug_id));
+}
+
+/**
+ * The root message of an imported bug was posted: the bug takes that thread (unless it has one already), its
+ * `bug.thread_started` event is written and its card is asked for. Returns false when the bug had a thread
+ * already. Pass the transaction that marks the notice sent.
+ */
+export async function attachImportedThread(
+  em: EntityManager,
+  bug: { id: number; channelId: string; threadTs: string },
+  at: Date,
+): Promise<boolean> {
+  const result = await sql<{ id: number }>`
+    with attached as (
+      update bug_reports set channel_id = ${bug.channelId}, thread_ts = ${bug.threadTs}, updated_at = ${at}::timestamptz
+      where id = ${bug.id} and channel_id = ''
+      returning id
+    ),
+    event as (
+      insert into bug_events (bug_id, event_type, actor_id, actor_kind, metadata, created_at)
+      select id, 'bug.thread_started', null, 'system',
+             jsonb_build_object('channelId', ${bug.channelId}::text, 'threadTs', ${bug.threadTs}::text), ${at}::timestamptz
+      from attached
+    )
+    select id from attached`.execute(em.getKysely());
+  return result.rows.length > 0;
+}

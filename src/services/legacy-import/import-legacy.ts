@@ -3,17 +3,27 @@
 // on. Good ones are written in batches, one transaction each (the bug rows and their `bug.imported` events
 // together): a crash loses at most the batch in flight, and running the import again (or again after a crash)
 // imports nothing twice, because PostgreSQL's unique legacy_id decides what is there already. Imported bugs get no
-// Slack thread and no Slack post, so an import of thousands of old reports never floods a channel.
+// Slack thread and no Slack post, unless `channel` is given: then each open one (open, in progress, escalated) gets a
+// root message queued in the outbox in its batch's transaction, which the running bot posts as a new thread in that
+// channel at the channel's pace, followed by the bug's card (outbox/outbox-notifier.ts). The import itself never
+// calls Slack. A bug imported earlier without a channel is queued by a re-run with one; a bug posted (or queued)
+// already is never queued again.
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../../app-context.ts';
+import { NOTICE_PRIORITIES } from '../../db/entities/slack-notice.entity.ts';
 import {
   existingLegacyIds,
   insertLegacyBugs,
+  insertThreadRoots,
   type LegacyBugInsert,
+  lockThreadlessImportedBugs,
 } from '../../db/repositories/legacy-import.repository.ts';
+import { UNRESOLVED_STATUSES } from '../../domain/bug-status.ts';
 import { fingerprintReport } from '../../domain/fingerprint.ts';
 import { type LegacyReport, legacyBugRow, legacyThreadKey, NO_SLACK_CHANNEL } from '../../domain/legacy-report.ts';
 import { extractTelemetryIds, withTelemetry } from '../../domain/report-text.ts';
+import { buildImportedReportPost } from '../../messages/report-post.ts';
 import { describePosition, type ReadRecord, type RecordPosition, readLegacyInput } from './legacy-files.ts';
 import { checkLegacyRecord, type FieldError } from './legacy-record.ts';
 
@@ -24,8 +34,20 @@ export type ImportOptions = {
   batchSize?: number;
   /** Where rejected records are written, one JSON line each; null: nowhere (a dry run never writes one). */
   rejectsPath?: string | null;
+  /** A channel of BUG_CHANNELS: each open imported bug is posted there as a new thread with its card. */
+  channel?: string | null;
   onProgress?: (progress: ImportProgress) => void;
 };
+
+/** `--channel` names a channel bugsweep does not watch: replies there would never be read. */
+export class ImportChannelError extends Error {
+  constructor(channel: string, bugChannels: readonly string[]) {
+    super(
+      `${channel} is not one of BUG_CHANNELS (${bugChannels.join(', ') || 'none set'}): bugsweep reads replies only in those, so a thread there would never be followed. Add it to BUG_CHANNELS or pick one of them.`,
+    );
+    this.name = 'ImportChannelError';
+  }
+}
 
 export type ImportProgress = {
   done: number;
@@ -47,6 +69,10 @@ export type ImportSummary = {
   /** The first rejections (all of them are in the rejects file). */
   rejections: Rejection[];
   rejectsPath: string | null;
+  /** The channel imported bugs are posted to, or null. */
+  channel: string | null;
+  /** Root messages queued for the running bot to post (0 in a dry run, which queues nothing). */
+  threadsQueued: number;
   elapsedMs: number;
 };
 
@@ -60,6 +86,9 @@ export async function importLegacyReports(ctx: AppContext, options: ImportOption
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const channel = options.channel ?? null;
+  if (channel !== null && !ctx.config.bugChannels.includes(channel))
+    throw new ImportChannelError(channel, ctx.config.bugChannels);
   const records = readLegacyInput(options.input);
   const rejectsPath = dryRun ? null : (options.rejectsPath ?? null);
   const rejectsFd = rejectsPath ? openSync(rejectsPath, 'w') : null;
@@ -71,6 +100,8 @@ export async function importLegacyReports(ctx: AppContext, options: ImportOption
     rejected: 0,
     rejections: [],
     rejectsPath,
+    channel,
+    threadsQueued: 0,
     elapsedMs: 0,
   };
   const reject = (rejection: Rejection) => {
@@ -95,8 +126,9 @@ export async function importLegacyReports(ctx: AppContext, options: ImportOption
           seen.add(report.legacyId);
         }
       } else {
-        const written = await writeBatch(ctx, valid, reject);
+        const written = await writeBatch(ctx, valid, reject, channel);
         summary.imported += written.inserted;
+        summary.threadsQueued += written.threadsQueued;
         summary.alreadyPresent += valid.length - written.inserted - written.refused;
       }
       options.onProgress?.({
@@ -122,8 +154,8 @@ export async function importLegacyReports(ctx: AppContext, options: ImportOption
 }
 
 function countsOf(summary: ImportSummary) {
-  const { read, imported, alreadyPresent, rejected } = summary;
-  return { read, imported, alreadyPresent, rejected };
+  const { read, imported, alreadyPresent, rejected, threadsQueued } = summary;
+  return { read, imported, alreadyPresent, rejected, threadsQueued };
 }
 
 function checkBatch(batch: ReadRecord[], reject: (rejection: Rejection) => void): Valid[] {
@@ -175,21 +207,30 @@ async function writeBatch(
   ctx: AppContext,
   valid: Valid[],
   reject: (rejection: Rejection) => void,
-): Promise<{ inserted: number; refused: number }> {
-  if (valid.length === 0) return { inserted: 0, refused: 0 };
+  channel: string | null,
+): Promise<{ inserted: number; refused: number; threadsQueued: number }> {
+  if (valid.length === 0) return { inserted: 0, refused: 0, threadsQueued: 0 };
   const now = ctx.clock();
   const rows = valid.map(toInsert);
+  const write = (tx: EntityManager, batch: LegacyBugInsert[]) =>
+    insertLegacyBugs(tx, batch, now).then(async (inserted) => ({
+      inserted: inserted.length,
+      threadsQueued: channel ? await queueThreadRoots(tx, batch, channel, now) : 0,
+    }));
   try {
-    const inserted = await ctx.orm.em.fork().transactional((tx) => insertLegacyBugs(tx, rows, now));
-    return { inserted: inserted.length, refused: 0 };
+    const written = await ctx.orm.em.fork().transactional((tx) => write(tx, rows));
+    return { ...written, refused: 0 };
   } catch (error) {
     ctx.logger.warn({ err: error }, 'a batch of the legacy import was refused; importing its records one by one');
   }
   let inserted = 0;
   let refused = 0;
+  let threadsQueued = 0;
   for (const [i, row] of rows.entries()) {
     try {
-      inserted += (await ctx.orm.em.fork().transactional((tx) => insertLegacyBugs(tx, [row], now))).length;
+      const written = await ctx.orm.em.fork().transactional((tx) => write(tx, [row]));
+      inserted += written.inserted;
+      threadsQueued += written.threadsQueued;
     } catch (error) {
       refused++;
       reject({
@@ -199,5 +240,25 @@ async function writeBatch(
       });
     }
   }
-  return { inserted, refused };
+  return { inserted, refused, threadsQueued };
+}
+
+/**
+ * In the batch's transaction: a root message for each of the batch's bugs that has work left (open, in progress,
+ * escalated) and no Slack thread yet, whether this run inserted it or an earlier one did, unless one is queued or
+ * being sent already. Bulk priority: what people wait for in the channel goes first. Returns how many were queued.
+ */
+async function queueThreadRoots(
+  tx: EntityManager,
+  batch: readonly LegacyBugInsert[],
+  channel: string,
+  now: Date,
+): Promise<number> {
+  const bugs = await lockThreadlessImportedBugs(
+    tx,
+    batch.map((row) => row.legacyId),
+    UNRESOLVED_STATUSES,
+  );
+  const roots = bugs.map((bug) => ({ bugId: bug.id, payload: buildImportedReportPost(bug) }));
+  return (await insertThreadRoots(tx, roots, channel, now, NOTICE_PRIORITIES.bulk)).length;
 }
