@@ -48,7 +48,10 @@ export type TestApp = {
   logs: Record<string, unknown>[];
 };
 
-export type TestAppOptions = Pick<BugsweepOptions, 'notifier' | 'developers'>;
+export type TestAppOptions = Pick<BugsweepOptions, 'notifier' | 'developers' | 'scheduler'> & {
+  /** Run the sweep on its croner schedule, on real time (off by default: tests call the sweep directly). */
+  runSchedule?: boolean;
+};
 
 export function testConfig(env: Record<string, string>, slackApiUrl: string): Config {
   return loadConfig({ ...BASE_TEST_ENV, SLACK_API_URL: slackApiUrl, ...env });
@@ -85,7 +88,8 @@ export function useTestApp(db: TestDatabase, env: Record<string, string> = {}, o
       identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
       // No one-second channel pacing unless a test is about pacing: the clock here only moves by hand.
       notifier: { channelIntervalMs: 0, tier3IntervalMs: 0, tier4IntervalMs: 0, ...options.notifier },
-      runSchedule: false,
+      runSchedule: options.runSchedule ?? false,
+      ...(options.scheduler ? { scheduler: options.scheduler } : {}),
       ...(options.developers ? { developers: options.developers } : {}),
     });
     const port = await handle.bugsweep.start();
