@@ -92,6 +92,7 @@ export function createAppContext(
         metrics,
         showTurn: config.autoClosePolicy === 'waiting-on-reporter',
         engagementExempt: config.engagementExempt,
+        timeZone: config.sweep.timezone,
       },
       options.notifier,
     ),

@@ -149,20 +149,6 @@ const envSchema = z.object({
       .optional(),
   ),
   ENGAGEMENT_EXEMPT: parsedBy(parseEngagementExempt),
-  LOCAL_TIMES: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .default('false')
-    .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
-    .transform((value) => value === 'true'),
-  LATE_REPLY_FOLLOW_UPS: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .default('false')
-    .pipe(z.enum(['true', 'false'], { error: 'must be true or false' }))
-    .transform((value) => value === 'true'),
   BUSINESS_HOURS: parsedBy(parseBusinessHours),
   BUSINESS_TIMEZONE: parsedBy(parseBusinessTimezone),
   HOLIDAYS: parsedBy(parseHolidays),
@@ -325,10 +311,6 @@ export type Config = Readonly<{
   autoClosePolicy: AutoClosePolicy;
   /** 0: no nudges. Only under `waiting-on-reporter`. */
   developerNudgeAfterMs: number;
-  /** LOCAL_TIMES: times in thread notices are Slack date tokens (each reader's zone), the fallback as before. */
-  localTimes: boolean;
-  /** LATE_REPLY_FOLLOW_UPS: a late reply to a long-closed bug is offered "Open a follow-up" (issue 16). */
-  lateReplyFollowUps: boolean;
   /** ENGAGEMENT_EXEMPT: bugs this many people care about are not auto-closed; null when unset. */
   engagementExempt: EngagementRule | null;
   /** The digest of what waits on developers: when (cron, in SWEEP_TIMEZONE) and where; null when off. */
@@ -395,8 +377,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     claimReminderMs: clocks.claimReminderMs,
     businessCalendar: clocks.calendar,
     engagementExempt: e.ENGAGEMENT_EXEMPT ?? null,
-    lateReplyFollowUps: e.LATE_REPLY_FOLLOW_UPS,
-    localTimes: e.LOCAL_TIMES,
     digest: e.DIGEST_SCHEDULE && e.DIGEST_CHANNEL ? { schedule: e.DIGEST_SCHEDULE, channelId: e.DIGEST_CHANNEL } : null,
     reopenWithinMs: e.REOPEN_WITHIN,
     dedupWindowMs: e.DEDUP_WINDOW,

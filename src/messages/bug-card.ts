@@ -26,6 +26,8 @@ export type BugCardInput = {
   followedUpByRef?: string | null;
   /** The SLA due time (shown while the bug is open or in progress). */
   slaDueAt?: Date | null;
+  /** SWEEP_TIMEZONE, the zone of the date tokens' fallback wording; UTC when left out. */
+  timeZone?: string;
 };
 
 /** What the card says about duplicates: for a duplicate, its canonical bug; for a canonical bug, its group. */
@@ -60,8 +62,10 @@ export function buildBugCard(bug: BugCardInput, duplicates: CardDuplicates = nul
       `*Reporter*\n${mentionClaimant(bug.reporterId)}`,
       `*Claimed by*\n${claimant}`,
       ...(group ? [`*Reported*\n${group.occurrences} times`, `*Reporters affected*\n${group.reporterIds.length}`] : []),
-      // A date token: each reader sees the due time in their own zone (the fallback is UTC).
-      ...(bug.slaDueAt && hasRunningSla(bug.status) ? [`*Due*\n${slackMoment(bug.slaDueAt, 'UTC')}`] : []),
+      // A date token: each reader sees the due time in their own zone (the fallback in SWEEP_TIMEZONE).
+      ...(bug.slaDueAt && hasRunningSla(bug.status)
+        ? [`*Due*\n${slackMoment(bug.slaDueAt, bug.timeZone ?? 'UTC')}`]
+        : []),
     ),
     ...(bug.whoseTurn ? [context(`:speech_balloon: ${TURN_LABELS[bug.whoseTurn]}`)] : []),
     ...(bug.affects ? [context(affectsLine(bug.affects))] : []),

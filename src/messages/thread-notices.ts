@@ -5,7 +5,6 @@ import type { ReminderClearedWhy, WarningClearedWhy } from '../domain/bug-activi
 import { formatDuration } from '../domain/duration.ts';
 import type { Transition, TransitionDetails } from '../domain/lifecycle.ts';
 import { isCommitSha } from '../domain/slack-text.ts';
-import { formatMoment } from '../domain/time-format.ts';
 import {
   actions,
   button,
@@ -22,11 +21,11 @@ import { ACTIONS, BLOCKS } from './ids.ts';
 import { mentionClaimant } from './mentions.ts';
 
 /**
- * A time a notice states: with LOCAL_TIMES a Slack date token, which each reader sees in their own zone and clock
- * format (its fallback is the wording below); otherwise "Tue 24 Nov, 14:00 UTC" in SWEEP_TIMEZONE, as always.
+ * A time a notice states: a Slack date token, which each reader sees in their own zone and clock format; its
+ * fallback is "Tue 24 Nov, 14:00 UTC" in SWEEP_TIMEZONE, the wording bugsweep always used.
  */
-function stated(at: Date, input: { timeZone: string; localTimes?: boolean }): string {
-  return input.localTimes ? slackMoment(at, input.timeZone) : formatMoment(at, input.timeZone);
+function stated(at: Date, input: { timeZone: string }): string {
+  return slackMoment(at, input.timeZone);
 }
 
 /** The bug as a notice names it. */
@@ -139,8 +138,6 @@ export type WarningInput = {
   lastActivityAt: Date;
   closesAt: Date;
   timeZone: string;
-  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
-  localTimes?: boolean;
   /** Set when the bug is waiting on its reporter: the warning says what is awaited, to the reporter. */
   awaited?: AwaitedMessage | null;
   /** An agent's fix waiting for verification: the warning says it will be closed as resolved. */
@@ -229,8 +226,6 @@ export function buildDeveloperNudge(input: {
   audience: NudgeAudience;
   waitingSince: Date;
   timeZone: string;
-  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
-  localTimes?: boolean;
 }): SlackMessage {
   const { bug } = input;
   return textMessage(
@@ -241,12 +236,7 @@ export function buildDeveloperNudge(input: {
 }
 
 /** The nudge, edited in place once a developer answered. */
-export function buildNudgeWithdrawn(input: {
-  bug: BugRef;
-  at: Date;
-  timeZone: string;
-  localTimes?: boolean;
-}): SlackMessage {
+export function buildNudgeWithdrawn(input: { bug: BugRef; at: Date; timeZone: string }): SlackMessage {
   return textMessage(
     `:white_check_mark: ~Nudge for *${input.bug.ref}*~ No longer applies: a developer answered on ${slackMoment(input.at, input.timeZone)}.`,
   );
@@ -259,8 +249,6 @@ export function buildWarningCleared(input: {
   at: Date;
   why: WarningClearedWhy;
   timeZone: string;
-  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
-  localTimes?: boolean;
 }): SlackMessage {
   const when = stated(input.at, input);
   const by = input.byUserId ? `<@${input.byUserId}>` : 'someone';
@@ -282,8 +270,6 @@ export function buildAutoClosedNotice(input: {
   now: Date;
   reopenWithinMs: number;
   timeZone: string;
-  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
-  localTimes?: boolean;
 }): SlackMessage {
   const idle = formatDuration(input.now.getTime() - input.lastActivityAt.getTime());
   const reopen =
@@ -300,8 +286,6 @@ export function buildUnverifiedClosedNotice(input: {
   bug: BugRef;
   lastActivityAt: Date;
   timeZone: string;
-  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
-  localTimes?: boolean;
 }): SlackMessage {
   return textMessage(
     `:white_check_mark: Closed *${input.bug.ref}* as resolved: its fix waited for verification since ` +
@@ -322,8 +306,6 @@ export function buildClaimReminder(input: {
   quietSince: Date;
   releaseAt: Date;
   timeZone: string;
-  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
-  localTimes?: boolean;
 }): SlackMessage {
   return textMessage(
     `:wave: ${mentionClaimant(input.claimantId)}, a gentle nudge on *${input.bug.ref}*: it has been quiet since ${stated(input.quietSince, input)}. ` +
@@ -338,8 +320,6 @@ export function buildReminderCleared(input: {
   at: Date;
   why: ReminderClearedWhy;
   timeZone: string;
-  /** LOCAL_TIMES: times as Slack date tokens, each reader's own zone (the fallback is the usual wording). */
-  localTimes?: boolean;
 }): SlackMessage {
   const reasons: Record<ReminderClearedWhy, string> = {
     activity: `Thanks for the update on ${stated(input.at, input)}; the claim stays.`,

@@ -75,6 +75,8 @@ export type NotifierDeps = {
   showTurn?: boolean;
   /** ENGAGEMENT_EXEMPT: cards of exempt bugs say how many people they affect. */
   engagementExempt?: EngagementRule | null;
+  /** SWEEP_TIMEZONE: the fallback wording of the date tokens on cards (the due time). */
+  timeZone?: string;
 };
 
 /** The Web API method a delivery is calling, so a 429 pauses the budget it belongs to. */
@@ -293,6 +295,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
       {
         ...bug,
         whoseTurn: deps.showTurn ? bug.turn : null,
+        timeZone: deps.timeZone ?? 'UTC',
         affects: exempt ? { people: reportersOf(counts), reactions: counts.reactions } : null,
         ...(await followUpRefs(em, bug)),
       },

@@ -100,7 +100,7 @@ async function passTurn(
         em,
         bug,
         nudgeId,
-        buildNudgeWithdrawn({ bug, at, timeZone: ctx.config.sweep.timezone, localTimes: ctx.config.localTimes }),
+        buildNudgeWithdrawn({ bug, at, timeZone: ctx.config.sweep.timezone }),
         ctx.clock(),
       );
   }
@@ -144,7 +144,6 @@ export async function withdrawWarning(
       at: now,
       why: cause.why,
       timeZone: ctx.config.sweep.timezone,
-      localTimes: ctx.config.localTimes,
     });
     await retractNotice(em, bug, noticeId, message, now);
   }
@@ -171,7 +170,6 @@ export async function withdrawReminder(
         at: now,
         why,
         timeZone: ctx.config.sweep.timezone,
-        localTimes: ctx.config.localTimes,
       }),
       now,
     );

@@ -1,4 +1,4 @@
-// Late replies (issue 16, LATE_REPLY_FOLLOW_UPS=true): a reporter's or developer's reply in the thread of a bug closed longer ago than
+// Late replies (issue 16): a reporter's or developer's reply in the thread of a bug closed longer ago than
 // REOPEN_WITHIN used to vanish. Now the replier is answered once, privately, with "Open a follow-up", which files a
 // new bug in the same channel (a new thread, prefilled with the reply, credited to the replier) linked to the old one
 // (bug_reports.follow_up_of, shown on both cards). Pressing it twice, or on two replicas, files one follow-up: a lock
@@ -23,7 +23,7 @@ export async function offerFollowUp(
   ctx: AppContext,
   reply: { bugId: number; userId: string; senderType: SenderType; replyTs: string; at: Date },
 ): Promise<FollowUpOffer | null> {
-  if (!ctx.config.lateReplyFollowUps || !countsAsActivity(reply.senderType)) return null;
+  if (!countsAsActivity(reply.senderType)) return null;
   const em = ctx.orm.em.fork();
   const bug = await em.findOne(BugReport, reply.bugId);
   if (!bug || bug.status !== 'closed' || !bug.closedAt) return null;

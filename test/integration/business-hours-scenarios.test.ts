@@ -10,6 +10,7 @@ import {
   adminSweep,
   createReplica,
   exactTs,
+  fallbackTextOf,
   NO_COUNTS,
   ran,
   reload,
@@ -52,7 +53,7 @@ async function sweepAt(moment: string, ctx = t.bugsweep.ctx) {
   return result.counts;
 }
 
-const posted = () => t.slackApi.callsTo('chat.postMessage').map(textOf);
+const posted = () => t.slackApi.callsTo('chat.postMessage').map(fallbackTextOf);
 
 describe('BUSINESS_HOURS', () => {
   it('Friday evening silence does not close a bug on Monday morning; it closes exactly when the warning said', async () => {

@@ -4,18 +4,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
-import { offerFollowUp } from '../../src/services/follow-ups.ts';
 import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent, sendInteraction } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage } from '../support/slack-events.ts';
-import { createReplica, DAY, exactTs, plus, reload, resetSweepWorld, START, textOf } from '../support/sweep-support.ts';
+import { DAY, exactTs, plus, reload, resetSweepWorld, START, textOf } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 
 const { reporter, developer, bystander } = TEST_USERS;
 
 const db = useTestDatabase();
-const t = useTestApp(db, { LATE_REPLY_FOLLOW_UPS: 'true' });
+const t = useTestApp(db);
 beforeEach(() => resetSweepWorld(db, t));
 
 async function deliver(event: Record<string, unknown>) {
@@ -58,26 +57,6 @@ describe('a late reply', () => {
     await replyAt(plus(START, 10 * DAY), reporter, bug, 'still broken');
     await replyAt(plus(START, 20 * DAY), bystander, bug, 'me too');
     expect(ephemerals()).toEqual([]);
-  });
-
-  it('is answered by nothing without LATE_REPLY_FOLLOW_UPS, as before', async () => {
-    const bug = await closedBug();
-    const off = await createReplica(t, db, { clock: t.clock });
-    try {
-      expect(off.ctx.config.lateReplyFollowUps).toBe(false);
-      t.clock.set(plus(START, 20 * DAY));
-      expect(
-        await offerFollowUp(off.ctx, {
-          bugId: bug.id,
-          userId: reporter,
-          senderType: 'reporter',
-          replyTs: exactTs(t.clock.now()),
-          at: t.clock.now(),
-        }),
-      ).toBeNull();
-    } finally {
-      await off.close();
-    }
   });
 
   it('is offered a follow-up once per person; pressing twice files one follow-up, linked on both cards', async () => {

@@ -1,4 +1,4 @@
-// LOCAL_TIMES through the real app (issue 16): every time a thread notice states is a Slack date token, so each
+// Local times through the real app (issue 16): every time a thread notice states is a Slack date token, so each
 // reader sees it in their own zone and clock format; the fallback keeps the wording in SWEEP_TIMEZONE.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BugReport } from '../../src/db/entities/index.ts';
@@ -11,7 +11,7 @@ import { TEST_USERS, useTestApp } from '../support/test-app.ts';
 
 const { reporter } = TEST_USERS;
 const db = useTestDatabase();
-const t = useTestApp(db, { LOCAL_TIMES: 'true', SWEEP_TIMEZONE: 'Europe/Berlin' });
+const t = useTestApp(db, { SWEEP_TIMEZONE: 'Europe/Berlin' });
 beforeEach(() => resetSweepWorld(db, t));
 
 async function deliver(event: Record<string, unknown>) {
@@ -26,7 +26,7 @@ async function sweepAt(moment: string) {
   return result.counts;
 }
 
-describe('LOCAL_TIMES', () => {
+describe('local times', () => {
   it('the warning, its withdrawal and the close notice state their times as date tokens with today’s fallback', async () => {
     const ts = exactTs(START);
     await deliver(topLevelMessage({ user: reporter, ts, text: 'Totals are off by one cent' }));

@@ -26,6 +26,7 @@ import {
   eventsOf,
   eventTypesOf,
   exactTs,
+  fallbackTextOf,
   HOUR,
   keepOpenButtonOf,
   MINUTE,
@@ -162,7 +163,7 @@ describe('a quiet bug', () => {
     const warnings = posts();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.body).toMatchObject({ channel: TEST_CHANNEL, thread_ts: bug.threadTs });
-    const warningText = textOf(warnings[0]!);
+    const warningText = fallbackTextOf(warnings[0]!);
     expect(warningText).toContain(`<@${reporter}>`);
     expect(warningText).toContain(`*${bug.ref}* has been quiet since Tue 24 Nov, 09:20 UTC`);
     expect(warningText).toContain('It will be closed on *Sun 29 Nov, 10:00 UTC* unless someone replies here');
@@ -234,10 +235,10 @@ describe('a quiet bug', () => {
     const notices = posts();
     expect(notices).toHaveLength(1);
     expect(notices[0]!.body).toMatchObject({ channel: TEST_CHANNEL, thread_ts: bug.threadTs });
-    expect(textOf(notices[0]!)).toContain(
+    expect(fallbackTextOf(notices[0]!)).toContain(
       `Closed *${bug.ref}* after 5d without a word from the reporter or a developer (last on Tue 24 Nov, 09:20 UTC)`,
     );
-    expect(textOf(notices[0]!)).toContain('reply here before Sun 13 Dec, 10:00 UTC and it reopens by itself');
+    expect(fallbackTextOf(notices[0]!)).toContain('reply here before Sun 13 Dec, 10:00 UTC and it reopens by itself');
     const cards = updates();
     expect(cards).toHaveLength(1);
     expect(cards[0]!.body).toMatchObject({ channel: TEST_CHANNEL, ts: bug.cardTs });
@@ -258,10 +259,10 @@ describe('a quiet bug', () => {
     expect(await sweepAt('2026-11-28T10:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
     const warnings = posts(bug);
     expect(warnings).toHaveLength(1);
-    expect(textOf(warnings[0]!)).toContain(
+    expect(fallbackTextOf(warnings[0]!)).toContain(
       `<@${reporter}> <@${developer}> *${bug.ref}* has been quiet since Tue 24 Nov, 09:00 UTC`,
     );
-    expect(textOf(warnings[0]!)).toContain('It will be closed on *Sun 29 Nov, 10:00 UTC*');
+    expect(fallbackTextOf(warnings[0]!)).toContain('It will be closed on *Sun 29 Nov, 10:00 UTC*');
   });
 });
 
@@ -330,8 +331,8 @@ describe('who keeps a bug open', () => {
     expect(await sweepAt('2026-11-30T10:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
     const warning = posts(bug);
     expect(warning).toHaveLength(1);
-    expect(textOf(warning[0]!)).toContain('has been quiet since Thu 26 Nov, 09:00 UTC');
-    expect(textOf(warning[0]!)).toContain('It will be closed on *Tue 1 Dec, 10:00 UTC*');
+    expect(fallbackTextOf(warning[0]!)).toContain('has been quiet since Thu 26 Nov, 09:00 UTC');
+    expect(fallbackTextOf(warning[0]!)).toContain('It will be closed on *Tue 1 Dec, 10:00 UTC*');
     expect((await eventsOf(db, bug)).at(-1)).toMatchObject({
       eventType: 'bug.warned',
       metadata: { lastActivityAt: '2026-11-26T09:00:00.000Z' },
@@ -349,7 +350,7 @@ describe('who keeps a bug open', () => {
 
     // Warned four days after the report, as if the reply had never been written.
     expect(await sweepAt('2026-11-28T10:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
-    expect(textOf(posts(bug)[0]!)).toContain('has been quiet since Tue 24 Nov, 09:00 UTC');
+    expect(fallbackTextOf(posts(bug)[0]!)).toContain('has been quiet since Tue 24 Nov, 09:00 UTC');
   });
 });
 
@@ -367,7 +368,7 @@ describe('a reply after the warning', () => {
       const edits = updates();
       expect(edits).toHaveLength(1);
       expect(edits[0]!.body).toMatchObject({ channel: TEST_CHANNEL, ts: warningTs });
-      expect(textOf(edits[0]!)).toContain(
+      expect(fallbackTextOf(edits[0]!)).toContain(
         `~Inactivity warning for *${bug.ref}*~ No longer applies: <@${user}> replied on Sat 28 Nov, 15:00 UTC`,
       );
       expect(JSON.stringify(edits[0]!.body.blocks)).not.toContain(ACTIONS.keepOpen);
@@ -394,8 +395,8 @@ describe('a reply after the warning', () => {
       expect(await sweepAt('2026-12-02T16:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
       const second = posts(bug);
       expect(second).toHaveLength(1);
-      expect(textOf(second[0]!)).toContain('has been quiet since Sat 28 Nov, 15:00 UTC');
-      expect(textOf(second[0]!)).toContain('It will be closed on *Thu 3 Dec, 16:00 UTC*');
+      expect(fallbackTextOf(second[0]!)).toContain('has been quiet since Sat 28 Nov, 15:00 UTC');
+      expect(fallbackTextOf(second[0]!)).toContain('It will be closed on *Thu 3 Dec, 16:00 UTC*');
       expect(await sweepAt('2026-12-03T15:00:00Z')).toEqual(NO_COUNTS);
       expect(await sweepAt('2026-12-03T16:00:00Z')).toEqual({ ...NO_COUNTS, closed: 1 });
       stored = await reload(db, bug);
@@ -487,7 +488,7 @@ describe('never closing a bug nobody was warned about', () => {
     expect(await sweepAt('2026-11-25T09:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
     const warnings = posts(bug);
     expect(warnings).toHaveLength(1);
-    expect(textOf(warnings[0]!)).toContain('It will be closed on *Thu 26 Nov, 09:00 UTC*');
+    expect(fallbackTextOf(warnings[0]!)).toContain('It will be closed on *Thu 26 Nov, 09:00 UTC*');
     expect((await reload(db, bug)).status).toBe('open');
 
     // Closed only a whole warning period after the warning people could see.
@@ -560,7 +561,9 @@ describe('Keep open', () => {
     const edits = updates();
     expect(edits).toHaveLength(1);
     expect(edits[0]!.body).toMatchObject({ channel: TEST_CHANNEL, ts: warningTs });
-    expect(textOf(edits[0]!)).toContain(`No longer applies: <@${user}> asked to keep it open on Sat 28 Nov, 14:00 UTC`);
+    expect(fallbackTextOf(edits[0]!)).toContain(
+      `No longer applies: <@${user}> asked to keep it open on Sat 28 Nov, 14:00 UTC`,
+    );
 
     const events = await eventsOf(db, bug);
     expect(events.slice(-2).map((e) => [e.eventType, e.actorId, e.actorKind])).toEqual([
@@ -666,7 +669,7 @@ describe('auto-reopen', () => {
     expect(textOf(whispers[0]!)).toContain(`${late.ref} is closed; press Reopen on its card if it still matters.`);
   });
 
-  it('a bystander reply never reopens it, and after REOPEN_WITHIN neither does the reporter', async () => {
+  it('a bystander reply never reopens it, and after REOPEN_WITHIN neither does the reporter (who is offered a follow-up)', async () => {
     const bug = await autoClosedBug();
 
     await replyAt('2026-11-30T09:00:00Z', bystander, bug, 'I have this too!');
@@ -676,7 +679,11 @@ describe('auto-reopen', () => {
     await replyAt('2026-12-13T10:01:00Z', reporter, bug, 'still broken, sorry for the silence');
     await replyAt('2026-12-14T09:00:00Z', developer, bug, 'looking again');
     expect(await reload(db, bug)).toMatchObject({ status: 'closed', closeReason: 'inactivity' });
-    expect(t.slackApi.calls).toEqual([]);
+    // Nothing in the thread; each late replier is privately offered "Open a follow-up" (late-replies.test.ts).
+    expect(t.slackApi.calls.map((call) => [call.method, call.body.user])).toEqual([
+      ['chat.postEphemeral', reporter],
+      ['chat.postEphemeral', developer],
+    ]);
     expect(await eventTypesOf(db, bug)).toEqual(['bug.created', 'bug.warned', 'bug.auto_closed']);
   });
 });
@@ -695,7 +702,7 @@ describe('claims', () => {
     expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual({ ...NO_COUNTS, reminded: 1 });
     const reminders = posts(bug);
     expect(reminders).toHaveLength(1);
-    const reminderText = textOf(reminders[0]!);
+    const reminderText = fallbackTextOf(reminders[0]!);
     expect(reminderText).toContain(
       `<@${developer}>, a gentle nudge on *${bug.ref}*: it has been quiet since Tue 24 Nov, 09:00 UTC`,
     );
@@ -726,7 +733,7 @@ describe('claims', () => {
     const edits = updates();
     expect(edits).toHaveLength(1);
     expect(edits[0]!.body).toMatchObject({ channel: TEST_CHANNEL, ts: reminderTs });
-    expect(textOf(edits[0]!)).toContain(
+    expect(fallbackTextOf(edits[0]!)).toContain(
       `~Reminder for *${bug.ref}*~ Thanks for the update on Mon 30 Nov, 09:20 UTC; the claim stays.`,
     );
     let stored = await reload(db, bug);
@@ -752,7 +759,7 @@ describe('claims', () => {
     // A new quiet stretch, a new reminder (five days after the claimant's reply).
     expect(await sweepAt('2026-12-05T09:00:00Z')).toEqual(NO_COUNTS);
     expect(await sweepAt('2026-12-05T10:00:00Z')).toEqual({ ...NO_COUNTS, reminded: 1 });
-    expect(textOf(posts(bug).at(-1)!)).toContain('goes back to the queue on Mon 7 Dec, 10:00 UTC');
+    expect(fallbackTextOf(posts(bug).at(-1)!)).toContain('goes back to the queue on Mon 7 Dec, 10:00 UTC');
     const secondReminderTs = await postedTsOf(db, (await reload(db, bug)).reminderNoticeId);
     await replyAt('2026-12-06T09:00:00Z', reporter, bug, 'we are losing refunds on this');
     t.slackApi.reset();
@@ -816,7 +823,7 @@ describe('claims', () => {
     expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1, reminded: 1 });
     const notices = posts(bug);
     expect(notices).toHaveLength(2);
-    expect(textOf(notices[0]!)).toContain(
+    expect(fallbackTextOf(notices[0]!)).toContain(
       `<@${reporter}> <@${developer}> *${bug.ref}* has been quiet since Wed 25 Nov, 09:00 UTC`,
     );
     expect(textOf(notices[1]!)).toContain(`<@${developer}>, a gentle nudge on *${bug.ref}*`);
@@ -848,7 +855,7 @@ describe('claims', () => {
     await command(developer, `claim ${bug.ref}`);
     await replyAt('2026-11-27T09:00:00Z', reporter, bug, 'any news?');
     expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual({ ...NO_COUNTS, reminded: 1 });
-    expect(textOf(posts(bug).at(-1)!)).toContain('goes back to the queue on Tue 1 Dec, 10:00 UTC');
+    expect(fallbackTextOf(posts(bug).at(-1)!)).toContain('goes back to the queue on Tue 1 Dec, 10:00 UTC');
     await replyAt('2026-11-30T09:00:00Z', reporter, bug, 'still there');
 
     expect(await sweepAt('2026-12-01T09:00:00Z')).toEqual(NO_COUNTS);
@@ -860,7 +867,7 @@ describe('claims', () => {
     await command(developer, `claim ${bug.ref}`);
     await replyAt('2026-11-27T09:00:00Z', reporter, bug, 'any news?');
     expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual({ ...NO_COUNTS, reminded: 1 });
-    expect(textOf(posts(bug).at(-1)!)).toContain('goes back to the queue on Tue 1 Dec, 10:00 UTC');
+    expect(fallbackTextOf(posts(bug).at(-1)!)).toContain('goes back to the queue on Tue 1 Dec, 10:00 UTC');
     await replyAt('2026-11-30T09:00:00Z', reporter, bug, 'still there');
 
     // bugsweep restarts with CLAIM_RELEASE_AFTER=5d: by the new setting the claim is overdue already.
@@ -953,7 +960,9 @@ describe('bugs the sweep leaves alone', () => {
     await command(admin, `escalate ${toEscalate.ref} customer-facing outage`);
     await command(developer, `claim ${toEscalate.ref}`);
     expect(await reload(db, toEscalate)).toMatchObject({ status: 'escalated', claimantId: developer, warnedAt: null });
-    expect(textOf(updates(warningTs)[0]!)).toContain('No longer applies: its status changed on Sat 28 Nov, 16:00 UTC');
+    expect(fallbackTextOf(updates(warningTs)[0]!)).toContain(
+      'No longer applies: its status changed on Sat 28 Nov, 16:00 UTC',
+    );
     await db.orm.em
       .fork()
       .nativeUpdate(BugReport, { id: toResolve.id }, { status: 'resolved', resolvedAt: t.clock.now() });

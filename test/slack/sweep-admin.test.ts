@@ -4,6 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BugEvent, BugReport, SlackNotice, SweepRun, SweepState } from '../../src/db/entities/index.ts';
 import { VIEWS } from '../../src/messages/ids.ts';
+import { asFallback, plainTimesIn } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { type BugOverrides, createBug } from '../support/factories.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
@@ -29,7 +30,7 @@ const postsIn = (bug: BugReport) =>
   t.slackApi
     .callsTo('chat.postMessage')
     .filter((call) => call.body.thread_ts === bug.threadTs)
-    .map((call) => String(call.body.text));
+    .map((call) => asFallback(String(call.body.text)));
 const sweepState = () => em().findOneOrFail(SweepState, { id: 1 });
 const runs = () => em().find(SweepRun, {}, { orderBy: { id: 'asc' } });
 
@@ -83,7 +84,13 @@ async function slash(userId: string, text: string, extra: { triggerId?: string; 
   return { raw: res.text, answer: (res.text ? res.json() : {}) as Answer };
 }
 
-const answerTo = async (userId: string, text: string) => (await slash(userId, text)).answer;
+/** The answer, its text read as a client without date tokens shows it, after checking each time it states is one. */
+async function answerTo(userId: string, text: string): Promise<Answer> {
+  const { answer } = await slash(userId, text);
+  if (typeof answer.text !== 'string') return answer;
+  expect(plainTimesIn(answer.text)).toEqual([]);
+  return { ...answer, text: asFallback(answer.text) };
+}
 
 /** The preview's sections by title ("Stale", "Would be warned now", ...), each as its bullet lines. */
 function sectionsOf(text: string): Record<string, string[]> {

@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSweepScheduler } from '../../src/scheduler/sweep-scheduler.ts';
+import { asFallback, plainTimesIn } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent, sendSlashCommand } from '../support/signed-requests.ts';
 import { createReplica, HOUR, MINUTE, resetSweepWorld, until } from '../support/sweep-support.ts';
@@ -20,7 +21,9 @@ beforeEach(async () => {
 
 async function status(): Promise<string> {
   const res = await sendSlashCommand(t.baseUrl, { userId: admin, text: 'sweep status' });
-  return String((res.json() as { text?: string }).text);
+  const text = String((res.json() as { text?: string }).text);
+  expect(plainTimesIn(text)).toEqual([]);
+  return asFallback(text);
 }
 
 const beats = async () =>

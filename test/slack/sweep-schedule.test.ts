@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BugReport, SweepState } from '../../src/db/entities/index.ts';
 import { sweepEvents } from '../../src/db/repositories/sweep.repository.ts';
+import { asFallback } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import { sendEvent, sendSlashCommand } from '../support/signed-requests.ts';
@@ -187,9 +188,9 @@ describe('stated times follow the stored schedule', () => {
     const bug = await warnable();
     await slash(admin, 'sweep schedule 30 */6 * * *');
 
-    const preview = (await slash(admin, 'stale')).text!;
+    const preview = asFallback((await slash(admin, 'stale')).text!);
     expect(preview).toContain('would close Wed 25 Nov, 12:30 UTC');
-    const status = (await slash(admin, 'sweep status')).text!;
+    const status = asFallback((await slash(admin, 'sweep status')).text!);
     expect(status).toContain(
       `Next scheduled run: Tue 24 Nov, 12:30 UTC (\`30 */6 * * *\`, UTC; set by <@${admin}> on Tue 24 Nov, 09:00 UTC instead of SWEEP_SCHEDULE, \`/bugs sweep schedule reset\` returns to it).`,
     );
@@ -201,7 +202,7 @@ describe('stated times follow the stored schedule', () => {
     const [event] = await eventsOfType(db, 'bug.warned');
     expect(event?.metadata).toMatchObject({ closesAt: '2026-11-25T12:30:00.000Z' });
     await t.settle();
-    const posted = t.slackApi.callsTo('chat.postMessage').map((call) => String(call.body.text));
+    const posted = t.slackApi.callsTo('chat.postMessage').map((call) => asFallback(String(call.body.text)));
     expect(posted.some((text) => text.includes('Wed 25 Nov, 12:30 UTC'))).toBe(true);
   });
 
@@ -209,8 +210,8 @@ describe('stated times follow the stored schedule', () => {
     await warnable();
     await slash(admin, 'sweep schedule 30 */6 * * *');
     await slash(admin, 'sweep schedule reset');
-    expect((await slash(admin, 'stale')).text).toContain('would close Wed 25 Nov, 09:00 UTC');
-    expect((await slash(admin, 'sweep status')).text).toContain(
+    expect(asFallback((await slash(admin, 'stale')).text!)).toContain('would close Wed 25 Nov, 09:00 UTC');
+    expect(asFallback((await slash(admin, 'sweep status')).text!)).toContain(
       'Next scheduled run: Tue 24 Nov, 10:00 UTC (`0 * * * *`, UTC).',
     );
   });
@@ -226,7 +227,7 @@ describe('stated times follow the stored schedule', () => {
       event_ts: '1.1',
     });
     await t.settle();
-    const view = JSON.stringify(t.slackApi.callsTo('views.publish').at(-1)!.body.view);
+    const view = asFallback(JSON.stringify(t.slackApi.callsTo('views.publish').at(-1)!.body.view));
     // 12:30 in Berlin is 11:30 UTC, the next run after 09:00 UTC.
     expect(view).toContain(
       `Next scheduled run: Tue 24 Nov, 11:30 UTC (\`30 */6 * * *\`, Europe/Berlin; set by <@${admin}> on Tue 24 Nov, 09:00 UTC instead of SWEEP_SCHEDULE`,

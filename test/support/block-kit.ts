@@ -16,6 +16,20 @@ export function textsOf(blocks: readonly unknown[]): string[] {
   });
 }
 
+/**
+ * A text as a client that cannot render Slack date tokens shows it: each `<!date^…^…|fallback>` as its fallback,
+ * which keeps bugsweep's wording in SWEEP_TIMEZONE ("Tue 24 Nov, 14:00 UTC").
+ */
+export function asFallback(text: string): string {
+  return text.replace(/<!date\^-?\d+\^[^|>]*\|([^>]*)>/g, '$1');
+}
+
+/** Times a text states outside date tokens ("Tue 24 Nov, 14:00"): every stated time should be a token. */
+export function plainTimesIn(text: string): string[] {
+  const outside = text.replace(/<!date\^[^>]*>/g, '');
+  return outside.match(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2},? \d{2}:\d{2}/g) ?? [];
+}
+
 /** Every button, wherever it sits (an actions block or a section's accessory). */
 export function buttonsOf(blocks: readonly unknown[]): Button[] {
   return (blocks as AnyBlock[]).flatMap((block) => {

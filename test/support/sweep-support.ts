@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logger.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
 import type { NotifierOptions } from '../../src/outbox/outbox-notifier.ts';
 import { runSweep, type SweepRequest, type SweepResult } from '../../src/services/sweep/sweep-runner.ts';
+import { asFallback } from './block-kit.ts';
 import type { TestDatabase } from './database.ts';
 import { FAKE_BOT, type RecordedCall } from './fake-slack-api.ts';
 import { type TestApp, testConfig } from './test-app.ts';
@@ -139,6 +140,9 @@ export async function postedTsOf(db: TestDatabase, noticeId: number | null | und
 }
 
 export const textOf = (call: RecordedCall) => String(call.body.text);
+
+/** A call's text as a client without date tokens reads it: each token as its fallback, the wording in SWEEP_TIMEZONE. */
+export const fallbackTextOf = (call: RecordedCall) => asFallback(textOf(call));
 
 /** The outbox notice a chat.postMessage carried (message metadata). */
 export function noticeIdOf(call: RecordedCall): string | undefined {

@@ -138,7 +138,6 @@ export async function sweepNudge(ctx: AppContext, bugId: number, now: Date): Pro
       audience,
       waitingSince: decision.waitingSince,
       timeZone: ctx.config.sweep.timezone,
-      localTimes: ctx.config.localTimes,
     });
     const notice = await enqueueInThread(em, bug, 'thread_notice', nudge, now, 'bulk');
     bug.nudgedAt = now;
@@ -173,7 +172,6 @@ async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Dat
     lastActivityAt: bug.lastActivityAt,
     closesAt,
     timeZone: ctx.config.sweep.timezone,
-    localTimes: ctx.config.localTimes,
     awaited: asked?.senderId ? { developerId: asked.senderId, text: asked.text, at: asked.messageAt } : null,
   });
   const notice = await enqueueInThread(em, bug, 'warning', warning, now, 'bulk');
@@ -240,7 +238,6 @@ async function autoClose(
         bug,
         lastActivityAt: bug.lastActivityAt,
         timeZone: ctx.config.sweep.timezone,
-        localTimes: ctx.config.localTimes,
       })
     : buildAutoClosedNotice({
         bug,
@@ -248,7 +245,6 @@ async function autoClose(
         now,
         reopenWithinMs: ctx.config.reopenWithinMs,
         timeZone: ctx.config.sweep.timezone,
-        localTimes: ctx.config.localTimes,
       });
   await enqueueInThread(em, bug, 'thread_notice', closed, now, 'bulk');
   await requestCardRefresh(em, bug, now, 'bulk');
@@ -269,7 +265,6 @@ async function remind(
     quietSince,
     releaseAt,
     timeZone: ctx.config.sweep.timezone,
-    localTimes: ctx.config.localTimes,
   });
   const notice = await enqueueInThread(em, bug, 'reminder', reminder, now, 'bulk');
   bug.remindedAt = now;

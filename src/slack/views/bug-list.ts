@@ -32,7 +32,14 @@ export function toBugListItem(
   };
 }
 
-export function buildBugList(input: { filter: string; items: BugListItem[]; total: number; now: Date }): SlackMessage {
+export function buildBugList(input: {
+  filter: string;
+  items: BugListItem[];
+  total: number;
+  now: Date;
+  /** SWEEP_TIMEZONE: the fallback wording of the due times' date tokens; UTC when left out. */
+  timeZone?: string;
+}): SlackMessage {
   if (input.items.length === 0) {
     const text =
       input.filter === 'all' ? 'No bugs yet.' : `No ${input.filter === 'open' ? 'open' : input.filter} bugs. :tada:`;
@@ -41,7 +48,7 @@ export function buildBugList(input: { filter: string; items: BugListItem[]; tota
   const lines = input.items.map((bug) => {
     const who = bug.claimantId ? mentionClaimant(bug.claimantId) : 'unclaimed';
     const quiet = formatDuration(input.now.getTime() - bug.lastActivityAt.getTime());
-    const due = bug.slaDueAt ? ` · due ${slackMoment(bug.slaDueAt, 'UTC')}` : '';
+    const due = bug.slaDueAt ? ` · due ${slackMoment(bug.slaDueAt, input.timeZone ?? 'UTC')}` : '';
     return `<${bug.permalink}|*${bug.ref}*> ${escapeMrkdwn(bug.title)}\n      ${STATUS_LABELS[bug.status]} · ${who} · last reply from reporter/developer ${quiet} ago${due}`;
   });
   const more = input.total > input.items.length ? `\n…and ${input.total - input.items.length} more.` : '';

@@ -2,7 +2,6 @@
 // run summaries and status (/bugs sweep). Pure builders over the sweep services' results.
 import type { ModalView } from '@slack/types';
 import { formatDuration } from '../../domain/duration.ts';
-import { formatMoment } from '../../domain/time-format.ts';
 import {
   capText,
   escapeMrkdwn,
@@ -30,11 +29,24 @@ function bugLink(entry: PreviewEntry, links: Linked): string {
   return `<${links.permalinkFor(entry.bug.channelId, entry.bug.threadTs)}|*${entry.bug.ref}*>`;
 }
 
+/**
+ * A titled list of at most MAX_LINES whole lines in one section, "…and N more" for the rest. Lines stop early
+ * when the next would not fit (the date tokens make lines long), so no line is ever cut off.
+ */
 function list(title: string, entries: PreviewEntry[], line: (entry: PreviewEntry) => string): string | null {
   if (entries.length === 0) return null;
-  const shown = entries.slice(0, MAX_LINES).map((entry) => `• ${line(entry)}`);
-  const more = entries.length > MAX_LINES ? `\n• …and ${entries.length - MAX_LINES} more` : '';
-  return `*${title}* (${entries.length})\n${shown.join('\n')}${more}`;
+  const head = `*${title}* (${entries.length})`;
+  const moreLine = (n: number) => `\n• …and ${n} more`;
+  const room = LIMITS.section - moreLine(entries.length).length;
+  let text = head;
+  let shown = 0;
+  for (const entry of entries.slice(0, MAX_LINES)) {
+    const next = `${text}\n• ${line(entry)}`;
+    if (next.length > room && shown > 0) break;
+    text = next;
+    shown += 1;
+  }
+  return shown < entries.length ? `${text}${moreLine(entries.length - shown)}` : text;
 }
 
 export function buildSweepPreview(
@@ -43,25 +55,25 @@ export function buildSweepPreview(
 ): SlackMessage {
   const tz = options.timeZone;
   const idle = (entry: PreviewEntry) =>
-    `quiet ${formatDuration(entry.idleMs)} (last from reporter/developer ${formatMoment(entry.lastActivityAt, tz)})`;
+    `quiet ${formatDuration(entry.idleMs)} (last from reporter/developer ${slackMoment(entry.lastActivityAt, tz)})`;
   const parts = [
     list(
       'Stale',
       preview.stale,
       (e) =>
-        `${bugLink(e, options)} ${escapeMrkdwn(e.bug.title)}, ${idle(e)}${e.note ? `; ${e.note}` : ''}${e.when ? `, closes ${formatMoment(e.when, tz)}` : ''}`,
+        `${bugLink(e, options)} ${escapeMrkdwn(e.bug.title)}, ${idle(e)}${e.note ? `; ${e.note}` : ''}${e.when ? `, closes ${slackMoment(e.when, tz)}` : ''}`,
     ),
     list(
       'Would be warned now',
       preview.warn,
-      (e) => `${bugLink(e, options)} ${idle(e)}; would close ${formatMoment(e.when!, tz)}`,
+      (e) => `${bugLink(e, options)} ${idle(e)}; would close ${slackMoment(e.when!, tz)}`,
     ),
     list('Would be closed now', preview.close, (e) => `${bugLink(e, options)} ${idle(e)}`),
     list(
       'Claims to remind',
       preview.remind,
       (e) =>
-        `${bugLink(e, options)} ${mentionClaimant(e.bug.claimantId ?? '')} quiet ${formatDuration(e.idleMs)}; released ${formatMoment(e.when!, tz)}`,
+        `${bugLink(e, options)} ${mentionClaimant(e.bug.claimantId ?? '')} quiet ${formatDuration(e.idleMs)}; released ${slackMoment(e.when!, tz)}`,
     ),
     list(
       'Claims to release',
@@ -69,7 +81,7 @@ export function buildSweepPreview(
       (e) => `${bugLink(e, options)} ${mentionClaimant(e.bug.claimantId ?? '')} quiet ${formatDuration(e.idleMs)}`,
     ),
   ].filter((part): part is string => part !== null);
-  const header = `*What the next sweep would do* (as of ${formatMoment(preview.now, tz)})${options.paused ? '\n:double_vertical_bar: The sweep is paused: scheduled runs do nothing until `/bugs sweep resume`.' : ''}`;
+  const header = `*What the next sweep would do* (as of ${slackMoment(preview.now, tz)})${options.paused ? '\n:double_vertical_bar: The sweep is paused: scheduled runs do nothing until `/bugs sweep resume`.' : ''}`;
   const body = parts.length > 0 ? parts : ['Nothing is stale, and every claim is active. :sparkles:'];
   if (preview.truncated) body.push('_Only the oldest candidates are shown._');
   return message([header, ...body].join('\n\n'), [section(header), ...body.map((part) => section(part))]);
@@ -178,7 +190,7 @@ export function buildSweepRunSummary(result: SweepResult): string {
 
 function replicasLine(replicas: SweepStatus['replicas'] | undefined, tz: string): string {
   if (!replicas) return '';
-  const names = replicas.map((r) => `\`${r.host}:${r.pid}\` (seen ${formatMoment(r.lastBeatAt, tz)})`);
+  const names = replicas.map((r) => `\`${r.host}:${r.pid}\` (seen ${slackMoment(r.lastBeatAt, tz)})`);
   return ` on ${replicas.length} replica${replicas.length === 1 ? '' : 's'}: ${names.join(', ')}`;
 }
 
@@ -188,7 +200,7 @@ function scheduleNote(schedule: string | EffectiveSchedule, tz: string): string 
   const where = `\`${schedule.schedule}\`, ${schedule.timezone}`;
   if (!schedule.override) return where;
   const by = schedule.override.by ? ` by <@${schedule.override.by}>` : '';
-  const when = schedule.override.at ? ` on ${formatMoment(schedule.override.at, tz)}` : '';
+  const when = schedule.override.at ? ` on ${slackMoment(schedule.override.at, tz)}` : '';
   return `${where}; set${by}${when} instead of SWEEP_SCHEDULE, \`/bugs sweep schedule reset\` returns to it`;
 }
 
@@ -204,12 +216,12 @@ export function buildSweepStatus(
 ): SlackMessage {
   const tz = input.timeZone;
   const state = input.state.paused
-    ? `:double_vertical_bar: *Paused* by <@${input.state.pausedBy}>${input.state.pausedAt ? ` on ${formatMoment(input.state.pausedAt, tz)}` : ''}${input.state.pauseNote ? `: ${escapeMrkdwn(input.state.pauseNote)}` : ''}`
+    ? `:double_vertical_bar: *Paused* by <@${input.state.pausedBy}>${input.state.pausedAt ? ` on ${slackMoment(input.state.pausedAt, tz)}` : ''}${input.state.pauseNote ? `: ${escapeMrkdwn(input.state.pauseNote)}` : ''}`
     : !input.replicas || input.replicas.length > 0
       ? `:arrow_forward: *Running on schedule*${replicasLine(input.replicas, tz)}`
       : ':warning: *No replica has run the schedule for two slots*: scheduled sweeps are not happening. Start bugsweep (with its schedule on) on at least one replica.';
   const next = input.nextRun
-    ? `Next scheduled run: ${formatMoment(input.nextRun, tz)} (${scheduleNote(input.schedule, tz)})${input.state.paused ? ', skipped while paused' : ''}.`
+    ? `Next scheduled run: ${slackMoment(input.nextRun, tz)} (${scheduleNote(input.schedule, tz)})${input.state.paused ? ', skipped while paused' : ''}.`
     : '';
   const runs = input.runs.map((run) => {
     const who = run.trigger === 'admin' && run.triggeredBy ? `admin <@${run.triggeredBy}>` : run.trigger;
@@ -219,7 +231,7 @@ export function buildSweepStatus(
         : run.status === 'running'
           ? 'running'
           : `${run.status}: ${countsLine(run)}`;
-    return `• ${formatMoment(run.startedAt, tz)} · ${who}${run.dryRun ? ' · dry run' : ''} · ${what}`;
+    return `• ${slackMoment(run.startedAt, tz)} · ${who}${run.dryRun ? ' · dry run' : ''} · ${what}`;
   });
   const text = [state, next, runs.length > 0 ? `*Last runs*\n${runs.join('\n')}` : '_No runs yet._']
     .filter(Boolean)

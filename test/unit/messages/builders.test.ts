@@ -33,7 +33,7 @@ import {
   buildTransitionNotice,
   buildWarningCleared,
 } from '../../../src/messages/thread-notices.ts';
-import { buttonsOf, overLimits, textsOf } from '../../support/block-kit.ts';
+import { asFallback, buttonsOf, overLimits, plainTimesIn, textsOf } from '../../support/block-kit.ts';
 
 // The Block Kit helpers: Slack's limits hold at exactly the documented lengths, with an ellipsis past them.
 describe('blocks.ts', () => {
@@ -282,12 +282,16 @@ describe('thread-notices.ts', () => {
     ...extra,
   });
 
-  /** The one section a plain notice is, and its notification text, which says the same. */
+  /**
+   * The one section a plain notice is, and its notification text, which says the same; read as its date tokens'
+   * fallbacks (the wording in SWEEP_TIMEZONE), after checking that every time it states is a token.
+   */
   function said(notice: { text: string; blocks: unknown[] }): string {
     const [text, ...rest] = textsOf(notice.blocks);
     expect(rest).toEqual([]);
     expect(notice.text).toBe(text);
-    return text!;
+    expect(plainTimesIn(text!)).toEqual([]);
+    return asFallback(text!);
   }
 
   describe('buildTransitionNotice', () => {
@@ -383,7 +387,9 @@ describe('thread-notices.ts', () => {
     });
 
     it('names the reporter and the claimant, when it went quiet and when it closes, in the sweep time zone', () => {
-      expect(warning.text).toBe(
+      expect(plainTimesIn(warning.text)).toEqual([]);
+      expect(warning.text).toContain('It will be closed on *<!date^1795701600^{date_short_pretty} {time}|');
+      expect(asFallback(warning.text)).toBe(
         ':hourglass_flowing_sand: <@UREPORTER> <@UDEV> *BUG-7* has been quiet since Thu 19 Nov, 14:00 UTC. ' +
           'It will be closed on *Thu 26 Nov, 14:00 UTC* unless someone replies here. ' +
           'A reply from the reporter or a developer, or *Keep open*, keeps it open.',

@@ -21,7 +21,7 @@ import {
   buildSweepRunSummary,
   buildSweepStatus,
 } from '../../../src/slack/views/sweep-views.ts';
-import { buttonsOf, overLimits, textsOf } from '../../support/block-kit.ts';
+import { asFallback, buttonsOf, overLimits, plainTimesIn, textsOf } from '../../support/block-kit.ts';
 
 // The report modal and the view that replaces it once the report is filed.
 describe('report-modal.ts', () => {
@@ -177,7 +177,9 @@ describe('sweep-views.ts', () => {
   describe('buildSweepPreview', () => {
     it('says so when there is nothing to do', () => {
       const message = buildSweepPreview(preview(), { ...links, paused: false });
-      expect(textsOf(message.blocks)).toEqual([
+      expect(plainTimesIn(message.text)).toEqual([]);
+      expect(message.text).toContain('(as of <!date^1795510800^{date_short_pretty} {time}|Tue 24 Nov, 09:00 UTC>)');
+      expect(textsOf(message.blocks).map(asFallback)).toEqual([
         '*What the next sweep would do* (as of Tue 24 Nov, 09:00 UTC)',
         'Nothing is stale, and every claim is active. :sparkles:',
       ]);
@@ -200,9 +202,13 @@ describe('sweep-views.ts', () => {
         ...links,
         paused: false,
       });
-      const stale = textsOf(message.blocks)[1]!;
-      expect(stale.split('\n')).toHaveLength(12);
-      expect(stale).toContain('• …and 30 more');
+      // Whole lines only, as many of the first ten as fit in the section; "…and N more" counts the rest.
+      const stale = textsOf(message.blocks)[1]!.split('\n');
+      const shown = stale.length - 2;
+      expect(shown).toBeGreaterThanOrEqual(5);
+      expect(shown).toBeLessThanOrEqual(10);
+      expect(stale.slice(1, -1).every((line) => line.endsWith('UTC>'))).toBe(true);
+      expect(stale.at(-1)).toBe(`• …and ${40 - shown} more`);
       expect(textsOf(message.blocks).at(-1)).toBe('_Only the oldest candidates are shown._');
       expect(overLimits(message)).toEqual([]);
     });
@@ -287,7 +293,9 @@ describe('sweep-views.ts', () => {
     it('says whether it is paused, by whom and why (escaped), when it runs next and how the last runs went', () => {
       const state = { paused: true, pausedBy: 'UADMIN', pausedAt: now, pauseNote: 'release <freeze>' } as SweepState;
       const message = buildSweepStatus({ state, runs: [run], nextRun: now, timeZone: 'UTC', schedule: '0 * * * *' });
-      expect(message.text).toBe(
+      expect(plainTimesIn(message.text)).toEqual([]);
+      expect(message.text).toContain('Next scheduled run: <!date^1795510800^{date_short_pretty} {time}|Tue 24 Nov');
+      expect(asFallback(message.text)).toBe(
         [
           ':double_vertical_bar: *Paused* by <@UADMIN> on Tue 24 Nov, 09:00 UTC: release &lt;freeze&gt;',
           'Next scheduled run: Tue 24 Nov, 09:00 UTC (`0 * * * *`, UTC), skipped while paused.',

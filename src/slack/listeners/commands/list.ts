@@ -24,6 +24,7 @@ export const listSubcommand: Subcommand = {
       filter,
       total,
       now: ctx.clock(),
+      timeZone: ctx.config.sweep.timezone,
       items: bugs.map((bug) => toBugListItem(bug, ctx.permalinkFor)),
     });
     await ack({ response_type: 'ephemeral', ...message });
