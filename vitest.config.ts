@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    // Every file: nock refuses requests off this machine, so no test can reach Slack.
+    setupFiles: ['test/support/nock-setup.ts'],
     // Two cores here: a few files at a time, each with its own database.
     maxWorkers: 3,
     testTimeout: 20_000,

@@ -1,5 +1,5 @@
 // Assembles bugsweep from a config and an open database: the part of start-up tests share with main.ts.
-import { WebClient } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Hono } from 'hono';
 import type { AppContext, BotIdentity } from './app-context.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -53,13 +53,18 @@ export type BugsweepOptions = {
 };
 
 /** The Web API client every part uses: SLACK_API_URL, no hidden retries or sleeps (the notifier owns those). */
-export function createSlackClient(config: Config): WebClient {
-  return new WebClient(config.slack.botToken, {
+export function slackClientOptions(config: Config): WebClientOptions {
+  return {
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 15_000,
-  });
+  };
+}
+
+/** A client with slackClientOptions. */
+export function createSlackClient(config: Config): WebClient {
+  return new WebClient(config.slack.botToken, slackClientOptions(config));
 }
 
 /** Everything services need, without the Slack app: shared by the bot and the operator command line. */

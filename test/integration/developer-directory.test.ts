@@ -1,10 +1,11 @@
-// Who counts as a developer: DEVELOPER_USERS plus DEVELOPER_USERGROUP fetched from Slack (the loopback fake),
+// Who counts as a developer: DEVELOPER_USERS plus DEVELOPER_USERGROUP fetched from Slack (intercepted by nock),
 // cached and refreshed on a hand-moved clock, and what stands in when Slack fails.
 import { type Logger, pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackClient } from '../../src/bugsweep.ts';
 import { createDeveloperDirectory, type DeveloperDirectoryOptions } from '../../src/services/developer-directory.ts';
-import { type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
+import type { FakeSlackApi } from '../support/fake-slack-api.ts';
+import { interceptSlackApi } from '../support/nock-slack-api.ts';
 import { TEST_USERS, testConfig } from '../support/test-app.ts';
 import { TestClock } from '../support/test-clock.ts';
 
@@ -23,8 +24,8 @@ type LogLine = {
 };
 
 let api: FakeSlackApi;
-beforeAll(async () => {
-  api = await startFakeSlackApi();
+beforeAll(() => {
+  api = interceptSlackApi();
 });
 afterEach(() => api.reset());
 afterAll(async () => {
@@ -140,6 +141,20 @@ describe('when Slack fails', () => {
     expect(await directory.isDeveloper('UGROUPA')).toBe(false);
     expect(listCalls()).toHaveLength(1);
     clock.advance(1);
+    expect(await directory.isDeveloper('UGROUPA')).toBe(true);
+    expect(listCalls()).toHaveLength(2);
+    expect(warnings()).toHaveLength(1);
+  });
+
+  it('falls back to the listed users when the connection drops (ECONNRESET), and loads the group once it is back', async () => {
+    api.enqueue('usergroups.users.list', { networkError: 'ECONNRESET' });
+    const { directory, clock, warnings } = setup();
+    expect(sorted(await directory.developerIds())).toEqual([...LISTED].sort());
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatchObject({ component: 'developer-directory', usingKnown: LISTED.length });
+
+    api.on('usergroups.users.list', members('UGROUPA'));
+    clock.advance(RETRY_MS);
     expect(await directory.isDeveloper('UGROUPA')).toBe(true);
     expect(listCalls()).toHaveLength(2);
     expect(warnings()).toHaveLength(1);

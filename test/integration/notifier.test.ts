@@ -1,12 +1,14 @@
-// The outbox notifier (services/notifier/outbox-notifier.ts) against a real PostgreSQL and a loopback fake of
-// Slack's Web API. It proves that a notice committed with a state change reaches Slack exactly once: after commit
+// The outbox notifier (outbox/outbox-notifier.ts) against a real PostgreSQL and Slack's Web API intercepted by
+// nock (test/support/nock-slack-api.ts). It proves that a notice committed with a state change reaches Slack exactly once: after commit
 // (never after a rollback), after a crash before the send, without a duplicate after a crash between the send and
-// the bookkeeping, with backoff on 5xx/network failures, honouring 429 Retry-After per channel, giving up at once
+// the bookkeeping, with backoff on 5xx, dropped connections (ECONNRESET) and timeouts, honouring 429 Retry-After per channel, giving up at once
 // on permanent errors, pacing each channel FIFO without holding the others up, and with two replicas racing.
 // It also covers the card (post once, then update in place) and message_update (edit what another notice posted).
 // Time only moves through the injected TestClock; drain() never waits for real time.
+
+import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSlackClient } from '../../src/bugsweep.ts';
+import { createSlackClient, slackClientOptions } from '../../src/bugsweep.ts';
 import type { Config } from '../../src/config.ts';
 import { BugReport, SlackNotice } from '../../src/db/entities/index.ts';
 import { type Orm, openOrm } from '../../src/db/orm.ts';
@@ -16,8 +18,8 @@ import { retryDelayMs } from '../../src/outbox/slack-failure.ts';
 import { enqueueNotice, type NoticeRequest, requestCardRefresh } from '../../src/services/notices.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
-import { type FakeSlackApi, type RecordedCall, startFakeSlackApi } from '../support/fake-slack-api.ts';
-import { freePort } from '../support/free-port.ts';
+import type { FakeSlackApi, RecordedCall } from '../support/fake-slack-api.ts';
+import { interceptSlackApi } from '../support/nock-slack-api.ts';
 import { testConfig } from '../support/test-app.ts';
 import { TestClock } from '../support/test-clock.ts';
 
@@ -31,7 +33,7 @@ let config: Config;
 let clock: TestClock;
 
 beforeAll(async () => {
-  api = await startFakeSlackApi();
+  api = interceptSlackApi();
   config = testConfig({}, api.url);
 });
 afterAll(() => api.close());
@@ -47,9 +49,9 @@ afterEach(() => api.reset());
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 
-function makeNotifier(options: NotifierOptions = {}, deps: { orm?: Orm; config?: Config } = {}) {
+function makeNotifier(options: NotifierOptions = {}, deps: { orm?: Orm; slack?: WebClient } = {}) {
   return createOutboxNotifier(
-    { orm: deps.orm ?? db.orm, slack: createSlackClient(deps.config ?? config), clock: clock.now, logger },
+    { orm: deps.orm ?? db.orm, slack: deps.slack ?? createSlackClient(config), clock: clock.now, logger },
     { channelIntervalMs: 1000, tier3IntervalMs: 0, ...options },
   );
 }
@@ -251,9 +253,9 @@ describe('outbox notifier: failures', () => {
     expect(row.lastError).toBeNull();
   });
 
-  it('retries network failures with growing backoff, then sends once Slack is reachable', async () => {
-    const deadConfig = testConfig({}, `http://127.0.0.1:${await freePort()}/api/`);
-    const offline = makeNotifier({}, { config: deadConfig });
+  it('retries dropped connections (ECONNRESET) with growing backoff, then sends once Slack is reachable', async () => {
+    api.enqueue('chat.postMessage', { networkError: 'ECONNRESET' }, { networkError: 'ECONNRESET' });
+    const offline = makeNotifier();
     const id = await enqueue('CNET', 'through a network outage');
 
     await offline.drain();
@@ -269,6 +271,9 @@ describe('outbox notifier: failures', () => {
     expect(row.status).toBe('pending');
     expect(row.attempts).toBe(2);
     expect(row.nextAttemptAt.toISOString()).toBe(at(2_000 + 4_000));
+    // Both attempts reached nock and were dropped; from now on Slack answers again.
+    expect(postedIds()).toEqual([String(id), String(id)]);
+    api.reset();
 
     const online = makeNotifier();
     clock.advance(3_999);
@@ -281,6 +286,48 @@ describe('outbox notifier: failures', () => {
     row = await notice(id);
     expect(row.status).toBe('sent');
     expect(row.attempts).toBe(3);
+  });
+
+  it('a post that timed out is looked for in the thread: one that reached Slack is not posted again', async () => {
+    // The client gives up after 200 ms while Slack, holding its answer back, still posts the message.
+    const hurried = makeNotifier(
+      {},
+      { slack: new WebClient('xoxb-test-token', { ...slackClientOptions(config), timeout: 200 }) },
+    );
+    let answer = () => {};
+    api.enqueue('chat.postMessage', () => new Promise<undefined>((resolve) => (answer = () => resolve(undefined))));
+    const id = await enqueue('CSLOW', 'through a timeout');
+
+    await hurried.drain();
+    let row = await notice(id);
+    expect(row.status).toBe('pending');
+    expect(row.attempts).toBe(1);
+    expect(row.lastError).toMatch(/^network: .*timeout/);
+    expect(row.nextAttemptAt.toISOString()).toBe(at(2_000));
+    answer();
+
+    api.on('conversations.replies', {
+      status: 200,
+      body: {
+        ok: true,
+        messages: [
+          {
+            ts: '1800000000.000777',
+            text: 'through a timeout',
+            metadata: { event_type: 'bugsweep_notice', event_payload: { notice_id: String(id) } },
+          },
+        ],
+      },
+    });
+    clock.advance(2_000);
+    await hurried.drain();
+    await hurried.drain();
+
+    expect(postedIds()).toEqual([String(id)]);
+    expect(api.callsTo('conversations.replies')).toHaveLength(1);
+    row = await notice(id);
+    expect(row.status).toBe('sent');
+    expect(row.resultTs).toBe('1800000000.000777');
   });
 
   it('honours a 429 Retry-After in its channel only, without losing, doubling or counting the attempt', async () => {

@@ -1,5 +1,5 @@
-// The outbox at Slack's real limits (issues 12 and 17), against a real PostgreSQL and a loopback fake of the Web
-// API: what a person waits for goes before the sweep's bulk in its channel while every thread stays in order;
+// The outbox at Slack's real limits (issues 12 and 17), against a real PostgreSQL and the Web API intercepted by
+// nock: what a person waits for goes before the sweep's bulk in its channel while every thread stays in order;
 // card refreshes and edits (chat.update) spend the workspace's Tier 3 budget in a lane of their own, so a refused
 // update never holds a channel's posts; that budget and every Retry-After are shared by replicas through
 // PostgreSQL; many refreshes of one card are one call. Time only moves through the injected TestClock.
@@ -13,7 +13,8 @@ import { createOutboxNotifier, type NotifierOptions } from '../../src/outbox/out
 import { enqueueInThread, requestCardRefresh } from '../../src/services/notices.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
-import { type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
+import type { FakeSlackApi } from '../support/fake-slack-api.ts';
+import { interceptSlackApi } from '../support/nock-slack-api.ts';
 import { testConfig } from '../support/test-app.ts';
 import { TestClock } from '../support/test-clock.ts';
 
@@ -26,7 +27,7 @@ let config: Config;
 let clock: TestClock;
 
 beforeAll(async () => {
-  api = await startFakeSlackApi();
+  api = interceptSlackApi();
   config = testConfig({}, api.url);
 });
 afterAll(() => api.close());

@@ -1,6 +1,6 @@
 // With DEVELOPER_USERGROUP, developers are whoever Slack says is in the group. When Slack cannot say (an outage
 // at start-up), replies are stored as best known and looked at again once the group loads: a developer's reply
-// is never lost as "other".
+// is never lost as "other". Slack's Web API is intercepted by nock.
 import { describe, expect, it } from 'vitest';
 import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
 import { useTestDatabase } from '../support/database.ts';
@@ -9,7 +9,11 @@ import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 
 const db = useTestDatabase();
-const t = useTestApp(db, { DEVELOPER_USERGROUP: 'S0DEVS' }, { developers: { refreshMs: 600_000, retryMs: 60_000 } });
+const t = useTestApp(
+  db,
+  { DEVELOPER_USERGROUP: 'S0DEVS' },
+  { developers: { refreshMs: 600_000, retryMs: 60_000 }, slackApi: 'nock' },
+);
 const GROUP_MEMBER = 'UGROUPDEV';
 const HOUR = 3_600_000;
 

@@ -7,6 +7,7 @@ import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
 import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
+import { withoutInterception } from '../support/network.ts';
 import { refuseRowsContaining } from '../support/refused-rows.ts';
 import { postSigned, sendEvent, sendInteraction, signature, TEST_SIGNING_SECRET } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
@@ -90,8 +91,11 @@ describe('bodies Slack would not send', () => {
   it('refuses a body over 1 MB with 413 without reading it, signed or not', async () => {
     const before = await counts();
     const big = JSON.stringify({ type: 'event_callback', event: { type: 'message', text: 'x'.repeat(1_100_000) } });
-    expect(await statusOfPost(big, signedHeaders(big))).toBe(413);
-    expect(await statusOfPost('y'.repeat(2_000_000), {}, false)).toBe(413);
+    // The body is never finished: nock's interception would hold it until the end, so it is off for these two.
+    await withoutInterception(async () => {
+      expect(await statusOfPost(big, signedHeaders(big))).toBe(413);
+      expect(await statusOfPost('y'.repeat(2_000_000), {}, false)).toBe(413);
+    });
     expect(await counts()).toEqual(before);
     await stillServing();
   });

@@ -1,11 +1,16 @@
-// A loopback stand-in for Slack's Web API, reached through SLACK_API_URL. It records every call and answers
-// with Slack-shaped responses; tests can script failures (HTTP 429 with Retry-After, 5xx, ok:false errors).
+// A loopback stand-in for Slack's Web API, reached through SLACK_API_URL, for the end-to-end tests that start the
+// bot as a process. It records every call and answers with Slack-shaped responses; tests can script failures
+// (HTTP 429 with Retry-After, 5xx, ok:false errors, a dropped connection). Tests that run the bot in-process
+// use the same script through nock instead (nock-slack-api.ts).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type RecordedCall = { method: string; body: Record<string, unknown>; at: number };
 
-type Reply = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+/** An HTTP answer, or a connection dropped without one (`networkError` names the socket error, e.g. ECONNRESET). */
+export type Reply =
+  | { status: number; body: Record<string, unknown>; headers?: Record<string, string> }
+  | { networkError: string };
 
 /** A fixed answer, or a function of the call (which may take its time: a promise holds the answer back). */
 export type ScriptedReply = Reply | ((call: RecordedCall) => Reply | undefined | Promise<Reply | undefined>);
@@ -36,7 +41,7 @@ function nextMessageTs(): string {
   return `1800000000.${String(tsSeq).padStart(6, '0')}`;
 }
 
-function defaultReply(call: RecordedCall): { status: number; body: Record<string, unknown> } {
+function defaultReply(call: RecordedCall): Reply {
   const channel = call.body.channel as string | undefined;
   switch (call.method) {
     case 'auth.test':
@@ -100,32 +105,41 @@ function defaultReply(call: RecordedCall): { status: number; body: Record<string
 }
 
 export async function startFakeSlackApi(): Promise<FakeSlackApi> {
-  const calls: RecordedCall[] = [];
-  const queued = new Map<string, ScriptedReply[]>();
-  const overrides = new Map<string, ScriptedReply>();
-
+  const script = createSlackApiScript();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
       const raw = Buffer.concat(chunks).toString('utf8');
-      const call: RecordedCall = { method, body: parseBody(raw, req.headers['content-type'] ?? ''), at: Date.now() };
-      calls.push(call);
-      const reply =
-        (await resolveReply(call, queued.get(method)?.shift() ?? overrides.get(method))) ?? defaultReply(call);
-      res.writeHead(reply.status, {
-        'content-type': 'application/json',
-        ...('headers' in reply ? (reply.headers ?? {}) : {}),
-      });
+      const reply = await script.answer(method, raw, req.headers['content-type'] ?? '');
+      if ('networkError' in reply) {
+        // The connection drops without an answer, as a reset from a proxy or Slack's edge would.
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
       res.end(JSON.stringify(reply.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-
   return {
+    ...script.api,
     url: `http://127.0.0.1:${port}/api/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * What both fakes share (this loopback server and the nock interceptor of nock-slack-api.ts): the record of calls,
+ * the scripted replies and Slack-shaped default answers. `answer` records one call and says how to answer it.
+ */
+export function createSlackApiScript() {
+  const calls: RecordedCall[] = [];
+  const queued = new Map<string, ScriptedReply[]>();
+  const overrides = new Map<string, ScriptedReply>();
+  const api: Omit<FakeSlackApi, 'url' | 'close'> = {
     calls,
     callsTo: (method) => calls.filter((call) => call.method === method),
     enqueue: (method, ...replies) => queued.set(method, [...(queued.get(method) ?? []), ...replies]),
@@ -135,8 +149,13 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       queued.clear();
       overrides.clear();
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  async function answer(method: string, raw: string, contentType: string): Promise<Reply> {
+    const call: RecordedCall = { method, body: parseBody(raw, contentType), at: Date.now() };
+    calls.push(call);
+    return (await resolveReply(call, queued.get(method)?.shift() ?? overrides.get(method))) ?? defaultReply(call);
+  }
+  return { api, answer };
 }
 
 function resolveReply(call: RecordedCall, reply: ScriptedReply | undefined) {

@@ -1,11 +1,13 @@
 // bugsweep started in-process on a test database, in HTTP mode on a free port, with the Web API faked at
-// its HTTP edge. Tests talk to it only through signed HTTP requests, as Slack does.
+// its HTTP edge (the loopback fake, or nock with `slackApi: 'nock'`). Tests talk to it only through signed HTTP
+// requests, as Slack does.
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type Bugsweep, type BugsweepOptions, createBugsweep } from '../../src/bugsweep.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { TestDatabase } from './database.ts';
 import { FAKE_BOT, type FakeSlackApi, startFakeSlackApi } from './fake-slack-api.ts';
+import { interceptSlackApi } from './nock-slack-api.ts';
 import { TEST_SIGNING_SECRET } from './signed-requests.ts';
 import { TestClock } from './test-clock.ts';
 
@@ -51,6 +53,8 @@ export type TestApp = {
 export type TestAppOptions = Pick<BugsweepOptions, 'notifier' | 'developers' | 'scheduler'> & {
   /** Run the sweep on its croner schedule, on real time (off by default: tests call the sweep directly). */
   runSchedule?: boolean;
+  /** Where the Web API is faked: the loopback fake (default), or nock at https://slack.com/api/. */
+  slackApi?: 'loopback' | 'nock';
 };
 
 export function testConfig(env: Record<string, string>, slackApiUrl: string): Config {
@@ -77,7 +81,7 @@ function capturingLogger(handle: TestApp) {
 export function useTestApp(db: TestDatabase, env: Record<string, string> = {}, options: TestAppOptions = {}): TestApp {
   const handle = {} as TestApp;
   beforeAll(async () => {
-    handle.slackApi = await startFakeSlackApi();
+    handle.slackApi = options.slackApi === 'nock' ? interceptSlackApi() : await startFakeSlackApi();
     handle.clock = new TestClock(new Date('2026-11-24T09:00:00Z'));
     handle.config = testConfig(env, handle.slackApi.url);
     handle.bugsweep = await createBugsweep({

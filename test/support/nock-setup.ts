@@ -1,0 +1,6 @@
+// A vitest setupFiles entry: in every test file nock refuses any request that leaves this machine, so no test
+// can ever reach Slack (or anything else). Loopback stays open for the bot's own HTTP server, the loopback fake
+// of the Web API (fake-slack-api.ts) and PostgreSQL; Slack's Web API in-process is nock-slack-api.ts.
+import { refuseAllButLoopback } from './network.ts';
+
+refuseAllButLoopback();
