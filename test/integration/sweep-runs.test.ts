@@ -364,6 +364,40 @@ describe('a run that dies part-way', () => {
   });
 });
 
+describe('paging across batches', () => {
+  it('SWEEP_BATCH_SIZE=3 with 8 stale bugs: one run warns every bug once over three pages, a later run closes each once', async () => {
+    const bugs = await staleBugs(3 * 2 + 2);
+    const paged = await restartedWith({ SWEEP_BATCH_SIZE: '3' });
+
+    const warning = ran(await adminSweep(paged.ctx));
+    await settleAll(paged);
+    expect(warning.counts).toEqual({ ...NO_COUNTS, warned: bugs.length });
+    expect(warning.budgetExhausted).toBe(false);
+    // Oldest first, across the pages, with no bug read twice or left out.
+    expect(warning.items.map((item) => item.bugId)).toEqual(bugs.map((bug) => bug.id));
+    expect(await warnedCounts(bugs)).toEqual(bugs.map(() => 1));
+    expect(postedWarnings().map(noticeIdOf).sort()).toEqual(
+      (await noticesOf(db, { purpose: 'warning' })).map((notice) => String(notice.id)).sort(),
+    );
+    expect(postedWarnings()).toHaveLength(bugs.length);
+
+    t.clock.set(plus(START, DAY + HOUR));
+    const closing = ran(await adminSweep(paged.ctx));
+    await settleAll(paged);
+    expect(closing.counts).toEqual({ ...NO_COUNTS, closed: bugs.length });
+    expect(closing.items.map((item) => item.bugId)).toEqual(bugs.map((bug) => bug.id));
+    for (const bug of bugs) {
+      expect((await reload(db, bug)).status).toBe('closed');
+      expect((await eventsOf(db, bug)).filter((e) => e.eventType === 'bug.auto_closed')).toHaveLength(1);
+    }
+    expect(await warnedCounts(bugs)).toEqual(bugs.map(() => 1));
+
+    // Nothing is left for a third run.
+    t.clock.set(plus(START, 2 * DAY));
+    expect(ran(await adminSweep(paged.ctx)).counts).toEqual(NO_COUNTS);
+  });
+});
+
 describe('the per-run budget', () => {
   it('SWEEP_MAX_ITEMS=3 with 5 stale bugs: the 3 oldest first, budget reported exhausted; the next run does the rest', async () => {
     const bugs = await staleBugs(5);
