@@ -21,6 +21,7 @@ import { Migration20261203600000_thread_catch_up } from './Migration202612036000
 import { Migration20261203707100_sweep_schedule } from './Migration20261203707100_sweep_schedule.ts';
 import { Migration20261203707500_duplicate_notice } from './Migration20261203707500_duplicate_notice.ts';
 import { Migration20261203707510_imported_threads } from './Migration20261203707510_imported_threads.ts';
+import { Migration20261203707520_fingerprint_backfill } from './Migration20261203707520_fingerprint_backfill.ts';
 
 export const MIGRATIONS = [
   Migration20261124000000_initial_schema,
@@ -44,4 +45,5 @@ export const MIGRATIONS = [
   Migration20261203707100_sweep_schedule,
   Migration20261203707500_duplicate_notice,
   Migration20261203707510_imported_threads,
+  Migration20261203707520_fingerprint_backfill,
 ].map((migration) => ({ name: migration.name, class: migration }));

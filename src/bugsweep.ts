@@ -17,6 +17,7 @@ import { createOutboxNotifier, type NotifierOptions } from './outbox/outbox-noti
 import { createDigestScheduler } from './scheduler/digest-scheduler.ts';
 import { createSweepScheduler, type SweepScheduler, type SweepSchedulerOptions } from './scheduler/sweep-scheduler.ts';
 import { createDeveloperDirectory, type DeveloperDirectoryOptions } from './services/developer-directory.ts';
+import { backfillFingerprints } from './services/fingerprint-backfill.ts';
 import { reclassifyUnknownSenders } from './services/sender-reclassification.ts';
 import { createThreadCatchUp, type ThreadCatchUp, type ThreadCatchUpOptions } from './services/thread-catch-up.ts';
 import { createSlackApp, type SlackApp } from './slack/app.ts';
@@ -136,6 +137,7 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
   });
 
   let listening = false;
+  let backfill: Promise<unknown> = Promise.resolve();
   return {
     ctx,
     slack,
@@ -148,6 +150,10 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
       listening = true;
       await slack.start();
       ctx.notifier.start();
+      // Bugs filed before grouping existed get their fingerprints and telemetry ids, in the background.
+      backfill = backfillFingerprints(ctx).catch((error: unknown) =>
+        logger.error({ err: error }, 'the fingerprint backfill failed; the bugs left are done at the next start'),
+      );
       if (options.runSchedule !== false) {
         await scheduler.start();
         digests.start();
@@ -169,7 +175,7 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
         await slack.idle();
       } finally {
         try {
-          await Promise.all([scheduler.stop(), digests.stop(), catchUp.stop()]);
+          await Promise.all([scheduler.stop(), digests.stop(), catchUp.stop(), backfill]);
         } finally {
           await ctx.notifier.stop();
         }

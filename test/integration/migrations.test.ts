@@ -42,6 +42,7 @@ describe('migrations at start-up', () => {
       'Migration20261203707100_sweep_schedule',
       'Migration20261203707500_duplicate_notice',
       'Migration20261203707510_imported_threads',
+      'Migration20261203707520_fingerprint_backfill',
     ]);
     const tables = await first.em
       .fork()

@@ -33,6 +33,8 @@ export const BugReportSchema = defineEntity({
     duplicateNoticeId: p.bigint('number').nullable(),
     /** domain/fingerprint.ts of the title and description when filed; null when the text has too little signal. */
     fingerprint: p.text().nullable(),
+    /** Filed before grouping existed: its fingerprint and telemetry ids are still to be computed (start-up backfill). */
+    fingerprintBackfillDue: p.boolean().default(false),
     createdAt: p.datetime().columnType('timestamptz'),
     updatedAt: p.datetime().columnType('timestamptz'),
     resolvedAt: p.datetime().columnType('timestamptz').nullable(),
