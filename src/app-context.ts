@@ -9,7 +9,14 @@ import type { DeveloperDirectory } from './services/developer-directory.ts';
 import type { ThreadCatchUp } from './services/thread-catch-up.ts';
 
 /** Who bugsweep is in the workspace: from one auth.test at start-up (tests pass it in). */
-export type BotIdentity = { botId: string; botUserId: string; workspaceUrl: string };
+export type BotIdentity = {
+  botId: string;
+  botUserId: string;
+  workspaceUrl: string;
+  /** The app and its workspace, when auth.test names them: links to the bot's App Home. */
+  appId?: string;
+  teamId?: string;
+};
 
 /** What services and listeners are built from. Assembled once by createBugsweep (src/bugsweep.ts). */
 export type AppContext = {

@@ -194,5 +194,11 @@ async function fetchIdentity(client: WebClient): Promise<BotIdentity> {
   });
   if (!auth.user_id || !auth.bot_id)
     throw new Error('auth.test did not return the bot identity: is SLACK_BOT_TOKEN a bot token?');
-  return { botId: auth.bot_id, botUserId: auth.user_id, workspaceUrl: auth.url ?? 'https://slack.com/' };
+  return {
+    botId: auth.bot_id,
+    botUserId: auth.user_id,
+    workspaceUrl: auth.url ?? 'https://slack.com/',
+    ...(auth.app_id ? { appId: auth.app_id } : {}),
+    ...(auth.team_id ? { teamId: auth.team_id } : {}),
+  };
 }

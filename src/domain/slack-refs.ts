@@ -18,6 +18,11 @@ export function messagePermalink(
   return threadTs && threadTs !== ts ? `${link}?thread_ts=${threadTs}&cid=${channelId}` : link;
 }
 
+/** Slack's deep link to an app's Home tab (Deep linking into Slack: `slack://app?team=…&id=…&tab=home`). */
+export function appHomeLink(teamId: string, appId: string): string {
+  return `slack://app?team=${encodeURIComponent(teamId)}&id=${encodeURIComponent(appId)}&tab=home`;
+}
+
 export type BugLocator =
   | { kind: 'number'; number: number }
   | { kind: 'message'; channelId: string; ts: string; threadTs: string | null };

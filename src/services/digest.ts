@@ -4,6 +4,8 @@
 // An empty digest is recorded and not sent.
 import type { AppContext } from '../app-context.ts';
 import { claimDigestSlot, findWaitingOnDevelopers, setDigestNotice } from '../db/repositories/digest.repository.ts';
+import { findSlaBreached } from '../db/repositories/sla.repository.ts';
+import { appHomeLink } from '../domain/slack-refs.ts';
 import { buildDigest, DIGEST_LIST_MAX, type DigestBug } from '../messages/digest.ts';
 import { enqueueNotice } from './notices.ts';
 import { listOrphanedClaims } from './sweep/orphaned-claims.ts';
@@ -30,6 +32,7 @@ export async function sendDigest(ctx: AppContext, slot: Date): Promise<DigestRes
 
   // Reads first, outside the transaction; the slot decides who sends.
   const waiting = await findWaitingOnDevelopers(ctx.orm.em.fork(), DIGEST_LIST_MAX);
+  const breached = await findSlaBreached(ctx.orm.em.fork(), now, DIGEST_LIST_MAX, { withThread: true });
   const preview = await previewSweep(ctx);
   const orphaned = await listOrphanedClaims(ctx);
   const entry = (bug: Parameters<typeof bugLink>[0] & { claimantId?: string | null }): DigestBug => ({
@@ -40,6 +43,10 @@ export async function sendDigest(ctx: AppContext, slot: Date): Promise<DigestRes
     now,
     timeZone: ctx.config.sweep.timezone,
     waiting: { items: waiting.bugs.map((bug) => ({ ...entry(bug), since: bug.turnSince })), total: waiting.total },
+    breached: {
+      items: breached.bugs.map((bug) => ({ ...entry(bug), dueAt: bug.slaDueAt ?? now })),
+      total: breached.total,
+    },
     toWarn: {
       items: preview.warn.map((item) => ({ ...entry(item.bug), closesAt: item.when })),
       total: preview.warn.length,
@@ -56,9 +63,9 @@ export async function sendDigest(ctx: AppContext, slot: Date): Promise<DigestRes
       })),
       total: orphaned.length,
     },
-    appHome: `<@${ctx.identity.botUserId}>`,
+    appHome: appHomeOf(ctx.identity),
   });
-  const items = waiting.total + preview.warn.length + preview.close.length + orphaned.length;
+  const items = waiting.total + breached.total + preview.warn.length + preview.close.length + orphaned.length;
 
   const result = await ctx.orm.em.fork().transactional(async (em): Promise<DigestResult> => {
     const status = message ? 'sent' : 'empty';
@@ -81,4 +88,11 @@ export async function sendDigest(ctx: AppContext, slot: Date): Promise<DigestRes
   if (result.kind === 'sent') ctx.notifier.kick();
   ctx.logger.child({ component: 'digest' }).info({ slot: slotKey, result: result.kind, items }, 'digest slot');
   return result;
+}
+
+/** The link "and N more" points at: the bot's App Home tab when auth.test named the app, else a mention of the bot. */
+function appHomeOf(identity: AppContext['identity']): string {
+  return identity.appId && identity.teamId
+    ? `<${appHomeLink(identity.teamId, identity.appId)}|App Home>`
+    : `App Home of <@${identity.botUserId}>`;
 }

@@ -5,8 +5,10 @@ import { BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
 import { sendDigest } from '../../src/services/digest.ts';
 import { buttonPress } from '../support/block-actions.ts';
+import { asFallback } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
+import { FAKE_BOT } from '../support/fake-slack-api.ts';
 import { sendInteraction } from '../support/signed-requests.ts';
 import { createReplica, DAY, HOUR, plus, reload, resetSweepWorld, START, textOf } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
@@ -51,6 +53,9 @@ describe('the digest', () => {
       claimantId: developer,
       claimedAt: plus(now, -DAY),
     });
+    // Both past their SLA due time: the unclaimed one two days ago, the claimed one five hours ago.
+    await db.orm.em.fork().nativeUpdate(BugReport, { id: unclaimed.id }, { slaDueAt: plus(now, -2 * DAY) });
+    await db.orm.em.fork().nativeUpdate(BugReport, { id: claimed.id }, { slaDueAt: plus(now, -5 * HOUR) });
     // A developer answered four and a half days ago: the reporter's turn, and the next sweep warns it.
     const quiet = await bug({ title: 'PDF export is blank', createdAt: plus(now, -6 * DAY) });
     await db.orm.em
@@ -70,12 +75,12 @@ describe('the digest', () => {
     });
 
     const result = await digestAt(now);
-    expect(result).toMatchObject({ kind: 'sent', items: 6 });
+    expect(result).toMatchObject({ kind: 'sent', items: 8 });
     const posted = digests();
     expect(posted).toHaveLength(1);
     expect(posted[0]!.body.thread_ts).toBeUndefined();
     expect(textOf(posted[0]!)).toBe(
-      'Bug digest: 3 waiting on developers, 2 to be warned, 0 to be closed, 1 orphaned claims',
+      'Bug digest: 3 waiting on developers, 2 past SLA due, 2 to be warned, 0 to be closed, 1 orphaned claims',
     );
     const blocks = posted[0]!.body.blocks as { type: string; text?: { text: string }; accessory?: { value: string } }[];
     const lines = blocks.filter((block) => block.type === 'section').map((block) => block.text!.text);
@@ -84,7 +89,15 @@ describe('the digest', () => {
     expect(lines[1]).toContain(`|${orphan.ref}>* Avatar upload fails\nwaiting 9d · <@${developer2}>`);
     expect(lines[2]).toContain(`|${unclaimed.ref}>* Cart total is wrong\nwaiting 3d · _unclaimed_`);
     expect(lines[3]).toContain(`|${claimed.ref}>* Search loses focus\nwaiting 2d · <@${developer}>`);
-    expect(lines[4]).toBe('*The next sweep warns* (2)');
+    // The oldest breach first, with its due time, how long overdue and who holds it.
+    expect(lines[4]).toBe('*Past their SLA due time* (2)');
+    expect(asFallback(lines[5]!)).toContain(
+      `|${unclaimed.ref}>* Cart total is wrong\nwas due Mon 30 Nov, 09:00 UTC, 2d overdue · _unclaimed_`,
+    );
+    expect(asFallback(lines[6]!)).toContain(
+      `|${claimed.ref}>* Search loses focus\nwas due Wed 2 Dec, 04:00 UTC, 5h overdue · <@${developer}>`,
+    );
+    expect(lines[7]).toBe('*The next sweep warns* (2)');
     expect(lines.join('\n')).toContain(`|${quiet.ref}>* PDF export is blank\nwould close <!date^`);
     expect(lines.at(-2)).toBe('*Orphaned claims* (1)');
     expect(lines.at(-1)).toBe(`*${orphan.ref}* Avatar upload fails\n<@${developer2}> quiet for 8d`);
@@ -106,12 +119,14 @@ describe('the digest', () => {
     expect(await reload(db, unclaimed)).toMatchObject({ status: 'in_progress', claimantId: developer });
   });
 
-  it('a long list ends with "and N more" and App Home', async () => {
+  it('a long list ends with "and N more" and a link to App Home', async () => {
     for (let i = 0; i < 11; i++) await bug({ title: `Bug number ${i}`, createdAt: plus(START, -i * HOUR) });
     await digestAt(plus(START, HOUR));
     const text = blocksOf(digests()[0]!);
     expect(text).toContain('*Waiting on developers* (11)');
-    expect(text).toContain('…and 3 more: see App Home of <@');
+    expect(text).toContain(
+      `…and 4 more: see <slack://app?team=${FAKE_BOT.teamId}&id=${FAKE_BOT.appId}&tab=home|App Home>.`,
+    );
   });
 
   it('is sent once per slot across replicas', async () => {

@@ -32,6 +32,7 @@ export const FAKE_BOT = {
   botId: 'BBUGSWEEP',
   botUserId: 'UBUGSWEEP',
   teamId: 'TTEAM',
+  appId: 'ABUGSWEEP',
   workspaceUrl: 'https://example.slack.com/',
 } as const;
 
@@ -53,6 +54,7 @@ function defaultReply(call: RecordedCall): Reply {
           team: 'Example',
           user: 'bugsweep',
           team_id: FAKE_BOT.teamId,
+          app_id: FAKE_BOT.appId,
           user_id: FAKE_BOT.botUserId,
           bot_id: FAKE_BOT.botId,
         },

@@ -95,7 +95,13 @@ export async function createReplica(
     orm,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
     clock: clock.now,
-    identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
+    identity: {
+      botId: FAKE_BOT.botId,
+      botUserId: FAKE_BOT.botUserId,
+      workspaceUrl: FAKE_BOT.workspaceUrl,
+      appId: FAKE_BOT.appId,
+      teamId: FAKE_BOT.teamId,
+    },
     notifier: { channelIntervalMs: 0, tier3IntervalMs: 0, tier4IntervalMs: 0, ...options.notifier },
   });
   return {

@@ -89,7 +89,13 @@ export function useTestApp(db: TestDatabase, env: Record<string, string> = {}, o
       orm: db.orm,
       logger: capturingLogger(handle),
       clock: handle.clock.now,
-      identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
+      identity: {
+        botId: FAKE_BOT.botId,
+        botUserId: FAKE_BOT.botUserId,
+        workspaceUrl: FAKE_BOT.workspaceUrl,
+        appId: FAKE_BOT.appId,
+        teamId: FAKE_BOT.teamId,
+      },
       // No one-second channel pacing unless a test is about pacing: the clock here only moves by hand.
       notifier: { channelIntervalMs: 0, tier3IntervalMs: 0, tier4IntervalMs: 0, ...options.notifier },
       runSchedule: options.runSchedule ?? false,

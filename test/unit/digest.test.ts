@@ -9,10 +9,11 @@ const EMPTY: DigestInput = {
   now,
   timeZone: 'UTC',
   waiting: none,
+  breached: none,
   toWarn: none,
   toClose: none,
   orphaned: none,
-  appHome: '<@UBOT>',
+  appHome: 'App Home of <@UBOT>',
 };
 
 describe('digest settings', () => {
@@ -48,11 +49,13 @@ describe('buildDigest', () => {
       claimantId: null,
       since: new Date(now.getTime() - 3_600_000),
       closesAt: null,
+      dueAt: new Date(now.getTime() - 3_600_000),
       quietMs: 0,
     }));
     const digest = buildDigest({
       ...EMPTY,
       waiting: { items: many, total: 40 },
+      breached: { items: many, total: 40 },
       toWarn: { items: many, total: 40 },
       toClose: { items: many, total: 40 },
       orphaned: { items: many, total: 40 },
@@ -61,6 +64,51 @@ describe('buildDigest', () => {
     const text = JSON.stringify(digest.blocks);
     expect(text).not.toContain('<!channel>');
     expect(text).toContain('&lt;!channel&gt; &amp; ');
-    expect(text.match(/…and 32 more: see App Home of <@UBOT>/g)).toHaveLength(4);
+    expect(text.match(/…and 33 more: see App Home of <@UBOT>/g)).toHaveLength(5);
+  });
+
+  it('lists SLA-breached bugs with their due time, how long overdue and who holds them; Claim on the unclaimed', () => {
+    const breachedBug = (id: number, dueHoursAgo: number, claimantId: string | null) => ({
+      id,
+      ref: `BUG-${id}`,
+      title: `Breach ${id}`,
+      permalink: `https://x/${id}`,
+      claimantId,
+      dueAt: new Date(now.getTime() - dueHoursAgo * 3_600_000),
+    });
+    const digest = buildDigest({
+      ...EMPTY,
+      breached: { items: [breachedBug(4, 50, null), breachedBug(9, 3, 'UDEV')], total: 2 },
+    })!;
+    expect(digest.text).toBe(
+      'Bug digest: 0 waiting on developers, 2 past SLA due, 0 to be warned, 0 to be closed, 0 orphaned claims',
+    );
+    const sections = digest.blocks.filter((block) => block.type === 'section') as {
+      text: { text: string };
+      accessory?: { action_id: string; value: string };
+    }[];
+    expect(sections.map((block) => block.text.text)).toEqual([
+      '*Past their SLA due time* (2)',
+      `*<https://x/4|BUG-4>* Breach 4\nwas due <!date^${(now.getTime() - 50 * 3_600_000) / 1000}^{date_short_pretty} {time}|Mon 30 Nov, 07:00 UTC>, 2d 2h overdue · _unclaimed_`,
+      `*<https://x/9|BUG-9>* Breach 9\nwas due <!date^${(now.getTime() - 3 * 3_600_000) / 1000}^{date_short_pretty} {time}|Wed 2 Dec, 06:00 UTC>, 3h overdue · <@UDEV>`,
+    ]);
+    expect(sections.map((block) => block.accessory?.value)).toEqual([undefined, '4', undefined]);
+  });
+
+  it('"and N more" links to App Home', () => {
+    const many = Array.from({ length: 9 }, (_, i) => ({
+      id: i + 1,
+      ref: `BUG-${i + 1}`,
+      title: `Bug ${i + 1}`,
+      permalink: null,
+      claimantId: 'UDEV',
+      since: now,
+    }));
+    const digest = buildDigest({
+      ...EMPTY,
+      waiting: { items: many, total: 12 },
+      appHome: '<slack://app?team=T1&id=A1&tab=home|App Home>',
+    })!;
+    expect(JSON.stringify(digest.blocks)).toContain('…and 5 more: see <slack://app?team=T1&id=A1&tab=home|App Home>.');
   });
 });

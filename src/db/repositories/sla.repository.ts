@@ -2,6 +2,7 @@
 // keyset pages, and the breached bugs for App Home and the alerts.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SLA_STATUSES } from '../../domain/bug-status.ts';
+import { NO_SLACK_CHANNEL } from '../../domain/legacy-report.ts';
 import { BugReport } from '../entities/index.ts';
 
 export type SlaCursor = { at: Date; id: number } | null;
@@ -22,15 +23,23 @@ export async function findSlaBreachCandidates(
   return qb.orderBy({ slaDueAt: 'asc', id: 'asc' }).limit(limit).getResult();
 }
 
-/** Open or in-progress bugs past their due time, announced or not: the most overdue first. */
+/**
+ * Open or in-progress bugs past their due time, announced or not: the most overdue first. `withThread` leaves out
+ * imported bugs without a Slack thread (the digest has nowhere to link them).
+ */
 export async function findSlaBreached(
   em: EntityManager,
   now: Date,
   limit: number,
+  options: { withThread?: boolean } = {},
 ): Promise<{ bugs: BugReport[]; total: number }> {
   const [bugs, total] = await em.findAndCount(
     BugReport,
-    { status: { $in: [...SLA_STATUSES] }, slaDueAt: { $lte: now } },
+    {
+      status: { $in: [...SLA_STATUSES] },
+      slaDueAt: { $lte: now },
+      ...(options.withThread ? { channelId: { $ne: NO_SLACK_CHANNEL } } : {}),
+    },
     { orderBy: { slaDueAt: 'asc', id: 'asc' }, limit },
   );
   return { bugs, total };
