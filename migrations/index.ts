@@ -19,6 +19,7 @@ import { Migration20261203420000_engagement } from './Migration20261203420000_en
 import { Migration20261203430000_follow_ups } from './Migration20261203430000_follow_ups.ts';
 import { Migration20261203600000_thread_catch_up } from './Migration20261203600000_thread_catch_up.ts';
 import { Migration20261203707100_sweep_schedule } from './Migration20261203707100_sweep_schedule.ts';
+import { Migration20261203707400_channel_catch_up } from './Migration20261203707400_channel_catch_up.ts';
 import { Migration20261203707500_duplicate_notice } from './Migration20261203707500_duplicate_notice.ts';
 import { Migration20261203707510_imported_threads } from './Migration20261203707510_imported_threads.ts';
 import { Migration20261203707520_fingerprint_backfill } from './Migration20261203707520_fingerprint_backfill.ts';
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   // After turn (whose sweep indexes it narrows), although its timestamp prefix is earlier.
   Migration20261203200000_legacy_import,
   Migration20261203707100_sweep_schedule,
+  Migration20261203707400_channel_catch_up,
   Migration20261203707500_duplicate_notice,
   Migration20261203707510_imported_threads,
   Migration20261203707520_fingerprint_backfill,

@@ -6,6 +6,12 @@ export function tsToDate(ts: string): Date {
   return new Date(Math.round(Number(ts) * 1000));
 }
 
+/** The Slack ts of a moment, to the microsecond Slack counts in. */
+export function dateToTs(at: Date): string {
+  const ms = at.getTime();
+  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
+}
+
 /** Slack's permalink form: <workspace>/archives/<channel>/p<ts without the dot>, plus the thread for a reply. */
 export function messagePermalink(
   workspaceUrl: string,

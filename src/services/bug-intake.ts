@@ -9,6 +9,7 @@ import {
   findBugByThread,
   reserveBugNumber,
 } from '../db/repositories/bug-report.repository.ts';
+import { markBugForCatchUp } from '../db/repositories/catch-up.repository.ts';
 import { insertConversationOnce } from '../db/repositories/conversation.repository.ts';
 import { recordTelemetryIds } from '../db/repositories/telemetry.repository.ts';
 import { actorKindOf } from '../domain/bug-event-types.ts';
@@ -44,6 +45,11 @@ export type NewBug = {
   sourceViewId?: string | null;
   /** For a follow-up filed from a late reply: the bug it follows (unique: one follow-up per bug). */
   followUpOfId?: number | null;
+  /**
+   * Read back by the catch-up (a report posted while the bot could not store it): marked for catch-up in the same
+   * transaction, so no sweep decides about it before its thread has been read back too.
+   */
+  awaitsCatchUp?: boolean;
 };
 
 export type CreateBugResult = {
@@ -111,6 +117,7 @@ export async function createBug(ctx: AppContext, input: NewBug): Promise<CreateB
         at: now,
         metadata: { source: input.source, severity: input.severity, ...(input.origin ? { origin: input.origin } : {}) },
       });
+      if (input.awaitsCatchUp) await markBugForCatchUp(tx, id);
       await requestCardRefresh(tx, created, now);
       if (fingerprint) duplicateOf = (await groupNewBug(tx, ctx, created, fingerprint)).linkedTo;
       if (!duplicateOf) await suggestNearDuplicate(tx, ctx, created);

@@ -51,19 +51,28 @@ export type PostedOutcome =
   | { kind: 'duplicate'; bugId: number }
   | { kind: 'ignored'; reason: string };
 
-export async function recordPostedMessage(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
+export type PostedOptions = {
+  /** Read back from Slack by the catch-up: a bug it files stays marked until its thread is read back too. */
+  readBack?: boolean;
+};
+
+export async function recordPostedMessage(
+  ctx: AppContext,
+  message: PostedMessage,
+  options: PostedOptions = {},
+): Promise<PostedOutcome> {
   try {
-    return await recordPosted(ctx, message);
+    return await recordPosted(ctx, message, options);
   } catch (error) {
-    // Acknowledged and not stored: the threads are read back once the database answers (thread-catch-up.ts).
-    ctx.catchUp.storeFailed();
+    // Not stored: the channel and threads are read back once the database answers (thread-catch-up.ts).
+    ctx.catchUp.storeFailed({ channelId: message.channelId, ts: message.ts, threadTs: message.threadTs });
     throw error;
   }
 }
 
-async function recordPosted(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
+async function recordPosted(ctx: AppContext, message: PostedMessage, options: PostedOptions): Promise<PostedOutcome> {
   const isTopLevel = !message.threadTs || message.threadTs === message.ts;
-  if (isTopLevel) return intakeTopLevel(ctx, message);
+  if (isTopLevel) return intakeTopLevel(ctx, message, options);
   const outcome = await storeReply(ctx, message);
   // ENGAGEMENT_EXEMPT: a bystander saying they are affected too is counted (services/engagement.ts).
   if (outcome.kind === 'stored' && outcome.senderType === 'other' && message.userId) {
@@ -88,7 +97,7 @@ async function recordPosted(ctx: AppContext, message: PostedMessage): Promise<Po
   return outcome;
 }
 
-async function intakeTopLevel(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
+async function intakeTopLevel(ctx: AppContext, message: PostedMessage, options: PostedOptions): Promise<PostedOutcome> {
   if (!ctx.config.bugChannels.includes(message.channelId)) return { kind: 'ignored', reason: 'not a bug channel' };
   if (message.isBot || !message.userId) return { kind: 'ignored', reason: 'bot message' };
   const text = message.text.trim() || message.fileNames.join(', ');
@@ -103,6 +112,7 @@ async function intakeTopLevel(ctx: AppContext, message: PostedMessage): Promise<
     telemetry: extractTelemetry(message.text),
     source: 'channel',
     rootMessage: { senderId: message.userId, text: message.text },
+    ...(options.readBack ? { awaitsCatchUp: true } : {}),
   });
   return result.created ? { kind: 'bug_created', bugId: result.bug.id } : { kind: 'duplicate', bugId: result.bug.id };
 }
@@ -238,6 +248,20 @@ export type MessageEdit = { channelId: string; ts: string; text: string; editedA
  * is the bug's description: its fingerprint is computed again and may link it to an earlier bug (duplicates.ts).
  */
 export async function recordMessageEdit(ctx: AppContext, edit: MessageEdit): Promise<boolean> {
+  return noteFailure(ctx, edit, () => applyEdit(ctx, edit));
+}
+
+/** Not stored: the message's thread is read back whole once the database answers (thread-catch-up.ts). */
+async function noteFailure<T>(ctx: AppContext, at: { channelId: string; ts: string }, work: () => Promise<T>) {
+  try {
+    return await work();
+  } catch (error) {
+    ctx.catchUp.storeFailed({ channelId: at.channelId, ts: at.ts, threadTs: null });
+    throw error;
+  }
+}
+
+async function applyEdit(ctx: AppContext, edit: MessageEdit): Promise<boolean> {
   const changed = await ctx.orm.em.fork().transactional(async (em) => {
     const row = await findConversation(em, edit.channelId, edit.ts);
     if (!row || row.text === edit.text) return false;
@@ -263,6 +287,10 @@ export type MessageDeletion = { channelId: string; ts: string; deletedAt: Date }
 
 /** A deleted message stays as a row marked deleted and no longer counts as activity. */
 export async function recordMessageDeletion(ctx: AppContext, deletion: MessageDeletion): Promise<boolean> {
+  return noteFailure(ctx, deletion, () => applyDeletion(ctx, deletion));
+}
+
+async function applyDeletion(ctx: AppContext, deletion: MessageDeletion): Promise<boolean> {
   const em = ctx.orm.em.fork();
   return em.transactional(async (tx) => {
     const row = await findConversation(tx, deletion.channelId, deletion.ts);

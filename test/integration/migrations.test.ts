@@ -40,6 +40,7 @@ describe('migrations at start-up', () => {
       'Migration20261203600000_thread_catch_up',
       'Migration20261203200000_legacy_import',
       'Migration20261203707100_sweep_schedule',
+      'Migration20261203707400_channel_catch_up',
       'Migration20261203707500_duplicate_notice',
       'Migration20261203707510_imported_threads',
       'Migration20261203707520_fingerprint_backfill',

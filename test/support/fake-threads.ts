@@ -1,6 +1,8 @@
 // What Slack holds in its channels, for tests where the bot reads history back (the catch-up): every message a test
 // posts is kept here, and the fake Web API answers conversations.history (top-level messages with reply_count and
-// latest_reply) and conversations.replies (the parent, then the replies after `oldest`) from it.
+// latest_reply) and conversations.replies (the parent, then the replies after `oldest`) from it. Messages can be
+// edited (Slack then returns the current text with `edited`) and deleted (gone; a parent with replies left becomes a
+// tombstone), as people do while the bot is away.
 import type { FakeSlackApi, RecordedCall } from './fake-slack-api.ts';
 
 type Message = Record<string, unknown> & { ts: string; channel?: string; thread_ts?: string };
@@ -8,6 +10,10 @@ type Message = Record<string, unknown> & { ts: string; channel?: string; thread_
 export type FakeThreads = {
   /** Slack now holds this message (an event's `event`, as sent or not sent to the bot). */
   post(message: Message): void;
+  /** Someone edits a message Slack holds: its text is replaced and it carries `edited`. */
+  edit(ts: string, text: string, editedTs: string): void;
+  /** Someone deletes a message: a reply is gone; a parent with replies stays as a tombstone. */
+  remove(ts: string): void;
   /** conversations.history answers wait until the returned function is called (a read in progress). */
   holdHistory(): () => void;
 };
@@ -50,8 +56,35 @@ export function useFakeThreads(api: FakeSlackApi, defaultChannel: string): FakeT
   };
   install();
 
+  const find = (ts: string) => {
+    const index = messages.findIndex((message) => message.ts === ts);
+    if (index < 0) throw new Error(`fake Slack holds no message ${ts}`);
+    return index;
+  };
+
   return {
     post: (message) => messages.push(message),
+    edit(ts, text, editedTs) {
+      const index = find(ts);
+      messages[index] = { ...messages[index]!, text, edited: { user: 'UEDITOR', ts: editedTs } };
+    },
+    remove(ts) {
+      const index = find(ts);
+      const message = messages[index]!;
+      const hasReplies = messages.some((m) => m.thread_ts === ts && m.ts !== ts);
+      if (isTopLevel(message) && hasReplies) {
+        messages[index] = {
+          type: 'message',
+          subtype: 'tombstone',
+          text: 'This message was deleted.',
+          ts,
+          thread_ts: ts,
+          user: 'USLACKBOT',
+          hidden: true,
+          ...(message.channel ? { channel: message.channel } : {}),
+        };
+      } else messages.splice(index, 1);
+    },
     holdHistory() {
       let release = () => {};
       held = new Promise<void>((resolve) => {
