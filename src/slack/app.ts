@@ -2,6 +2,7 @@
 import { App, LogLevel } from '@slack/bolt';
 import type { AppContext } from '../app-context.ts';
 import { isMessageEvent, SlackHttpReceiver } from './http-receiver.ts';
+import { HANDLED_EVENT_TYPES } from './listeners/events/index.ts';
 import { registerListeners } from './listeners/index.ts';
 
 /** Bolt's error handler given the request too (the last overload of App.error; Bolt does not export the type). */
@@ -29,6 +30,7 @@ export function createSlackApp(ctx: AppContext): SlackApp {
     : new SlackHttpReceiver({
         signingSecret: config.slack.signingSecret ?? '',
         logger: logger.child({ component: 'slack-http' }),
+        onShed: (type) => ctx.metrics.slackEvent(type),
       });
   const app = new App({
     token: config.slack.botToken,
@@ -96,14 +98,32 @@ export function createSlackApp(ctx: AppContext): SlackApp {
   };
 }
 
-/** What a Slack request is, for counting: the event's type, the slash command, or the payload's type. */
+/** Interaction payload types Slack sends; the others are counted as `other`. */
+const PAYLOAD_TYPES: ReadonlySet<string> = new Set([
+  'block_actions',
+  'block_suggestion',
+  'view_submission',
+  'view_closed',
+  'shortcut',
+  'message_action',
+  'interactive_message',
+  'dialog_submission',
+  'event_callback',
+  'url_verification',
+]);
+
+/**
+ * What a Slack request is, for counting: the event's type, the slash command, or the payload's type. Only types
+ * bugsweep knows become a label; anything else is `other`, so signed garbage with made-up types cannot grow the
+ * metrics' label sets (each kept for the life of the process) without bound.
+ */
 function requestType(body: Record<string, unknown>): string {
   const event = body.event;
-  if (typeof event === 'object' && event !== null && 'type' in event && typeof event.type === 'string') {
-    return event.type.slice(0, 40);
+  if (typeof event === 'object' && event !== null && 'type' in event) {
+    return typeof event.type === 'string' && HANDLED_EVENT_TYPES.has(event.type) ? event.type : 'other';
   }
   if (typeof body.command === 'string') return 'slash_command';
-  return typeof body.type === 'string' ? body.type.slice(0, 40) : 'unknown';
+  return typeof body.type === 'string' && PAYLOAD_TYPES.has(body.type) ? body.type : 'other';
 }
 
 function boltLogger(ctx: AppContext) {

@@ -4,8 +4,14 @@
 // message events before they are stored (so an event that fails to store during a database outage is lost).
 // Here: the signature is checked first, anything that is not an object is 400, every authentic request gets a
 // 200 unless storing a message failed (then 500, so Slack redelivers it), and unknown interactions are acked at once.
+// What is not bug traffic is shed here, before Bolt: Bolt runs every request through every listener's middleware
+// (about 30 of them, some 30 KB of short-lived objects per request), so a stream of garbage made the young
+// generation grow and, while it lasted, made a real report wait behind it. An event of a type bugsweep does not
+// listen to, and a message event whose ids are not what Slack sends, are acknowledged with 200 and dropped at once.
 import { type App, isValidSlackRequest, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../logger.ts';
+import { HANDLED_EVENT_TYPES } from './listeners/events/index.ts';
+import { parseMessageEvent } from './parse/message-event.ts';
 
 /** How long a message event may take to be stored before Slack is told to retry it (Slack waits 3 s). */
 const STORE_DEADLINE_MS = 2_500;
@@ -18,9 +24,13 @@ export class SlackHttpReceiver implements Receiver {
   private readonly signingSecret: string;
   private readonly logger: Logger;
 
-  constructor(options: { signingSecret: string; logger: Logger }) {
+  private readonly onShed: (eventType: string) => void;
+
+  /** `onShed` hears of every event dropped here, by its type (a handled type, or `other`). */
+  constructor(options: { signingSecret: string; logger: Logger; onShed?: (eventType: string) => void }) {
     this.signingSecret = options.signingSecret;
     this.logger = options.logger;
+    this.onShed = options.onShed ?? (() => {});
   }
 
   init(app: App): void {
@@ -55,10 +65,31 @@ export class SlackHttpReceiver implements Receiver {
       return { status: 200, body: JSON.stringify({ challenge: body.challenge }), contentType: 'application/json' };
     }
     if (body.type === 'event_callback' && !isObject(body.event)) {
-      this.logger.warn({ eventId: body.event_id }, 'ignored an event_callback without an event object');
+      this.logger.warn({ eventId: eventIdOf(body) }, 'ignored an event_callback without an event object');
       return { status: 200 };
     }
+    if (body.type === 'event_callback' && isObject(body.event)) {
+      const shed = this.shed(body.event, eventIdOf(body));
+      if (shed) return shed;
+    }
     return this.dispatch(app, body, request.headers);
+  }
+
+  /** An answer for an event that goes no further than here, or null for one Bolt must handle. */
+  private shed(event: Record<string, unknown>, eventId: string | undefined): SlackAnswer | null {
+    const type = typeof event.type === 'string' ? event.type : '';
+    if (!HANDLED_EVENT_TYPES.has(type)) {
+      this.onShed('other');
+      this.logger.debug({ eventId, eventType: type.slice(0, 64) }, 'ignored an event bugsweep does not listen to');
+      return { status: 200 };
+    }
+    if (type !== 'message') return null;
+    // The listener reads it again (src/slack/listeners/events/message-events.ts); here only to drop garbage early.
+    const parsed = parseMessageEvent(event, new Date(0));
+    if (parsed.kind !== 'invalid') return null;
+    this.onShed(type);
+    this.logger.warn({ eventId, reason: parsed.reason }, 'message event dropped: it is not what Slack sends');
+    return { status: 200 };
   }
 
   private async dispatch(app: App, body: Record<string, unknown>, headers: Headers): Promise<SlackAnswer> {
@@ -121,6 +152,10 @@ function parseBody(raw: string, contentType: string): Record<string, unknown> | 
 
 export function isMessageEvent(body: unknown): boolean {
   return isObject(body) && body.type === 'event_callback' && isObject(body.event) && body.event.type === 'message';
+}
+
+function eventIdOf(body: Record<string, unknown>): string | undefined {
+  return typeof body.event_id === 'string' ? body.event_id.slice(0, 64) : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -39,6 +39,13 @@ describe('/metrics', () => {
     expect(sampleOf(text, 'bugsweep_outbox_pending')).toBe(0);
     expect(text).toContain('bugsweep_process_cpu_user_seconds_total');
   });
+
+  it('counts events of types it does not know as `other`: signed garbage cannot add label sets', async () => {
+    for (let i = 0; i < 5; i += 1) expect((await sendEvent(t.baseUrl, { type: `made_up_${i}` })).status).toBe(200);
+    const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(text).not.toContain('made_up');
+    expect(sampleOf(text, 'bugsweep_slack_events_received_total{type="other"}')).toBe(5);
+  });
 });
 
 describe('/metrics with METRICS_TOKEN', () => {

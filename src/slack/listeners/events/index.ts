@@ -6,6 +6,17 @@ import { handleAppMention } from './app-mention.ts';
 import { handleMessageEvent } from './message-events.ts';
 import { handleReaction } from './reactions.ts';
 
+/** The Events API types bugsweep listens to; any other event is acknowledged and dropped before Bolt sees it. */
+export const HANDLED_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'message',
+  'app_mention',
+  'app_home_opened',
+  'app_uninstalled',
+  'tokens_revoked',
+  'reaction_added',
+  'reaction_removed',
+]);
+
 export function registerEvents(app: App, ctx: AppContext): void {
   app.event('message', handleMessageEvent(ctx));
   app.event('app_mention', handleAppMention(ctx));
