@@ -39,6 +39,7 @@ export const BLOCKS = {
   warningActions: (bugId: number) => `warning_actions:${bugId}`,
   homeSweepActions: 'home_sweep_actions',
   duplicateActions: (bugId: number) => `duplicate_actions:${bugId}`,
+  followUpActions: (bugId: number) => `follow_up_actions:${bugId}`,
 } as const;
 
 /** Block and action ids of modal inputs: view_submission values are keyed by these. */

@@ -1,6 +1,6 @@
 // The private answer to a late reply (issue 16) and to "Open a follow-up" being pressed.
 import { actions, button, message, type SlackMessage, section } from '../../messages/blocks.ts';
-import { ACTIONS } from '../../messages/ids.ts';
+import { ACTIONS, BLOCKS } from '../../messages/ids.ts';
 import type { FollowUpOffer, FollowUpOutcome } from '../../services/follow-ups.ts';
 
 /** The button's value: the old bug and the reply to prefill the follow-up with. */
@@ -12,7 +12,7 @@ export function buildFollowUpOffer(offer: FollowUpOffer): SlackMessage {
     'If this is still a problem, open a follow-up: a new bug in this channel, with your reply, linked to this one.';
   return message(text, [
     section(text),
-    actions(`follow_up_actions:${offer.bugId}`, [
+    actions(BLOCKS.followUpActions(offer.bugId), [
       button({
         actionId: ACTIONS.openFollowUp,
         label: 'Open a follow-up',
