@@ -7,10 +7,9 @@ import type { Config } from './config.ts';
 import { isDatabaseReachable, type Orm } from './db/orm.ts';
 import { readBacklogSnapshot } from './db/repositories/metrics.repository.ts';
 import { messagePermalink } from './domain/slack-refs.ts';
-import { createAgentApi } from './http/api/agent-api.ts';
 import { mountMcp } from './http/mcp-route.ts';
 import { mountMetrics } from './http/metrics-route.ts';
-import { createHttpServer } from './http/server.ts';
+import { createHttpServer, mountOnFirstRequest } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { createOutboxNotifier, type NotifierOptions } from './outbox/outbox-notifier.ts';
@@ -130,7 +129,8 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
     ...(slack.receiver ? { slack: slack.receiver } : {}),
     mount: (app) => {
       mountMetrics(app, ctx);
-      app.route('/api/v1', createAgentApi(ctx));
+      // Loaded by its first request: zod-openapi and the route table are not held by an idle bot.
+      mountOnFirstRequest(app, '/api/v1', async () => (await import('./http/api/agent-api.ts')).createAgentApi(ctx));
       mountMcp(app, ctx);
       options.mount?.(app, ctx);
     },

@@ -1,11 +1,30 @@
 // MCP over streamable HTTP at /mcp, with the same bearer tokens as the REST API. Stateless: each request gets a
 // server bound to the token's agent (the SDK's stateless pattern), so replicas share nothing but PostgreSQL.
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+// The MCP SDK (with its JSON Schema validator and zod 3 compatibility layer, several MB of heap) is loaded at the
+// first authenticated /mcp request, not at start: an idle bot never holds it.
 import type { Hono } from 'hono';
 import type { AppContext } from '../app-context.ts';
-import { createAgentMcpServer } from '../mcp/agent-tools.ts';
 import { authenticate } from '../services/api-tokens.ts';
 import { problem, problemResponse } from './problem.ts';
+
+let loading: Promise<{
+  Transport: typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js').WebStandardStreamableHTTPServerTransport;
+  createAgentMcpServer: typeof import('../mcp/agent-tools.ts').createAgentMcpServer;
+}> | null = null;
+function loadMcp() {
+  loading ??= Promise.all([
+    import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+    import('../mcp/agent-tools.ts'),
+  ]).then(([transport, tools]) => ({
+    Transport: transport.WebStandardStreamableHTTPServerTransport,
+    createAgentMcpServer: tools.createAgentMcpServer,
+  }));
+  // A failed load is retried by the next request rather than remembered.
+  loading.catch(() => {
+    loading = null;
+  });
+  return loading;
+}
 
 export function mountMcp(app: Hono, ctx: AppContext): void {
   app.all('/mcp', async (c) => {
@@ -28,8 +47,9 @@ export function mountMcp(app: Hono, ctx: AppContext): void {
         },
       );
     }
+    const { Transport, createAgentMcpServer } = await loadMcp();
     const server = createAgentMcpServer(ctx, auth.agent);
-    const transport = new WebStandardStreamableHTTPServerTransport({
+    const transport = new Transport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, type Env, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from '../logger.ts';
@@ -81,19 +81,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
 
   deps.mount?.(app);
 
-  app.use(
-    methodNotAllowed({
-      app,
-      onMethodNotAllowed: (c, methods) =>
-        problemResponse(
-          problem('methodNotAllowed', 405, `${c.req.method} is not allowed here; use ${methods.join(', ')}.`),
-          {
-            allow: methods.join(', '),
-          },
-        ),
-    }),
-  );
-  app.notFound((c) => problemResponse(problem('notFound', 404, `There is nothing at ${c.req.path}.`)));
+  answerUnrouted(app);
   app.onError((error) => {
     deps.logger.error({ err: error }, 'HTTP handler failed');
     return problemResponse(problem('internal', 500, 'The request failed on our side; it is logged.'));
@@ -121,4 +109,44 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       });
     },
   };
+}
+
+/** What no route takes, after every route is added: 405 with Allow where the path has other methods, else 404. */
+function answerUnrouted(app: Hono): void {
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problemResponse(
+          problem('methodNotAllowed', 405, `${c.req.method} is not allowed here; use ${methods.join(', ')}.`),
+          {
+            allow: methods.join(', '),
+          },
+        ),
+    }),
+  );
+  app.notFound((c) => problemResponse(problem('notFound', 404, `There is nothing at ${c.req.path}.`)));
+}
+
+/**
+ * Mounts at `path` routes whose code is loaded by the first request under it, not at start (the agent API with
+ * its OpenAPI machinery): an idle bot does not hold what it never served. They answer exactly as if mounted with
+ * `app.route(path, …)`, 404 and 405 included. A failed load fails that request and is retried by the next.
+ */
+export function mountOnFirstRequest<E extends Env>(app: Hono, path: string, load: () => Promise<Hono<E>>): void {
+  let loading: Promise<Hono> | null = null;
+  const handler = async (c: Context) => {
+    loading ??= load().then((routes) => {
+      const inner = new Hono();
+      inner.route(path, routes);
+      answerUnrouted(inner);
+      return inner;
+    });
+    loading.catch(() => {
+      loading = null;
+    });
+    return (await loading).fetch(c.req.raw);
+  };
+  app.all(path, handler);
+  app.all(`${path}/*`, handler);
 }
