@@ -21,6 +21,7 @@ import {
   benchArgs,
   inParallel,
   rssMb,
+  START_NODE_FLAGS,
   sleep,
   startBot,
   stopBot,
@@ -106,21 +107,29 @@ try {
   const port = await freePort();
   const inspectPort = await freePort();
   const nodeOptions = [process.env.BENCH_BOT_NODE_OPTIONS, `--inspect=127.0.0.1:${inspectPort}`].filter(Boolean);
-  const { bot, startedAt } = startBot({
-    NODE_ENV: 'production',
-    // As in production: the warning each dropped message event logs is part of the cost.
-    LOG_LEVEL: 'info',
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
-    SLACK_API_URL: slack.url,
-    DATABASE_URL: url,
-    PORT: String(port),
-    BUG_CHANNELS: CHANNEL,
-    DEVELOPER_USERS: 'UDEV1',
-    SWEEP_SCHEDULE: '0 0 1 1 *',
-    NODE_OPTIONS: nodeOptions.join(' '),
-    ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
-  });
+  // As `npm start` runs it (its V8 flags, package.json) unless BENCH_BOT_NODE_FLAGS says otherwise ('' for none).
+  const nodeFlags =
+    process.env.BENCH_BOT_NODE_FLAGS === undefined
+      ? START_NODE_FLAGS
+      : process.env.BENCH_BOT_NODE_FLAGS.split(' ').filter(Boolean);
+  const { bot, startedAt } = startBot(
+    {
+      NODE_ENV: 'production',
+      // As in production: the warning each dropped message event logs is part of the cost.
+      LOG_LEVEL: 'info',
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+      SLACK_API_URL: slack.url,
+      DATABASE_URL: url,
+      PORT: String(port),
+      BUG_CHANNELS: CHANNEL,
+      DEVELOPER_USERS: 'UDEV1',
+      SWEEP_SCHEDULE: '0 0 1 1 *',
+      NODE_OPTIONS: nodeOptions.join(' '),
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+    },
+    nodeFlags,
+  );
   const pid = bot.child.pid ?? 0;
   await waitHealthy(port, bot, startedAt);
   await sleep(1000);
@@ -185,7 +194,9 @@ try {
     `garbage${withBig ? ' (with bodies near and over 1 MB)' : ''}: ${REQUESTS} signed requests at concurrency ${CONCURRENCY} in ${burstSeconds.toFixed(1)} s`,
   );
   console.log(`answers: ${[...statuses].map(([status, n]) => `${status}×${n}`).join(', ')}`);
-  console.log(`node options: ${nodeOptions.join(' ')}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? 'unset'}`);
+  console.log(
+    `node ${nodeFlags.join(' ')} bin/bugsweep.mjs; NODE_OPTIONS: ${nodeOptions.join(' ')}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? 'unset'}`,
+  );
   console.log(`RSS idle: ${idle.toFixed(0)} MB`);
   console.log(`RSS peak: ${peak.toFixed(0)} MB ${goal(peak < GOAL_RSS_MB, `< ${GOAL_RSS_MB} MB`)}`);
   console.log(`RSS 5 s after: ${after.toFixed(0)} MB ${goal(after < GOAL_RSS_MB, `< ${GOAL_RSS_MB} MB`)}`);

@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { type BotProcess, startBotProcess } from '../test/support/bot-process.ts';
+import { type BotProcess, START_NODE_FLAGS, startBotProcess } from '../test/support/bot-process.ts';
 import { signature } from '../test/support/signed-requests.ts';
 
 export const BENCH_SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
@@ -108,9 +108,9 @@ export async function waitHealthy(port: number, bot: BotProcess, since: number, 
 }
 
 /** The bot as `npm start` runs it, with only this environment. */
-export function startBot(env: Record<string, string>): { bot: BotProcess; startedAt: number } {
+export function startBot(env: Record<string, string>, nodeFlags?: string[]): { bot: BotProcess; startedAt: number } {
   const startedAt = performance.now();
-  return { bot: startBotProcess(env), startedAt };
+  return { bot: startBotProcess(env, undefined, [], nodeFlags ? { nodeFlags } : {}), startedAt };
 }
 
 export async function stopBot(bot: BotProcess): Promise<number | null> {
@@ -168,3 +168,4 @@ export async function postmasterPid(databaseDir: string): Promise<number> {
   return Number((await readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
 }
 export { PROJECT_ROOT } from '../test/support/bot-process.ts';
+export { START_NODE_FLAGS };

@@ -1,20 +1,30 @@
 // The bot as a user starts it, `node bin/bugsweep.mjs` (or `npm start`), in a child process with only the
 // environment given.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export type BotProcess = { child: ChildProcess; exited: Promise<number | null>; output(): string };
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** The flags `npm start` gives node before the script (package.json), so a child starts as `npm start` starts it. */
+export const START_NODE_FLAGS: string[] = (() => {
+  const scripts = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts as {
+    start: string;
+  };
+  const words = scripts.start.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('bin/bugsweep.mjs'));
+})();
+
 export function startBotProcess(
   env: Record<string, string>,
   script = 'bin/bugsweep.mjs',
   args: string[] = [],
-  options: { cwd?: string; node?: string } = {},
+  options: { cwd?: string; node?: string; nodeFlags?: string[] } = {},
 ): BotProcess {
   return track(
-    spawn(options.node ?? process.execPath, [script, ...args], {
+    spawn(options.node ?? process.execPath, [...(options.nodeFlags ?? START_NODE_FLAGS), script, ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../support/bot-process.ts';
+import { PROJECT_ROOT, START_NODE_FLAGS } from '../support/bot-process.ts';
 import { copyOf, execForm, instructionsOf, readDockerfile } from '../support/dockerfile.ts';
 import { packageName, type SourceFile, sourceFiles } from '../support/source-imports.ts';
 
@@ -44,7 +44,9 @@ describe('the Dockerfile', () => {
   it('starts node itself as PID 1 (exec form, no npm, no shell, no entrypoint), so SIGTERM reaches the bot', () => {
     const cmds = instructionsOf(final, 'CMD');
     expect(cmds).toHaveLength(1);
-    expect(execForm(cmds[0]!)).toEqual(['node', 'bin/bugsweep.mjs']);
+    // With npm start's V8 flags (a bounded young generation, a slowly growing heap: issue 12's memory under garbage).
+    expect(START_NODE_FLAGS).toEqual(['--max-semi-space-size=4', '--optimize-for-size']);
+    expect(execForm(cmds[0]!)).toEqual(['node', ...START_NODE_FLAGS, 'bin/bugsweep.mjs']);
     expect(existsSync(path.join(PROJECT_ROOT, 'bin/bugsweep.mjs'))).toBe(true);
     expect(instructionsOf(final, 'ENTRYPOINT')).toEqual([]);
     expect(instructionsOf(final, 'STOPSIGNAL').every((signal) => signal === 'SIGTERM')).toBe(true);
