@@ -23,6 +23,7 @@ import { Migration20261203707400_channel_catch_up } from './Migration20261203707
 import { Migration20261203707500_duplicate_notice } from './Migration20261203707500_duplicate_notice.ts';
 import { Migration20261203707510_imported_threads } from './Migration20261203707510_imported_threads.ts';
 import { Migration20261203707520_fingerprint_backfill } from './Migration20261203707520_fingerprint_backfill.ts';
+import { Migration20261203707700_sweep_index_statuses } from './Migration20261203707700_sweep_index_statuses.ts';
 
 export const MIGRATIONS = [
   Migration20261124000000_initial_schema,
@@ -48,4 +49,5 @@ export const MIGRATIONS = [
   Migration20261203707500_duplicate_notice,
   Migration20261203707510_imported_threads,
   Migration20261203707520_fingerprint_backfill,
+  Migration20261203707700_sweep_index_statuses,
 ].map((migration) => ({ name: migration.name, class: migration }));

@@ -44,6 +44,7 @@ describe('migrations at start-up', () => {
       'Migration20261203707500_duplicate_notice',
       'Migration20261203707510_imported_threads',
       'Migration20261203707520_fingerprint_backfill',
+      'Migration20261203707700_sweep_index_statuses',
     ]);
     const tables = await first.em
       .fork()

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
 import { recomputeActivity } from '../../src/db/repositories/bug-activity.repository.ts';
-import { findIdleBugs } from '../../src/db/repositories/sweep.repository.ts';
+import { findIdleBugs, idleBugsQuery } from '../../src/db/repositories/sweep.repository.ts';
 import type { BugStatus } from '../../src/domain/bug-status.ts';
 import type { SenderType } from '../../src/domain/sender-type.ts';
 import { isStale, lastActivityAt, staleThreshold } from '../../src/domain/staleness.ts';
@@ -119,19 +119,27 @@ describe('staleness: pure rule and indexed query agree', () => {
     expect(limited).toHaveLength(1);
   });
 
-  it('plans the sweep query as a range scan on the partial activity index', async () => {
+  it('plans the statement findIdleBugs runs as a range scan on the partial activity index, deep pages too', async () => {
     // A tiny table would be seq-scanned anyway; turn that off (in one transaction, so on one connection)
     // to see which index the planner would use for the sweep query at scale.
-    const plan = await db.orm.em.fork().transactional(async (em) => {
-      await em.execute('set local enable_seqscan = off');
-      return em.execute<{ 'QUERY PLAN': string }[]>(
-        `explain select * from bug_reports where status in ('open', 'in_progress') and channel_id <> '' and last_activity_at < ? order by last_activity_at, id limit 50`,
-        [NOW],
-      );
-    });
-    const text = plan.map((row) => row['QUERY PLAN']).join('\n');
-    expect(text).toContain('bug_reports_stale_idx');
-    expect(text).not.toMatch(/Aggregate|bug_conversations/);
+    const planOf = (query: ReturnType<typeof idleBugsQuery>) =>
+      db.orm.em.fork().transactional(async (em) => {
+        await em.execute('set local enable_seqscan = off');
+        const plan = await em.execute<{ 'QUERY PLAN': string }[]>(`explain ${query.getFormattedQuery()}`);
+        return plan.map((row) => row['QUERY PLAN']).join('\n');
+      });
+    const threshold = staleThreshold(NOW, WINDOW);
+    const em = db.orm.em.fork();
+    for (const [query, index] of [
+      [idleBugsQuery(em, threshold, null, 50), 'bug_reports_stale_idx'],
+      [idleBugsQuery(em, threshold, { at: daysAgo(30), id: 12 }, 50), 'bug_reports_stale_idx'],
+      [idleBugsQuery(em, threshold, null, 50, 'reporter'), 'bug_reports_stale_reporter_idx'],
+    ] as const) {
+      const text = await planOf(query);
+      expect(text).toContain(index);
+      // The index order is the page order: nothing is sorted, nothing aggregated.
+      expect(text).not.toMatch(/Sort|Aggregate|bug_conversations/);
+    }
   });
 });
 

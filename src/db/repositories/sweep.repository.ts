@@ -25,6 +25,11 @@ export async function findIdleBugs(
   limit: number,
   turn?: Turn,
 ): Promise<BugReport[]> {
+  return idleBugsQuery(em, threshold, cursor, limit, turn).getResult();
+}
+
+/** The statement findIdleBugs runs (tests EXPLAIN it: it must be a range scan on the sweep's partial index). */
+export function idleBugsQuery(em: EntityManager, threshold: Date, cursor: Cursor, limit: number, turn?: Turn) {
   const candidates = em
     .createQueryBuilder(BugReport, 'b')
     .select('*')
@@ -34,7 +39,7 @@ export async function findIdleBugs(
       lastActivityAt: { $lt: threshold },
       ...(turn ? { turn } : {}),
     });
-  return keysetPage(candidates, 'last_activity_at', cursor, limit);
+  return keysetQuery(candidates, 'last_activity_at', cursor, limit);
 }
 
 /** Bugs waiting on developers since before `threshold` and not nudged in this turn: bug_reports_nudge_idx. */
@@ -81,17 +86,23 @@ const KEYSET_PROPERTIES = {
  * One page in (column, id) order. The cursor is a row comparison, which PostgreSQL turns into the lower bound
  * of the index range scan (an OR of the two halves would make every page rescan from the start).
  */
-async function keysetPage(
+function keysetQuery(
+  qb: QueryBuilder<BugReport, 'b'>,
+  column: keyof typeof KEYSET_PROPERTIES,
+  cursor: Cursor,
+  limit: number,
+) {
+  if (cursor) qb.andWhere(`(b.${column}, b.id) > (?, ?)`, [cursor.at, cursor.id]);
+  return qb.orderBy({ [KEYSET_PROPERTIES[column]]: 'asc', id: 'asc' }).limit(limit);
+}
+
+function keysetPage(
   qb: QueryBuilder<BugReport, 'b'>,
   column: keyof typeof KEYSET_PROPERTIES,
   cursor: Cursor,
   limit: number,
 ): Promise<BugReport[]> {
-  if (cursor) qb.andWhere(`(b.${column}, b.id) > (?, ?)`, [cursor.at, cursor.id]);
-  return qb
-    .orderBy({ [KEYSET_PROPERTIES[column]]: 'asc', id: 'asc' })
-    .limit(limit)
-    .getResult();
+  return keysetQuery(qb, column, cursor, limit).getResult();
 }
 
 /** The warning notices of these bugs, to tell whether (and since when) each warning is visible. */
