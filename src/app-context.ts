@@ -38,4 +38,6 @@ export type AppContext = {
   shutdown: AbortSignal;
   /** Link to a message; pass the thread's ts for a reply. */
   permalinkFor(channelId: string, ts: string, threadTs?: string | null): string;
+  /** Link to a bug's thread; null for an imported bug never posted to Slack, which lists show unlinked. */
+  threadLinkFor(bug: { channelId: string; threadTs: string }): string | null;
 };

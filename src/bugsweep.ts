@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { isDatabaseReachable, type Orm } from './db/orm.ts';
 import { readBacklogSnapshot } from './db/repositories/metrics.repository.ts';
+import { hasSlackThread } from './domain/legacy-report.ts';
 import { messagePermalink } from './domain/slack-refs.ts';
 import { mountMcp } from './http/mcp-route.ts';
 import { mountMetrics } from './http/metrics-route.ts';
@@ -106,6 +107,8 @@ export function createAppContext(
     identity,
     shutdown: options.shutdown ?? new AbortController().signal,
     permalinkFor: (channelId, ts, threadTs) => messagePermalink(identity.workspaceUrl, channelId, ts, threadTs),
+    threadLinkFor: (bug) =>
+      hasSlackThread(bug) ? messagePermalink(identity.workspaceUrl, bug.channelId, bug.threadTs) : null,
   };
   ctx.developers.onMembersLoaded((developers) => reclassifyUnknownSenders(ctx, developers));
   return ctx;

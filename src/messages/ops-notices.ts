@@ -6,7 +6,7 @@ import type { Severity } from '../domain/bug-status.ts';
 import { formatDuration } from '../domain/duration.ts';
 import { escapeMrkdwn, type SlackMessage, textMessage } from './blocks.ts';
 import { slackMoment } from './date-token.ts';
-import { mentionClaimant } from './mentions.ts';
+import { linkedRef, mentionClaimant } from './mentions.ts';
 
 export type SlaBreachInput = {
   bug: { ref: string; title: string; severity: Severity; claimantId?: string | null };
@@ -33,15 +33,16 @@ export function buildSlaBreachNotice(input: SlaBreachInput): SlackMessage {
 }
 
 /** One line in ALERT_CHANNEL. */
-export function buildSlaBreachAlert(input: SlaBreachInput & { permalink: string }): SlackMessage {
+export function buildSlaBreachAlert(input: SlaBreachInput & { permalink: string | null }): SlackMessage {
   const holder = input.bug.claimantId ? `held by ${mentionClaimant(input.bug.claimantId)}` : 'unclaimed';
   return textMessage(
-    `:alarm_clock: SLA breached: <${input.permalink}|*${input.bug.ref}*> ${escapeMrkdwn(input.bug.title)} ` +
+    `:alarm_clock: SLA breached: ${linkedRef(input.bug.ref, input.permalink)} ${escapeMrkdwn(input.bug.title)} ` +
       `(${input.bug.severity}, ${holder}) was due ${slackMoment(input.dueAt, input.timeZone)}.`,
   );
 }
 
-export type BacklogBug = { ref: string; title: string; createdAt: Date; permalink: string };
+/** permalink: null for an imported bug without a Slack thread. */
+export type BacklogBug = { ref: string; title: string; createdAt: Date; permalink: string | null };
 
 /** The backlog has been over the line for the whole period. */
 export function buildBacklogAlertRaised(input: {
@@ -53,7 +54,7 @@ export function buildBacklogAlertRaised(input: {
 }): SlackMessage {
   const oldest = input.oldest.map(
     (bug) =>
-      `• <${bug.permalink}|*${bug.ref}*> ${escapeMrkdwn(bug.title)} (filed ${slackMoment(bug.createdAt, input.timeZone)})`,
+      `• ${linkedRef(bug.ref, bug.permalink)} ${escapeMrkdwn(bug.title)} (filed ${slackMoment(bug.createdAt, input.timeZone)})`,
   );
   return textMessage(
     [

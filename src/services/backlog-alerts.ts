@@ -46,7 +46,7 @@ export async function checkBacklogAlerts(ctx: AppContext, now: Date): Promise<Ba
           condition,
           count,
           overSince: step.state.overSince ?? now,
-          oldest: oldest.map((bug) => ({ ...bug, permalink: ctx.permalinkFor(bug.channelId, bug.threadTs) })),
+          oldest: oldest.map((bug) => ({ ...bug, permalink: ctx.threadLinkFor(bug) })),
           timeZone,
         });
         await enqueueNotice(em, {

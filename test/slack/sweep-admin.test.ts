@@ -483,6 +483,11 @@ describe('/bugs sweep', () => {
     const state = await sweepState();
     expect(state).toMatchObject({ paused: true, pausedBy: admin, pauseNote: 'deploy freeze' });
     expect(state.pausedAt?.toISOString()).toBe(t.clock.now().toISOString());
+    // The note is the admin's words, never a mention of the whole channel.
+    expect((await answerTo(admin, 'sweep pause <!channel> & co')).text).toBe(
+      'Paused: scheduled sweeps do nothing until `/bugs sweep resume`. Note: &lt;!channel&gt; &amp; co',
+    );
+    await answerTo(admin, 'sweep pause deploy freeze');
 
     const status = (await answerTo(admin, 'sweep status')).text!;
     expect(status).toContain(`:double_vertical_bar: *Paused* by <@${admin}> on Tue 24 Nov, 09:00 UTC: deploy freeze`);

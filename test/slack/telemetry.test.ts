@@ -1,7 +1,11 @@
 // Bugs found by their telemetry: ids stored from reports and replies (all of them, in a side table), and
 // `/bugs find` answering privately, through signed requests into the running app. The look-ups are index-backed.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BugReport } from '../../src/db/entities/index.ts';
+import { importLegacyReports } from '../../src/services/legacy-import/import-legacy.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent, sendSlashCommand } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
@@ -74,6 +78,35 @@ describe('/bugs find', () => {
     expect(answer.indexOf(newer.ref)).toBeLessThan(answer.indexOf(older.ref));
     expect((await find('nothing-like-it-9')).text).toBe('No bug mentions `nothing-like-it-9`.');
     expect((await find('')).text).toContain('Give me a trace id');
+  });
+
+  it('names an imported bug that has no Slack thread without a link, in /bugs find and /bugs list', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bugsweep-find-imported-'));
+    try {
+      const input = path.join(dir, 'old.json');
+      const record = {
+        id: 'OLD-9',
+        title: 'Invoices lose their VAT',
+        trace_id: 'c0ffee00c0ffee00',
+        reporter: 'U0OLD',
+        created: '2024-06-01',
+      };
+      writeFileSync(input, JSON.stringify([record]));
+      const summary = await importLegacyReports(t.bugsweep.ctx, { input });
+      expect(summary.rejections).toEqual([]);
+      expect(summary.imported).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const imported = await db.orm.em.fork().findOneOrFail(BugReport, { legacyId: 'OLD-9' });
+    const found = (await find('c0ffee00c0ffee00')).text;
+    expect(found).toContain(`*${imported.ref}* · Open · Invoices lose their VAT`);
+    expect(found).not.toContain('archives/');
+    const listed = (await sendSlashCommand(t.baseUrl, { userId: bystander, text: 'list open' })).json() as {
+      text: string;
+    };
+    expect(listed.text).toContain(`*${imported.ref}* Invoices lose their VAT`);
+    expect(listed.text).not.toContain('archives//');
   });
 });
 

@@ -49,7 +49,7 @@ export async function announceSlaBreach(ctx: AppContext, bugId: number, now: Dat
         purpose: 'thread_notice',
         channelId: ctx.config.alertChannel,
         threadTs: null,
-        payload: buildSlaBreachAlert({ ...input, permalink: ctx.permalinkFor(bug.channelId, bug.threadTs) }),
+        payload: buildSlaBreachAlert({ ...input, permalink: ctx.threadLinkFor(bug) }),
         at: now,
         priority: 'bulk',
       });

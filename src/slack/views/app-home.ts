@@ -6,7 +6,7 @@ import { formatDuration } from '../../domain/duration.ts';
 import { actions, button, context, divider, escapeMrkdwn, header, section } from '../../messages/blocks.ts';
 import { slackMoment } from '../../messages/date-token.ts';
 import { ACTIONS, BLOCKS, SLASH_COMMAND } from '../../messages/ids.ts';
-import { mentionClaimant } from '../../messages/mentions.ts';
+import { linkedRef, mentionClaimant } from '../../messages/mentions.ts';
 import type { SweepStatus } from '../../services/sweep/sweep-control.ts';
 import type { BugListItem } from './bug-list.ts';
 import { buildSweepStatus } from './sweep-views.ts';
@@ -26,7 +26,7 @@ export type AdminHomeInput = {
 
 function adminBlocks(input: AdminHomeInput, now: Date): KnownBlock[] {
   const tz = input.timeZone;
-  const link = (bug: BugListItem) => `<${bug.permalink}|*${bug.ref}*> ${escapeMrkdwn(bug.title)}`;
+  const link = (bug: BugListItem) => `${linkedRef(bug.ref, bug.permalink)} ${escapeMrkdwn(bug.title)}`;
   const lines = <T>(items: T[], line: (item: T) => string, total = items.length) => {
     const shown = items.slice(0, ADMIN_LINES).map((item) => `• ${line(item)}`);
     if (total > shown.length) shown.push(`• …and ${total - shown.length} more`);
@@ -85,7 +85,7 @@ export function buildAppHome(input: {
   admin?: AdminHomeInput | null;
 }): HomeView {
   const line = (bug: BugListItem) =>
-    `<${bug.permalink}|*${bug.ref}*> ${escapeMrkdwn(bug.title)} · ${STATUS_LABELS[bug.status]} · quiet ${formatDuration(input.now.getTime() - bug.lastActivityAt.getTime())}`;
+    `${linkedRef(bug.ref, bug.permalink)} ${escapeMrkdwn(bug.title)} · ${STATUS_LABELS[bug.status]} · quiet ${formatDuration(input.now.getTime() - bug.lastActivityAt.getTime())}`;
   const part = (title: string, bugs: BugListItem[], empty: string): KnownBlock[] => [
     header(title),
     section(bugs.length > 0 ? bugs.map(line).join('\n') : `_${empty}_`),

@@ -3,7 +3,7 @@ import { type BugStatus, STATUS_LABELS } from '../../domain/bug-status.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { escapeMrkdwn, type SlackMessage, textMessage } from '../../messages/blocks.ts';
 import { slackMoment } from '../../messages/date-token.ts';
-import { mentionClaimant } from '../../messages/mentions.ts';
+import { linkedRef, mentionClaimant } from '../../messages/mentions.ts';
 
 export type BugListItem = {
   ref: string;
@@ -11,7 +11,8 @@ export type BugListItem = {
   status: BugStatus;
   claimantId?: string | null;
   lastActivityAt: Date;
-  permalink: string;
+  /** null for an imported bug without a Slack thread. */
+  permalink: string | null;
   /** The SLA due time, when the bug has one. */
   slaDueAt?: Date | null;
 };
@@ -19,7 +20,7 @@ export type BugListItem = {
 /** A bug as lists show it (/bugs list, App Home). */
 export function toBugListItem(
   bug: Omit<BugListItem, 'permalink'> & { channelId: string; threadTs: string },
-  permalinkFor: (channelId: string, ts: string) => string,
+  threadLinkFor: (bug: { channelId: string; threadTs: string }) => string | null,
 ): BugListItem {
   return {
     ref: bug.ref,
@@ -27,7 +28,7 @@ export function toBugListItem(
     status: bug.status,
     claimantId: bug.claimantId ?? null,
     lastActivityAt: bug.lastActivityAt,
-    permalink: permalinkFor(bug.channelId, bug.threadTs),
+    permalink: threadLinkFor(bug),
     slaDueAt: bug.slaDueAt ?? null,
   };
 }
@@ -49,7 +50,7 @@ export function buildBugList(input: {
     const who = bug.claimantId ? mentionClaimant(bug.claimantId) : 'unclaimed';
     const quiet = formatDuration(input.now.getTime() - bug.lastActivityAt.getTime());
     const due = bug.slaDueAt ? ` · due ${slackMoment(bug.slaDueAt, input.timeZone ?? 'UTC')}` : '';
-    return `<${bug.permalink}|*${bug.ref}*> ${escapeMrkdwn(bug.title)}\n      ${STATUS_LABELS[bug.status]} · ${who} · last reply from reporter/developer ${quiet} ago${due}`;
+    return `${linkedRef(bug.ref, bug.permalink)} ${escapeMrkdwn(bug.title)}\n      ${STATUS_LABELS[bug.status]} · ${who} · last reply from reporter/developer ${quiet} ago${due}`;
   });
   const more = input.total > input.items.length ? `\n…and ${input.total - input.items.length} more.` : '';
   const header = `*${input.total} ${input.filter === 'all' ? '' : `${input.filter} `}bug${input.total === 1 ? '' : 's'}*`;

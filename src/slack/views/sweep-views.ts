@@ -13,8 +13,8 @@ import {
   textMessage,
 } from '../../messages/blocks.ts';
 import { slackMoment } from '../../messages/date-token.ts';
-import { VIEWS } from '../../messages/ids.ts';
-import { mentionClaimant } from '../../messages/mentions.ts';
+import { SLASH_COMMAND, VIEWS } from '../../messages/ids.ts';
+import { linkedRef, mentionClaimant } from '../../messages/mentions.ts';
 import type { OrphanedClaim, ReleaseResult } from '../../services/sweep/orphaned-claims.ts';
 import type { PreviewEntry, SweepPreview, SweepStatus } from '../../services/sweep/sweep-control.ts';
 import type { SweepResult } from '../../services/sweep/sweep-runner.ts';
@@ -23,10 +23,10 @@ import type { ScheduleProblem } from '../../services/sweep/sweep-slots.ts';
 
 const MAX_LINES = 10;
 
-type Linked = { permalinkFor(channelId: string, ts: string): string };
+type Linked = { threadLinkFor(bug: { channelId: string; threadTs: string }): string | null };
 
 function bugLink(entry: PreviewEntry, links: Linked): string {
-  return `<${links.permalinkFor(entry.bug.channelId, entry.bug.threadTs)}|*${entry.bug.ref}*>`;
+  return linkedRef(entry.bug.ref, links.threadLinkFor(entry.bug));
 }
 
 /**
@@ -173,6 +173,12 @@ function countsLine(run: {
   failed: number;
 }): string {
   return `warned ${run.warned} · closed ${run.closed} · reminded ${run.reminded} · released ${run.released}${run.failed ? ` · failed ${run.failed}` : ''}`;
+}
+
+/** The answer to `/bugs sweep pause [note]`: the note is the admin's words, shown as text, never as mentions. */
+export function buildPausedAnswer(pauseNote?: string | null): string {
+  const note = pauseNote ? ` Note: ${escapeMrkdwn(pauseNote)}` : '';
+  return `Paused: scheduled sweeps do nothing until \`${SLASH_COMMAND} sweep resume\`.${note}`;
 }
 
 export function buildSweepRunSummary(result: SweepResult): string {

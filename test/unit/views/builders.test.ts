@@ -152,7 +152,10 @@ describe('resolve-modal.ts', () => {
 describe('sweep-views.ts', () => {
   const DAY = 86_400_000;
   const now = new Date('2026-11-24T09:00:00Z');
-  const links = { permalinkFor: (channel: string, ts: string) => `https://x/${channel}/${ts}`, timeZone: 'UTC' };
+  const links = {
+    threadLinkFor: (bug: { channelId: string; threadTs: string }) => `https://x/${bug.channelId}/${bug.threadTs}`,
+    timeZone: 'UTC',
+  };
 
   // Only the fields the builders read; an entity in every other respect does not matter here.
   const bugRow = (n: number, title = `Bug number ${n}`) =>
@@ -384,7 +387,7 @@ describe('bug-list.ts', () => {
         channelId: 'CBUGS',
         threadTs: `${n}.0`,
       },
-      (channel, ts) => `https://x/${channel}/${ts}`,
+      (bug) => `https://x/${bug.channelId}/${bug.threadTs}`,
     );
 
   describe('buildBugList', () => {

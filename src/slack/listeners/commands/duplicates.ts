@@ -34,7 +34,7 @@ export const mergeSubcommand: Subcommand = {
       intoBugId: canonical.bug.id,
       actorId: command.user_id,
     });
-    await ack({ response_type: 'ephemeral', text: buildDuplicateAnswer(outcome, 'merge', ctx.permalinkFor) });
+    await ack({ response_type: 'ephemeral', text: buildDuplicateAnswer(outcome, 'merge', ctx.threadLinkFor) });
   },
 };
 
@@ -50,6 +50,6 @@ export const splitSubcommand: Subcommand = {
       return;
     }
     const outcome = await splitDuplicate(ctx, { bugId: lookup.bug.id, actorId: command.user_id });
-    await ack({ response_type: 'ephemeral', text: buildDuplicateAnswer(outcome, 'split', ctx.permalinkFor) });
+    await ack({ response_type: 'ephemeral', text: buildDuplicateAnswer(outcome, 'split', ctx.threadLinkFor) });
   },
 };

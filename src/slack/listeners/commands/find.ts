@@ -19,7 +19,7 @@ export const findSubcommand: Subcommand = {
               ref: bug.ref,
               title: bug.title,
               status: bug.status,
-              permalink: ctx.permalinkFor(bug.channelId, bug.threadTs),
+              permalink: ctx.threadLinkFor(bug),
             })),
           }
         : null,

@@ -25,7 +25,7 @@ export const listSubcommand: Subcommand = {
       total,
       now: ctx.clock(),
       timeZone: ctx.config.sweep.timezone,
-      items: bugs.map((bug) => toBugListItem(bug, ctx.permalinkFor)),
+      items: bugs.map((bug) => toBugListItem(bug, ctx.threadLinkFor)),
     });
     await ack({ response_type: 'ephemeral', ...message });
   },

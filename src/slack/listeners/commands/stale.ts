@@ -10,7 +10,7 @@ export const staleSubcommand: Subcommand = {
   async handle({ ack, ctx }) {
     const [preview, paused] = await Promise.all([previewSweep(ctx), isSweepPaused(ctx)]);
     const message = buildSweepPreview(preview, {
-      permalinkFor: ctx.permalinkFor,
+      threadLinkFor: ctx.threadLinkFor,
       timeZone: ctx.config.sweep.timezone,
       paused,
     });

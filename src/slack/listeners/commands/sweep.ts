@@ -6,6 +6,7 @@ import { cancelSweep, pauseSweep, resumeSweep, sweepStatus } from '../../../serv
 import { runSweep } from '../../../services/sweep/sweep-runner.ts';
 import { resetSweepSchedule, setSweepSchedule, showSweepSchedule } from '../../../services/sweep/sweep-schedule.ts';
 import {
+  buildPausedAnswer,
   buildScheduleAnswer,
   buildScheduleRefused,
   buildSweepRunSummary,
@@ -49,7 +50,7 @@ export const sweepSubcommand: Subcommand = {
         const state = await pauseSweep(ctx, command.user_id, rest.join(' ') || null);
         await ack({
           response_type: 'ephemeral',
-          text: `Paused: scheduled sweeps do nothing until \`${SLASH_COMMAND} sweep resume\`.${state.pauseNote ? ` Note: ${state.pauseNote}` : ''}`,
+          text: buildPausedAnswer(state.pauseNote),
         });
         return;
       }

@@ -19,7 +19,8 @@ export function handleAppHomeOpened(ctx: AppContext) {
 /** Publishes the person's App Home as it is now: on opening the tab, and after each admin button does its work. */
 export async function publishAppHome(ctx: AppContext, user: string): Promise<void> {
   const home = await appHomeFor(ctx, user);
-  const list = (bugs: Parameters<typeof toBugListItem>[0][]) => bugs.map((bug) => toBugListItem(bug, ctx.permalinkFor));
+  const list = (bugs: Parameters<typeof toBugListItem>[0][]) =>
+    bugs.map((bug) => toBugListItem(bug, ctx.threadLinkFor));
   const view = buildAppHome({
     claimed: list(home.personal.claimed),
     reported: list(home.personal.reported),
@@ -33,7 +34,7 @@ export async function publishAppHome(ctx: AppContext, user: string): Promise<voi
 }
 
 function adminInput(ctx: AppContext, admin: AdminOverview): AdminHomeInput {
-  const item = (bug: Parameters<typeof toBugListItem>[0]) => toBugListItem(bug, ctx.permalinkFor);
+  const item = (bug: Parameters<typeof toBugListItem>[0]) => toBugListItem(bug, ctx.threadLinkFor);
   return {
     counts: admin.counts,
     orphanedClaims: admin.orphaned.length,
