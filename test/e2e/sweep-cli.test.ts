@@ -7,6 +7,7 @@ import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
 import { BASE_TEST_ENV } from '../support/test-app.ts';
+import { DAY } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 let slackApi: FakeSlackApi;
@@ -14,8 +15,6 @@ beforeAll(async () => {
   slackApi = await startFakeSlackApi();
 });
 afterAll(() => slackApi.close());
-
-const DAY = 86_400_000;
 
 async function cli(...args: string[]) {
   const run = startBotProcess(

@@ -7,17 +7,9 @@ import { checkBacklogAlerts } from '../../src/services/backlog-alerts.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import { sendSlashCommand } from '../support/signed-requests.ts';
-import {
-  adminSweep,
-  createReplica,
-  HOUR,
-  plus,
-  type Replica,
-  ran,
-  resetSweepWorld,
-  START,
-} from '../support/sweep-support.ts';
+import { adminSweep, createReplica, type Replica, ran, resetSweepWorld } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { HOUR, plus, START } from '../support/test-clock.ts';
 
 const ALERTS = 'CALERTS';
 const ENV = { BACKLOG_ALERT: 'open>2 for 4h, unclaimed>=10', ALERT_CHANNEL: ALERTS };

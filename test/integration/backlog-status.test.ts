@@ -6,8 +6,9 @@ import { backlogStatus } from '../../src/services/backlog-status.ts';
 import { runSweep } from '../../src/services/sweep/sweep-runner.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
-import { DAY, HOUR, MINUTE, resetSweepWorld, START } from '../support/sweep-support.ts';
+import { resetSweepWorld } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, HOUR, MINUTE, START } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);

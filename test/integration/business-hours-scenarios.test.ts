@@ -9,7 +9,6 @@ import { threadReply, topLevelMessage } from '../support/slack-events.ts';
 import {
   adminSweep,
   createReplica,
-  exactTs,
   fallbackTextOf,
   NO_COUNTS,
   ran,
@@ -18,6 +17,7 @@ import {
   textOf,
 } from '../support/sweep-support.ts';
 import { TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
+import { slackTs } from '../support/test-clock.ts';
 
 const { reporter, developer } = TEST_USERS;
 const HOURS = {
@@ -39,7 +39,7 @@ async function deliver(app: TestApp, event: Record<string, unknown>) {
 
 async function bugAt(db: TestDatabase, moment: string): Promise<BugReport> {
   t.clock.set(moment);
-  const ts = exactTs(t.clock.now());
+  const ts = slackTs(t.clock.now());
   await deliver(t, topLevelMessage({ user: reporter, ts, text: 'Export button does nothing' }));
   t.slackApi.reset();
   return db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
@@ -77,7 +77,7 @@ describe('BUSINESS_HOURS', () => {
   it('a reply on Saturday starts the clock at the opening on Monday; a holiday is not counted', async () => {
     const bug = await bugAt(db, '2026-11-26T10:00:00Z'); // Thu 11:00 Berlin
     t.clock.set('2026-11-28T11:00:00Z');
-    await deliver(t, threadReply({ user: developer, ts: exactTs(t.clock.now()), threadTs: bug.threadTs }));
+    await deliver(t, threadReply({ user: developer, ts: slackTs(t.clock.now()), threadTs: bug.threadTs }));
     // Saturday's reply: the clock starts on Monday at opening; by Monday's closing exactly 8 business hours.
     expect(await sweepAt('2026-11-30T15:00:00Z')).toEqual(NO_COUNTS);
 

@@ -7,7 +7,7 @@ import { createDeveloperDirectory, type DeveloperDirectoryOptions } from '../../
 import type { FakeSlackApi } from '../support/fake-slack-api.ts';
 import { interceptSlackApi } from '../support/nock-slack-api.ts';
 import { TEST_USERS, testConfig } from '../support/test-app.ts';
-import { TestClock } from '../support/test-clock.ts';
+import { START, TestClock } from '../support/test-clock.ts';
 
 const GROUP = 'S0DEVS';
 const REFRESH_MS = 10 * 60_000;
@@ -37,7 +37,7 @@ function setup(
   options: DeveloperDirectoryOptions = { refreshMs: REFRESH_MS, retryMs: RETRY_MS },
 ) {
   const config = testConfig(env, api.url);
-  const clock = new TestClock(new Date('2026-11-24T09:00:00Z'));
+  const clock = new TestClock(START);
   const lines: LogLine[] = [];
   const logger: Logger = pino(
     { level: 'debug' },

@@ -10,8 +10,9 @@ import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import { FAKE_BOT } from '../support/fake-slack-api.ts';
 import { sendInteraction } from '../support/signed-requests.ts';
-import { createReplica, DAY, HOUR, plus, reload, resetSweepWorld, START, textOf } from '../support/sweep-support.ts';
+import { createReplica, reload, resetSweepWorld, textOf } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, HOUR, plus, START } from '../support/test-clock.ts';
 
 const { developer, developer2 } = TEST_USERS;
 const DIGEST = { DIGEST_SCHEDULE: '0 9 * * 1-5', DIGEST_CHANNEL: 'CDIGEST' };

@@ -6,8 +6,9 @@ import { BugReport } from '../../src/db/entities/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage } from '../support/slack-events.ts';
-import { adminSweep, exactTs, NO_COUNTS, ran, reload, resetSweepWorld, textOf } from '../support/sweep-support.ts';
+import { adminSweep, NO_COUNTS, ran, reload, resetSweepWorld, textOf } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
+import { slackTs } from '../support/test-clock.ts';
 
 const { reporter, developer, bystander } = TEST_USERS;
 const OTHERS = ['UOTHER1', 'UOTHER2', 'UOTHER3'] as const;
@@ -23,7 +24,7 @@ async function deliver(app: TestApp, event: Record<string, unknown>) {
 }
 
 async function newBug(text = 'Checkout fails with ECONNRESET'): Promise<BugReport> {
-  const ts = exactTs(t.clock.now());
+  const ts = slackTs(t.clock.now());
   await deliver(t, topLevelMessage({ user: reporter, ts, text }));
   t.slackApi.reset();
   return db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
@@ -36,7 +37,7 @@ function reaction(added: boolean, user: string, bug: BugReport, name = 'eyes', t
     reaction: name,
     item: { type: 'message', channel: TEST_CHANNEL, ts },
     item_user: reporter,
-    event_ts: exactTs(t.clock.now()),
+    event_ts: slackTs(t.clock.now()),
   };
 }
 
@@ -58,7 +59,7 @@ describe('ENGAGEMENT_EXEMPT', () => {
     await deliver(t, reaction(true, OTHERS[0], bug, '+1')); // the same event delivered twice
     expect((await reload(db, bug)).reactors).toBe(1);
     // A reaction to another message of the thread is not the bug's.
-    await deliver(t, reaction(true, OTHERS[1], bug, 'eyes', exactTs(t.clock.now())));
+    await deliver(t, reaction(true, OTHERS[1], bug, 'eyes', slackTs(t.clock.now())));
     expect((await reload(db, bug)).reactors).toBe(1);
     expect(cardUpdates(bug).some((call) => JSON.stringify(call.body.blocks).includes('Affects'))).toBe(false);
 
@@ -85,7 +86,7 @@ describe('ENGAGEMENT_EXEMPT', () => {
     const bug = await newBug();
     const say = async (user: string, text: string) => {
       t.clock.set(new Date(t.clock.now().getTime() + 60_000));
-      await deliver(t, threadReply({ user, ts: exactTs(t.clock.now()), threadTs: bug.threadTs, text }));
+      await deliver(t, threadReply({ user, ts: slackTs(t.clock.now()), threadTs: bug.threadTs, text }));
     };
     await say(bystander, 'same here');
     await say(bystander, '+1, still happening to me too'); // the same person again

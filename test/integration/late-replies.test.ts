@@ -8,8 +8,9 @@ import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent, sendInteraction } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage } from '../support/slack-events.ts';
-import { DAY, exactTs, plus, reload, resetSweepWorld, START, textOf } from '../support/sweep-support.ts';
+import { reload, resetSweepWorld, textOf } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, plus, START, slackTs } from '../support/test-clock.ts';
 
 const { reporter, developer, bystander } = TEST_USERS;
 
@@ -25,7 +26,7 @@ async function deliver(event: Record<string, unknown>) {
 
 /** A bug reported at START and closed by hand a day later. */
 async function closedBug(): Promise<BugReport> {
-  const ts = exactTs(START);
+  const ts = slackTs(START);
   await deliver(topLevelMessage({ user: reporter, ts, text: 'Invoices show the wrong VAT' }));
   const em = db.orm.em.fork();
   const bug = await em.findOneOrFail(BugReport, { threadTs: ts });
@@ -40,7 +41,7 @@ async function closedBug(): Promise<BugReport> {
 
 async function replyAt(moment: Date, user: string, bug: BugReport, text: string): Promise<string> {
   t.clock.set(moment);
-  const ts = exactTs(moment);
+  const ts = slackTs(moment);
   await deliver(threadReply({ user, ts, threadTs: bug.threadTs, text }));
   return ts;
 }

@@ -6,8 +6,9 @@ import { slackMoment } from '../../src/messages/date-token.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage } from '../support/slack-events.ts';
-import { adminSweep, exactTs, NO_COUNTS, ran, resetSweepWorld, START, textOf } from '../support/sweep-support.ts';
+import { adminSweep, NO_COUNTS, ran, resetSweepWorld, textOf } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { START, slackTs } from '../support/test-clock.ts';
 
 const { reporter } = TEST_USERS;
 const db = useTestDatabase();
@@ -28,7 +29,7 @@ async function sweepAt(moment: string) {
 
 describe('local times', () => {
   it('the warning, its withdrawal and the close notice state their times as date tokens with today’s fallback', async () => {
-    const ts = exactTs(START);
+    const ts = slackTs(START);
     await deliver(topLevelMessage({ user: reporter, ts, text: 'Totals are off by one cent' }));
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
     t.slackApi.reset();
@@ -42,7 +43,7 @@ describe('local times', () => {
     t.slackApi.reset();
 
     t.clock.set('2026-11-28T11:00:00Z');
-    await deliver(threadReply({ user: reporter, ts: exactTs(t.clock.now()), threadTs: bug.threadTs }));
+    await deliver(threadReply({ user: reporter, ts: slackTs(t.clock.now()), threadTs: bug.threadTs }));
     const edit = textOf(t.slackApi.callsTo('chat.update').find((call) => textOf(call).includes('No longer applies'))!);
     expect(edit).toContain(`replied on ${slackMoment(new Date('2026-11-28T11:00:00Z'), zone)}`);
   });

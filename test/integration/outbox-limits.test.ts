@@ -16,10 +16,9 @@ import { createBug } from '../support/factories.ts';
 import type { FakeSlackApi } from '../support/fake-slack-api.ts';
 import { interceptSlackApi } from '../support/nock-slack-api.ts';
 import { testConfig } from '../support/test-app.ts';
-import { TestClock } from '../support/test-clock.ts';
+import { START, TestClock } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
-const START = new Date('2026-11-24T09:00:00Z');
 const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false });
 
 let api: FakeSlackApi;

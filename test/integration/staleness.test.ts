@@ -9,9 +9,9 @@ import type { SenderType } from '../../src/domain/sender-type.ts';
 import { isStale, lastActivityAt, staleThreshold } from '../../src/domain/staleness.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { addConversation, createBug } from '../support/factories.ts';
+import { DAY } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
-const DAY = 86_400_000;
 const WINDOW = 5 * DAY;
 const NOW = new Date('2026-11-20T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY);

@@ -15,28 +15,22 @@ import { FAKE_BOT, type RecordedCall } from '../support/fake-slack-api.ts';
 import {
   adminSweep,
   createReplica,
-  DAY,
   eventsOf,
   eventsOfType,
-  HOUR,
-  MINUTE,
   NO_COUNTS,
   noticeIdOf,
   noticesOf,
-  plus,
   type Replica,
   ran,
   reload,
   resetSweepWorld,
-  SECOND,
-  START,
   sweepRuns,
   textOf,
   until,
   waitForLockWaiters,
 } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, testConfig, useTestApp } from '../support/test-app.ts';
-import { TestClock } from '../support/test-clock.ts';
+import { DAY, HOUR, MINUTE, plus, SECOND, START, TestClock } from '../support/test-clock.ts';
 
 const { developer, admin } = TEST_USERS;
 const db = useTestDatabase();

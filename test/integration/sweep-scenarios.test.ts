@@ -20,28 +20,22 @@ import {
 } from '../support/slack-events.ts';
 import {
   adminSweep,
-  at,
   createReplica,
-  DAY,
   eventsOf,
   eventTypesOf,
-  exactTs,
   fallbackTextOf,
-  HOUR,
   keepOpenButtonOf,
-  MINUTE,
   NO_COUNTS,
   noticesOf,
-  plus,
   postedTsOf,
   type Replica,
   ran,
   reload,
   resetSweepWorld,
-  START,
   textOf,
 } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
+import { at, DAY, HOUR, MINUTE, plus, START, slackTs } from '../support/test-clock.ts';
 
 const { reporter, developer, developer2, admin, bystander } = TEST_USERS;
 
@@ -59,7 +53,7 @@ function timelineFor(db: TestDatabase, t: TestApp) {
 
   /** A bug reported by a top-level message in the bug channel at the clock's time; it gets a real card. */
   async function newBug(title = 'Cart total is wrong'): Promise<BugReport> {
-    const ts = exactTs(t.clock.now());
+    const ts = slackTs(t.clock.now());
     await deliver(topLevelMessage({ user: reporter, ts, text: title }));
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
     expect(bug.cardTs).toBeTruthy();
@@ -71,7 +65,7 @@ function timelineFor(db: TestDatabase, t: TestApp) {
   /** A reply in the bug's thread posted at `moment` (the clock moves there too). */
   async function replyAt(moment: Date | string, user: string, bug: BugReport, text = 'any news?'): Promise<string> {
     t.clock.set(moment);
-    const ts = exactTs(t.clock.now());
+    const ts = slackTs(t.clock.now());
     await deliver(threadReply({ user, ts, threadTs: bug.threadTs, text }));
     return ts;
   }
@@ -271,14 +265,14 @@ describe('who keeps a bug open', () => {
     const bug = await newBug('Avatar upload fails');
     await replyAt('2026-11-26T09:00:00Z', bystander, bug, '+1 same here');
     await deliver(
-      botMessage({ ts: exactTs(at('2026-11-26T10:00:00Z')), threadTs: bug.threadTs, text: 'Deploy finished' }),
+      botMessage({ ts: slackTs(at('2026-11-26T10:00:00Z')), threadTs: bug.threadTs, text: 'Deploy finished' }),
     );
     await deliver(
-      classicBotMessage({ ts: exactTs(at('2026-11-27T09:00:00Z')), threadTs: bug.threadTs, text: 'Build #41 failed' }),
+      classicBotMessage({ ts: slackTs(at('2026-11-27T09:00:00Z')), threadTs: bug.threadTs, text: 'Build #41 failed' }),
     );
     await deliver(
       botMessage({
-        ts: exactTs(at('2026-11-27T10:00:00Z')),
+        ts: slackTs(at('2026-11-27T10:00:00Z')),
         threadTs: bug.threadTs,
         own: true,
         text: 'bugsweep says hi',
@@ -299,7 +293,7 @@ describe('who keeps a bug open', () => {
     await deliver(botMessage({ ts: warningTs, threadTs: bug.threadTs, own: true, text: 'It will be closed on ...' }));
     await replyAt('2026-11-28T12:00:00Z', bystander, bug, 'still seeing this too');
     await deliver(
-      botMessage({ ts: exactTs(at('2026-11-28T13:00:00Z')), threadTs: bug.threadTs, text: 'Deploy finished' }),
+      botMessage({ ts: slackTs(at('2026-11-28T13:00:00Z')), threadTs: bug.threadTs, text: 'Deploy finished' }),
     );
     expect(updates()).toEqual([]); // the warning stands
     expect(await eventTypesOf(db, bug)).toEqual(['bug.created', 'bug.warned']);
@@ -318,7 +312,7 @@ describe('who keeps a bug open', () => {
     await deliver(
       threadReply({
         user: developer,
-        ts: exactTs(at('2026-11-25T21:00:00Z')),
+        ts: slackTs(at('2026-11-25T21:00:00Z')),
         threadTs: bug.threadTs,
         text: 'late delivery',
       }),
@@ -345,7 +339,7 @@ describe('who keeps a bug open', () => {
     expect((await reload(db, bug)).lastActivityAt.toISOString()).toBe('2026-11-26T09:00:00.000Z');
 
     t.clock.set('2026-11-26T11:00:00Z');
-    await deliver(messageDeleted({ ts: replyTs, user: reporter, deletedAt: exactTs(t.clock.now()) }));
+    await deliver(messageDeleted({ ts: replyTs, user: reporter, deletedAt: slackTs(t.clock.now()) }));
     expect((await reload(db, bug)).lastActivityAt.toISOString()).toBe(START.toISOString());
 
     // Warned four days after the report, as if the reply had never been written.
@@ -906,7 +900,7 @@ describe('claims', () => {
     // The reporter posts something and deletes it again.
     const replyTs = await replyAt('2026-11-28T12:00:00Z', reporter, bug, 'wrong thread, sorry');
     t.clock.set('2026-11-28T12:05:00Z');
-    await deliver(messageDeleted({ ts: replyTs, user: reporter, deletedAt: exactTs(t.clock.now()) }));
+    await deliver(messageDeleted({ ts: replyTs, user: reporter, deletedAt: slackTs(t.clock.now()) }));
     stored = await reload(db, bug);
     expect(stored.lastActivityAt.toISOString()).toBe('2026-11-28T11:00:00.000Z');
     expect(stored.claimantLastActivityAt?.toISOString()).toBe('2026-11-28T11:00:00.000Z');

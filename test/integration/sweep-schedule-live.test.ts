@@ -5,8 +5,8 @@ import { BugReport, SweepRun } from '../../src/db/entities/index.ts';
 import { setSweepSchedule } from '../../src/services/sweep/sweep-schedule.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
-import { DAY, HOUR, START } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, HOUR, START } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db, { SWEEP_SCHEDULE: '* * * * * *' }, { runSchedule: true });

@@ -13,16 +13,15 @@ import {
   createReplica,
   eventsOf,
   eventTypesOf,
-  exactTs,
   NO_COUNTS,
   postedTsOf,
   ran,
   reload,
   resetSweepWorld,
-  START,
   textOf,
 } from '../support/sweep-support.ts';
 import { TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
+import { START, slackTs } from '../support/test-clock.ts';
 
 const { reporter, developer, developer2, bystander } = TEST_USERS;
 const moment = (iso: string) => slackMoment(new Date(iso), 'UTC');
@@ -34,7 +33,7 @@ function timelineFor(db: TestDatabase, t: TestApp) {
     await t.settle();
   }
   async function newBug(title = 'Cart total is wrong'): Promise<BugReport> {
-    const ts = exactTs(t.clock.now());
+    const ts = slackTs(t.clock.now());
     await deliver(topLevelMessage({ user: reporter, ts, text: title }));
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
     t.slackApi.reset();
@@ -42,7 +41,7 @@ function timelineFor(db: TestDatabase, t: TestApp) {
   }
   async function replyAt(at: string, user: string, bug: BugReport, text = 'any news?'): Promise<string> {
     t.clock.set(at);
-    const ts = exactTs(t.clock.now());
+    const ts = slackTs(t.clock.now());
     await deliver(threadReply({ user, ts, threadTs: bug.threadTs, text }));
     return ts;
   }
@@ -182,7 +181,7 @@ describe('AUTO_CLOSE_POLICY=waiting-on-reporter', () => {
     const answer = await replyAt('2026-11-24T10:00:00Z', developer, bug, 'Steps please?');
     expect((await reload(db, bug)).turn).toBe('reporter');
     await deliver(
-      messageDeleted({ ts: answer, user: developer, deletedAt: exactTs(new Date('2026-11-24T11:00:00Z')) }),
+      messageDeleted({ ts: answer, user: developer, deletedAt: slackTs(new Date('2026-11-24T11:00:00Z')) }),
     );
     const stored = await reload(db, bug);
     expect(stored.turn).toBe('developers');

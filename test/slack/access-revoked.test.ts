@@ -5,8 +5,9 @@ import { SlackNotice } from '../../src/db/entities/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { FAKE_BOT } from '../support/fake-slack-api.ts';
 import { sendEvent } from '../support/signed-requests.ts';
-import { topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { topLevelMessage } from '../support/slack-events.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { slackTs } from '../support/test-clock.ts';
 
 describe('tokens_revoked for someone else', () => {
   const db = useTestDatabase();
@@ -17,7 +18,7 @@ describe('tokens_revoked for someone else', () => {
     expect(res.status).toBe(200);
     await sendEvent(
       t.baseUrl,
-      topLevelMessage({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), text: 'Still works' }),
+      topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()), text: 'Still works' }),
     );
     await t.settle();
     expect(t.slackApi.callsTo('chat.postMessage')).toHaveLength(1);
@@ -39,7 +40,10 @@ describe.each([
       expect.objectContaining({ level: 50, msg: expect.stringContaining(words) as unknown as string }),
     );
     t.slackApi.reset();
-    await sendEvent(t.baseUrl, topLevelMessage({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), text: 'Crash' }));
+    await sendEvent(
+      t.baseUrl,
+      topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()), text: 'Crash' }),
+    );
     await t.settle();
     expect(t.slackApi.calls).toEqual([]);
     expect(await db.orm.em.fork().count(SlackNotice, { sentAt: null })).toBeGreaterThan(0);

@@ -10,8 +10,9 @@ import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction } from '../support/signed-requests.ts';
-import { DAY, HOUR, plus, resetSweepWorld, START } from '../support/sweep-support.ts';
+import { resetSweepWorld } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, HOUR, plus, START } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent } from '../support/signed-requests.ts';
-import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { threadReply, topLevelMessage } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { HOUR, slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(
@@ -15,18 +16,17 @@ const t = useTestApp(
   { developers: { refreshMs: 600_000, retryMs: 60_000 }, slackApi: 'nock' },
 );
 const GROUP_MEMBER = 'UGROUPDEV';
-const HOUR = 3_600_000;
 
 describe('developers from the user group', () => {
   it('counts a group member as a developer; a reply stored during a Slack outage is recounted once the group loads', async () => {
     t.slackApi.enqueue('usergroups.users.list', { status: 500, body: { ok: false, error: 'internal_error' } });
-    const rootTs = tsAt(t.clock.now());
+    const rootTs = slackTs(t.clock.now());
     await sendEvent(t.baseUrl, topLevelMessage({ user: TEST_USERS.reporter, ts: rootTs, text: 'Search is empty' }));
     await t.settle();
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { channelId: TEST_CHANNEL, threadTs: rootTs });
 
     const replyAt = new Date(t.clock.now().getTime() + 2 * HOUR);
-    const replyTs = tsAt(replyAt);
+    const replyTs = slackTs(replyAt);
     await sendEvent(
       t.baseUrl,
       threadReply({ user: GROUP_MEMBER, ts: replyTs, threadTs: rootTs, text: 'looking into it' }),
@@ -44,7 +44,7 @@ describe('developers from the user group', () => {
     t.clock.advance(61_000);
     await sendEvent(
       t.baseUrl,
-      threadReply({ user: TEST_USERS.bystander, ts: tsAt(t.clock.now()), threadTs: rootTs, text: '+1' }),
+      threadReply({ user: TEST_USERS.bystander, ts: slackTs(t.clock.now()), threadTs: rootTs, text: '+1' }),
     );
     await t.settle();
 
@@ -58,7 +58,7 @@ describe('developers from the user group', () => {
     expect(bystanderRow.metadata).not.toHaveProperty('developersUnknown');
 
     // And from now on a group member's reply is a developer's right away.
-    const laterTs = tsAt(t.clock.now());
+    const laterTs = slackTs(t.clock.now());
     await sendEvent(t.baseUrl, threadReply({ user: GROUP_MEMBER, ts: laterTs, threadTs: rootTs, text: 'fix is out' }));
     await t.settle();
     expect(

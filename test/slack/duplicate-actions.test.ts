@@ -6,13 +6,13 @@ import { ACTIONS } from '../../src/messages/ids.ts';
 import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
-import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { threadReply, topLevelMessage } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { HOUR, slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
 const { reporter, developer, admin, bystander } = TEST_USERS;
-const HOUR = 3_600_000;
 
 let seq = 0;
 function crashText(fn: string, line: number) {
@@ -25,7 +25,7 @@ function crashText(fn: string, line: number) {
 }
 
 async function report(text: string, user: string = reporter) {
-  const ts = tsAt(t.clock.now());
+  const ts = slackTs(t.clock.now());
   expect((await sendEvent(t.baseUrl, topLevelMessage({ user, ts, text }))).status).toBe(200);
   await t.settle();
   return db.orm.em.fork().findOneOrFail(BugReport, { channelId: TEST_CHANNEL, threadTs: ts });
@@ -219,13 +219,13 @@ describe('a reply in a duplicate thread', () => {
     const replyAt = t.clock.now();
     await sendEvent(
       t.baseUrl,
-      threadReply({ user: bystander, ts: tsAt(replyAt), threadTs: duplicates[0]!.threadTs, text: 'me too' }),
+      threadReply({ user: bystander, ts: slackTs(replyAt), threadTs: duplicates[0]!.threadTs, text: 'me too' }),
     );
     await t.settle();
     expect((await reload(canonical)).lastActivityAt).toEqual(before);
     await sendEvent(
       t.baseUrl,
-      threadReply({ user: developer, ts: tsAt(replyAt), threadTs: duplicates[0]!.threadTs, text: 'still broken' }),
+      threadReply({ user: developer, ts: slackTs(replyAt), threadTs: duplicates[0]!.threadTs, text: 'still broken' }),
     );
     await t.settle();
     expect((await reload(canonical)).lastActivityAt.getTime()).toBe(Math.floor(replyAt.getTime() / 1000) * 1000);

@@ -7,14 +7,13 @@ import { ACTIONS } from '../../src/messages/ids.ts';
 import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent, sendInteraction } from '../support/signed-requests.ts';
-import { messageChanged, topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { messageChanged, topLevelMessage } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, HOUR, slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db, { BUG_CHANNELS: `${TEST_CHANNEL},CMOBILE`, DEDUP_WINDOW: '30d' });
 const { reporter, developer, bystander } = TEST_USERS;
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 let traceSeq = 0;
 /** A Node crash as people paste it; every call a different function name (a new fingerprint) unless `fn` is given. */
@@ -38,7 +37,7 @@ function crash(options: { fn?: string; line?: number; root?: string } = {}) {
 }
 
 async function report(text: string, options: { user?: string; channel?: string } = {}) {
-  const ts = tsAt(t.clock.now());
+  const ts = slackTs(t.clock.now());
   const channel = options.channel ?? TEST_CHANNEL;
   const res = await sendEvent(t.baseUrl, topLevelMessage({ user: options.user ?? reporter, ts, text, channel }));
   expect(res.status).toBe(200);
@@ -144,7 +143,7 @@ describe('matching reports arriving at the same moment', () => {
       const { fn, text } = crash();
       const texts = [text, crash({ fn, line: 11 }).text, crash({ fn, line: 12 }).text, crash({ fn, line: 13 }).text];
       const deliveries = texts.map((body, i) => ({
-        ts: tsAt(t.clock.now()),
+        ts: slackTs(t.clock.now()),
         body,
         channel: i % 2 === 0 ? TEST_CHANNEL : 'CMOBILE',
       }));
@@ -178,7 +177,7 @@ async function edit(bug: BugReport, before: string, after: string) {
       user: bug.reporterId,
       before,
       after,
-      editedAt: tsAt(t.clock.now()),
+      editedAt: slackTs(t.clock.now()),
     }),
   );
   expect(res.status).toBe(200);

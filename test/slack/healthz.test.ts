@@ -8,7 +8,7 @@ import { useTestDatabase } from '../support/database.ts';
 import { FAKE_BOT, type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { testConfig } from '../support/test-app.ts';
-import { TestClock } from '../support/test-clock.ts';
+import { START, TestClock } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
     config: testConfig({}, api.url),
     orm,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
-    clock: new TestClock(new Date('2026-11-24T09:00:00Z')).now,
+    clock: new TestClock(START).now,
     identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
     notifier: { channelIntervalMs: 0, tier3IntervalMs: 0, tier4IntervalMs: 0 },
     runSchedule: false,

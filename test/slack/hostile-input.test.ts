@@ -9,8 +9,9 @@ import { enqueueInThread } from '../../src/services/notices.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { reportFormValues, viewSubmission } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction, signature, TEST_SIGNING_SECRET } from '../support/signed-requests.ts';
-import { messageChanged, threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { messageChanged, threadReply, topLevelMessage } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 // The outbox sends when kicked or drained, never on a poll tick: the burst test queues a bulk backlog that must
@@ -49,7 +50,7 @@ describe('malformed Slack ids', () => {
     async (_name, user) => {
       const before = await count();
       const warnings = dropWarnings().length;
-      await deliver({ ...topLevelMessage({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()) }), user });
+      await deliver({ ...topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()) }), user });
       expect(await count()).toEqual(before);
       expect(dropWarnings()).toHaveLength(warnings + 1);
       expect(t.slackApi.callsTo('chat.postMessage')).toEqual([]);
@@ -57,11 +58,11 @@ describe('malformed Slack ids', () => {
   );
 
   it('a reply in a bug thread with a malformed user, channel, ts or thread_ts is dropped, writing nothing', async () => {
-    const root = tsAt(t.clock.now());
+    const root = slackTs(t.clock.now());
     await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts: root, text: 'Checkout is broken' }));
     const before = await count();
     expect(before.bugs).toBeGreaterThan(0);
-    const reply = () => threadReply({ user: TEST_USERS.developer, ts: tsAt(t.clock.now()), threadTs: root });
+    const reply = () => threadReply({ user: TEST_USERS.developer, ts: slackTs(t.clock.now()), threadTs: root });
     const warnings = dropWarnings().length;
     await deliver({ ...reply(), user: "'; drop table bug_conversations;--" });
     await deliver({ ...reply(), user: ['U0REPORTER1'] });
@@ -76,20 +77,20 @@ describe('malformed Slack ids', () => {
 
   it('keeps the offending value out of the log line', async () => {
     const marker = 'Z'.repeat(5_000);
-    await deliver({ ...topLevelMessage({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()) }), user: marker });
+    await deliver({ ...topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()) }), user: marker });
     expect(JSON.stringify(t.logs)).not.toContain(marker);
   });
 });
 
 describe('NUL characters', () => {
   it('a report and a reply with NUL characters are stored, with U+FFFD in their place', async () => {
-    const root = tsAt(t.clock.now());
+    const root = slackTs(t.clock.now());
     await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts: root, text: 'Export\u0000 fails\nsee \u0000 log' }));
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { channelId: TEST_CHANNEL, threadTs: root });
     expect(bug.title).toBe('Export\uFFFD fails');
     expect(bug.description).toBe('Export\uFFFD fails\nsee \uFFFD log');
 
-    const replyTs = tsAt(t.clock.now());
+    const replyTs = slackTs(t.clock.now());
     await deliver(
       threadReply({ user: TEST_USERS.developer, ts: replyTs, threadTs: root, text: 'looking\u0000 into it' }),
     );
@@ -104,7 +105,7 @@ describe('NUL characters', () => {
         user: TEST_USERS.developer,
         before: 'looking\u0000 into it',
         after: 'fixed\u0000 on staging',
-        editedAt: tsAt(t.clock.now()),
+        editedAt: slackTs(t.clock.now()),
       }),
     );
     const edited = await db.orm.em.fork().findOneOrFail(BugConversation, { channelId: TEST_CHANNEL, slackTs: replyTs });
@@ -171,7 +172,7 @@ describe('a burst of signed garbage', () => {
 
   it('does not hold up a real report sent right after it: stored when answered, its card before the bulk', async () => {
     // A sweep's bulk backlog already queued in the channel, in threads of earlier bugs.
-    const earlier = [tsAt(t.clock.now()), tsAt(new Date(t.clock.now().getTime() + 1000))];
+    const earlier = [slackTs(t.clock.now()), slackTs(new Date(t.clock.now().getTime() + 1000))];
     for (const [i, ts] of earlier.entries()) {
       const res = await sendEvent(
         t.baseUrl,
@@ -197,7 +198,7 @@ describe('a burst of signed garbage', () => {
       burstMs = performance.now() - burstStarted;
       return answers;
     });
-    const reportTs = tsAt(new Date(t.clock.now().getTime() + 5000));
+    const reportTs = slackTs(new Date(t.clock.now().getTime() + 5000));
     const started = performance.now();
     const report = await sendEvent(
       t.baseUrl,

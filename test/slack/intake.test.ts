@@ -17,13 +17,12 @@ import {
   threadBroadcast,
   threadReply,
   topLevelMessage,
-  tsAt,
 } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { HOUR, slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
-const HOUR = 3_600_000;
 
 async function deliver(event: Record<string, unknown>, options: { eventId?: string; retryNum?: number } = {}) {
   const res = await sendEvent(t.baseUrl, event, options);
@@ -34,7 +33,7 @@ async function deliver(event: Record<string, unknown>, options: { eventId?: stri
 async function reportBug(
   text = 'Checkout button does nothing\nSteps: click Pay. trace_id=abc123def456 release 9f8e7d6c',
 ) {
-  const ts = tsAt(t.clock.now());
+  const ts = slackTs(t.clock.now());
   await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts, text }));
   const bug = await db.orm.em.fork().findOneOrFail(BugReport, { channelId: TEST_CHANNEL, threadTs: ts });
   return { ts, bug };
@@ -69,7 +68,7 @@ describe('a top-level message in a bug channel', () => {
   });
 
   it('is one bug however often Slack delivers it', async () => {
-    const ts = tsAt(t.clock.now());
+    const ts = slackTs(t.clock.now());
     const event = topLevelMessage({ user: TEST_USERS.reporter, ts, text: 'Search returns 500' });
     await deliver(event, { eventId: 'EvSAME1' });
     await deliver(event, { eventId: 'EvSAME1', retryNum: 1 });
@@ -81,17 +80,17 @@ describe('a top-level message in a bug channel', () => {
 
   it('is not a bug when a bot posts it, when it is a join, or outside the bug channels', async () => {
     const before = await db.orm.em.fork().count(BugReport);
-    await deliver(botMessage({ ts: tsAt(t.clock.now()), own: true, text: 'bugsweep itself' }));
-    await deliver(botMessage({ ts: tsAt(t.clock.now()), text: 'another app' }));
-    await deliver(classicBotMessage({ ts: tsAt(t.clock.now()) }));
-    await deliver(channelJoin({ user: TEST_USERS.bystander, ts: tsAt(t.clock.now()) }));
-    await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), channel: 'CRANDOM' }));
+    await deliver(botMessage({ ts: slackTs(t.clock.now()), own: true, text: 'bugsweep itself' }));
+    await deliver(botMessage({ ts: slackTs(t.clock.now()), text: 'another app' }));
+    await deliver(classicBotMessage({ ts: slackTs(t.clock.now()) }));
+    await deliver(channelJoin({ user: TEST_USERS.bystander, ts: slackTs(t.clock.now()) }));
+    await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()), channel: 'CRANDOM' }));
     expect(await db.orm.em.fork().count(BugReport)).toBe(before);
     expect(t.slackApi.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('takes a file share with no text as a bug titled by the file', async () => {
-    const ts = tsAt(t.clock.now());
+    const ts = slackTs(t.clock.now());
     await deliver(fileShare({ user: TEST_USERS.reporter, ts, fileName: 'broken-layout.png' }));
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
     expect(bug.title).toBe('broken-layout.png');
@@ -102,12 +101,12 @@ describe('replies in a bug thread', () => {
   it('are stored once each with who said them', async () => {
     const { ts: threadTs, bug } = await reportBug('Login loops forever');
     t.slackApi.reset();
-    const reply = (user: string, text: string) => ({ user, text, ts: tsAt(t.clock.now()), threadTs });
+    const reply = (user: string, text: string) => ({ user, text, ts: slackTs(t.clock.now()), threadTs });
     await deliver(threadReply(reply(TEST_USERS.reporter, 'still broken')));
     await deliver(threadReply(reply(TEST_USERS.developer, 'looking')));
     await deliver(threadReply(reply(TEST_USERS.bystander, '+1 same here')));
-    await deliver(botMessage({ ts: tsAt(t.clock.now()), threadTs, text: 'CI bot says hi' }));
-    await deliver(botMessage({ ts: tsAt(t.clock.now()), threadTs, own: true, text: 'bugsweep card' }));
+    await deliver(botMessage({ ts: slackTs(t.clock.now()), threadTs, text: 'CI bot says hi' }));
+    await deliver(botMessage({ ts: slackTs(t.clock.now()), threadTs, own: true, text: 'bugsweep card' }));
     await deliver(threadBroadcast(reply(TEST_USERS.developer, 'fixed on staging')));
     await deliver(fileShare({ ...reply(TEST_USERS.reporter, 'here is a screenshot'), fileName: 'shot.png' }));
 
@@ -129,7 +128,7 @@ describe('replies in a bug thread', () => {
 
   it('leave exactly one row when the same reply is delivered twice or retried', async () => {
     const { ts: threadTs, bug } = await reportBug('Avatar upload fails');
-    const event = threadReply({ user: TEST_USERS.developer, ts: tsAt(t.clock.now()), threadTs, text: 'on it' });
+    const event = threadReply({ user: TEST_USERS.developer, ts: slackTs(t.clock.now()), threadTs, text: 'on it' });
     await deliver(event, { eventId: 'EvDUP1' });
     await deliver(event, { eventId: 'EvDUP2' });
     await deliver(event, { eventId: 'EvDUP1', retryNum: 1 });
@@ -141,13 +140,13 @@ describe('replies in a bug thread', () => {
     const created = t.clock.now();
     const { ts: threadTs, bug } = await reportBug('Export is slow');
     const later = new Date(created.getTime() + 5 * HOUR);
-    await deliver(threadReply({ user: TEST_USERS.bystander, ts: tsAt(later), threadTs }));
-    await deliver(botMessage({ ts: tsAt(later), threadTs }));
+    await deliver(threadReply({ user: TEST_USERS.bystander, ts: slackTs(later), threadTs }));
+    await deliver(botMessage({ ts: slackTs(later), threadTs }));
     let stored = await db.orm.em.fork().findOneOrFail(BugReport, bug.id);
     expect(stored.lastActivityAt.getTime()).toBe(bug.createdAt.getTime());
 
     const devTime = new Date(created.getTime() + 7 * HOUR);
-    await deliver(threadReply({ user: TEST_USERS.developer, ts: tsAt(devTime), threadTs }));
+    await deliver(threadReply({ user: TEST_USERS.developer, ts: slackTs(devTime), threadTs }));
     stored = await db.orm.em.fork().findOneOrFail(BugReport, bug.id);
     expect(Math.floor(stored.lastActivityAt.getTime() / 1000)).toBe(Math.floor(devTime.getTime() / 1000));
   });
@@ -162,7 +161,7 @@ describe('replies in a bug thread', () => {
         { status: 'in_progress', claimantId: TEST_USERS.bystander, claimedAt: t.clock.now() },
       );
     await deliver(
-      threadReply({ user: TEST_USERS.bystander, ts: tsAt(t.clock.now()), threadTs, text: 'claimant here' }),
+      threadReply({ user: TEST_USERS.bystander, ts: slackTs(t.clock.now()), threadTs, text: 'claimant here' }),
     );
     const rows = await rowsOf(bug.id);
     expect(rows.find((r) => r.text === 'claimant here')?.senderType).toBe('developer');
@@ -170,7 +169,9 @@ describe('replies in a bug thread', () => {
 
   it('are ignored in threads that are not bug threads', async () => {
     const before = await db.orm.em.fork().count(BugConversation);
-    await deliver(threadReply({ user: TEST_USERS.developer, ts: tsAt(t.clock.now()), threadTs: '1700000000.999999' }));
+    await deliver(
+      threadReply({ user: TEST_USERS.developer, ts: slackTs(t.clock.now()), threadTs: '1700000000.999999' }),
+    );
     expect(await db.orm.em.fork().count(BugConversation)).toBe(before);
   });
 });
@@ -179,11 +180,11 @@ describe('edits and deletions', () => {
   it('an edit updates the stored text and marks it edited, without counting as activity', async () => {
     const { ts: threadTs, bug } = await reportBug('Dark mode colours wrong');
     const replyAt = new Date(t.clock.now().getTime() + HOUR);
-    const replyTs = tsAt(replyAt);
+    const replyTs = slackTs(replyAt);
     await deliver(threadReply({ user: TEST_USERS.reporter, ts: replyTs, threadTs, text: 'it is the header' }));
     const activityBefore = (await db.orm.em.fork().findOneOrFail(BugReport, bug.id)).lastActivityAt;
 
-    const editTs = tsAt(new Date(replyAt.getTime() + 10 * HOUR));
+    const editTs = slackTs(new Date(replyAt.getTime() + 10 * HOUR));
     const edit = messageChanged({
       ts: replyTs,
       threadTs,
@@ -210,7 +211,7 @@ describe('edits and deletions', () => {
         user: TEST_USERS.reporter,
         before: 'Typo in invoice',
         after: 'Typo in invoice footer: "Totl"',
-        editedAt: tsAt(t.clock.now()),
+        editedAt: slackTs(t.clock.now()),
       }),
     );
     const stored = await db.orm.em.fork().findOneOrFail(BugReport, bug.id);
@@ -219,13 +220,13 @@ describe('edits and deletions', () => {
 
   it('a deleted message is marked deleted and no longer counts as activity', async () => {
     const { ts: threadTs, bug } = await reportBug('Notifications arrive twice');
-    const replyTs = tsAt(new Date(t.clock.now().getTime() + 3 * HOUR));
+    const replyTs = slackTs(new Date(t.clock.now().getTime() + 3 * HOUR));
     await deliver(threadReply({ user: TEST_USERS.reporter, ts: replyTs, threadTs, text: 'any update?' }));
     expect((await db.orm.em.fork().findOneOrFail(BugReport, bug.id)).lastActivityAt.getTime()).toBeGreaterThan(
       bug.createdAt.getTime(),
     );
 
-    await deliver(messageDeleted({ ts: replyTs, user: TEST_USERS.reporter, deletedAt: tsAt(t.clock.now()) }));
+    await deliver(messageDeleted({ ts: replyTs, user: TEST_USERS.reporter, deletedAt: slackTs(t.clock.now()) }));
     const row = await db.orm.em.fork().findOneOrFail(BugConversation, { channelId: TEST_CHANNEL, slackTs: replyTs });
     expect(row.deletedAt).toBeTruthy();
     const stored = await db.orm.em.fork().findOneOrFail(BugReport, bug.id);
@@ -242,7 +243,12 @@ describe('a failing handler', () => {
       // Not stored, so not acknowledged: Slack is told to deliver it again (issue 12).
       const res = await sendEvent(
         t.baseUrl,
-        threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'refused by the database' }),
+        threadReply({
+          user: TEST_USERS.reporter,
+          ts: slackTs(t.clock.now()),
+          threadTs,
+          text: 'refused by the database',
+        }),
         { eventId: 'EvBROKEN1' },
       );
       expect(res.status).toBe(500);
@@ -258,7 +264,7 @@ describe('a failing handler', () => {
     );
     const health = await fetch(`${t.baseUrl}/healthz`);
     expect(health.status).toBe(200);
-    await deliver(threadReply({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), threadTs, text: 'fine now' }));
+    await deliver(threadReply({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()), threadTs, text: 'fine now' }));
     expect(await rowsOf(bug.id)).toHaveLength(2);
   });
 });

@@ -10,16 +10,17 @@ import { overLimits, textsOf } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
-import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { threadReply, topLevelMessage } from '../support/slack-events.ts';
 import { waitForLockWaiters } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
 const { reporter, developer, developer2, admin, bystander } = TEST_USERS;
 
 async function newBug(title = 'Cart total is wrong') {
-  const ts = tsAt(t.clock.now());
+  const ts = slackTs(t.clock.now());
   await sendEvent(t.baseUrl, topLevelMessage({ user: reporter, ts, text: title }));
   await t.settle();
   const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
@@ -332,10 +333,10 @@ describe('acting from inside a bug thread', () => {
       type: 'app_mention',
       user: developer,
       text,
-      ts: tsAt(t.clock.now()),
+      ts: slackTs(t.clock.now()),
       ...(threadTs ? { thread_ts: threadTs } : {}),
       channel: TEST_CHANNEL,
-      event_ts: tsAt(t.clock.now()),
+      event_ts: slackTs(t.clock.now()),
     });
     await sendEvent(t.baseUrl, mention('<@UBUGSWEEP> claim', bug.threadTs));
     await t.settle();
@@ -371,7 +372,7 @@ describe('/bugs list', () => {
       t.baseUrl,
       threadReply({
         user: reporter,
-        ts: tsAt(new Date(t.clock.now().getTime() - 2 * 3_600_000)),
+        ts: slackTs(new Date(t.clock.now().getTime() - 2 * 3_600_000)),
         threadTs: mine.threadTs,
       }),
     );
@@ -413,10 +414,10 @@ describe('long notes and reasons', () => {
       type: 'app_mention',
       user: developer,
       text: `<@UBUGSWEEP> resolve ${note} 1a2b3c4d`,
-      ts: tsAt(t.clock.now()),
+      ts: slackTs(t.clock.now()),
       thread_ts: bug.threadTs,
       channel: TEST_CHANNEL,
-      event_ts: tsAt(t.clock.now()),
+      event_ts: slackTs(t.clock.now()),
     });
     await t.settle();
 

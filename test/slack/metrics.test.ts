@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { runSweep } from '../../src/services/sweep/sweep-runner.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent } from '../support/signed-requests.ts';
-import { topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { topLevelMessage } from '../support/slack-events.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { slackTs } from '../support/test-clock.ts';
 
 function sampleOf(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -18,7 +19,7 @@ describe('/metrics', () => {
   it('serves Prometheus text whose counters and gauges move with real traffic', async () => {
     await sendEvent(
       t.baseUrl,
-      topLevelMessage({ user: TEST_USERS.reporter, ts: tsAt(t.clock.now()), text: 'Metrics bug' }),
+      topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()), text: 'Metrics bug' }),
     );
     await t.settle();
     await runSweep(t.bugsweep.ctx, { trigger: 'admin' });

@@ -10,8 +10,9 @@ import { viewSubmission } from '../support/interaction-payloads.ts';
 import { withoutInterception } from '../support/network.ts';
 import { refuseRowsContaining } from '../support/refused-rows.ts';
 import { postSigned, sendEvent, sendInteraction, signature, TEST_SIGNING_SECRET } from '../support/signed-requests.ts';
-import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { threadReply, topLevelMessage } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
@@ -150,13 +151,13 @@ describe('events bugsweep does not handle', () => {
 
 describe('a message that cannot be stored', () => {
   it('is answered 500 so Slack delivers it again, and the redelivery is stored once', async () => {
-    const root = tsAt(t.clock.now());
+    const root = slackTs(t.clock.now());
     await sendEvent(t.baseUrl, topLevelMessage({ user: TEST_USERS.reporter, ts: root, text: 'Export button broken' }));
     await t.settle();
     const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: root });
     const reply = threadReply({
       user: TEST_USERS.reporter,
-      ts: tsAt(new Date(t.clock.now().getTime() + 1000)),
+      ts: slackTs(new Date(t.clock.now().getTime() + 1000)),
       threadTs: root,
       text: 'still refused here',
     });
@@ -179,7 +180,7 @@ describe('a message that cannot be stored', () => {
   });
 
   it('is answered only once it is stored: the row exists when the 200 arrives', async () => {
-    const root = tsAt(new Date(t.clock.now().getTime() + 5000));
+    const root = slackTs(new Date(t.clock.now().getTime() + 5000));
     const res = await sendEvent(
       t.baseUrl,
       topLevelMessage({ user: TEST_USERS.reporter, ts: root, text: 'Login loops' }),

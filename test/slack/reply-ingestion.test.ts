@@ -15,19 +15,15 @@ import { sendEvent } from '../support/signed-requests.ts';
 import { botMessage, threadReply } from '../support/slack-events.ts';
 import {
   adminSweep,
-  DAY,
   eventTypesOf,
-  exactTs,
   NO_COUNTS,
-  plus,
   ran,
   reload,
   resetSweepWorld,
-  SECOND,
-  START,
   waitForLockWaiters,
 } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, plus, SECOND, START, slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
@@ -65,7 +61,7 @@ describe('who said it, and what it does to the bug', () => {
 
     for (const [i, sender] of senders.entries()) {
       const before = await reload(db, bug);
-      const ts = exactTs(plus(START, i * SECOND));
+      const ts = slackTs(plus(START, i * SECOND));
       await send(
         'bot' in sender
           ? botMessage({ ts, threadTs: bug.threadTs, own: sender.bot === 'own' })
@@ -113,8 +109,8 @@ describe('who said it, and what it does to the bug', () => {
 
   it('calls a developer who reported the bug its reporter, and a reply to no bug stores nothing', async () => {
     const bug = await createBug(db.orm.em.fork(), { reporterId: developer });
-    await send(threadReply({ user: developer, ts: exactTs(START), threadTs: bug.threadTs }));
-    await send(threadReply({ user: reporter, ts: exactTs(START), threadTs: '1700000000.999999' }));
+    await send(threadReply({ user: developer, ts: slackTs(START), threadTs: bug.threadTs }));
+    await send(threadReply({ user: reporter, ts: slackTs(START), threadTs: '1700000000.999999' }));
     await t.idle();
     expect((await rowsOf(bug)).map((row) => row.senderType)).toEqual(['reporter']);
     expect(await db.orm.em.fork().count(BugConversation, {})).toBe(1);
@@ -133,7 +129,7 @@ describe('concurrent and repeated deliveries', () => {
     const replies = Array.from({ length: 60 }, (_, i) => {
       const bug = i % 3 === 0 ? bugs[1 + (i % 2)]! : bugs[0]!;
       const user = users[i % users.length]!;
-      return { bug, user, event: threadReply({ user, ts: exactTs(plus(START, i * SECOND)), threadTs: bug.threadTs }) };
+      return { bug, user, event: threadReply({ user, ts: slackTs(plus(START, i * SECOND)), threadTs: bug.threadTs }) };
     });
     const versions = await Promise.all(bugs.map(async (bug) => (await reload(db, bug)).version));
     await Promise.all(
@@ -181,7 +177,7 @@ describe('a reply racing a sweep', () => {
     try {
       // Slack is answered once the reply is stored, so the answer waits for the sweep too.
       replying = send(
-        threadReply({ user: reporter, ts: exactTs(START), threadTs: bug.threadTs, text: 'still broken' }),
+        threadReply({ user: reporter, ts: slackTs(START), threadTs: bug.threadTs, text: 'still broken' }),
       );
       await waitForLockWaiters(sweep, 1);
       expect(await rowsOf(bug)).toEqual([]);
@@ -212,7 +208,7 @@ describe('a reply racing a sweep', () => {
     let sweeping: ReturnType<typeof adminSweep> | undefined;
     let replying: Promise<void> | undefined;
     try {
-      replying = send(threadReply({ user: developer, ts: exactTs(START), threadTs: replied.threadTs }));
+      replying = send(threadReply({ user: developer, ts: slackTs(START), threadTs: replied.threadTs }));
       await waitForLockWaiters(first, 1);
       sweeping = adminSweep(t.bugsweep.ctx);
       await waitForLockWaiters(first, 2);

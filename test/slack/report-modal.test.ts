@@ -10,8 +10,8 @@ import { FAKE_BOT, type RecordedCall } from '../support/fake-slack-api.ts';
 import { messageAction, type ReportForm, reportFormValues, viewSubmission } from '../support/interaction-payloads.ts';
 import { refuseRowsContaining } from '../support/refused-rows.ts';
 import { sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
-import { tsAt } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
@@ -316,7 +316,7 @@ describe('the "Report as bug" message shortcut', () => {
     (view.blocks.find((b) => b.block_id === blockId)?.element as { initial_value?: string } | undefined)?.initial_value;
 
   it('opens the modal prefilled from the message, carrying where it came from', async () => {
-    const ts = tsAt(t.clock.now());
+    const ts = slackTs(t.clock.now());
     const text =
       '*Export to CSV* fails for <https://example.com/reports/9|report 9>\nIt spins forever. trace_id=abc123def456';
     const view = await openFromMessage({ ts, text, user: TEST_USERS.reporter });
@@ -340,7 +340,7 @@ describe('the "Report as bug" message shortcut', () => {
   });
 
   it('files the bug with its source, says where it came from, and tells the original thread', async () => {
-    const ts = tsAt(t.clock.now());
+    const ts = slackTs(t.clock.now());
     const text = 'Dashboard graphs are empty since this morning';
     const view = await openFromMessage({ ts, text, user: TEST_USERS.reporter });
     t.slackApi.reset();
@@ -387,8 +387,8 @@ describe('the "Report as bug" message shortcut', () => {
   });
 
   it('answers in the thread of a reply the shortcut was used on', async () => {
-    const threadTs = tsAt(t.clock.now());
-    const ts = tsAt(t.clock.now());
+    const threadTs = slackTs(t.clock.now());
+    const ts = slackTs(t.clock.now());
     const view = await openFromMessage({
       ts,
       threadTs,
@@ -414,7 +414,7 @@ describe('the "Report as bug" message shortcut', () => {
   });
 
   it('opens an empty title for a message with no text, and the form still asks for one', async () => {
-    const view = await openFromMessage({ ts: tsAt(t.clock.now()), text: '' });
+    const view = await openFromMessage({ ts: slackTs(t.clock.now()), text: '' });
     expect(initialValue(view, INPUTS.title.block)).toBeUndefined();
     const origin = (JSON.parse(String(view.private_metadata)) as { origin: Record<string, unknown> }).origin;
     expect(origin.authorId).toBeNull();

@@ -14,19 +14,15 @@ import { sendInteraction, sendSlashCommand } from '../support/signed-requests.ts
 import {
   adminSweep,
   createReplica,
-  DAY,
   eventsOfType,
-  HOUR,
-  MINUTE,
   NO_COUNTS,
-  plus,
   type Replica,
   ran,
   reload,
   resetSweepWorld,
-  START,
 } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, HOUR, MINUTE, plus, START } from '../support/test-clock.ts';
 
 const ALERTS = 'CALERTS';
 const SLA_ENV = {

@@ -9,15 +9,13 @@ import { useTestDatabase } from '../support/database.ts';
 import { type BugOverrides, createBug } from '../support/factories.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
-import { threadReply, tsAt } from '../support/slack-events.ts';
+import { threadReply } from '../support/slack-events.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, HOUR, slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
 const { developer, developer2, admin, bystander } = TEST_USERS;
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const START = '2026-11-24T09:00:00Z'; // a Tuesday
 
 type Answer = { response_type?: string; text?: string; blocks?: unknown[] };
@@ -360,7 +358,7 @@ describe('/bugs release (orphaned claims)', () => {
       t.baseUrl,
       threadReply({
         user: developer2,
-        ts: tsAt(t.clock.now()),
+        ts: slackTs(t.clock.now()),
         threadTs: orphan2.threadTs,
         text: 'still on it, PR soon',
       }),

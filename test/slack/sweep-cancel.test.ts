@@ -5,19 +5,9 @@ import { BugReport, SweepRun } from '../../src/db/entities/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import { sendSlashCommand } from '../support/signed-requests.ts';
-import {
-  adminSweep,
-  createReplica,
-  DAY,
-  HOUR,
-  NO_COUNTS,
-  plus,
-  type Replica,
-  ran,
-  resetSweepWorld,
-  START,
-} from '../support/sweep-support.ts';
+import { adminSweep, createReplica, NO_COUNTS, type Replica, ran, resetSweepWorld } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, HOUR, plus, START } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);

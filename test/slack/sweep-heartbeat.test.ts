@@ -7,8 +7,9 @@ import { createSweepScheduler } from '../../src/scheduler/sweep-scheduler.ts';
 import { asFallback, plainTimesIn } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent, sendSlashCommand } from '../support/signed-requests.ts';
-import { createReplica, HOUR, MINUTE, resetSweepWorld, until } from '../support/sweep-support.ts';
+import { createReplica, resetSweepWorld, until } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { HOUR, MINUTE } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);

@@ -9,8 +9,9 @@ import { asFallback } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import { sendEvent, sendSlashCommand } from '../support/signed-requests.ts';
-import { adminSweep, DAY, eventsOfType, HOUR, ran, resetSweepWorld, START } from '../support/sweep-support.ts';
+import { adminSweep, eventsOfType, ran, resetSweepWorld } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { DAY, HOUR, START } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);

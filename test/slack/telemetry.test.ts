@@ -8,15 +8,16 @@ import { BugReport } from '../../src/db/entities/index.ts';
 import { importLegacyReports } from '../../src/services/legacy-import/import-legacy.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent, sendSlashCommand } from '../support/signed-requests.ts';
-import { threadReply, topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { threadReply, topLevelMessage } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
 const { reporter, developer, bystander } = TEST_USERS;
 
 async function report(text: string) {
-  const ts = tsAt(t.clock.now());
+  const ts = slackTs(t.clock.now());
   expect((await sendEvent(t.baseUrl, topLevelMessage({ user: reporter, ts, text }))).status).toBe(200);
   await t.settle();
   return db.orm.em.fork().findOneOrFail(BugReport, { channelId: TEST_CHANNEL, threadTs: ts });
@@ -60,7 +61,7 @@ describe('/bugs find', () => {
       t.baseUrl,
       threadReply({
         user: developer,
-        ts: tsAt(t.clock.now()),
+        ts: slackTs(t.clock.now()),
         threadTs: bug.threadTs,
         text: 'logs say trace_id=feed1234cafe',
       }),

@@ -12,10 +12,10 @@ import { FAKE_BOT, type FakeSlackApi, startFakeSlackApi } from '../support/fake-
 import { type FakeThreads, useFakeThreads } from '../support/fake-threads.ts';
 import { sendEvent } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage } from '../support/slack-events.ts';
-import { adminSweep, DAY, exactTs, HOUR, plus, ran, START, until } from '../support/sweep-support.ts';
+import { adminSweep, ran, until } from '../support/sweep-support.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { TEST_CHANNEL, TEST_USERS, testConfig } from '../support/test-app.ts';
-import { TestClock } from '../support/test-clock.ts';
+import { DAY, HOUR, plus, START, slackTs, TestClock } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const clock = new TestClock(START);
@@ -83,16 +83,16 @@ describe('catching up on replies the bot missed', () => {
     // Three reports, ten days old: stale, so the sweep would close each unless someone answered.
     const reported = plus(START, -10 * DAY);
     const [answeredWhileStopped, answeredDuringOutage, unanswered] = [
-      exactTs(reported),
-      exactTs(reported),
-      exactTs(reported),
+      slackTs(reported),
+      slackTs(reported),
+      slackTs(reported),
     ];
     for (const ts of [answeredWhileStopped, answeredDuringOutage, unanswered]) {
       await post(topLevelMessage({ user: TEST_USERS.reporter, ts, text: `Report ${ts}` }), true);
     }
     const earlier = threadReply({
       user: TEST_USERS.reporter,
-      ts: exactTs(plus(START, -9 * DAY)),
+      ts: slackTs(plus(START, -9 * DAY)),
       threadTs: unanswered,
     });
     await post(earlier, true);
@@ -102,7 +102,7 @@ describe('catching up on replies the bot missed', () => {
     await stopBot();
     const whileStopped = threadReply({
       user: TEST_USERS.reporter,
-      ts: exactTs(plus(START, -2 * HOUR)),
+      ts: slackTs(plus(START, -2 * HOUR)),
       threadTs: answeredWhileStopped,
       text: 'It still fails on 2.4, logs attached',
     });
@@ -119,7 +119,7 @@ describe('catching up on replies the bot missed', () => {
     await proxy.cut();
     const duringOutage = threadReply({
       user: TEST_USERS.developer,
-      ts: exactTs(plus(START, -HOUR)),
+      ts: slackTs(plus(START, -HOUR)),
       threadTs: answeredDuringOutage,
       text: 'Found it: the retry loop. Fix is deploying',
     });

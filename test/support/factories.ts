@@ -4,14 +4,7 @@ import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
 import { bugRefFor, reserveBugNumber } from '../../src/db/repositories/bug-report.repository.ts';
 import type { BugStatus } from '../../src/domain/bug-status.ts';
 import type { SenderType } from '../../src/domain/sender-type.ts';
-
-let tsCounter = 1_700_000_000;
-
-/** A Slack-looking message ts, unique within the test process. */
-export function nextTs(): string {
-  tsCounter += 1;
-  return `${tsCounter}.${String(tsCounter % 1_000_000).padStart(6, '0')}`;
-}
+import { slackTs } from './test-clock.ts';
 
 export type BugOverrides = Partial<{
   title: string;
@@ -40,7 +33,7 @@ export async function createBug(em: EntityManager, overrides: BugOverrides = {})
     claimantId: overrides.claimantId ?? null,
     claimedAt: overrides.claimedAt ?? null,
     channelId: overrides.channelId ?? 'CBUGS',
-    threadTs: overrides.threadTs ?? nextTs(),
+    threadTs: overrides.threadTs ?? slackTs(),
     createdAt,
     updatedAt: createdAt,
     lastActivityAt: overrides.lastActivityAt ?? createdAt,
@@ -61,7 +54,7 @@ export async function addConversation(
     senderId:
       message.senderId ?? (message.senderType === 'reporter' ? bug.reporterId : `U${message.senderType.toUpperCase()}`),
     channelId: bug.channelId,
-    slackTs: nextTs(),
+    slackTs: slackTs(),
     text: message.text ?? 'a reply',
     messageAt: message.at,
     deletedAt: message.deleted ? message.at : null,

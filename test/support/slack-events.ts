@@ -2,13 +2,6 @@
 import { FAKE_BOT } from './fake-slack-api.ts';
 import { TEST_CHANNEL } from './test-app.ts';
 
-let seq = 0;
-/** A Slack ts at the given time, unique within the test process. */
-export function tsAt(at: Date): string {
-  seq += 1;
-  return `${Math.floor(at.getTime() / 1000)}.${String(seq).padStart(6, '0')}`;
-}
-
 type Common = { channel?: string; ts: string; text?: string };
 
 export function topLevelMessage(fields: Common & { user: string }) {

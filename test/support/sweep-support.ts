@@ -1,5 +1,4 @@
-// Shared pieces of the sweep scenario tests (test/integration/sweep-*.test.ts): a clean slate per test, exact
-// Slack timestamps, a second bugsweep ("replica" or "restart with other settings") on the same database, and
+// Shared pieces of the sweep scenario tests (test/integration/sweep-*.test.ts): a clean slate per test, a second bugsweep ("replica" or "restart with other settings") on the same database, and
 // small readers for bug_events, slack_notices and the fake Web API's calls.
 import { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
@@ -17,30 +16,9 @@ import { asFallback } from './block-kit.ts';
 import type { TestDatabase } from './database.ts';
 import { FAKE_BOT, type RecordedCall } from './fake-slack-api.ts';
 import { type TestApp, testConfig } from './test-app.ts';
-import { TestClock } from './test-clock.ts';
-
-export const SECOND = 1_000;
-export const MINUTE = 60_000;
-export const HOUR = 3_600_000;
-export const DAY = 86_400_000;
-
-/** Where every test app's clock starts (test/support/test-app.ts): Tue 24 Nov 2026, 09:00 UTC, on an hourly slot. */
-export const START = new Date('2026-11-24T09:00:00Z');
+import { START, TestClock } from './test-clock.ts';
 
 export const NO_COUNTS = { warned: 0, closed: 0, reminded: 0, released: 0, failed: 0 } as const;
-
-export const at = (iso: string) => new Date(iso);
-export const plus = (from: Date, ms: number) => new Date(from.getTime() + ms);
-
-let tsSeq = 0;
-/**
- * A Slack ts exactly at `moment` (to the second). The suffix keeps it unique and stays below half a millisecond,
- * so the app reads the message's time back as `moment` itself (tsToDate rounds to the millisecond).
- */
-export function exactTs(moment: Date): string {
-  tsSeq = (tsSeq % 499) + 1;
-  return `${Math.floor(moment.getTime() / 1000)}.${String(tsSeq).padStart(6, '0')}`;
-}
 
 /**
  * Every test starts from nothing at START: no bugs, notices, runs or pacing, the sweep not paused, no recorded

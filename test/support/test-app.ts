@@ -9,7 +9,7 @@ import type { TestDatabase } from './database.ts';
 import { FAKE_BOT, type FakeSlackApi, startFakeSlackApi } from './fake-slack-api.ts';
 import { interceptSlackApi } from './nock-slack-api.ts';
 import { TEST_SIGNING_SECRET } from './signed-requests.ts';
-import { TestClock } from './test-clock.ts';
+import { START, TestClock } from './test-clock.ts';
 
 export const TEST_USERS = {
   reporter: 'UREPORTER',
@@ -82,7 +82,7 @@ export function useTestApp(db: TestDatabase, env: Record<string, string> = {}, o
   const handle = {} as TestApp;
   beforeAll(async () => {
     handle.slackApi = options.slackApi === 'nock' ? interceptSlackApi() : await startFakeSlackApi();
-    handle.clock = new TestClock(new Date('2026-11-24T09:00:00Z'));
+    handle.clock = new TestClock(START);
     handle.config = testConfig(env, handle.slackApi.url);
     handle.bugsweep = await createBugsweep({
       config: handle.config,

@@ -8,10 +8,7 @@ import {
   parseBacklogAlert,
   QUIET_BACKLOG_STATE,
 } from '../../src/domain/backlog-alert.ts';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+import { DAY, HOUR, MINUTE } from '../support/test-clock.ts';
 
 function conditionsOf(text: string): readonly BacklogCondition[] {
   const result = parseBacklogAlert(text);

@@ -20,10 +20,8 @@ import {
   type InactivityState,
   type SweepSettings,
 } from '../../src/domain/sweep-rules.ts';
+import { DAY, HOUR, MINUTE } from '../support/test-clock.ts';
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 const at = (iso: string) => new Date(iso);
 const plus = (date: Date, ms: number) => new Date(date.getTime() + ms);
 const exactly = (moment: Date) => moment;

@@ -16,10 +16,7 @@ import {
   WALL_CLOCK,
 } from '../../src/domain/business-hours.ts';
 import { formatMoment } from '../../src/domain/time-format.ts';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+import { DAY, HOUR, MINUTE } from '../support/test-clock.ts';
 
 const at = (iso: string) => new Date(iso);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decideGrouping, maySplitDuplicate, notDuplicatePair } from '../../src/domain/duplicates.ts';
 import { agoPhrase } from '../../src/messages/duplicate-notices.ts';
+import { DAY } from '../support/test-clock.ts';
 
-const DAY = 86_400_000;
 const now = new Date('2026-12-03T12:00:00Z');
 const group = (lastSeenAgoMs: number) => ({
   fingerprint: 'v1:abc',

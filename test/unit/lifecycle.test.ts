@@ -14,6 +14,7 @@ import {
   USER_ACTIONS,
   type UserAction,
 } from '../../src/domain/lifecycle.ts';
+import { DAY } from '../support/test-clock.ts';
 
 const REF = 'BUG-42';
 const REPORTER = 'UREPORTER';
@@ -299,7 +300,6 @@ describe('restartsInactivityClock', () => {
 
 describe('decideKeepOpen', () => {
   const now = new Date('2026-11-24T09:00:00Z');
-  const DAY = 86_400_000;
   const keepOpenBug = (overrides: Partial<KeepOpenBug> = {}): KeepOpenBug => ({
     ref: REF,
     status: 'open',

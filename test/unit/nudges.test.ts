@@ -5,8 +5,8 @@ import { closesOnSilence, decideInactivity, type SweepSettings } from '../../src
 import { buildBugCard } from '../../src/messages/bug-card.ts';
 import { slackMoment } from '../../src/messages/date-token.ts';
 import { buildDeveloperNudge, buildInactivityWarning, buildNudgeWithdrawn } from '../../src/messages/thread-notices.ts';
+import { DAY } from '../support/test-clock.ts';
 
-const DAY = 86_400_000;
 const BASE: SweepSettings = {
   autoCloseAfterMs: 5 * DAY,
   autoCloseWarningMs: DAY,

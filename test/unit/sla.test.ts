@@ -7,8 +7,8 @@ import {
   slaClockAtIntake,
   slaDueAt,
 } from '../../src/domain/sla.ts';
+import { HOUR } from '../support/test-clock.ts';
 
-const HOUR = 3_600_000;
 const SETTINGS = { critical: 4 * HOUR, high: 24 * HOUR, medium: 120 * HOUR, low: 0 };
 const T0 = new Date('2026-11-24T09:00:00Z');
 const at = (hours: number) => new Date(T0.getTime() + hours * HOUR);

@@ -12,11 +12,7 @@ import {
   type SweepSettings,
 } from '../../src/domain/sweep-rules.ts';
 import { nextSweepAtFor } from '../../src/services/sweep/sweep-slots.ts';
-
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+import { DAY, HOUR, MINUTE } from '../support/test-clock.ts';
 
 const at = (iso: string) => new Date(iso);
 const plus = (date: Date, ms: number) => new Date(date.getTime() + ms);

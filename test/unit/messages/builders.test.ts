@@ -34,6 +34,7 @@ import {
   buildWarningCleared,
 } from '../../../src/messages/thread-notices.ts';
 import { asFallback, buttonsOf, overLimits, plainTimesIn, textsOf } from '../../support/block-kit.ts';
+import { DAY } from '../../support/test-clock.ts';
 
 // The Block Kit helpers: Slack's limits hold at exactly the documented lengths, with an ellipsis past them.
 describe('blocks.ts', () => {
@@ -268,8 +269,6 @@ describe('bug-card.ts', () => {
 // What bugsweep says in bug threads: the words of each notice, the Keep open button, escaping of people's words,
 // and notices that stay within Slack's limits however long the note or reason.
 describe('thread-notices.ts', () => {
-  const HOUR = 3_600_000;
-  const DAY = 24 * HOUR;
   const bug = { id: 7, ref: 'BUG-7', reporterId: 'UREPORTER', claimantId: null as string | null };
   const at = new Date('2026-11-24T14:00:00Z');
   const tz = 'UTC';

@@ -22,6 +22,7 @@ import {
   buildSweepStatus,
 } from '../../../src/slack/views/sweep-views.ts';
 import { asFallback, buttonsOf, overLimits, plainTimesIn, textsOf } from '../../support/block-kit.ts';
+import { DAY, HOUR } from '../../support/test-clock.ts';
 
 // The report modal and the view that replaces it once the report is filed.
 describe('report-modal.ts', () => {
@@ -150,7 +151,6 @@ describe('resolve-modal.ts', () => {
 
 // What admins see of the sweep: the preview, the release confirmation and its answer, run summaries and status.
 describe('sweep-views.ts', () => {
-  const DAY = 86_400_000;
   const now = new Date('2026-11-24T09:00:00Z');
   const links = {
     threadLinkFor: (bug: { channelId: string; threadTs: string }) => `https://x/${bug.channelId}/${bug.threadTs}`,
@@ -318,7 +318,6 @@ describe('sweep-views.ts', () => {
 
 // The App Home tab: a home view with the Report button and three lists.
 describe('app-home.ts', () => {
-  const HOUR = 3_600_000;
   const now = new Date('2026-11-24T09:00:00Z');
   const item = (n: number, title = `Bug ${n}`): BugListItem => ({
     ref: `BUG-${n}`,
@@ -374,7 +373,6 @@ describe('app-home.ts', () => {
 
 // The /bugs list answer: one line per bug, a count, and what to say when there is nothing.
 describe('bug-list.ts', () => {
-  const HOUR = 3_600_000;
   const now = new Date('2026-11-24T09:00:00Z');
   const bug = (n: number, overrides: { title?: string; claimantId?: string | null } = {}) =>
     toBugListItem(
