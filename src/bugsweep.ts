@@ -1,6 +1,5 @@
 // Assembles bugsweep from a config and an open database: the part of start-up tests share with main.ts.
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Hono } from 'hono';
 import type { AppContext, BotIdentity } from './app-context.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -35,21 +34,27 @@ export type Bugsweep = {
   stop(): Promise<void>;
 };
 
+/**
+ * main.ts passes only config, orm and logger. Every other option is a test seam (the command line passes
+ * `identity`): tests set the clock, the bot's identity, short intervals and whether the schedule runs.
+ */
 export type BugsweepOptions = {
   config: Config;
   orm: Orm;
   logger: Logger;
+  /** Test seam: a TestClock's `now`; the system clock otherwise. */
   clock?: Clock;
-  /** Known bot identity (tests); otherwise asked once from Slack with auth.test. */
+  /** Known bot identity (tests, the command line); otherwise asked once from Slack with auth.test. */
   identity?: BotIdentity;
+  /** Test seam: the notifier's pacing (tests turn it off or down). */
   notifier?: NotifierOptions;
+  /** Test seam: how often the user group is fetched again. */
   developers?: DeveloperDirectoryOptions;
-  /** More HTTP routes on PORT (the composition root mounts the agent API, metrics and MCP here). */
-  mount?: (app: Hono, ctx: AppContext) => void;
+  /** Test seam: the catch-up's probe and retry intervals. */
   catchUp?: ThreadCatchUpOptions;
-  /** Run the sweep on its schedule (default). Most tests call the sweep directly instead. */
+  /** Test seam: run the sweep on its schedule (default). Most tests call the sweep directly instead. */
   runSchedule?: boolean;
-  /** How often the scheduler reads the stored schedule (`/bugs sweep schedule`). */
+  /** Test seam: how often the scheduler reads the stored schedule (`/bugs sweep schedule`). */
   scheduler?: SweepSchedulerOptions;
 };
 
@@ -135,7 +140,6 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
       // Loaded by its first request: zod-openapi and the route table are not held by an idle bot.
       mountOnFirstRequest(app, '/api/v1', async () => (await import('./http/api/agent-api.ts')).createAgentApi(ctx));
       mountMcp(app, ctx);
-      options.mount?.(app, ctx);
     },
   });
 

@@ -18,7 +18,7 @@ const HEARTBEAT_MS = 60_000;
 export const SCHEDULE_POLL_MS = 30_000;
 
 export type SweepSchedulerOptions = {
-  /** How often the stored schedule is read (default SCHEDULE_POLL_MS); tests pass a short one. */
+  /** How often the stored schedule is read (default SCHEDULE_POLL_MS). Test seam: tests pass a short one. */
   pollMs?: number;
 };
 

@@ -29,7 +29,7 @@ export type SweepRequest = {
   dryRun?: boolean;
   /** Scheduled runs: the slot's time. The first replica to record it runs it; the others do nothing. */
   slot?: Date;
-  /** Called after each item; a test seam for a run that dies part-way. */
+  /** Test seam: called after each item, for a run that dies or is cancelled part-way. */
   afterItem?: (done: number) => void | Promise<void>;
 };
 
