@@ -6,9 +6,9 @@ import { BugEvent, BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
 import { createApiToken, revokeApiToken } from '../../src/services/api-tokens.ts';
 import { runSweep } from '../../src/services/sweep/sweep-runner.ts';
-import { buttonPress } from '../support/block-actions.ts';
 import { textsOf } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { buttonPress } from '../support/interaction-payloads.ts';
 import { sendInteraction } from '../support/signed-requests.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 

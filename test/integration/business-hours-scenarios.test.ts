@@ -14,7 +14,6 @@ import {
   ran,
   reload,
   resetSweepWorld,
-  textOf,
 } from '../support/sweep-support.ts';
 import { TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
 import { slackTs } from '../support/test-clock.ts';

@@ -4,8 +4,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
-import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { buttonPress } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage } from '../support/slack-events.ts';
 import { reload, resetSweepWorld, textOf } from '../support/sweep-support.ts';

@@ -6,17 +6,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
-import { buttonPress } from '../support/block-actions.ts';
-import { type TestDatabase, useTestDatabase } from '../support/database.ts';
+import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import type { RecordedCall } from '../support/fake-slack-api.ts';
-import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
 import {
   botMessage,
   classicBotMessage,
   messageDeleted,
   threadReply,
-  topLevelMessage,
 } from '../support/slack-events.ts';
 import {
   adminSweep,
@@ -33,8 +30,9 @@ import {
   reload,
   resetSweepWorld,
   textOf,
+  timelineFor,
 } from '../support/sweep-support.ts';
-import { TEST_CHANNEL, TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
+import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 import { at, DAY, HOUR, MINUTE, plus, START, slackTs } from '../support/test-clock.ts';
 
 const { reporter, developer, developer2, admin, bystander } = TEST_USERS;
@@ -42,69 +40,6 @@ const { reporter, developer, developer2, admin, bystander } = TEST_USERS;
 // Words a released claim's notice must never use about the claimant.
 const BLAMING =
   /\b(fail\w*|blame\w*|fault|neglect\w*|abandon\w*|ignor\w*|lazy|forgot\w*|unresponsive|inactive|slack(ed|ing))\b/i;
-
-/** The timeline verbs, bound to one test app and its database. */
-function timelineFor(db: TestDatabase, t: TestApp) {
-  async function deliver(event: Record<string, unknown>) {
-    const res = await sendEvent(t.baseUrl, event);
-    expect(res.status).toBe(200);
-    await t.settle();
-  }
-
-  /** A bug reported by a top-level message in the bug channel at the clock's time; it gets a real card. */
-  async function newBug(title = 'Cart total is wrong'): Promise<BugReport> {
-    const ts = slackTs(t.clock.now());
-    await deliver(topLevelMessage({ user: reporter, ts, text: title }));
-    const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
-    expect(bug.cardTs).toBeTruthy();
-    expect(bug.lastActivityAt.toISOString()).toBe(t.clock.now().toISOString());
-    t.slackApi.reset();
-    return bug;
-  }
-
-  /** A reply in the bug's thread posted at `moment` (the clock moves there too). */
-  async function replyAt(moment: Date | string, user: string, bug: BugReport, text = 'any news?'): Promise<string> {
-    t.clock.set(moment);
-    const ts = slackTs(t.clock.now());
-    await deliver(threadReply({ user, ts, threadTs: bug.threadTs, text }));
-    return ts;
-  }
-
-  /** An admin-triggered sweep at `moment`, then the outbox drained. Returns the run's counts. */
-  async function sweepAt(moment: Date | string) {
-    t.clock.set(moment);
-    const result = ran(await adminSweep(t.bugsweep.ctx));
-    await t.settle();
-    return result.counts;
-  }
-
-  async function command(userId: string, text: string) {
-    const res = await sendSlashCommand(t.baseUrl, { userId, text });
-    expect(res.status).toBe(200);
-    await t.settle();
-  }
-
-  async function pressKeepOpen(userId: string, bug: BugReport, warningTs: string) {
-    const payload = buttonPress({
-      userId,
-      actionId: ACTIONS.keepOpen,
-      value: String(bug.id),
-      channelId: bug.channelId,
-      messageTs: warningTs,
-      threadTs: bug.threadTs,
-    });
-    const res = await sendInteraction(t.baseUrl, payload);
-    expect(res.status).toBe(200);
-    await t.settle();
-  }
-
-  const posts = (bug?: BugReport): RecordedCall[] =>
-    t.slackApi.callsTo('chat.postMessage').filter((call) => !bug || call.body.thread_ts === bug.threadTs);
-  const updates = (ts?: string): RecordedCall[] =>
-    t.slackApi.callsTo('chat.update').filter((call) => !ts || call.body.ts === ts);
-
-  return { deliver, newBug, replyAt, sweepAt, command, pressKeepOpen, posts, updates };
-}
 
 const db = useTestDatabase();
 const t = useTestApp(db);

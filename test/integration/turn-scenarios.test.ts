@@ -2,12 +2,9 @@
 // app: bugs and replies come in as signed Slack events, the sweep runs at the moments named (the clock moves only
 // by hand), the outbox is drained, and the exact notices, edits, cards and bug_events are asserted.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BugReport } from '../../src/db/entities/index.ts';
 import { slackMoment } from '../../src/messages/date-token.ts';
-import { type TestDatabase, useTestDatabase } from '../support/database.ts';
-import type { RecordedCall } from '../support/fake-slack-api.ts';
-import { sendEvent, sendSlashCommand } from '../support/signed-requests.ts';
-import { messageDeleted, threadReply, topLevelMessage } from '../support/slack-events.ts';
+import { useTestDatabase } from '../support/database.ts';
+import { messageDeleted, } from '../support/slack-events.ts';
 import {
   adminSweep,
   createReplica,
@@ -15,59 +12,27 @@ import {
   eventTypesOf,
   NO_COUNTS,
   postedTsOf,
-  ran,
   reload,
   resetSweepWorld,
   textOf,
+  timelineFor,
 } from '../support/sweep-support.ts';
-import { TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
+import { TEST_USERS, useTestApp } from '../support/test-app.ts';
 import { START, slackTs } from '../support/test-clock.ts';
 
 const { reporter, developer, developer2, bystander } = TEST_USERS;
 const moment = (iso: string) => slackMoment(new Date(iso), 'UTC');
 
-function timelineFor(db: TestDatabase, t: TestApp) {
-  async function deliver(event: Record<string, unknown>) {
-    const res = await sendEvent(t.baseUrl, event);
-    expect(res.status).toBe(200);
-    await t.settle();
-  }
-  async function newBug(title = 'Cart total is wrong'): Promise<BugReport> {
-    const ts = slackTs(t.clock.now());
-    await deliver(topLevelMessage({ user: reporter, ts, text: title }));
-    const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
-    t.slackApi.reset();
-    return bug;
-  }
-  async function replyAt(at: string, user: string, bug: BugReport, text = 'any news?'): Promise<string> {
-    t.clock.set(at);
-    const ts = slackTs(t.clock.now());
-    await deliver(threadReply({ user, ts, threadTs: bug.threadTs, text }));
-    return ts;
-  }
-  async function sweepAt(at: string) {
-    t.clock.set(at);
-    const result = ran(await adminSweep(t.bugsweep.ctx));
-    await t.settle();
-    return { ...result.counts, nudged: result.nudged ?? 0 };
-  }
-  async function command(userId: string, text: string) {
-    const res = await sendSlashCommand(t.baseUrl, { userId, text });
-    expect(res.status).toBe(200);
-    await t.settle();
-  }
-  const posts = (bug?: BugReport): RecordedCall[] =>
-    t.slackApi.callsTo('chat.postMessage').filter((call) => !bug || call.body.thread_ts === bug.threadTs);
-  const updates = (ts?: string): RecordedCall[] =>
-    t.slackApi.callsTo('chat.update').filter((call) => !ts || call.body.ts === ts);
-  return { deliver, newBug, replyAt, sweepAt, command, posts, updates };
-}
-
 const NONE = { ...NO_COUNTS, nudged: 0 };
 
 const db = useTestDatabase();
 const t = useTestApp(db, { AUTO_CLOSE_POLICY: 'waiting-on-reporter' });
-const { deliver, newBug, replyAt, sweepAt, command, posts, updates } = timelineFor(db, t);
+const { deliver, newBug, replyAt, runAt, command, posts, updates } = timelineFor(db, t);
+/** A sweep at `at`: its counts and how many bugs it nudged developers about. */
+const sweepAt = async (at: string) => {
+  const result = await runAt(at);
+  return { ...result.counts, nudged: result.nudged ?? 0 };
+};
 
 beforeEach(() => resetSweepWorld(db, t));
 

@@ -1,9 +1,9 @@
 // App Home: opening the Home tab publishes the person's claims, open reports and the unclaimed queue.
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, VIEWS } from '../../src/messages/ids.ts';
-import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
+import { buttonPress } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction } from '../support/signed-requests.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
 

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { BugEvent, BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
-import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
+import { buttonPress } from '../support/interaction-payloads.ts';
 import { sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
 

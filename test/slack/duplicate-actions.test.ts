@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { BugEvent, BugReport, BugReportDedup, SlackNotice } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
-import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { buttonPress } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';

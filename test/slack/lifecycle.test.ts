@@ -5,13 +5,12 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { BugEvent, BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS, VIEWS } from '../../src/messages/ids.ts';
-import { buttonPress, resolveFormValues } from '../support/block-actions.ts';
 import { overLimits, textsOf } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { viewSubmission } from '../support/interaction-payloads.ts';
-import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
-import { threadReply, topLevelMessage } from '../support/slack-events.ts';
-import { waitForLockWaiters } from '../support/sweep-support.ts';
+import { buttonPress, resolveFormValues, viewSubmission } from '../support/interaction-payloads.ts';
+import { sendEvent, sendInteraction } from '../support/signed-requests.ts';
+import { threadReply } from '../support/slack-events.ts';
+import { timelineFor, waitForLockWaiters } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 import { slackTs } from '../support/test-clock.ts';
 
@@ -19,37 +18,8 @@ const db = useTestDatabase();
 const t = useTestApp(db);
 const { reporter, developer, developer2, admin, bystander } = TEST_USERS;
 
-async function newBug(title = 'Cart total is wrong') {
-  const ts = slackTs(t.clock.now());
-  await sendEvent(t.baseUrl, topLevelMessage({ user: reporter, ts, text: title }));
-  await t.settle();
-  const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
-  t.slackApi.reset();
-  return bug;
-}
-
-async function command(userId: string, text: string) {
-  const res = await sendSlashCommand(t.baseUrl, { userId, text });
-  expect(res.status).toBe(200);
-  await t.settle();
-  return res.text ? (res.json() as { response_type?: string; text?: string }) : {};
-}
-
-async function press(userId: string, actionId: string, bug: BugReport) {
-  const res = await sendInteraction(
-    t.baseUrl,
-    buttonPress({
-      userId,
-      actionId,
-      value: String(bug.id),
-      channelId: bug.channelId,
-      messageTs: bug.cardTs!,
-      threadTs: bug.threadTs,
-    }),
-  );
-  expect(res.status).toBe(200);
-  await t.settle();
-}
+// The timeline verbs the sweep scenarios use: a bug reported, commands and button presses on its card.
+const { newBug, command, press } = timelineFor(db, t);
 
 const reload = (bug: BugReport) => db.orm.em.fork().findOneOrFail(BugReport, bug.id);
 const eventsOf = (bug: BugReport) => db.orm.em.fork().find(BugEvent, { bugId: bug.id }, { orderBy: { id: 'asc' } });

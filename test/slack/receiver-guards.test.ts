@@ -4,9 +4,8 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
-import { buttonPress } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { viewSubmission } from '../support/interaction-payloads.ts';
+import { buttonPress, viewSubmission } from '../support/interaction-payloads.ts';
 import { withoutInterception } from '../support/network.ts';
 import { refuseRowsContaining } from '../support/refused-rows.ts';
 import { postSigned, sendEvent, sendInteraction, signature, TEST_SIGNING_SECRET } from '../support/signed-requests.ts';

@@ -7,9 +7,8 @@ import { BugReport } from '../../src/db/entities/index.ts';
 import { VIEWS } from '../../src/messages/ids.ts';
 import { changeBugFields } from '../../src/services/bug-lifecycle.ts';
 import { announceSlaBreach } from '../../src/services/sweep/sla-breaches.ts';
-import { resolveFormValues } from '../support/block-actions.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { reportFormValues, viewSubmission } from '../support/interaction-payloads.ts';
+import { reportFormValues, resolveFormValues, viewSubmission } from '../support/interaction-payloads.ts';
 import { sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
 import {
   adminSweep,

@@ -1,4 +1,5 @@
-// Interactivity payloads in the shapes Slack sends them (view_submission, message_action): our own ids and texts.
+// Interactivity payloads in the shapes Slack sends them (block_actions, view_submission, message_action): our own
+// ids and texts.
 import { INPUTS, SHORTCUTS, VIEWS } from '../../src/messages/ids.ts';
 
 type InputValue =
@@ -106,5 +107,71 @@ export function messageAction(fields: {
       team: 'TTEAM',
     },
     response_url: 'http://127.0.0.1:9/actions/fake',
+  };
+}
+
+let pressSeq = 0;
+
+/** A block_actions payload: a button pressed on a message in a thread. */
+
+export function buttonPress(fields: {
+  userId: string;
+  actionId: string;
+  value: string;
+  channelId: string;
+  messageTs: string;
+  threadTs?: string;
+}) {
+  pressSeq += 1;
+  return {
+    type: 'block_actions',
+    user: {
+      id: fields.userId,
+      username: fields.userId.toLowerCase(),
+      name: fields.userId.toLowerCase(),
+      team_id: 'TTEAM',
+    },
+    api_app_id: 'AAPP',
+    token: 'legacy-verification-token',
+    container: {
+      type: 'message',
+      message_ts: fields.messageTs,
+      channel_id: fields.channelId,
+      is_ephemeral: false,
+      thread_ts: fields.threadTs,
+    },
+    trigger_id: `5151.${pressSeq}.buttontrigger`,
+    team: { id: 'TTEAM', domain: 'example' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: fields.channelId, name: 'bugs' },
+    message: {
+      type: 'message',
+      user: 'UBUGSWEEP',
+      bot_id: 'BBUGSWEEP',
+      text: 'card',
+      ts: fields.messageTs,
+      ...(fields.threadTs ? { thread_ts: fields.threadTs } : {}),
+    },
+    state: { values: {} },
+    response_url: 'http://127.0.0.1:9/actions/fake',
+    actions: [
+      {
+        action_id: fields.actionId,
+        block_id: `bug_card_actions:${fields.value}`,
+        text: { type: 'plain_text', text: fields.actionId, emoji: true },
+        value: fields.value,
+        type: 'button',
+        action_ts: `${Math.floor(Date.now() / 1000)}.${String(pressSeq).padStart(6, '0')}`,
+      },
+    ],
+  };
+}
+
+/** The Resolve modal's state.values. */
+export function resolveFormValues(note: string | null, link: string | null = null) {
+  return {
+    [INPUTS.resolutionNote.block]: { [INPUTS.resolutionNote.action]: { type: 'plain_text_input', value: note } },
+    [INPUTS.resolutionLink.block]: { [INPUTS.resolutionLink.action]: { type: 'plain_text_input', value: link } },
   };
 }

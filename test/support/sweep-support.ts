@@ -1,4 +1,4 @@
-// Shared pieces of the sweep scenario tests (test/integration/sweep-*.test.ts): a clean slate per test, a second bugsweep ("replica" or "restart with other settings") on the same database, and
+// Shared pieces of the scenario tests (sweep, turn, lifecycle): the timeline verbs, a clean slate per test, a second bugsweep ("replica" or "restart with other settings") on the same database, and
 // small readers for bug_events, slack_notices and the fake Web API's calls.
 import { MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
@@ -15,8 +15,11 @@ import { runSweep, type SweepRequest, type SweepResult } from '../../src/service
 import { asFallback } from './block-kit.ts';
 import type { TestDatabase } from './database.ts';
 import { FAKE_BOT, type RecordedCall } from './fake-slack-api.ts';
-import { type TestApp, testConfig } from './test-app.ts';
-import { START, TestClock } from './test-clock.ts';
+import { buttonPress } from './interaction-payloads.ts';
+import { sendEvent, sendInteraction, sendSlashCommand } from './signed-requests.ts';
+import { threadReply, topLevelMessage } from './slack-events.ts';
+import { TEST_USERS, type TestApp, testConfig } from './test-app.ts';
+import { START, slackTs, TestClock } from './test-clock.ts';
 
 export const NO_COUNTS = { warned: 0, closed: 0, reminded: 0, released: 0, failed: 0 } as const;
 
@@ -92,6 +95,82 @@ export async function createReplica(
       if (options.ownOrm) await orm.close(true);
     },
   };
+}
+
+/**
+ * The timeline verbs of the scenario tests, bound to one test app and its database: a bug reported, replies at
+ * named moments, sweeps, commands and button presses, each delivered as Slack would and then settled (handlers
+ * finished, the outbox drained), and the notices Slack received.
+ */
+export function timelineFor(db: TestDatabase, t: TestApp) {
+  async function deliver(event: Record<string, unknown>) {
+    const res = await sendEvent(t.baseUrl, event);
+    expect(res.status).toBe(200);
+    await t.settle();
+  }
+
+  /** A bug reported by a top-level message in the bug channel at the clock's time; it gets a real card. */
+  async function newBug(title = 'Cart total is wrong'): Promise<BugReport> {
+    const ts = slackTs(t.clock.now());
+    await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts, text: title }));
+    const bug = await db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
+    expect(bug.cardTs).toBeTruthy();
+    expect(bug.lastActivityAt.toISOString()).toBe(t.clock.now().toISOString());
+    t.slackApi.reset();
+    return bug;
+  }
+
+  /** A reply in the bug's thread posted at `moment` (the clock moves there too). */
+  async function replyAt(moment: Date | string, user: string, bug: BugReport, text = 'any news?'): Promise<string> {
+    t.clock.set(moment);
+    const ts = slackTs(t.clock.now());
+    await deliver(threadReply({ user, ts, threadTs: bug.threadTs, text }));
+    return ts;
+  }
+
+  /** An admin-triggered sweep at `moment`, then the outbox drained. Returns the run. */
+  async function runAt(moment: Date | string) {
+    t.clock.set(moment);
+    const result = ran(await adminSweep(t.bugsweep.ctx));
+    await t.settle();
+    return result;
+  }
+
+  /** An admin-triggered sweep at `moment`, then the outbox drained. Returns the run's counts. */
+  const sweepAt = async (moment: Date | string) => (await runAt(moment)).counts;
+
+  /** A slash command; returns the answer Slack would show (empty when the command only acknowledged). */
+  async function command(userId: string, text: string): Promise<{ response_type?: string; text?: string }> {
+    const res = await sendSlashCommand(t.baseUrl, { userId, text });
+    expect(res.status).toBe(200);
+    await t.settle();
+    return res.text ? (res.json() as { response_type?: string; text?: string }) : {};
+  }
+
+  /** A button pressed on one of the bug's messages: its card unless `messageTs` names another. */
+  async function press(userId: string, actionId: string, bug: BugReport, messageTs = bug.cardTs!) {
+    const payload = buttonPress({
+      userId,
+      actionId,
+      value: String(bug.id),
+      channelId: bug.channelId,
+      messageTs,
+      threadTs: bug.threadTs,
+    });
+    const res = await sendInteraction(t.baseUrl, payload);
+    expect(res.status).toBe(200);
+    await t.settle();
+  }
+
+  const pressKeepOpen = (userId: string, bug: BugReport, warningTs: string) =>
+    press(userId, ACTIONS.keepOpen, bug, warningTs);
+
+  const posts = (bug?: BugReport): RecordedCall[] =>
+    t.slackApi.callsTo('chat.postMessage').filter((call) => !bug || call.body.thread_ts === bug.threadTs);
+  const updates = (ts?: string): RecordedCall[] =>
+    t.slackApi.callsTo('chat.update').filter((call) => !ts || call.body.ts === ts);
+
+  return { deliver, newBug, replyAt, runAt, sweepAt, command, press, pressKeepOpen, posts, updates };
 }
 
 export const reload = (db: TestDatabase, bug: { id: number }) => db.orm.em.fork().findOneOrFail(BugReport, bug.id);
