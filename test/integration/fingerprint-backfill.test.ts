@@ -10,13 +10,13 @@ import { findBugsByTelemetry } from '../../src/services/telemetry.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { addConversation, createBug } from '../support/factories.ts';
 import { sendEvent } from '../support/signed-requests.ts';
-import { topLevelMessage, tsAt } from '../support/slack-events.ts';
+import { topLevelMessage } from '../support/slack-events.ts';
 import { resetSweepWorld } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { HOUR, slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
-const HOUR = 3_600_000;
 
 beforeEach(async () => {
   await resetSweepWorld(db, t);
@@ -98,7 +98,7 @@ describe('the fingerprint backfill', () => {
     expect(await backfillFingerprints(ctx())).toEqual({ bugs: 0, fingerprinted: 0, telemetryIds: 0, groups: 0 });
 
     // A new report of the same crash (other line numbers) is linked to the old open bug through the intake.
-    const ts = tsAt(t.clock.now());
+    const ts = slackTs(t.clock.now());
     const res = await sendEvent(
       t.baseUrl,
       topLevelMessage({ user: TEST_USERS.bystander, ts, text: crash('createOrder', 97), channel: TEST_CHANNEL }),

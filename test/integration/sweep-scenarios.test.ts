@@ -9,12 +9,7 @@ import { ACTIONS } from '../../src/messages/ids.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import type { RecordedCall } from '../support/fake-slack-api.ts';
-import {
-  botMessage,
-  classicBotMessage,
-  messageDeleted,
-  threadReply,
-} from '../support/slack-events.ts';
+import { botMessage, classicBotMessage, messageDeleted, threadReply } from '../support/slack-events.ts';
 import {
   adminSweep,
   createReplica,

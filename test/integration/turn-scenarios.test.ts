@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { slackMoment } from '../../src/messages/date-token.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { messageDeleted, } from '../support/slack-events.ts';
+import { messageDeleted } from '../support/slack-events.ts';
 import {
   adminSweep,
   createReplica,

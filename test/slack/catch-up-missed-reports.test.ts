@@ -13,10 +13,10 @@ import { FAKE_BOT, type FakeSlackApi, startFakeSlackApi } from '../support/fake-
 import { type FakeThreads, useFakeThreads } from '../support/fake-threads.ts';
 import { sendEvent } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage } from '../support/slack-events.ts';
-import { exactTs, MINUTE, START, until } from '../support/sweep-support.ts';
+import { until } from '../support/sweep-support.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { TEST_CHANNEL, TEST_USERS, testConfig } from '../support/test-app.ts';
-import { TestClock } from '../support/test-clock.ts';
+import { MINUTE, START, slackTs, TestClock } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const clock = new TestClock(START);
@@ -75,7 +75,7 @@ afterAll(async () => {
 
 /** A message posted a minute after the last one (the clock moves with it), held by Slack. */
 function say(message: (ts: string) => Record<string, unknown> & { ts: string }) {
-  const posted = message(exactTs(clock.advance(MINUTE)));
+  const posted = message(slackTs(clock.advance(MINUTE)));
   threads.post(posted);
   return posted;
 }
@@ -122,8 +122,8 @@ describe('catching up on reports, edits and deletions the bot missed', () => {
     // Stopped: a new report (with a reply in its thread), an edit of a reply and of the report, a deleted reply.
     const whileStopped = say(report(TEST_USERS.developer, 'Invoice PDF shows the wrong VAT rate for Austria'));
     const detail = say(reply(whileStopped.ts, 'It uses 19% instead of 20%'));
-    threads.edit(first.ts, 'Happens for José, Zoë and Chloé', exactTs(clock.advance(MINUTE)));
-    threads.edit(live.ts, 'Search returns nothing for names with accents', exactTs(clock.advance(MINUTE)));
+    threads.edit(first.ts, 'Happens for José, Zoë and Chloé', slackTs(clock.advance(MINUTE)));
+    threads.edit(live.ts, 'Search returns nothing for names with accents', slackTs(clock.advance(MINUTE)));
     threads.remove(second.ts);
 
     bot = await startBot();
