@@ -1,3 +1,5 @@
+// The tables as MikroORM entities (defineEntity): one file each, listed here for the ORM config. The schema's
+// partial indexes, foreign keys and checks are written by hand in migrations/.
 export { BugConversation, BugConversationSchema } from './bug-conversation.entity.ts';
 export { BugEvent, BugEventSchema } from './bug-event.entity.ts';
 export { BugReport, BugReportSchema } from './bug-report.entity.ts';

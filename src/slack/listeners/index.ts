@@ -1,3 +1,5 @@
+// Every Slack listener, registered by kind: commands, actions, views, events, shortcuts. Each listener acks,
+// parses (slack/parse/), calls one service and renders (messages/, slack/views/); none imports a repository or the ORM.
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../app-context.ts';
 import { registerActions } from './actions/index.ts';

@@ -1,3 +1,4 @@
+// Button presses (block_actions): each action id (messages/ids.ts) mapped to its handler.
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { ACTIONS } from '../../../messages/ids.ts';

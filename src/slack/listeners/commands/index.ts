@@ -1,3 +1,4 @@
+// The /bugs slash command and its subcommands.
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { registerBugsCommand } from './bugs-command.ts';

@@ -1,3 +1,4 @@
+// Events API: messages and edits in bug channels, mentions, reactions, App Home, uninstall and revoked tokens.
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { handleAppUninstalled, handleTokensRevoked } from './access-revoked.ts';

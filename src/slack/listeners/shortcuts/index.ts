@@ -1,3 +1,4 @@
+// Shortcuts: the message shortcut that files a message as a bug.
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { SHORTCUTS } from '../../../messages/ids.ts';

@@ -1,3 +1,4 @@
+// Modal submissions (view_submission): each callback id (messages/ids.ts) mapped to its handler.
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { VIEWS } from '../../../messages/ids.ts';
