@@ -1,11 +1,10 @@
 // Who counts as a developer: DEVELOPER_USERS plus DEVELOPER_USERGROUP fetched from Slack (intercepted by nock),
 // cached and refreshed on a hand-moved clock, and what stands in when Slack fails.
 import { type Logger, pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSlackClient } from '../../src/bugsweep.ts';
 import { createDeveloperDirectory, type DeveloperDirectoryOptions } from '../../src/services/developer-directory.ts';
-import type { FakeSlackApi } from '../support/fake-slack-api.ts';
-import { interceptSlackApi } from '../support/nock-slack-api.ts';
+import { useNockSlackApi } from '../support/nock-slack-api.ts';
 import { TEST_USERS, testConfig } from '../support/test-app.ts';
 import { START, TestClock } from '../support/test-clock.ts';
 
@@ -23,14 +22,7 @@ type LogLine = {
   err?: { message?: string };
 };
 
-let api: FakeSlackApi;
-beforeAll(() => {
-  api = interceptSlackApi();
-});
-afterEach(() => api.reset());
-afterAll(async () => {
-  await api.close();
-});
+const api = useNockSlackApi();
 
 function setup(
   env: Record<string, string> = { DEVELOPER_USERGROUP: GROUP },

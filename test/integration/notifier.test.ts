@@ -7,9 +7,8 @@
 // Time only moves through the injected TestClock; drain() never waits for real time.
 
 import { WebClient } from '@slack/web-api';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createSlackClient, slackClientOptions } from '../../src/bugsweep.ts';
-import type { Config } from '../../src/config.ts';
 import { BugReport, SlackNotice } from '../../src/db/entities/index.ts';
 import { type Orm, openOrm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -18,8 +17,8 @@ import { retryDelayMs } from '../../src/outbox/slack-failure.ts';
 import { enqueueNotice, type NoticeRequest, requestCardRefresh } from '../../src/services/notices.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
-import type { FakeSlackApi, RecordedCall } from '../support/fake-slack-api.ts';
-import { interceptSlackApi } from '../support/nock-slack-api.ts';
+import type { RecordedCall } from '../support/fake-slack-api.ts';
+import { useNockSlackApi } from '../support/nock-slack-api.ts';
 import { testConfig } from '../support/test-app.ts';
 import { START, TestClock } from '../support/test-clock.ts';
 
@@ -27,15 +26,10 @@ const db = useTestDatabase();
 const THREAD = '1795900000.000100';
 const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false });
 
-let api: FakeSlackApi;
-let config: Config;
+const api = useNockSlackApi();
+const config = testConfig({}, api.url);
 let clock: TestClock;
 
-beforeAll(async () => {
-  api = interceptSlackApi();
-  config = testConfig({}, api.url);
-});
-afterAll(() => api.close());
 beforeEach(async () => {
   clock = new TestClock(START);
   // Every test starts with an empty outbox and no channel pacing (the database is shared by the whole file).
@@ -43,7 +37,6 @@ beforeEach(async () => {
   await sql('delete from slack_channel_pacing');
   await sql('delete from slack_method_pacing');
 });
-afterEach(() => api.reset());
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers

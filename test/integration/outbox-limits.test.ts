@@ -3,9 +3,8 @@
 // card refreshes and edits (chat.update) spend the workspace's Tier 3 budget in a lane of their own, so a refused
 // update never holds a channel's posts; that budget and every Retry-After are shared by replicas through
 // PostgreSQL; many refreshes of one card are one call. Time only moves through the injected TestClock.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createSlackClient } from '../../src/bugsweep.ts';
-import type { Config } from '../../src/config.ts';
 import type { BugReport } from '../../src/db/entities/index.ts';
 import { type Orm, openOrm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -13,30 +12,23 @@ import { createOutboxNotifier, type NotifierOptions } from '../../src/outbox/out
 import { enqueueInThread, requestCardRefresh } from '../../src/services/notices.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
-import type { FakeSlackApi } from '../support/fake-slack-api.ts';
-import { interceptSlackApi } from '../support/nock-slack-api.ts';
+import { useNockSlackApi } from '../support/nock-slack-api.ts';
 import { testConfig } from '../support/test-app.ts';
 import { START, TestClock } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false });
 
-let api: FakeSlackApi;
-let config: Config;
+const api = useNockSlackApi();
+const config = testConfig({}, api.url);
 let clock: TestClock;
 
-beforeAll(async () => {
-  api = interceptSlackApi();
-  config = testConfig({}, api.url);
-});
-afterAll(() => api.close());
 beforeEach(async () => {
   clock = new TestClock(START);
   await db.orm.em
     .fork()
     .execute('truncate slack_notices, slack_channel_pacing, slack_method_pacing, bug_reports cascade');
 });
-afterEach(() => api.reset());
 
 function makeNotifier(options: NotifierOptions = {}, orm: Orm = db.orm) {
   return createOutboxNotifier(

@@ -5,6 +5,7 @@
 // answer back, so a client's timeout runs out first. The suite refuses every other request off this machine
 // (nock-setup.ts).
 import nock from 'nock';
+import { afterAll, afterEach } from 'vitest';
 import { createSlackApiScript, type FakeSlackApi } from './fake-slack-api.ts';
 
 export const SLACK_API_URL = 'https://slack.com/api/';
@@ -32,4 +33,12 @@ export function interceptSlackApi(): FakeSlackApi {
       nock.removeInterceptor(interceptor);
     },
   };
+}
+
+/** Call at the top of a test file: Slack intercepted for the whole file, its record and script reset after each test. */
+export function useNockSlackApi(): FakeSlackApi {
+  const api = interceptSlackApi();
+  afterEach(() => api.reset());
+  afterAll(() => api.close());
+  return api;
 }
