@@ -6,7 +6,7 @@ import { BugReport } from '../../src/db/entities/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage } from '../support/slack-events.ts';
-import { adminSweep, NO_COUNTS, ran, reload, resetSweepWorld, textOf } from '../support/sweep-support.ts';
+import { NO_COUNTS, reload, resetSweepWorld, textOf, timelineFor } from '../support/sweep-support.ts';
 import { TEST_CHANNEL, TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
 import { slackTs } from '../support/test-clock.ts';
 
@@ -41,12 +41,7 @@ function reaction(added: boolean, user: string, bug: BugReport, name = 'eyes', t
   };
 }
 
-async function sweepAt(moment: string) {
-  t.clock.set(moment);
-  const result = ran(await adminSweep(t.bugsweep.ctx));
-  await t.settle();
-  return result.counts;
-}
+const { sweepAt } = timelineFor(db, t);
 
 const cardUpdates = (bug: BugReport) => t.slackApi.callsTo('chat.update').filter((call) => call.body.ts === bug.cardTs);
 

@@ -6,7 +6,7 @@ import { slackMoment } from '../../src/messages/date-token.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent } from '../support/signed-requests.ts';
 import { threadReply, topLevelMessage } from '../support/slack-events.ts';
-import { adminSweep, NO_COUNTS, ran, resetSweepWorld, textOf } from '../support/sweep-support.ts';
+import { NO_COUNTS, resetSweepWorld, textOf, timelineFor } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
 import { START, slackTs } from '../support/test-clock.ts';
 
@@ -20,12 +20,7 @@ async function deliver(event: Record<string, unknown>) {
   await t.settle();
 }
 
-async function sweepAt(moment: string) {
-  t.clock.set(moment);
-  const result = ran(await adminSweep(t.bugsweep.ctx));
-  await t.settle();
-  return result.counts;
-}
+const { sweepAt } = timelineFor(db, t);
 
 describe('local times', () => {
   it('the warning, its withdrawal and the close notice state their times as date tokens with today’s fallback', async () => {
