@@ -20,14 +20,17 @@ describe('the sweep on its croner schedule', () => {
       lastActivityAt: new Date(START.getTime() - 4 * DAY - HOUR),
     });
 
+    // The item's warning commits before its run records the count and completes: wait for the run.
+    let runs: SweepRun[] = [];
     await vi.waitFor(
       async () => {
         const stored = await db.orm.em.fork().findOneOrFail(BugReport, bug.id);
         expect(stored.warnedAt).not.toBeNull();
+        runs = await db.orm.em.fork().find(SweepRun, { trigger: 'schedule' }, { orderBy: { id: 'asc' } });
+        expect(runs.find((run) => run.warned === 1)?.status).toBe('completed');
       },
       { timeout: 10_000, interval: 50 },
     );
-    const runs = await db.orm.em.fork().find(SweepRun, { trigger: 'schedule' }, { orderBy: { id: 'asc' } });
     const warning = runs.find((run) => run.warned === 1);
     expect(warning).toMatchObject({ trigger: 'schedule', triggeredBy: null, status: 'completed', dryRun: false });
     // The slot is a whole second of real time, recorded once.
@@ -53,6 +56,7 @@ describe('the sweep on its croner schedule', () => {
     expect(t.bugsweep.scheduler.nextRun()?.toISOString()).toMatch(/-01-01T00:00:00\.000Z$/);
     // The tick that found the new schedule ran nothing: every scheduled run is of a slot before the change.
     const runs = await db.orm.em.fork().find(SweepRun, { trigger: 'schedule' });
+    expect(runs.length).toBeGreaterThan(0);
     for (const run of runs)
       expect(new Date(run.slotKey!.slice('schedule:'.length)).getTime()).toBeLessThan(storedAt.getTime());
   });
