@@ -7,6 +7,7 @@
 // like any group); old bugs are never linked to each other.
 import type { AppContext } from '../app-context.ts';
 import {
+  anyBackfillDue,
   type BackfillResult,
   takeBackfillBatch,
   writeBackfillBatch,
@@ -26,6 +27,7 @@ export async function backfillFingerprints(
 ): Promise<BackfillSummary> {
   const batchSize = options.batchSize ?? BACKFILL_BATCH;
   const summary: BackfillSummary = { bugs: 0, fingerprinted: 0, telemetryIds: 0, groups: 0 };
+  if (!(await anyBackfillDue(ctx.orm.em.fork()))) return summary;
   while (!ctx.shutdown.aborted) {
     const done = await ctx.orm.em.fork().transactional(async (tx) => {
       const batch = await takeBackfillBatch(tx, batchSize);

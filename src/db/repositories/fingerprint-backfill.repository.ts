@@ -4,6 +4,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import type { TelemetryIds } from '../../domain/report-text.ts';
+import { BugReport } from '../entities/index.ts';
 
 export type BackfillBug = {
   id: number;
@@ -18,6 +19,11 @@ export type BackfillBug = {
 
 /** Replies read per bug: a long thread's first ones (a pasted log is not a report). */
 const REPLIES_READ = 200;
+
+/** Whether any bug is still marked: the common start-up, with nothing to do, opens no transaction. */
+export async function anyBackfillDue(em: EntityManager): Promise<boolean> {
+  return (await em.findOne(BugReport, { fingerprintBackfillDue: true }, { fields: ['id'] })) !== null;
+}
 
 /** Up to `limit` marked bugs no other transaction holds, locked until the caller's transaction ends. */
 export async function takeBackfillBatch(em: EntityManager, limit: number): Promise<BackfillBug[]> {
