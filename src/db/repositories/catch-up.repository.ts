@@ -107,7 +107,7 @@ export async function findThreadOfMessage(
 /**
  * Where a bug channel's history is to be read back from for missed top-level reports: the later of what a complete
  * read has seen (bug_channel_catch_up) and the newest message a person posted there that is stored. Null when the
- * channel has neither: the catch-up has never met it, and nothing posted before it begins watching is a report.
+ * channel has neither: the catch-up has not met it yet, and nothing posted before it begins watching is a report.
  */
 export async function findChannelReadFrom(em: EntityManager, channelId: string): Promise<string | null> {
   const result = await sql<{ seen: string | null; stored: string | null }>`
