@@ -5,25 +5,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import type { BugStatus, CloseReason, Severity } from '../../domain/bug-status.ts';
+import type { LegacyBugRow } from '../../domain/legacy-report.ts';
 import type { TelemetryIds } from '../../domain/report-text.ts';
 
-export type LegacyBugInsert = {
-  legacyId: string;
-  title: string;
-  description: string;
-  severity: Severity;
-  status: BugStatus;
-  reporterId: string;
-  claimantId: string | null;
-  claimedAt: Date | null;
+/** The row an old report becomes (domain/legacy-report.ts), with its thread key and what the import derives. */
+export type LegacyBugInsert = Omit<LegacyBugRow, 'telemetry'> & {
   channelId: string;
   /** The thread key; for bugs with no Slack thread, `legacy:<id>` (domain/legacy-report.ts). */
   threadTs: string;
-  createdAt: Date;
-  lastActivityAt: Date;
-  resolvedAt: Date | null;
-  closedAt: Date | null;
-  closeReason: CloseReason | null;
   traceId: string | null;
   requestId: string | null;
   releaseSha: string | null;
