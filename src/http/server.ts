@@ -1,20 +1,22 @@
 // bugsweep's one HTTP server on PORT, in both Slack modes: /slack/events (HTTP mode), /healthz, and whatever
 // else is mounted (the agent API, metrics, MCP). Every body is capped at 1 MB before it is read.
-import { createServer, type Server } from 'node:http';
+// POST /slack/events, the one route that carries every Slack event, is served straight from node:http: it needs
+// none of the router, and building a Fetch Request and Response per event cost more than the rest of its answer.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { type Context, type Env, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from '../logger.ts';
-import { problem, problemResponse } from './problem.ts';
+import { PROBLEM_CONTENT_TYPE, problem, problemResponse } from './problem.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** What answers /slack/events in HTTP mode (src/slack/http-receiver.ts): given the raw request, never throws. */
 export type SlackRequestHandler = {
   handle(request: {
-    headers: Headers;
+    headers: { get(name: string): string | null };
     rawBody: string;
   }): Promise<{ status: number; body?: string; contentType?: string }>;
 };
@@ -50,17 +52,6 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     }),
   );
 
-  if (deps.slack) {
-    const receiver = deps.slack;
-    app.post('/slack/events', async (c) => {
-      const answer = await receiver.handle({ headers: c.req.raw.headers, rawBody: await c.req.text() });
-      return new Response(answer.body ?? null, {
-        status: answer.status,
-        headers: answer.contentType ? { 'content-type': answer.contentType } : {},
-      });
-    });
-  }
-
   app.get('/healthz', async (c) => {
     // A hung database must not hang the load balancer's probe: no answer within a second counts as down.
     const database = await Promise.race([
@@ -92,7 +83,12 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
     app,
     listen(port) {
       const listener = getRequestListener(app.fetch);
-      const created = createServer((req, res) => void listener(req, res));
+      const slack = deps.slack;
+      const created = createServer((req, res) => {
+        if (slack && req.method === 'POST' && pathOf(req.url) === SLACK_EVENTS_PATH) {
+          void answerSlack(slack, req, res, deps.logger);
+        } else void listener(req, res);
+      });
       server = created;
       return new Promise((resolve, reject) => {
         created.once('error', reject);
@@ -109,6 +105,76 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       });
     },
   };
+}
+
+const SLACK_EVENTS_PATH = '/slack/events';
+
+function pathOf(url: string | undefined): string {
+  const query = url?.indexOf('?') ?? -1;
+  return query === -1 ? (url ?? '') : (url ?? '').slice(0, query);
+}
+
+/** POST /slack/events: the body read up to 1 MB (413 beyond, as every route), then the receiver's answer. */
+async function answerSlack(
+  receiver: SlackRequestHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  logger: Logger,
+): Promise<void> {
+  try {
+    const rawBody = await readCapped(req);
+    if (rawBody === null) {
+      const body = JSON.stringify(problem('tooLarge', 413, 'Bodies are limited to 1 MB.'));
+      res.writeHead(413, { 'content-type': PROBLEM_CONTENT_TYPE }).end(body);
+      return;
+    }
+    const headers = req.headers;
+    const answer = await receiver.handle({
+      headers: { get: (name) => oneHeader(headers[name.toLowerCase()]) },
+      rawBody,
+    });
+    res.writeHead(answer.status, answer.contentType ? { 'content-type': answer.contentType } : {});
+    res.end(answer.body);
+  } catch (error) {
+    logger.error({ err: error }, 'HTTP handler failed');
+    if (!res.headersSent) {
+      const body = JSON.stringify(problem('internal', 500, 'The request failed on our side; it is logged.'));
+      res.writeHead(500, { 'content-type': PROBLEM_CONTENT_TYPE });
+      res.end(body);
+    } else res.destroy();
+  }
+}
+
+/**
+ * The body as text, or null once it is over MAX_BODY_BYTES (said so up front, or found while reading) or the client
+ * went away. Nothing past the limit is kept.
+ */
+function readCapped(req: IncomingMessage): Promise<string | null> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      // The rest is read and dropped, not kept, so the client sees the 413 rather than a reset connection.
+      req.off('data', onData);
+      req.resume();
+      resolve(null);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+    req.once('close', () => resolve(null));
+  });
+}
+
+function oneHeader(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return typeof value === 'string' ? value : value.join(', ');
 }
 
 /** What no route takes, after every route is added: 405 with Allow where the path has other methods, else 404. */

@@ -73,7 +73,7 @@ export async function recordPostedMessage(
 async function recordPosted(ctx: AppContext, message: PostedMessage, options: PostedOptions): Promise<PostedOutcome> {
   const isTopLevel = !message.threadTs || message.threadTs === message.ts;
   if (isTopLevel) return intakeTopLevel(ctx, message, options);
-  const outcome = await storeReply(ctx, message);
+  const { outcome, closedAt } = await storeReply(ctx, message);
   // ENGAGEMENT_EXEMPT: a bystander saying they are affected too is counted (services/engagement.ts).
   if (outcome.kind === 'stored' && outcome.senderType === 'other' && message.userId) {
     await noteBystanderReply(ctx, {
@@ -84,7 +84,8 @@ async function recordPosted(ctx: AppContext, message: PostedMessage, options: Po
     });
   }
   // A late reply in the thread of a bug closed long ago: its author is offered a follow-up, once.
-  if (outcome.kind === 'stored' && message.userId) {
+  // Only a bug that is closed can owe one: when the store already said it is not, nothing is read.
+  if (outcome.kind === 'stored' && message.userId && closedAt !== null) {
     const offer = await offerFollowUp(ctx, {
       bugId: outcome.bugId,
       userId: message.userId,
@@ -117,7 +118,14 @@ async function intakeTopLevel(ctx: AppContext, message: PostedMessage, options: 
   return result.created ? { kind: 'bug_created', bugId: result.bug.id } : { kind: 'duplicate', bugId: result.bug.id };
 }
 
-async function storeReply(ctx: AppContext, message: PostedMessage): Promise<PostedOutcome> {
+/**
+ * The reply stored, and when its bug was closed as the store saw it: null when it is not closed, undefined when the
+ * full path stored it (which may have reopened it).
+ */
+async function storeReply(
+  ctx: AppContext,
+  message: PostedMessage,
+): Promise<{ outcome: PostedOutcome; closedAt?: Date | null }> {
   const threadTs = message.threadTs ?? message.ts;
   const developers = await ctx.developers.developerIds();
   const isOwnPost = message.botId === ctx.identity.botId || message.userId === ctx.identity.botUserId;
@@ -126,7 +134,8 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
     ...(message.subtype ? { subtype: message.subtype } : {}),
     ...(message.fileNames.length > 0 ? { files: message.fileNames } : {}),
   };
-  // The common case in one statement (no transaction of several round trips): see storeReplyWithActivity.
+  // The common case in one statement, batched per thread (no transaction of several round trips): see
+  // storeReplyWithActivity.
   const stored = await storeReplyWithActivity(ctx.orm.em.fork(), {
     channelId: message.channelId,
     threadTs,
@@ -154,17 +163,22 @@ async function storeReply(ctx: AppContext, message: PostedMessage): Promise<Post
   }
   switch (stored.kind) {
     case 'no_bug':
-      return { kind: 'ignored', reason: 'not a bug thread' };
+      return { outcome: { kind: 'ignored', reason: 'not a bug thread' } };
     case 'duplicate':
-      return { kind: 'duplicate', bugId: stored.bugId };
+      return { outcome: { kind: 'duplicate', bugId: stored.bugId } };
     case 'stored':
       bugLogger(ctx.logger, { id: stored.bugId, ref: stored.bugRef }).debug(
         { ts: message.ts, senderType: stored.senderType },
         'thread message stored',
       );
-      return { kind: 'stored', bugId: stored.bugId, senderType: stored.senderType };
+      return {
+        outcome: { kind: 'stored', bugId: stored.bugId, senderType: stored.senderType },
+        closedAt: stored.closedAt,
+      };
     case 'needs_full_path':
-      return storeReplyWithEffects(ctx, stored, message, { developers, isOwnPost, messageAt, metadata });
+      return {
+        outcome: await storeReplyWithEffects(ctx, stored, message, { developers, isOwnPost, messageAt, metadata }),
+      };
   }
 }
 

@@ -116,24 +116,146 @@ export type StoredReply =
    */
   | { kind: 'needs_full_path'; bugId: number; duplicateOfId: number | null }
   | { kind: 'duplicate'; bugId: number; bugRef: string }
-  | { kind: 'stored'; bugId: number; bugRef: string; senderType: SenderType };
+  /** `closedAt`: when the bug was closed, null while it is not closed (as the statement saw it). */
+  | { kind: 'stored'; bugId: number; bugRef: string; senderType: SenderType; closedAt: Date | null };
 
 /**
- * A thread reply in one statement: the bug is found by its thread and row-locked, the sender classified against it
- * as it is now, the row inserted once per (channel, ts), and an activity reply restarts the bug's clocks (the
- * version goes up, like every change to the bug). The row lock keeps the sweep's guarantee: a sweep holding the
- * bug decides first and this waits and sees what it did; a sweep that comes later waits for this and sees the reply.
+ * A thread reply stored with its activity, the bug found by its thread and row-locked, the sender classified
+ * against it as it is now, the row inserted once per (channel, ts), and an activity reply restarts the bug's clocks
+ * (the version goes up, like every change to the bug). The row lock keeps the sweep's guarantee: a sweep holding
+ * the bug decides first and this waits and sees what it did; a sweep that comes later waits for this and sees the
+ * reply.
+ *
+ * A busy thread would otherwise queue every reply on that row lock, one transaction each. So one statement per
+ * thread is in flight at a time (in this process), and the replies that arrive meanwhile go together in the next
+ * one: the same work, applied reply after reply in the order of their Slack timestamps, in one round trip.
  *
  * The classification is classifySender (domain/sender-type.ts) with the bot and developer answers given:
  * bot, else the reporter, else a developer or the claimant, else other. The activity update is what
  * applyBugActivity (services/bug-activity.ts) does for a bug with nothing pending: the clocks move forward, the turn
- * passes as turnAfterMessage (domain/turn.ts) says; for one with something pending, nothing is written here and the
- * answer is `needs_full_path`. test/integration/reply-ingestion.test.ts holds
- * both to their definitions.
+ * passes as turnAfterMessage (domain/turn.ts) says; from the first reply that finds something pending on, nothing
+ * is written here and the answer is `needs_full_path`. test/slack/reply-ingestion.test.ts holds both to their
+ * definitions.
  */
 export async function storeReplyWithActivity(em: EntityManager, reply: IncomingReply): Promise<StoredReply> {
-  const result = await replyStatement(reply).execute(em.getKysely());
-  const row = result.rows[0];
+  const pool = await em.getConnection().getNativeClient();
+  let batches = BATCHES.get(pool);
+  if (!batches) {
+    batches = new ThreadBatches(pool);
+    BATCHES.set(pool, batches);
+  }
+  return batches.store(reply);
+}
+
+/** What one statement stores at most; a longer queue goes in several. */
+const MAX_BATCH = 200;
+
+type Queued = { reply: IncomingReply; resolve: (stored: StoredReply) => void; reject: (error: unknown) => void };
+type NativePool = Awaited<ReturnType<ReturnType<EntityManager['getConnection']>['getNativeClient']>>;
+
+const BATCHES = new WeakMap<NativePool, ThreadBatches>();
+
+/** The replies waiting per thread while that thread's statement is in flight. */
+class ThreadBatches {
+  private readonly waiting = new Map<string, Queued[]>();
+  private readonly pool: NativePool;
+
+  constructor(pool: NativePool) {
+    this.pool = pool;
+  }
+
+  store(reply: IncomingReply): Promise<StoredReply> {
+    const key = `${reply.channelId}\u0000${reply.threadTs}`;
+    return new Promise((resolve, reject) => {
+      const queue = this.waiting.get(key);
+      if (queue) {
+        queue.push({ reply, resolve, reject });
+        return;
+      }
+      const started: Queued[] = [{ reply, resolve, reject }];
+      this.waiting.set(key, started);
+      void this.drain(key, started);
+    });
+  }
+
+  private async drain(key: string, queue: Queued[]): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      try {
+        await this.storeBatch(batch);
+      } catch (error) {
+        if (batch.length === 1) {
+          for (const queued of batch) queued.reject(error);
+        } else {
+          // One reply the database refuses must not fail the others: each is tried on its own, oldest first.
+          for (const queued of [...batch].sort((a, b) => compareReplies(a.reply, b.reply))) {
+            await this.storeBatch([queued]).catch(queued.reject);
+          }
+        }
+      }
+    }
+    this.waiting.delete(key);
+  }
+
+  /** The replies of one thread in one statement, each answered; throws (answering none) when the statement fails. */
+  private async storeBatch(batch: Queued[]): Promise<void> {
+    const sorted = [...batch].sort((a, b) => compareReplies(a.reply, b.reply));
+    // The same message twice in one batch (a redelivery): stored by its first copy only.
+    const rows = sorted.map((queued) => queued.reply).filter((reply, k, all) => reply.slackTs !== all[k - 1]?.slackTs);
+    const [first] = rows;
+    if (!first) return;
+    const result = await this.pool.query<BatchRow>({
+      name: 'bugsweep_store_replies',
+      text: STORE_REPLIES_SQL,
+      values: [
+        first.channelId,
+        first.threadTs,
+        new Date(Math.max(...rows.map((reply) => reply.now.getTime()))),
+        rows.some((reply) => reply.cardShowsTurn),
+        [...ACTIVITY_SENDER_TYPES],
+        TURN_AFTER.reporter,
+        TURN_AFTER.developer,
+        FLAGGED,
+        rows.map((reply) => reply.slackTs),
+        rows.map((reply) => reply.userId),
+        rows.map((reply) => reply.senderId),
+        rows.map((reply) => reply.isBot),
+        rows.map((reply) => reply.isDeveloper),
+        rows.map((reply) => reply.text),
+        rows.map((reply) => reply.messageAt),
+        rows.map((reply) => JSON.stringify(reply.metadata)),
+        rows.map((reply) => reply.developersUnknown),
+      ],
+    });
+    const byTs = new Map(result.rows.map((row) => [row.slack_ts, row]));
+    const answered = new Map<string, StoredReply>();
+    for (const { reply, resolve } of sorted) {
+      const earlier = answered.get(reply.slackTs);
+      if (earlier) {
+        resolve(
+          earlier.kind === 'stored' ? { kind: 'duplicate', bugId: earlier.bugId, bugRef: earlier.bugRef } : earlier,
+        );
+        continue;
+      }
+      const stored = answerFor(byTs.get(reply.slackTs));
+      answered.set(reply.slackTs, stored);
+      resolve(stored);
+    }
+  }
+}
+
+type BatchRow = {
+  slack_ts: string;
+  bug_id: number | string;
+  bug_ref: string;
+  sender_type: SenderType;
+  duplicate_of_id: number | string | null;
+  closed_at: Date | null;
+  plain: boolean;
+  inserted: boolean;
+};
+
+function answerFor(row: BatchRow | undefined): StoredReply {
   if (!row) return { kind: 'no_bug' };
   const bugId = Number(row.bug_id);
   if (!row.plain)
@@ -143,7 +265,11 @@ export async function storeReplyWithActivity(em: EntityManager, reply: IncomingR
       duplicateOfId: row.duplicate_of_id === null ? null : Number(row.duplicate_of_id),
     };
   if (!row.inserted) return { kind: 'duplicate', bugId, bugRef: row.bug_ref };
-  return { kind: 'stored', bugId, bugRef: row.bug_ref, senderType: row.sender_type };
+  return { kind: 'stored', bugId, bugRef: row.bug_ref, senderType: row.sender_type, closedAt: row.closed_at };
+}
+
+function compareReplies(a: IncomingReply, b: IncomingReply): number {
+  return a.messageAt.getTime() - b.messageAt.getTime() || (a.slackTs < b.slackTs ? -1 : a.slackTs > b.slackTs ? 1 : 0);
 }
 
 /** The turn after a reporter's and after a developer's message: neither depends on the turn before. */
@@ -152,76 +278,88 @@ const TURN_AFTER = {
   developer: turnAfterMessage(INITIAL_TURN, 'developer'),
 } as const;
 
-/** The statement of storeReplyWithActivity (exported for the benchmark, which explains its plan). */
-export function replyStatement(reply: IncomingReply) {
-  const activitySenders = [...ACTIVITY_SENDER_TYPES];
-  return sql<{
-    bug_id: number;
-    bug_ref: string;
-    sender_type: SenderType;
-    duplicate_of_id: number | null;
-    plain: boolean;
-    inserted: boolean;
-  }>`
-    with bug as (
-      select b.id, b.ref, b.reporter_id, b.claimant_id, b.status, b.close_reason, b.warned_at, b.reminded_at,
-             b.last_activity_at, b.turn, b.nudged_at, b.duplicate_of_id
-      from bug_reports b
-      where b.channel_id = ${reply.channelId} and b.thread_ts = ${reply.threadTs}
-      for update
-    ),
-    sender as (
-      select bug.*, case
-          when ${reply.isBot}::boolean or ${reply.userId}::text is null then 'bot'
-          when bug.reporter_id = ${reply.userId}::text then 'reporter'
-          when ${reply.isDeveloper}::boolean or bug.claimant_id = ${reply.userId}::text then 'developer'
-          else 'other'
-        end as sender_type
-      from bug
-    ),
-    turned as (
-      select sender.*, case sender.sender_type
-          when 'reporter' then ${TURN_AFTER.reporter}::text when 'developer' then ${TURN_AFTER.developer}::text
-          else sender.turn
-        end as next_turn
-      from sender
-    ),
-    plain as (
-      select * from turned
-      where not (turned.sender_type = any(${activitySenders}::text[]) and (
-        turned.warned_at is not null
-        or (turned.reminded_at is not null and turned.claimant_id = ${reply.userId}::text)
-        or (turned.status = 'closed' and turned.close_reason = 'inactivity')
-        or ${reply.messageAt}::timestamptz < turned.last_activity_at
-        or (turned.sender_type = 'reporter' and turned.duplicate_of_id is not null)
-        or (turned.next_turn <> turned.turn and (${reply.cardShowsTurn}::boolean or turned.nudged_at is not null))))
-    ),
-    ins as (
-      insert into bug_conversations (bug_id, sender_type, sender_id, channel_id, slack_ts, text, message_at, metadata)
-      select plain.id, plain.sender_type, ${reply.senderId}, ${reply.channelId}, ${reply.slackTs}, ${reply.text},
-             ${reply.messageAt}::timestamptz,
-             ${JSON.stringify(reply.metadata)}::jsonb || case when plain.sender_type = 'other' and ${reply.developersUnknown}::boolean
-               then ${FLAGGED}::jsonb else '{}'::jsonb end
-      from plain
-      on conflict (channel_id, slack_ts) do nothing
-      returning bug_id, sender_type
-    ),
-    passed as (select ins.*, plain.turn, plain.next_turn from ins join plain on plain.id = ins.bug_id),
-    activity as (
-      update bug_reports b set
-        last_activity_at = greatest(b.last_activity_at, ${reply.messageAt}::timestamptz),
-        claimant_last_activity_at = case when b.claimant_id = ${reply.userId}::text
-          then greatest(b.claimant_last_activity_at, ${reply.messageAt}::timestamptz)
-          else b.claimant_last_activity_at end,
-        turn = passed.next_turn,
-        turn_since = case when passed.next_turn <> passed.turn then ${reply.messageAt}::timestamptz else b.turn_since end,
-        updated_at = ${reply.now}::timestamptz,
-        version = b.version + 1
-      from passed
-      where b.id = passed.bug_id and passed.sender_type = any(${activitySenders}::text[])
-      returning b.id
-    )
-    select sender.id as bug_id, sender.ref as bug_ref, sender.sender_type, sender.duplicate_of_id,
-           exists (select 1 from plain) as plain, exists (select 1 from ins) as inserted
-    from sender`;
-}
+/**
+ * The statement of storeReplyWithActivity. $1 channel, $2 thread, $3 now, $4 the card shows the turn, $5 the
+ * activity sender types, $6/$7 the turn after a reporter's/developer's message, $8 the DEVELOPERS_UNKNOWN flag;
+ * then one array per field of the replies, sorted by Slack timestamp. A reply's turn before it is the turn the last
+ * activity reply ahead of it in the batch left, else the bug's. Since the replies are sorted, one arrived older than
+ * the newest only when it is older than the bug's last activity. From the first reply that needs the full path on
+ * (the cut), nothing is written; the bug's clocks move to the newest stored activity reply, its turn to the one the
+ * last stored activity reply leaves, and `turn_since` to the last stored reply that changed it.
+ */
+export const STORE_REPLIES_SQL = `
+  with bug as (
+    select b.id, b.ref, b.reporter_id, b.claimant_id, b.status, b.close_reason, b.warned_at, b.reminded_at,
+           b.last_activity_at, b.turn, b.nudged_at, b.duplicate_of_id, b.closed_at
+    from bug_reports b
+    where b.channel_id = $1 and b.thread_ts = $2
+    for update
+  ),
+  incoming as (
+    select * from unnest($9::text[], $10::text[], $11::text[], $12::boolean[], $13::boolean[], $14::text[],
+                         $15::timestamptz[], $16::text[], $17::boolean[])
+      with ordinality as r(slack_ts, user_id, sender_id, is_bot, is_developer, text, message_at, metadata,
+                           developers_unknown, ord)
+  ),
+  sender as (
+    select incoming.*, case
+        when incoming.is_bot or incoming.user_id is null then 'bot'
+        when bug.reporter_id = incoming.user_id then 'reporter'
+        when incoming.is_developer or bug.claimant_id = incoming.user_id then 'developer'
+        else 'other'
+      end as sender_type
+    from incoming cross join bug
+  ),
+  turned as (
+    select sender.*, case sender.sender_type when 'reporter' then $6::text when 'developer' then $7::text end
+      as turn_after
+    from sender
+  ),
+  judged as (
+    select t.*, t.turn_before_row as turn_before, (t.sender_type = any($5::text[]) and (
+        bug.warned_at is not null
+        or (bug.reminded_at is not null and bug.claimant_id = t.user_id)
+        or (bug.status = 'closed' and bug.close_reason = 'inactivity')
+        or t.message_at < bug.last_activity_at
+        or (t.sender_type = 'reporter' and bug.duplicate_of_id is not null)
+        or (t.turn_after <> t.turn_before_row and ($4::boolean or bug.nudged_at is not null)))) as needs_full_path
+    from (
+      select turned.*, coalesce((
+          select p.turn_after from turned p where p.ord < turned.ord and p.turn_after is not null
+          order by p.ord desc limit 1), bug.turn) as turn_before_row
+      from turned cross join bug
+    ) t cross join bug
+  ),
+  cut as (select coalesce(min(ord) filter (where needs_full_path), 9223372036854775807) as ord from judged),
+  plain as (select judged.* from judged, cut where judged.ord < cut.ord),
+  ins as (
+    insert into bug_conversations (bug_id, sender_type, sender_id, channel_id, slack_ts, text, message_at, metadata)
+    select bug.id, plain.sender_type, plain.sender_id, $1, plain.slack_ts, plain.text, plain.message_at,
+           plain.metadata::jsonb || case when plain.sender_type = 'other' and plain.developers_unknown
+             then $8::jsonb else '{}'::jsonb end
+    from plain cross join bug
+    order by plain.ord
+    on conflict (channel_id, slack_ts) do nothing
+    returning slack_ts
+  ),
+  passed as (
+    select plain.* from plain join ins on ins.slack_ts = plain.slack_ts where plain.sender_type = any($5::text[])
+  ),
+  activity as (
+    update bug_reports b set
+      last_activity_at = greatest(b.last_activity_at, (select max(message_at) from passed)),
+      claimant_last_activity_at = greatest(b.claimant_last_activity_at,
+        (select max(message_at) from passed where passed.user_id = b.claimant_id)),
+      turn = coalesce((select turn_after from passed order by ord desc limit 1), b.turn),
+      turn_since = coalesce((select message_at from passed where turn_after <> turn_before order by ord desc limit 1),
+        b.turn_since),
+      updated_at = $3::timestamptz,
+      version = b.version + 1
+    from bug
+    where b.id = bug.id and exists (select 1 from passed)
+    returning b.id
+  )
+  select judged.slack_ts, bug.id as bug_id, bug.ref as bug_ref, judged.sender_type, bug.duplicate_of_id,
+         case when bug.status = 'closed' then bug.closed_at end as closed_at,
+         judged.ord < cut.ord as plain, exists (select 1 from ins where ins.slack_ts = judged.slack_ts) as inserted
+  from judged cross join bug cross join cut`;
