@@ -136,7 +136,8 @@ async function storeReply(
   };
   // The common case in one statement, batched per thread (no transaction of several round trips): see
   // storeReplyWithActivity.
-  const stored = await storeReplyWithActivity(ctx.orm.em.fork(), {
+  // The global EntityManager only lends its connection pool here: nothing is loaded into an identity map.
+  const stored = await storeReplyWithActivity(ctx.orm.em, {
     channelId: message.channelId,
     threadTs,
     slackTs: message.ts,

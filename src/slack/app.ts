@@ -46,6 +46,9 @@ export function createSlackApp(ctx: AppContext): SlackApp {
     clientOptions,
     // The error handler sees the request body, so it can tell a message that failed to store (Slack must retry).
     extendedErrorHandler: true,
+    // No listener reads context.conversation: Bolt's in-memory conversation store would only cost every event a
+    // lookup (and the memory of every conversation seen).
+    convoStore: false,
     ...(receiver
       ? { receiver }
       : // Socket Mode's own client (apps.connections.open) takes its options from installerOptions: only the base
