@@ -1,5 +1,5 @@
 // Assembles bugsweep from a config and an open database: the part of start-up tests share with main.ts.
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { AppContext, BotIdentity } from './app-context.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -22,6 +22,9 @@ import { createThreadCatchUp, type ThreadCatchUp, type ThreadCatchUpOptions } fr
 import { createSlackApp, type SlackApp } from './slack/app.ts';
 import { socketModeClientOf, trackSocketMode } from './slack/socket-health.ts';
 import { createSlackThreadReader } from './slack/thread-reader.ts';
+import { createSlackClient } from './slack/web-client.ts';
+
+export { createSlackClient, slackClientOptions } from './slack/web-client.ts';
 
 export type Bugsweep = {
   ctx: AppContext;
@@ -57,21 +60,6 @@ export type BugsweepOptions = {
   /** Test seam: how often the scheduler reads the stored schedule (`/bugs sweep schedule`). */
   scheduler?: SweepSchedulerOptions;
 };
-
-/** The Web API client every part uses: SLACK_API_URL, no hidden retries or sleeps (the notifier owns those). */
-export function slackClientOptions(config: Config): WebClientOptions {
-  return {
-    slackApiUrl: config.slack.apiUrl,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: 15_000,
-  };
-}
-
-/** A client with slackClientOptions. */
-export function createSlackClient(config: Config): WebClient {
-  return new WebClient(config.slack.botToken, slackClientOptions(config));
-}
 
 /** Everything services need, without the Slack app: shared by the bot and the operator command line. */
 export function createAppContext(

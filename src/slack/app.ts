@@ -4,6 +4,7 @@ import type { AppContext } from '../app-context.ts';
 import { isMessageEvent, SlackHttpReceiver } from './http-receiver.ts';
 import { HANDLED_EVENT_TYPES } from './listeners/events/index.ts';
 import { registerListeners } from './listeners/index.ts';
+import { slackClientOptions } from './web-client.ts';
 
 /** Bolt's error handler given the request too (the last overload of App.error; Bolt does not export the type). */
 type ExtendedErrorHandler = Parameters<App['error']>[0];
@@ -24,7 +25,7 @@ export function createSlackApp(ctx: AppContext): SlackApp {
   const { config, logger, identity } = ctx;
   const inFlight = new Set<Promise<unknown>>();
 
-  const clientOptions = { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+  const clientOptions = slackClientOptions(config);
   const receiver = config.slack.socketMode
     ? null
     : new SlackHttpReceiver({
@@ -57,7 +58,7 @@ export function createSlackApp(ctx: AppContext): SlackApp {
         {
           socketMode: true,
           appToken: config.slack.appToken,
-          installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
+          installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl, fetch: clientOptions.fetch } },
         }),
   });
 
