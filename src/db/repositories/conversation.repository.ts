@@ -287,7 +287,7 @@ const TURN_AFTER = {
  * (the cut), nothing is written; the bug's clocks move to the newest stored activity reply, its turn to the one the
  * last stored activity reply leaves, and `turn_since` to the last stored reply that changed it.
  */
-export const STORE_REPLIES_SQL = `
+const STORE_REPLIES_SQL = `
   with bug as (
     select b.id, b.ref, b.reporter_id, b.claimant_id, b.status, b.close_reason, b.warned_at, b.reminded_at,
            b.last_activity_at, b.turn, b.nudged_at, b.duplicate_of_id, b.closed_at
