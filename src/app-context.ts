@@ -1,3 +1,5 @@
+// The one bag of dependencies (config, ORM, clock, Slack client, notifier, metrics...) every service and listener
+// takes as its first argument, and the bot's own identity in the workspace.
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';

@@ -1,3 +1,4 @@
+// The pino logger: one configuration for the bot and the command line, and the per-bug child logger.
 import { type Logger, pino } from 'pino';
 
 export type { Logger };

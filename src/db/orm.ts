@@ -1,3 +1,4 @@
+// Opening the MikroORM instance, applying migrations one instance at a time, and the health check's database probe.
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { LOCK_KEYS, withSessionAdvisoryLock } from './locks.ts';

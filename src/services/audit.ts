@@ -1,3 +1,4 @@
+// Writing audit rows: a bug's events (bug_events) and the sweep's own (sweep_events), each in the change's transaction.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BugEvent } from '../db/entities/index.ts';
 import { insertSweepEvent } from '../db/repositories/sweep.repository.ts';

@@ -1,3 +1,4 @@
+// Ephemeral replies (chat.postEphemeral): answers only the person who asked sees.
 import type { KnownBlock } from '@slack/types';
 import type { AppContext } from '../app-context.ts';
 

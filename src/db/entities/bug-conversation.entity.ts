@@ -1,3 +1,4 @@
+// bug_conversations: the messages of a bug's Slack thread (reporter, developers, others, the bot), one row a message.
 import { defineEntity, p } from '@mikro-orm/core';
 import { SENDER_TYPES } from '../../domain/sender-type.ts';
 

@@ -1,3 +1,4 @@
+// bug_events: the audit trail of a bug, one row a change of state, written in the transaction of that change.
 import { defineEntity, p } from '@mikro-orm/core';
 import { ACTOR_KINDS } from '../../domain/bug-event-types.ts';
 

@@ -1,3 +1,4 @@
+// bug_report_dedup: one row a fingerprint shared by several reports, for grouping duplicates.
 import { defineEntity, p } from '@mikro-orm/core';
 
 /** A duplicate group: the reports sharing one fingerprint, the canonical bug they are linked to, how often and when. */

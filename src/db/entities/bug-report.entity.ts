@@ -1,3 +1,4 @@
+// bug_reports: one row a bug, with its status, claim, Slack thread, SLA and the sweep's bookkeeping.
 import { defineEntity, p } from '@mikro-orm/core';
 import { BUG_STATUSES, CLOSE_REASONS, SEVERITIES } from '../../domain/bug-status.ts';
 import { INITIAL_TURN, TURNS } from '../../domain/turn.ts';

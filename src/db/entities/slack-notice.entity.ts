@@ -1,3 +1,4 @@
+// slack_notices: the outbox of Slack messages, enqueued in the transaction of a change and sent after it commits.
 import { defineEntity, p } from '@mikro-orm/core';
 import type { NoticePayload } from '../../messages/blocks.ts';
 

@@ -1,3 +1,4 @@
+// sweep_runs: one row a sweep run (scheduled, admin, command line or API), with its counts and outcome.
 import { defineEntity, p } from '@mikro-orm/core';
 
 export const SWEEP_TRIGGERS = ['schedule', 'admin', 'cli', 'api'] as const;

@@ -1,3 +1,4 @@
+// sweep_state: the sweep's single settings row: paused or not, and the admin's schedule.
 import { defineEntity, p } from '@mikro-orm/core';
 
 export const SweepStateSchema = defineEntity({

@@ -1,3 +1,4 @@
+// Finding and locking a bug by id, thread, modal submission or reference, and the bug-number reservation.
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BugLocator } from '../../domain/slack-refs.ts';

@@ -1,3 +1,4 @@
+// The text of `/bugs help`, built from the subcommand list.
 import { SLASH_COMMAND } from '../../messages/ids.ts';
 
 type HelpEntry = { usage: string; summary: string; adminOnly: boolean };

@@ -1,3 +1,4 @@
+// The App Home "Report a bug" button: opens the report modal.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { buildReportModal } from '../../views/report-modal.ts';

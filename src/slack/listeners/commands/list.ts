@@ -1,3 +1,4 @@
+// `/bugs list [open|mine|claimed|all] [due]`: the bugs, as an ephemeral list.
 import { LIST_FILTERS, listBugs } from '../../../services/bug-queries.ts';
 import { buildBugList, toBugListItem } from '../../views/bug-list.ts';
 import type { Subcommand } from './subcommand.ts';

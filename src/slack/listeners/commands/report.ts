@@ -1,3 +1,4 @@
+// `/bugs report`: opens the report modal.
 import { buildReportModal } from '../../views/report-modal.ts';
 import type { Subcommand } from './subcommand.ts';
 

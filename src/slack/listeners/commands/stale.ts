@@ -1,3 +1,4 @@
+// `/bugs stale`: admins preview what the next sweep would do, without doing it.
 import { isSweepPaused, previewSweep } from '../../../services/sweep/sweep-control.ts';
 import { buildSweepPreview } from '../../views/sweep-views.ts';
 import type { Subcommand } from './subcommand.ts';

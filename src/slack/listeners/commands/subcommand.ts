@@ -1,3 +1,4 @@
+// The shape of a `/bugs` subcommand and the arguments the dispatcher hands it.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 

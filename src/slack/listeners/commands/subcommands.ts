@@ -1,3 +1,4 @@
+// The list of `/bugs` subcommands the dispatcher and help read.
 import { automationSubcommand } from './automation.ts';
 import { bugActionSubcommand } from './bug-actions.ts';
 import { mergeSubcommand, splitSubcommand } from './duplicates.ts';

@@ -1,3 +1,4 @@
+// app_uninstalled and tokens_revoked: once bugsweep has lost its bot token, it stops calling Slack.
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { stopSlackCalls } from '../../../services/slack-access.ts';

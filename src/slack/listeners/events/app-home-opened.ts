@@ -1,3 +1,4 @@
+// app_home_opened: builds and publishes the person's App Home (with the admin section for admins).
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import { type AdminOverview, appHomeFor } from '../../../services/app-home.ts';
