@@ -4,23 +4,19 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { SLA_STATUSES } from '../../domain/bug-status.ts';
 import { NO_SLACK_CHANNEL } from '../../domain/legacy-report.ts';
 import { BugReport } from '../entities/index.ts';
-
-export type SlaCursor = { at: Date; id: number } | null;
+import { bugsWhere, type Cursor, keysetPage } from './bug-keyset.ts';
 
 /** Open or in-progress bugs past their due time whose breach of that due time was not announced yet. */
 export async function findSlaBreachCandidates(
   em: EntityManager,
   now: Date,
-  cursor: SlaCursor,
+  cursor: Cursor,
   limit: number,
 ): Promise<BugReport[]> {
-  const qb = em
-    .createQueryBuilder(BugReport, 'b')
-    .select('*')
-    .where({ status: { $in: [...SLA_STATUSES] }, slaDueAt: { $lte: now } })
-    .andWhere('b.sla_breach_notified_for is distinct from b.sla_due_at');
-  if (cursor) qb.andWhere('(b.sla_due_at, b.id) > (?, ?)', [cursor.at, cursor.id]);
-  return qb.orderBy({ slaDueAt: 'asc', id: 'asc' }).limit(limit).getResult();
+  const candidates = bugsWhere(em, { status: { $in: [...SLA_STATUSES] }, slaDueAt: { $lte: now } }).andWhere(
+    'b.sla_breach_notified_for is distinct from b.sla_due_at',
+  );
+  return keysetPage(candidates, 'sla_due_at', cursor, limit);
 }
 
 /**

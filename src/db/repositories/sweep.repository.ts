@@ -2,14 +2,13 @@
 // bug_reports_claim_idle_idx) in keyset pages, oldest first; runs and the pause switch live in PostgreSQL so
 // every replica sees the same. Imported bugs without a Slack thread (channel_id '') are never candidates: there is
 // no thread to warn or nudge in, and the sweep's partial indexes leave them out (IN_SLACK matches their predicate).
-import type { EntityManager, QueryBuilder } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { SWEEPABLE_STATUSES } from '../../domain/bug-status.ts';
 import { NO_SLACK_CHANNEL } from '../../domain/legacy-report.ts';
 import type { Turn } from '../../domain/turn.ts';
-import { BugReport, SlackNotice, SweepRun, SweepState } from '../entities/index.ts';
-
-export type Cursor = { at: Date; id: number } | null;
+import { type BugReport, SlackNotice, SweepRun, SweepState } from '../entities/index.ts';
+import { bugsWhere, type Cursor, keysetPage, keysetQuery } from './bug-keyset.ts';
 
 /** Bugs with a Slack thread: part of every sweep selection, as it is of every sweep index's predicate. */
 const IN_SLACK = { channelId: { $ne: NO_SLACK_CHANNEL } } as const;
@@ -30,15 +29,12 @@ export async function findIdleBugs(
 
 /** The statement findIdleBugs runs (tests EXPLAIN it: it must be a range scan on the sweep's partial index). */
 export function idleBugsQuery(em: EntityManager, threshold: Date, cursor: Cursor, limit: number, turn?: Turn) {
-  const candidates = em
-    .createQueryBuilder(BugReport, 'b')
-    .select('*')
-    .where({
-      status: { $in: [...SWEEPABLE_STATUSES] },
-      ...IN_SLACK,
-      lastActivityAt: { $lt: threshold },
-      ...(turn ? { turn } : {}),
-    });
+  const candidates = bugsWhere(em, {
+    status: { $in: [...SWEEPABLE_STATUSES] },
+    ...IN_SLACK,
+    lastActivityAt: { $lt: threshold },
+    ...(turn ? { turn } : {}),
+  });
   return keysetQuery(candidates, 'last_activity_at', cursor, limit);
 }
 
@@ -49,16 +45,13 @@ export async function findUnnudgedBugs(
   cursor: Cursor,
   limit: number,
 ): Promise<BugReport[]> {
-  const candidates = em
-    .createQueryBuilder(BugReport, 'b')
-    .select('*')
-    .where({
-      status: { $in: [...SWEEPABLE_STATUSES] },
-      ...IN_SLACK,
-      turn: 'developers',
-      nudgedAt: null,
-      turnSince: { $lt: threshold },
-    });
+  const candidates = bugsWhere(em, {
+    status: { $in: [...SWEEPABLE_STATUSES] },
+    ...IN_SLACK,
+    turn: 'developers',
+    nudgedAt: null,
+    turnSince: { $lt: threshold },
+  });
   return keysetPage(candidates, 'turn_since', cursor, limit);
 }
 
@@ -69,40 +62,8 @@ export async function findQuietClaims(
   cursor: Cursor,
   limit: number,
 ): Promise<BugReport[]> {
-  const candidates = em
-    .createQueryBuilder(BugReport, 'b')
-    .select('*')
-    .where({ status: 'in_progress', ...IN_SLACK, claimantLastActivityAt: { $lt: threshold } });
+  const candidates = bugsWhere(em, { status: 'in_progress', ...IN_SLACK, claimantLastActivityAt: { $lt: threshold } });
   return keysetPage(candidates, 'claimant_last_activity_at', cursor, limit);
-}
-
-const KEYSET_PROPERTIES = {
-  last_activity_at: 'lastActivityAt',
-  claimant_last_activity_at: 'claimantLastActivityAt',
-  turn_since: 'turnSince',
-} as const;
-
-/**
- * One page in (column, id) order. The cursor is a row comparison, which PostgreSQL turns into the lower bound
- * of the index range scan (an OR of the two halves would make every page rescan from the start).
- */
-function keysetQuery(
-  qb: QueryBuilder<BugReport, 'b'>,
-  column: keyof typeof KEYSET_PROPERTIES,
-  cursor: Cursor,
-  limit: number,
-) {
-  if (cursor) qb.andWhere(`(b.${column}, b.id) > (?, ?)`, [cursor.at, cursor.id]);
-  return qb.orderBy({ [KEYSET_PROPERTIES[column]]: 'asc', id: 'asc' }).limit(limit);
-}
-
-function keysetPage(
-  qb: QueryBuilder<BugReport, 'b'>,
-  column: keyof typeof KEYSET_PROPERTIES,
-  cursor: Cursor,
-  limit: number,
-): Promise<BugReport[]> {
-  return keysetQuery(qb, column, cursor, limit).getResult();
 }
 
 /** The warning notices of these bugs, to tell whether (and since when) each warning is visible. */

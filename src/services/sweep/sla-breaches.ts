@@ -5,8 +5,9 @@
 // replica and across restarts.
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport } from '../../db/entities/index.ts';
+import type { Cursor } from '../../db/repositories/bug-keyset.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
-import { findSlaBreachCandidates, type SlaCursor } from '../../db/repositories/sla.repository.ts';
+import { findSlaBreachCandidates } from '../../db/repositories/sla.repository.ts';
 import { isSlaBreachDue } from '../../domain/sla.ts';
 import { bugLogger } from '../../logger.ts';
 import { buildSlaBreachAlert, buildSlaBreachNotice } from '../../messages/ops-notices.ts';
@@ -18,7 +19,7 @@ export type SlaPhaseCounts = { breached: number; failed: number };
 
 /** Bugs whose breach is due now, in keyset pages (lazy: acting on a page before the next is read is safe). */
 export async function* scanSlaBreaches(ctx: AppContext, now: Date): AsyncGenerator<BugReport> {
-  let cursor: SlaCursor = null;
+  let cursor: Cursor = null;
   for (;;) {
     const page = await findSlaBreachCandidates(ctx.orm.em.fork(), now, cursor, ctx.config.sweep.batchSize);
     if (page.length === 0) return;

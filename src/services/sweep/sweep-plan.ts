@@ -3,8 +3,8 @@
 // preview (/bugs stale, dry runs, the command line) only lists it.
 import type { AppContext } from '../../app-context.ts';
 import type { BugReport } from '../../db/entities/index.ts';
+import type { Cursor } from '../../db/repositories/bug-keyset.ts';
 import {
-  type Cursor,
   findIdleBugs,
   findNotices,
   findQuietClaims,
