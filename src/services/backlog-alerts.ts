@@ -11,7 +11,7 @@ import {
 } from '../db/repositories/backlog.repository.ts';
 import { nextBacklogAlertState } from '../domain/backlog-alert.ts';
 import { buildBacklogAlertRaised, buildBacklogBackToNormal } from '../messages/ops-notices.ts';
-import { enqueueNotice } from './notices.ts';
+import { enqueueInChannel } from './notices.ts';
 
 export type BacklogCheck = { raised: string[]; cleared: string[] };
 
@@ -49,25 +49,11 @@ export async function checkBacklogAlerts(ctx: AppContext, now: Date): Promise<Ba
           oldest: oldest.map((bug) => ({ ...bug, permalink: ctx.threadLinkFor(bug) })),
           timeZone,
         });
-        await enqueueNotice(em, {
-          bugId: null,
-          purpose: 'thread_notice',
-          channelId: channel,
-          threadTs: null,
-          payload,
-          at: now,
-        });
+        await enqueueInChannel(em, channel, payload, now);
         check.raised.push(condition.key);
       } else if (step.announce === 'back-to-normal') {
         const payload = buildBacklogBackToNormal({ condition, count, raisedAt: previous.raisedAt ?? now, timeZone });
-        await enqueueNotice(em, {
-          bugId: null,
-          purpose: 'thread_notice',
-          channelId: channel,
-          threadTs: null,
-          payload,
-          at: now,
-        });
+        await enqueueInChannel(em, channel, payload, now);
         check.cleared.push(condition.key);
       }
     }

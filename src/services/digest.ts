@@ -7,7 +7,7 @@ import { claimDigestSlot, findWaitingOnDevelopers, setDigestNotice } from '../db
 import { findSlaBreached } from '../db/repositories/sla.repository.ts';
 import { appHomeLink } from '../domain/slack-refs.ts';
 import { buildDigest, DIGEST_LIST_MAX, type DigestBug } from '../messages/digest.ts';
-import { enqueueNotice } from './notices.ts';
+import { enqueueInChannel } from './notices.ts';
 import { listOrphanedClaims } from './sweep/orphaned-claims.ts';
 import { previewSweep } from './sweep/sweep-control.ts';
 
@@ -73,15 +73,7 @@ export async function sendDigest(ctx: AppContext, slot: Date): Promise<DigestRes
       return { kind: 'slot_taken' };
     }
     if (!message) return { kind: 'empty', slotKey };
-    const notice = await enqueueNotice(em, {
-      bugId: null,
-      purpose: 'thread_notice',
-      channelId: digest.channelId,
-      threadTs: null,
-      payload: message,
-      at: now,
-      priority: 'bulk',
-    });
+    const notice = await enqueueInChannel(em, digest.channelId, message, now, { priority: 'bulk' });
     await setDigestNotice(em, slotKey, notice.id);
     return { kind: 'sent', slotKey, items };
   });

@@ -18,12 +18,13 @@ import {
   rememberNotDuplicate,
   startGroup,
 } from '../db/repositories/dedup.repository.ts';
-import { actorKindOf } from '../domain/bug-event-types.ts';
+import { actorKindOf, type BugEventType } from '../domain/bug-event-types.ts';
 import { isUnresolved } from '../domain/bug-status.ts';
 import { decideGrouping, mayMergeBugs, maySplitDuplicate, NEAR_DUPLICATE_SIMILARITY } from '../domain/duplicates.ts';
 import { fingerprintReport, type ReportFingerprint } from '../domain/fingerprint.ts';
 import type { Actor } from '../domain/lifecycle.ts';
 import { bugLogger } from '../logger.ts';
+import type { NoticePayload } from '../messages/blocks.ts';
 import {
   buildDuplicateLinkedNotice,
   buildDuplicateNoticeSplitOut,
@@ -196,16 +197,7 @@ export async function splitDuplicate(
       canonicalId: canonical.id,
       canonicalRef: canonical.ref,
     };
-    for (const bugId of [bug.id, canonical.id]) {
-      recordEvent(em, {
-        bugId,
-        type: 'bug.duplicate_split',
-        actorId: actor.id,
-        actorKind: actorKindOf(actor.id, ctx.config.adminUsers),
-        at: now,
-        metadata,
-      });
-    }
+    recordOnBoth(em, ctx, [bug, canonical], { type: 'bug.duplicate_split', actorId: actor.id, at: now, metadata });
     // The "Looks like" notice's question is answered: it says so, without its button (cancelled if still unsent).
     const linkedNoticeId = bug.duplicateNoticeId ?? null;
     bug.duplicateNoticeId = null;
@@ -218,25 +210,11 @@ export async function splitDuplicate(
         buildDuplicateNoticeSplitOut({ bug, canonical: linkTo(ctx, canonical), actorId: actor.id }),
         now,
       );
-    await enqueueInThread(
-      em,
-      bug,
-      'thread_notice',
-      buildDuplicateSplitNotice({ bug, canonical: linkTo(ctx, canonical), actorId: actor.id }),
-      now,
-    );
-    await requestCardRefresh(em, bug, now);
-    await requestCardRefresh(em, canonical, now);
+    const notice = buildDuplicateSplitNotice({ bug, canonical: linkTo(ctx, canonical), actorId: actor.id });
+    await tellInThread(em, [bug, canonical], notice, now);
     return { ok: true, bug, canonical };
   });
-  if (outcome.ok) {
-    bugLogger(ctx.logger, outcome.bug).info(
-      { actor: request.actorId, canonical: outcome.canonical.ref },
-      'duplicate split',
-    );
-    ctx.notifier.kick();
-  }
-  return outcome;
+  return announced(ctx, outcome, request.actorId, 'duplicate split');
 }
 
 /**
@@ -291,26 +269,10 @@ export async function mergeBugs(
       ...(previous ? { previousCanonicalId: previous } : {}),
       ...(followers.length > 0 ? { followers } : {}),
     };
-    for (const bugId of [bug.id, canonical.id]) {
-      recordEvent(em, {
-        bugId,
-        type: 'bug.duplicate_linked',
-        actorId: actor.id,
-        actorKind: actorKindOf(actor.id, ctx.config.adminUsers),
-        at: now,
-        metadata,
-      });
-    }
+    recordOnBoth(em, ctx, [bug, canonical], { type: 'bug.duplicate_linked', actorId: actor.id, at: now, metadata });
     await em.flush();
-    await enqueueInThread(
-      em,
-      bug,
-      'thread_notice',
-      buildMergedNotice({ bug, canonical: linkTo(ctx, canonical), actorId: actor.id }),
-      now,
-    );
-    await requestCardRefresh(em, bug, now);
-    await requestCardRefresh(em, canonical, now);
+    const notice = buildMergedNotice({ bug, canonical: linkTo(ctx, canonical), actorId: actor.id });
+    await tellInThread(em, [bug, canonical], notice, now);
     if (previous) {
       const old = await em.findOne(BugReport, { id: previous });
       if (old) await requestCardRefresh(em, old, now);
@@ -321,11 +283,49 @@ export async function mergeBugs(
     }
     return { ok: true, bug, canonical };
   });
+  return announced(ctx, outcome, request.actorId, 'bugs merged');
+}
+
+/** The same event on the duplicate and on its canonical bug, so each bug's history tells of the link. */
+function recordOnBoth(
+  em: EntityManager,
+  ctx: AppContext,
+  bugs: [BugReport, BugReport],
+  event: { type: BugEventType; actorId: string; at: Date; metadata: Record<string, unknown> },
+): void {
+  for (const bug of bugs) {
+    recordEvent(em, {
+      bugId: bug.id,
+      type: event.type,
+      actorId: event.actorId,
+      actorKind: actorKindOf(event.actorId, ctx.config.adminUsers),
+      at: event.at,
+      metadata: event.metadata,
+    });
+  }
+}
+
+/** The duplicate's thread is told of the split or merge, and both bugs' cards are brought up to date. */
+async function tellInThread(
+  em: EntityManager,
+  [bug, canonical]: [BugReport, BugReport],
+  notice: NoticePayload,
+  now: Date,
+): Promise<void> {
+  await enqueueInThread(em, bug, 'thread_notice', notice, now);
+  await requestCardRefresh(em, bug, now);
+  await requestCardRefresh(em, canonical, now);
+}
+
+/** After a split or a merge went through: the log line, and the outbox sent. */
+function announced(
+  ctx: AppContext,
+  outcome: DuplicateChangeOutcome,
+  actorId: string,
+  what: string,
+): DuplicateChangeOutcome {
   if (outcome.ok) {
-    bugLogger(ctx.logger, outcome.bug).info(
-      { actor: request.actorId, canonical: outcome.canonical.ref },
-      'bugs merged',
-    );
+    bugLogger(ctx.logger, outcome.bug).info({ actor: actorId, canonical: outcome.canonical.ref }, what);
     ctx.notifier.kick();
   }
   return outcome;

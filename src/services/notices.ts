@@ -56,6 +56,25 @@ export function enqueueInThread(
   });
 }
 
+/** A top-level message in a channel (the alert channel, the digest's), in no bug's thread; `bugId` when it is about one. */
+export function enqueueInChannel(
+  em: EntityManager,
+  channelId: string,
+  payload: NoticePayload,
+  at: Date,
+  options: { bugId?: number; priority?: NoticePriority } = {},
+): Promise<SlackNotice> {
+  return enqueueNotice(em, {
+    bugId: options.bugId ?? null,
+    purpose: 'thread_notice',
+    channelId,
+    threadTs: null,
+    payload,
+    at,
+    priority: options.priority ?? 'interactive',
+  });
+}
+
 /**
  * Asks for the bug card to be posted or refreshed. The card is rendered from the bug's state when it is sent,
  * so several changes in a row cost one Slack call (one pending refresh per bug: coalesced) and a stale card is

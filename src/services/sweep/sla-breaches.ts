@@ -12,7 +12,7 @@ import { isSlaBreachDue } from '../../domain/sla.ts';
 import { bugLogger } from '../../logger.ts';
 import { buildSlaBreachAlert, buildSlaBreachNotice } from '../../messages/ops-notices.ts';
 import { recordEvent } from '../audit.ts';
-import { enqueueInThread, enqueueNotice } from '../notices.ts';
+import { enqueueInChannel, enqueueInThread } from '../notices.ts';
 
 /** Counted apart from the run's warn/close/remind/release counts. */
 export type SlaPhaseCounts = { breached: number; failed: number };
@@ -45,15 +45,8 @@ export async function announceSlaBreach(ctx: AppContext, bugId: number, now: Dat
     };
     await enqueueInThread(em, bug, 'thread_notice', buildSlaBreachNotice(input), now, 'bulk');
     if (ctx.config.alertChannel) {
-      await enqueueNotice(em, {
-        bugId: bug.id,
-        purpose: 'thread_notice',
-        channelId: ctx.config.alertChannel,
-        threadTs: null,
-        payload: buildSlaBreachAlert({ ...input, permalink: ctx.threadLinkFor(bug) }),
-        at: now,
-        priority: 'bulk',
-      });
+      const alert = buildSlaBreachAlert({ ...input, permalink: ctx.threadLinkFor(bug) });
+      await enqueueInChannel(em, ctx.config.alertChannel, alert, now, { bugId: bug.id, priority: 'bulk' });
     }
     recordEvent(em, {
       bugId: bug.id,

@@ -5,7 +5,7 @@ import type { AppContext } from '../../app-context.ts';
 import { type BugReport, SlackNotice } from '../../db/entities/index.ts';
 import { lockBug } from '../../db/repositories/bug-report.repository.ts';
 import { findLastDeveloperMessage } from '../../db/repositories/turn.repository.ts';
-import { actorKindOf } from '../../domain/bug-event-types.ts';
+import { actorKindOf, type BugEventType } from '../../domain/bug-event-types.ts';
 import type { EngagementCounts } from '../../domain/engagement.ts';
 import { statusTimestamps } from '../../domain/lifecycle.ts';
 import { decideNudge } from '../../domain/nudges.ts';
@@ -143,19 +143,12 @@ export async function sweepNudge(ctx: AppContext, bugId: number, now: Date): Pro
     bug.nudgedAt = now;
     bug.nudgeNoticeId = notice.id;
     bug.updatedAt = now;
-    recordEvent(em, {
-      bugId: bug.id,
-      type: 'bug.developers_nudged',
-      actorId: null,
-      actorKind: 'system',
-      at: now,
-      metadata: {
-        audience: audience.kind,
-        ...(audience.kind === 'claimant' ? { claimant: audience.userId } : {}),
-        waitingSince: decision.waitingSince.toISOString(),
-        silentMs: decision.silentMs,
-        thresholdMs: ctx.config.developerNudgeAfterMs,
-      },
+    recordSystemEvent(em, bug, 'bug.developers_nudged', now, {
+      audience: audience.kind,
+      ...(audience.kind === 'claimant' ? { claimant: audience.userId } : {}),
+      waitingSince: decision.waitingSince.toISOString(),
+      silentMs: decision.silentMs,
+      thresholdMs: ctx.config.developerNudgeAfterMs,
     });
     await em.flush();
     return 'nudged';
@@ -179,19 +172,12 @@ async function warn(em: EntityManager, ctx: AppContext, bug: BugReport, now: Dat
   bug.warningNoticeId = notice.id;
   bug.autoCloseAt = closesAt;
   bug.updatedAt = now;
-  recordEvent(em, {
-    bugId: bug.id,
-    type: 'bug.warned',
-    actorId: null,
-    actorKind: 'system',
-    at: now,
-    metadata: {
-      closesAt: closesAt.toISOString(),
-      lastActivityAt: bug.lastActivityAt.toISOString(),
-      idleMs: now.getTime() - bug.lastActivityAt.getTime(),
-      thresholdMs: ctx.config.autoCloseAfterMs,
-      warningMs: ctx.config.autoCloseWarningMs,
-    },
+  recordSystemEvent(em, bug, 'bug.warned', now, {
+    closesAt: closesAt.toISOString(),
+    lastActivityAt: bug.lastActivityAt.toISOString(),
+    idleMs: now.getTime() - bug.lastActivityAt.getTime(),
+    thresholdMs: ctx.config.autoCloseAfterMs,
+    warningMs: ctx.config.autoCloseWarningMs,
   });
   await em.flush();
 }
@@ -216,22 +202,15 @@ async function autoClose(
   // The warning did its job and stays as it is; a claim reminder no longer applies.
   Object.assign(bug, NO_PENDING_WARNING);
   await withdrawReminder(em, ctx, bug, 'status');
-  recordEvent(em, {
-    bugId: bug.id,
-    type: 'bug.auto_closed',
-    actorId: null,
-    actorKind: 'system',
-    at: now,
-    metadata: {
-      from,
-      to,
-      ...(unverified ? { closeReason: 'unverified' } : {}),
-      idleMs,
-      idleDays: Math.round((idleMs / 86_400_000) * 10) / 10,
-      thresholdMs: ctx.config.autoCloseAfterMs,
-      lastActivityAt: bug.lastActivityAt.toISOString(),
-      warningVisibleSince: warning?.sentAt?.toISOString() ?? null,
-    },
+  recordSystemEvent(em, bug, 'bug.auto_closed', now, {
+    from,
+    to,
+    ...(unverified ? { closeReason: 'unverified' } : {}),
+    idleMs,
+    idleDays: daysOf(idleMs),
+    thresholdMs: ctx.config.autoCloseAfterMs,
+    lastActivityAt: bug.lastActivityAt.toISOString(),
+    warningVisibleSince: warning?.sentAt?.toISOString() ?? null,
   });
   const closed = unverified
     ? buildUnverifiedClosedNotice({
@@ -271,20 +250,29 @@ async function remind(
   bug.reminderNoticeId = notice.id;
   bug.claimReleaseAt = releaseAt;
   bug.updatedAt = now;
-  recordEvent(em, {
-    bugId: bug.id,
-    type: 'claim.reminded',
-    actorId: null,
-    actorKind: 'system',
-    at: now,
-    metadata: {
-      claimant: claimantId,
-      quietSince: quietSince.toISOString(),
-      releaseAt: releaseAt.toISOString(),
-      thresholdMs: ctx.config.claimReleaseAfterMs,
-    },
+  recordSystemEvent(em, bug, 'claim.reminded', now, {
+    claimant: claimantId,
+    quietSince: quietSince.toISOString(),
+    releaseAt: releaseAt.toISOString(),
+    thresholdMs: ctx.config.claimReleaseAfterMs,
   });
   await em.flush();
+}
+
+/** An event of the sweep's own doing (no person acted), on the bug it acted on. */
+function recordSystemEvent(
+  em: EntityManager,
+  bug: BugReport,
+  type: BugEventType,
+  now: Date,
+  metadata: Record<string, unknown>,
+): void {
+  recordEvent(em, { bugId: bug.id, type, actorId: null, actorKind: 'system', at: now, metadata });
+}
+
+/** Milliseconds as days, to one decimal, for the audit trail. */
+function daysOf(ms: number): number {
+  return Math.round((ms / 86_400_000) * 10) / 10;
 }
 
 /** Back to the queue, kindly: by the sweep (byAdminId null) or by an admin confirming /bugs release. */
@@ -314,7 +302,7 @@ export async function releaseClaim(
       claimant: claimantId,
       quietSince: quietSince.toISOString(),
       idleMs,
-      daysIdle: Math.round((idleMs / 86_400_000) * 10) / 10,
+      daysIdle: daysOf(idleMs),
       thresholdMs: ctx.config.claimReleaseAfterMs,
     },
   });
