@@ -14,7 +14,7 @@ if (major < 24) {
 // for the rest of the process's life) and compile faster; a start after a change strips only the changed files.
 // NODE_COMPILE_CACHE names the folder (default: node-compile-cache in the OS temp folder); NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 module.enableCompileCache?.();
-// Socket Mode's client loads only when Socket Mode is used (src/slack/lazy-socket-mode.ts says why); it goes first,
+// Socket Mode's client and others load only when used (src/lazy-dependencies.ts says why); this goes first,
 // as a source importing Bolt loads Bolt while its imports are linked, before any of its own code runs.
-await import('../src/slack/lazy-socket-mode.ts');
+await import('../src/lazy-dependencies.ts');
 await import('../src/main.ts');

@@ -1,6 +1,7 @@
-// Socket Mode's client loads only when Socket Mode is used (src/slack/lazy-socket-mode.ts): in a fresh Node, as
-// bin/bugsweep.mjs starts the bot (the stand-in first, then sources that import Bolt), loading Bolt and building
-// an HTTP-mode App leaves @slack/socket-mode and its undici unloaded; a Socket Mode App gets the real client.
+// Dependencies that load only when used (src/lazy-dependencies.ts): in a fresh Node, as bin/bugsweep.mjs starts the
+// bot (the stand-ins first, then sources that import the libraries), loading Bolt and building an HTTP-mode App
+// leaves @slack/socket-mode and its undici unloaded, and a Socket Mode App gets the real client; prom-client's
+// default metrics are collected without @opentelemetry/api.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ async function inFreshNode(socketMode: boolean): Promise<{ loaded: string[]; cli
   ].join('\n');
   const { stdout } = await run(
     process.execPath,
-    ['--import', './src/slack/lazy-socket-mode.ts', '--input-type=module', '--eval', source],
+    ['--import', './src/lazy-dependencies.ts', '--input-type=module', '--eval', source],
     { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
@@ -40,5 +41,26 @@ describe("Socket Mode's client", () => {
       loaded: ['/@slack/socket-mode/dist/src/SocketModeClient.js', '/undici/index.js'],
       client: 'SocketModeClient',
     });
+  });
+});
+
+describe("prom-client's OpenTelemetry API", () => {
+  it('is not loaded to collect the default metrics', async () => {
+    const source = [
+      "import { createRequire } from 'node:module';",
+      "import { collectDefaultMetrics, Registry } from 'prom-client';",
+      'const registry = new Registry();',
+      "collectDefaultMetrics({ register: registry, prefix: 'bugsweep_' });",
+      'const text = await registry.metrics();',
+      "const cache = Object.keys(createRequire(process.cwd() + '/package.json').cache);",
+      "const otel = cache.filter((id) => id.includes('/@opentelemetry/api/build/'));",
+      "console.log(JSON.stringify({ otel, cpu: text.includes('bugsweep_process_cpu_seconds_total') }));",
+    ].join('\n');
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', './src/lazy-dependencies.ts', '--input-type=module', '--eval', source],
+      { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } },
+    );
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ otel: [], cpu: true });
   });
 });
