@@ -120,13 +120,8 @@ export function createAgentMcpServer(ctx: AppContext, agent: AgentIdentity): Mcp
       if (denied) return denied;
       const bug = await load(input.ref);
       if (!bug) return refused(`There is no bug ${input.ref}.`);
-      const outcome = await addAgentNote(ctx, {
-        bugId: bug.id,
-        agent,
-        text: input.text,
-        post: input.post,
-        ...(input.data ? { data: input.data } : {}),
-      });
+      const note = { text: input.text, post: input.post, data: input.data };
+      const outcome = await addAgentNote(ctx, { bugId: bug.id, agent, ...note });
       return outcome.ok ? ok({ event_id: outcome.eventId }) : refused(outcome.message);
     },
   );

@@ -22,7 +22,13 @@ export type NoteOutcome = { ok: true; eventId: number } | { ok: false; message: 
  */
 export async function addAgentNote(
   ctx: AppContext,
-  request: { bugId: number; agent: AgentIdentity; text: string; data?: Record<string, unknown>; post: boolean },
+  request: {
+    bugId: number;
+    agent: AgentIdentity;
+    text: string;
+    data?: Record<string, unknown> | undefined;
+    post: boolean;
+  },
 ): Promise<NoteOutcome> {
   const agentId = agentClaimantId(request.agent.name);
   const outcome = await ctx.orm.em.fork().transactional(async (em): Promise<NoteOutcome> => {

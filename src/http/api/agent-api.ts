@@ -48,6 +48,17 @@ const fail = (...args: Parameters<typeof problem>): never => {
   throw new ApiProblem(problem(...args));
 };
 
+/** A body that may be left out (empty reads as `{}`): each bad field is named in the 400. */
+async function optionalBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  const raw = await c.req.text();
+  const parsed = schema.safeParse(raw.trim() ? JSON.parse(raw) : {});
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', expected: i.message }));
+    return fail('validation', 400, 'The body is not valid.', { errors });
+  }
+  return parsed.data;
+}
+
 const BEARER = [{ bearer: [] }];
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
@@ -314,13 +325,8 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
     async (c) => {
       const agent = agentWith(c, 'write');
       const bug = await loadBug(c.req.valid('param').ref);
-      const raw = await c.req.text();
-      const parsed = raw.trim() ? S.ReleaseClaim.safeParse(JSON.parse(raw)) : S.ReleaseClaim.safeParse({});
-      if (!parsed.success) {
-        const errors = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', expected: i.message }));
-        return fail('validation', 400, 'The body is not valid.', { errors });
-      }
-      const outcome = await releaseAsAgent(ctx, { bugId: bug.id, agent, error: parsed.data.error ?? null });
+      const input = await optionalBody(c, S.ReleaseClaim);
+      const outcome = await releaseAsAgent(ctx, { bugId: bug.id, agent, error: input.error ?? null });
       if (!outcome.ok) return refused(outcome, agent);
       return c.json(render(outcome.bug), 200);
     },
@@ -441,13 +447,7 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
       const agent = agentWith(c, 'write');
       const bug = await loadBug(c.req.valid('param').ref);
       const input = c.req.valid('json');
-      const outcome = await addAgentNote(ctx, {
-        bugId: bug.id,
-        agent,
-        text: input.text,
-        post: input.post,
-        ...(input.data ? { data: input.data } : {}),
-      });
+      const outcome = await addAgentNote(ctx, { bugId: bug.id, agent, ...input });
       if (!outcome.ok) return fail('notFound', 404, `There is no bug ${bug.ref}.`);
       return c.json({ event_id: outcome.eventId }, 201);
     },
@@ -484,23 +484,18 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
     }),
     async (c) => {
       const agent = agentWith(c, 'admin');
-      const raw = await c.req.text();
-      const parsed = S.RunSweep.safeParse(raw.trim() ? JSON.parse(raw) : {});
-      if (!parsed.success)
-        return fail('validation', 400, 'The body is not valid.', {
-          errors: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', expected: i.message })),
-        });
+      const input = await optionalBody(c, S.RunSweep);
       const result = await runSweep(ctx, {
         trigger: 'api',
         triggeredBy: agentClaimantId(agent.name),
-        dryRun: parsed.data.dry_run,
+        dryRun: input.dry_run,
       });
       if (result.kind !== 'ran') {
         return c.json(
           {
             ran: false,
             run_id: null,
-            dry_run: parsed.data.dry_run,
+            dry_run: input.dry_run,
             counts: null,
             reason: result.kind === 'skipped' ? result.reason : 'another replica is sweeping',
           },
