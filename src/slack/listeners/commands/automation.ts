@@ -1,7 +1,6 @@
 // `/bugs automation off|on <ref>`: developers and admins keep a bug away from the agents' work queue, or hand it back.
 import { setAutomation } from '../../../services/agent-work.ts';
-import { findBugForCommand } from '../../../services/bug-queries.ts';
-import type { Subcommand } from './subcommand.ts';
+import { bugNamedBy, type Subcommand } from './subcommand.ts';
 
 const USAGE =
   'Use `/bugs automation off <ref>` to keep agents away from a bug, or `/bugs automation on <ref>` to allow them again.';
@@ -17,23 +16,20 @@ export const automationSubcommand: Subcommand = {
       await ack({ response_type: 'ephemeral', text: USAGE });
       return;
     }
-    const lookup = await findBugForCommand(ctx, ref, { channelId: command.channel_id, threadTs });
-    if (!lookup.ok) {
-      await ack({ response_type: 'ephemeral', text: lookup.message });
-      return;
-    }
+    const bug = await bugNamedBy({ ack, ctx, command, threadTs }, ref);
+    if (!bug) return;
     const outcome = await setAutomation(ctx, {
-      bugId: lookup.bug.id,
+      bugId: bug.id,
       actorId: command.user_id,
       optOut: mode === 'off',
     });
     const text = !outcome.ok
       ? outcome.message
       : !outcome.changed
-        ? `${lookup.bug.ref} already ${mode === 'off' ? 'is kept away from agents' : 'is open to agents'}.`
+        ? `${bug.ref} already ${mode === 'off' ? 'is kept away from agents' : 'is open to agents'}.`
         : mode === 'off'
-          ? `Agents will leave ${lookup.bug.ref} to people.`
-          : `Agents may pick up ${lookup.bug.ref} again.`;
+          ? `Agents will leave ${bug.ref} to people.`
+          : `Agents may pick up ${bug.ref} again.`;
     await ack({ response_type: 'ephemeral', text });
   },
 };

@@ -2,10 +2,9 @@
 // Resolve opens the resolution modal; the others act at once and answer ephemerally.
 import type { UserAction } from '../../../domain/lifecycle.ts';
 import { performBugAction } from '../../../services/bug-lifecycle.ts';
-import { findBugForCommand } from '../../../services/bug-queries.ts';
 import { buildActionAnswer } from '../../views/action-answer.ts';
 import { buildResolveModal } from '../../views/resolve-modal.ts';
-import type { Subcommand } from './subcommand.ts';
+import { bugNamedBy, type Subcommand } from './subcommand.ts';
 
 type Spec = {
   action: UserAction;
@@ -25,29 +24,26 @@ export function bugActionSubcommand(spec: Spec): Subcommand {
       const { ack, ctx, command, args, threadTs } = input;
       const [ref, ...rest] = args;
       if (!ref && !threadTs && spec.onMissingRef) return spec.onMissingRef(input);
-      const lookup = await findBugForCommand(ctx, ref, { channelId: command.channel_id, threadTs });
-      if (!lookup.ok) {
-        await ack({ response_type: 'ephemeral', text: lookup.message });
-        return;
-      }
+      const bug = await bugNamedBy({ ack, ctx, command, threadTs }, ref);
+      if (!bug) return;
       const note = rest.join(' ');
       if (spec.action === 'resolve') {
         await ack();
         await ctx.slack.views.open({
           trigger_id: command.trigger_id,
-          view: buildResolveModal(lookup.bug, note),
+          view: buildResolveModal(bug, note),
         });
         return;
       }
       const outcome = await performBugAction(ctx, {
-        bugId: lookup.bug.id,
+        bugId: bug.id,
         action: spec.action,
         actorId: command.user_id,
         details: note ? { reason: note } : {},
       });
       await ack({
         response_type: 'ephemeral',
-        text: buildActionAnswer(outcome, ctx.permalinkFor(lookup.bug.channelId, lookup.bug.threadTs)),
+        text: buildActionAnswer(outcome, ctx.permalinkFor(bug.channelId, bug.threadTs)),
       });
     },
   };

@@ -2,7 +2,7 @@
 import { findBugForCommand } from '../../../services/bug-queries.ts';
 import { mergeBugs, splitDuplicate } from '../../../services/duplicates.ts';
 import { buildDuplicateAnswer } from '../../views/duplicate-answer.ts';
-import type { Subcommand } from './subcommand.ts';
+import { bugNamedBy, type Subcommand } from './subcommand.ts';
 
 const MERGE_USAGE = 'Say which bug duplicates which: `/bugs merge BUG-13 into BUG-12`.';
 
@@ -44,12 +44,9 @@ export const splitSubcommand: Subcommand = {
   summary: 'a duplicate is its own bug after all: open it again, never link the two again',
   adminOnly: false,
   async handle({ ack, ctx, command, args, threadTs }) {
-    const lookup = await findBugForCommand(ctx, args[0], { channelId: command.channel_id, threadTs });
-    if (!lookup.ok) {
-      await ack({ response_type: 'ephemeral', text: lookup.message });
-      return;
-    }
-    const outcome = await splitDuplicate(ctx, { bugId: lookup.bug.id, actorId: command.user_id });
+    const bug = await bugNamedBy({ ack, ctx, command, threadTs }, args[0]);
+    if (!bug) return;
+    const outcome = await splitDuplicate(ctx, { bugId: bug.id, actorId: command.user_id });
     await ack({ response_type: 'ephemeral', text: buildDuplicateAnswer(outcome, 'split', ctx.threadLinkFor) });
   },
 };

@@ -1,6 +1,8 @@
 // The shape of a `/bugs` subcommand and the arguments the dispatcher hands it.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
+import type { BugReport } from '../../../db/entities/index.ts';
+import { findBugForCommand } from '../../../services/bug-queries.ts';
 
 export type SubcommandArgs = SlackCommandMiddlewareArgs &
   AllMiddlewareArgs & {
@@ -25,3 +27,17 @@ export type Subcommand = {
    */
   handle(args: SubcommandArgs): Promise<void>;
 };
+
+/**
+ * The bug `ref` names, or without one the bug of the thread the command was typed in; null once the person has been
+ * told (privately) why there is none.
+ */
+export async function bugNamedBy(
+  { ack, ctx, command, threadTs }: Pick<SubcommandArgs, 'ack' | 'ctx' | 'command' | 'threadTs'>,
+  ref: string | undefined,
+): Promise<BugReport | null> {
+  const lookup = await findBugForCommand(ctx, ref, { channelId: command.channel_id, threadTs });
+  if (lookup.ok) return lookup.bug;
+  await ack({ response_type: 'ephemeral', text: lookup.message });
+  return null;
+}
