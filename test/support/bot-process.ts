@@ -2,6 +2,7 @@
 // environment given.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export type BotProcess = { child: ChildProcess; exited: Promise<number | null>; output(): string };
@@ -17,6 +18,12 @@ export const START_NODE_FLAGS: string[] = (() => {
   return words.slice(words.indexOf('node') + 1, words.indexOf('bin/bugsweep.mjs'));
 })();
 
+/**
+ * Node's compile cache for every child, as bin/bugsweep.mjs turns it on for the bot: the command-line scripts
+ * (`node src/cli/….ts`) then skip type-stripping and compiling the sources on every run after the first.
+ */
+const COMPILE_CACHE = { NODE_COMPILE_CACHE: path.join(os.tmpdir(), 'bugsweep-test-compile-cache') };
+
 export function startBotProcess(
   env: Record<string, string>,
   script = 'bin/bugsweep.mjs',
@@ -26,7 +33,7 @@ export function startBotProcess(
   return track(
     spawn(options.node ?? process.execPath, [...(options.nodeFlags ?? START_NODE_FLAGS), script, ...args], {
       cwd: options.cwd ?? PROJECT_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...COMPILE_CACHE, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
