@@ -10,7 +10,7 @@ import { chmod, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotProcess, PROJECT_ROOT, startBotProcess } from '../support/bot-process.ts';
+import { type BotProcess, PROJECT_ROOT, startBotProcess, waitUntilHealthy } from '../support/bot-process.ts';
 import { copyOf, execForm, instructionsOf, readDockerfile } from '../support/dockerfile.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../support/fake-slack-api.ts';
 import { freePort } from '../support/free-port.ts';
@@ -115,6 +115,9 @@ describe('the bot on production dependencies only', () => {
 
     const healthcheck = instructionsOf(finalStage, 'HEALTHCHECK')[0]!;
     const [, ...check] = execForm(healthcheck.slice(healthcheck.indexOf('CMD ') + 'CMD '.length))!;
+    // Waits with fetch, not by starting the check's own Node every 200 ms (which slowed the bot's start on a shared
+    // machine); then the HEALTHCHECK command itself must pass, and keeps trying a while if it does not at once.
+    await waitUntilHealthy(bot, `http://127.0.0.1:${port}`);
     let health = await run(process.execPath, check, { PATH, PORT: String(port) });
     for (let attempt = 0; health.code !== 0 && attempt < 600; attempt += 1) {
       if (bot.child.exitCode !== null) throw new Error(`bot exited early:\n${bot.output()}`);
