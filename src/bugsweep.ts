@@ -7,7 +7,6 @@ import { isDatabaseReachable, type Orm } from './db/orm.ts';
 import { readBacklogSnapshot } from './db/repositories/metrics.repository.ts';
 import { hasSlackThread } from './domain/legacy-report.ts';
 import { messagePermalink } from './domain/slack-refs.ts';
-import { mountMcp } from './http/mcp-route.ts';
 import { mountMetrics } from './http/metrics-route.ts';
 import { createHttpServer, mountOnFirstRequest } from './http/server.ts';
 import type { Logger } from './logger.ts';
@@ -19,7 +18,7 @@ import { createDeveloperDirectory, type DeveloperDirectoryOptions } from './serv
 import { backfillFingerprints } from './services/fingerprint-backfill.ts';
 import { reclassifyUnknownSenders } from './services/sender-reclassification.ts';
 import { createThreadCatchUp, type ThreadCatchUp, type ThreadCatchUpOptions } from './services/thread-catch-up.ts';
-import { createSlackApp, type SlackApp } from './slack/app.ts';
+import type { SlackApp } from './slack/app.ts';
 import { socketModeClientOf, trackSocketMode } from './slack/socket-health.ts';
 import { createSlackThreadReader } from './slack/thread-reader.ts';
 import { createSlackClient } from './slack/web-client.ts';
@@ -109,6 +108,12 @@ export function createAppContext(
 
 export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep> {
   const { config, logger } = options;
+  // Loaded here, not at the top: the command line imports this file for createAppContext and needs neither Bolt
+  // nor the MCP server (about a second of every command's start).
+  const [{ createSlackApp }, { mountMcp }] = await Promise.all([
+    import('./slack/app.ts'),
+    import('./http/mcp-route.ts'),
+  ]);
   const slackClient = createSlackClient(config);
   const identity = options.identity ?? (await fetchIdentity(slackClient));
   const shutdown = new AbortController();
