@@ -153,6 +153,9 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
     const allowed = bug ? allowedTargets(bug, agentActor(agent)) : [];
     return fail('illegalTransition', 409, refusal.message, { allowed });
   };
+  /** The bug a lifecycle action changed; a refusal is the API's problem for it. */
+  const actedOn = (outcome: ActionOutcome, agent: AgentIdentity): BugReport =>
+    outcome.ok ? outcome.bug : refused(outcome, agent);
   const etag = (bug: BugReport) => `"${bug.version}"`;
 
   // --- reading -------------------------------------------------------------------------------------------------
@@ -327,8 +330,7 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
       const bug = await loadBug(c.req.valid('param').ref);
       const input = await optionalBody(c, S.ReleaseClaim);
       const outcome = await releaseAsAgent(ctx, { bugId: bug.id, agent, error: input.error ?? null });
-      if (!outcome.ok) return refused(outcome, agent);
-      return c.json(render(outcome.bug), 200);
+      return c.json(render(actedOn(outcome, agent)), 200);
     },
   );
 
@@ -429,8 +431,7 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
         agent,
         details: { note: input.note, link: input.commit_sha ?? input.pull_request_url ?? null },
       });
-      if (!outcome.ok) return refused(outcome, agent);
-      return c.json(render(outcome.bug), 200);
+      return c.json(render(actedOn(outcome, agent)), 200);
     },
   );
 
