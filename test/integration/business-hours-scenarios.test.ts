@@ -2,10 +2,9 @@
 // warning states is exactly when the bug closes. Mon-Fri 09:00-17:00 in Berlin; AUTO_CLOSE_AFTER=2d (16 business
 // hours), AUTO_CLOSE_WARNING=1d (8); the sweep is hourly in UTC, and notices state times in UTC.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BugReport } from '../../src/db/entities/index.ts';
-import { type TestDatabase, useTestDatabase } from '../support/database.ts';
-import { sendEvent } from '../support/signed-requests.ts';
-import { threadReply, topLevelMessage } from '../support/slack-events.ts';
+import type { BugReport } from '../../src/db/entities/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+import { threadReply } from '../support/slack-events.ts';
 import {
   adminSweep,
   createReplica,
@@ -14,11 +13,12 @@ import {
   ran,
   reload,
   resetSweepWorld,
+  timelineFor,
 } from '../support/sweep-support.ts';
-import { TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
+import { TEST_USERS, useTestApp } from '../support/test-app.ts';
 import { slackTs } from '../support/test-clock.ts';
 
-const { reporter, developer } = TEST_USERS;
+const { developer } = TEST_USERS;
 const HOURS = {
   BUSINESS_HOURS: 'Mon-Fri 09:00-17:00',
   BUSINESS_TIMEZONE: 'Europe/Berlin',
@@ -30,18 +30,12 @@ const db = useTestDatabase();
 const t = useTestApp(db, HOURS);
 beforeEach(() => resetSweepWorld(db, t));
 
-async function deliver(app: TestApp, event: Record<string, unknown>) {
-  const res = await sendEvent(app.baseUrl, event);
-  expect(res.status).toBe(200);
-  await app.settle();
-}
+const { deliver, newBug } = timelineFor(db, t);
 
-async function bugAt(db: TestDatabase, moment: string): Promise<BugReport> {
+/** A bug reported at `moment`. */
+async function bugAt(moment: string): Promise<BugReport> {
   t.clock.set(moment);
-  const ts = slackTs(t.clock.now());
-  await deliver(t, topLevelMessage({ user: reporter, ts, text: 'Export button does nothing' }));
-  t.slackApi.reset();
-  return db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
+  return newBug('Export button does nothing');
 }
 
 async function sweepAt(moment: string, ctx = t.bugsweep.ctx) {
@@ -56,7 +50,7 @@ const posted = () => t.slackApi.callsTo('chat.postMessage').map(fallbackTextOf);
 
 describe('BUSINESS_HOURS', () => {
   it('Friday evening silence does not close a bug on Monday morning; it closes exactly when the warning said', async () => {
-    const bug = await bugAt(db, '2026-11-27T15:00:00Z'); // Fri 16:00 in Berlin, an hour before closing
+    const bug = await bugAt('2026-11-27T15:00:00Z'); // Fri 16:00 in Berlin, an hour before closing
     // Over the weekend and Monday morning the clock stands still: 65 real hours, 1 business hour.
     for (const moment of ['2026-11-28T12:00:00Z', '2026-11-30T08:00:00Z', '2026-11-30T15:00:00Z']) {
       expect(await sweepAt(moment)).toEqual(NO_COUNTS);
@@ -74,9 +68,9 @@ describe('BUSINESS_HOURS', () => {
   });
 
   it('a reply on Saturday starts the clock at the opening on Monday; a holiday is not counted', async () => {
-    const bug = await bugAt(db, '2026-11-26T10:00:00Z'); // Thu 11:00 Berlin
+    const bug = await bugAt('2026-11-26T10:00:00Z'); // Thu 11:00 Berlin
     t.clock.set('2026-11-28T11:00:00Z');
-    await deliver(t, threadReply({ user: developer, ts: slackTs(t.clock.now()), threadTs: bug.threadTs }));
+    await deliver(threadReply({ user: developer, ts: slackTs(t.clock.now()), threadTs: bug.threadTs }));
     // Saturday's reply: the clock starts on Monday at opening; by Monday's closing exactly 8 business hours.
     expect(await sweepAt('2026-11-30T15:00:00Z')).toEqual(NO_COUNTS);
 

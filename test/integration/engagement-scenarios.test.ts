@@ -2,12 +2,11 @@
 // reaction_removed events) and bystanders saying they are affected too are counted as they come in, each person
 // once; a bug past the threshold is not warned or closed for silence and its card says how many it affects.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BugReport } from '../../src/db/entities/index.ts';
+import type { BugReport } from '../../src/db/entities/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { sendEvent } from '../support/signed-requests.ts';
-import { threadReply, topLevelMessage } from '../support/slack-events.ts';
+import { threadReply } from '../support/slack-events.ts';
 import { NO_COUNTS, reload, resetSweepWorld, textOf, timelineFor } from '../support/sweep-support.ts';
-import { TEST_CHANNEL, TEST_USERS, type TestApp, useTestApp } from '../support/test-app.ts';
+import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 import { slackTs } from '../support/test-clock.ts';
 
 const { reporter, developer, bystander } = TEST_USERS;
@@ -17,18 +16,9 @@ const db = useTestDatabase();
 const t = useTestApp(db, { ENGAGEMENT_EXEMPT: 'reactions>=2, reporters>=3' });
 beforeEach(() => resetSweepWorld(db, t));
 
-async function deliver(app: TestApp, event: Record<string, unknown>) {
-  const res = await sendEvent(app.baseUrl, event);
-  expect(res.status).toBe(200);
-  await app.settle();
-}
-
-async function newBug(text = 'Checkout fails with ECONNRESET'): Promise<BugReport> {
-  const ts = slackTs(t.clock.now());
-  await deliver(t, topLevelMessage({ user: reporter, ts, text }));
-  t.slackApi.reset();
-  return db.orm.em.fork().findOneOrFail(BugReport, { threadTs: ts });
-}
+const timeline = timelineFor(db, t);
+const { deliver, sweepAt } = timeline;
+const newBug = () => timeline.newBug('Checkout fails with ECONNRESET');
 
 function reaction(added: boolean, user: string, bug: BugReport, name = 'eyes', ts = bug.threadTs) {
   return {
@@ -41,24 +31,22 @@ function reaction(added: boolean, user: string, bug: BugReport, name = 'eyes', t
   };
 }
 
-const { sweepAt } = timelineFor(db, t);
-
 const cardUpdates = (bug: BugReport) => t.slackApi.callsTo('chat.update').filter((call) => call.body.ts === bug.cardTs);
 
 describe('ENGAGEMENT_EXEMPT', () => {
   it('reactions added and removed: distinct people, not the reporter, each once', async () => {
     const bug = await newBug();
-    await deliver(t, reaction(true, reporter, bug, 'pray')); // the reporter's own does not count
-    await deliver(t, reaction(true, OTHERS[0], bug, 'eyes'));
-    await deliver(t, reaction(true, OTHERS[0], bug, '+1')); // the same person again
-    await deliver(t, reaction(true, OTHERS[0], bug, '+1')); // the same event delivered twice
+    await deliver(reaction(true, reporter, bug, 'pray')); // the reporter's own does not count
+    await deliver(reaction(true, OTHERS[0], bug, 'eyes'));
+    await deliver(reaction(true, OTHERS[0], bug, '+1')); // the same person again
+    await deliver(reaction(true, OTHERS[0], bug, '+1')); // the same event delivered twice
     expect((await reload(db, bug)).reactors).toBe(1);
     // A reaction to another message of the thread is not the bug's.
-    await deliver(t, reaction(true, OTHERS[1], bug, 'eyes', slackTs(t.clock.now())));
+    await deliver(reaction(true, OTHERS[1], bug, 'eyes', slackTs(t.clock.now())));
     expect((await reload(db, bug)).reactors).toBe(1);
     expect(cardUpdates(bug).some((call) => JSON.stringify(call.body.blocks).includes('Affects'))).toBe(false);
 
-    await deliver(t, reaction(true, OTHERS[1], bug, 'eyes'));
+    await deliver(reaction(true, OTHERS[1], bug, 'eyes'));
     expect((await reload(db, bug)).reactors).toBe(2);
     const card = cardUpdates(bug).at(-1)!;
     expect(JSON.stringify(card.body.blocks)).toContain('Affects 1 person · 2 reacted; not auto-closed');
@@ -69,9 +57,9 @@ describe('ENGAGEMENT_EXEMPT', () => {
     expect(t.slackApi.callsTo('chat.postMessage')).toEqual([]);
 
     // One of the two takes one reaction back: still reacting. Then the other: below the threshold, warned again.
-    await deliver(t, reaction(false, OTHERS[0], bug, 'eyes'));
+    await deliver(reaction(false, OTHERS[0], bug, 'eyes'));
     expect((await reload(db, bug)).reactors).toBe(2);
-    await deliver(t, reaction(false, OTHERS[0], bug, '+1'));
+    await deliver(reaction(false, OTHERS[0], bug, '+1'));
     expect((await reload(db, bug)).reactors).toBe(1);
     expect(JSON.stringify(cardUpdates(bug).at(-1)!.body.blocks)).not.toContain('Affects');
     expect(await sweepAt('2026-12-05T11:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
@@ -81,7 +69,7 @@ describe('ENGAGEMENT_EXEMPT', () => {
     const bug = await newBug();
     const say = async (user: string, text: string) => {
       t.clock.set(new Date(t.clock.now().getTime() + 60_000));
-      await deliver(t, threadReply({ user, ts: slackTs(t.clock.now()), threadTs: bug.threadTs, text }));
+      await deliver(threadReply({ user, ts: slackTs(t.clock.now()), threadTs: bug.threadTs, text }));
     };
     await say(bystander, 'same here');
     await say(bystander, '+1, still happening to me too'); // the same person again

@@ -9,8 +9,7 @@ import { overLimits } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
-import { sendEvent, sendInteraction } from '../support/signed-requests.ts';
-import { resetSweepWorld } from '../support/sweep-support.ts';
+import { resetSweepWorld, timelineFor } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
 import { DAY, HOUR, plus, START } from '../support/test-clock.ts';
 
@@ -56,16 +55,12 @@ function homePress(user: string, actionId: string) {
   };
 }
 
-async function press(user: string, actionId: string) {
-  const res = await sendInteraction(t.baseUrl, homePress(user, actionId));
-  expect(res.status).toBe(200);
-  await t.settle();
-}
+const { deliver, interact } = timelineFor(db, t);
+const press = (user: string, actionId: string) => interact(homePress(user, actionId));
 
 async function openHome(user: string): Promise<string> {
   t.slackApi.reset();
-  await sendEvent(t.baseUrl, homeOpened(user));
-  await t.settle();
+  await deliver(homeOpened(user));
   return lastHome(user);
 }
 
@@ -170,8 +165,7 @@ describe('App Home for admins', () => {
     expect(modal.callback_id).toBe(VIEWS.releaseClaims);
     expect(JSON.parse(modal.private_metadata)).toEqual({ claims: [{ bugId: orphan.id, claimantId: developer2 }] });
 
-    const res = await sendInteraction(
-      t.baseUrl,
+    await interact(
       viewSubmission({
         userId: admin,
         callbackId: VIEWS.releaseClaims,
@@ -179,8 +173,6 @@ describe('App Home for admins', () => {
         values: {},
       }),
     );
-    expect(res.status).toBe(200);
-    await t.settle();
     expect((await em().findOneOrFail(BugReport, orphan.id)).claimantId ?? null).toBeNull();
     expect(lastHome(admin)).toContain(':white_check_mark: No orphaned claims.');
   });
@@ -235,13 +227,12 @@ describe('the release confirmation with more claims than fit', () => {
     for (const bug of orphans.slice(0, 20)) expect(shown).toContain(`*${bug.ref}* Quiet claim`);
     for (const bug of orphans.slice(20)) expect(shown).not.toContain(`*${bug.ref}*`);
     expect(shown).toContain('…and 5 more');
-    expect(overLimits({ blocks: modal.blocks } as never)).toEqual([]);
+    expect(overLimits({ blocks: modal.blocks })).toEqual([]);
 
     // Between opening and confirming, one listed claimant speaks up.
     const active = orphans[3]!;
     await em().nativeUpdate(BugReport, { id: active.id }, { claimantLastActivityAt: START });
-    const res = await sendInteraction(
-      t.baseUrl,
+    const res = await interact(
       viewSubmission({
         userId: admin,
         callbackId: VIEWS.releaseClaims,
@@ -252,7 +243,6 @@ describe('the release confirmation with more claims than fit', () => {
     const done = JSON.stringify((res.json() as { view: unknown }).view);
     expect(done).toContain('19 claims released back to the queue');
     expect(done).toContain(`Left alone: ${active.ref} (the claimant has been active since)`);
-    await t.settle();
     const after = await em().find(BugReport, { id: { $in: orphans.map((bug) => bug.id) } }, { orderBy: { id: 'asc' } });
     expect(after.filter((bug) => !bug.claimantId).map((bug) => bug.id)).toEqual(
       orphans

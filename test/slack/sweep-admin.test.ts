@@ -8,10 +8,9 @@ import { asFallback, plainTimesIn } from '../support/block-kit.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { type BugOverrides, createBug } from '../support/factories.ts';
 import { viewSubmission } from '../support/interaction-payloads.ts';
-import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
-import { threadReply } from '../support/slack-events.ts';
+import { timelineFor } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
-import { DAY, HOUR, slackTs } from '../support/test-clock.ts';
+import { DAY, HOUR } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
@@ -75,10 +74,10 @@ async function warnedBug(overrides: BugOverrides, warning: { warnedAt: Date; aut
   return reload(created);
 }
 
+const { commandResponse, interact, replyAt } = timelineFor(db, t);
+
 async function slash(userId: string, text: string, extra: { triggerId?: string; responseUrl?: string } = {}) {
-  const res = await sendSlashCommand(t.baseUrl, { userId, text, ...extra });
-  expect(res.status).toBe(200);
-  await t.settle();
+  const res = await commandResponse(userId, text, extra);
   return { raw: res.text, answer: (res.text ? res.json() : {}) as Answer };
 }
 
@@ -282,10 +281,7 @@ describe('/bugs release (orphaned claims)', () => {
   }
 
   const confirm = (userId: string, privateMetadata: string) =>
-    sendInteraction(
-      t.baseUrl,
-      viewSubmission({ userId, callbackId: VIEWS.releaseClaims, privateMetadata, values: {} }),
-    );
+    interact(viewSubmission({ userId, callbackId: VIEWS.releaseClaims, privateMetadata, values: {} }));
 
   it('lists the quiet claims in a confirmation modal, kindly; confirming releases them at once', async () => {
     const { orphan1, orphan2, active, remindOnly, escalated, unclaimed } = await claims();
@@ -353,17 +349,7 @@ describe('/bugs release (orphaned claims)', () => {
     const { orphan1, orphan2 } = await claims();
     const view = await openModal();
 
-    t.clock.advance(10 * 60_000);
-    await sendEvent(
-      t.baseUrl,
-      threadReply({
-        user: developer2,
-        ts: slackTs(t.clock.now()),
-        threadTs: orphan2.threadTs,
-        text: 'still on it, PR soon',
-      }),
-    );
-    await t.settle();
+    await replyAt(new Date(t.clock.now().getTime() + 10 * 60_000), developer2, orphan2, 'still on it, PR soon');
     expect((await reload(orphan2)).claimantLastActivityAt?.toISOString()).toBe(t.clock.now().toISOString());
 
     const done = (await confirm(admin, view.private_metadata)).json() as {

@@ -109,6 +109,14 @@ export function timelineFor(db: TestDatabase, t: TestApp) {
     await t.settle();
   }
 
+  /** An interaction payload (a button press, a modal submission) as Slack posts it. */
+  async function interact(payload: Record<string, unknown>) {
+    const res = await sendInteraction(t.baseUrl, payload);
+    expect(res.status).toBe(200);
+    await t.settle();
+    return res;
+  }
+
   /** A bug reported by a top-level message in the bug channel at the clock's time; it gets a real card. */
   async function newBug(title = 'Cart total is wrong'): Promise<BugReport> {
     const ts = slackTs(t.clock.now());
@@ -139,11 +147,21 @@ export function timelineFor(db: TestDatabase, t: TestApp) {
   /** An admin-triggered sweep at `moment`, then the outbox drained. Returns the run's counts. */
   const sweepAt = async (moment: Date | string) => (await runAt(moment)).counts;
 
-  /** A slash command; returns the answer Slack would show (empty when the command only acknowledged). */
-  async function command(userId: string, text: string): Promise<{ response_type?: string; text?: string }> {
-    const res = await sendSlashCommand(t.baseUrl, { userId, text });
+  /** A slash command as Slack posts it (with its trigger id or response_url when given); the raw response. */
+  async function commandResponse(
+    userId: string,
+    text: string,
+    extra: { triggerId?: string; responseUrl?: string } = {},
+  ) {
+    const res = await sendSlashCommand(t.baseUrl, { userId, text, ...extra });
     expect(res.status).toBe(200);
     await t.settle();
+    return res;
+  }
+
+  /** A slash command; returns the answer Slack would show (empty when the command only acknowledged). */
+  async function command(userId: string, text: string): Promise<{ response_type?: string; text?: string }> {
+    const res = await commandResponse(userId, text);
     return res.text ? (res.json() as { response_type?: string; text?: string }) : {};
   }
 
@@ -157,9 +175,7 @@ export function timelineFor(db: TestDatabase, t: TestApp) {
       messageTs,
       threadTs: bug.threadTs,
     });
-    const res = await sendInteraction(t.baseUrl, payload);
-    expect(res.status).toBe(200);
-    await t.settle();
+    await interact(payload);
   }
 
   const pressKeepOpen = (userId: string, bug: BugReport, warningTs: string) =>
@@ -170,7 +186,20 @@ export function timelineFor(db: TestDatabase, t: TestApp) {
   const updates = (ts?: string): RecordedCall[] =>
     t.slackApi.callsTo('chat.update').filter((call) => !ts || call.body.ts === ts);
 
-  return { deliver, newBug, replyAt, runAt, sweepAt, command, press, pressKeepOpen, posts, updates };
+  return {
+    deliver,
+    interact,
+    newBug,
+    replyAt,
+    runAt,
+    sweepAt,
+    command,
+    commandResponse,
+    press,
+    pressKeepOpen,
+    posts,
+    updates,
+  };
 }
 
 export const reload = (db: TestDatabase, bug: { id: number }) => db.orm.em.fork().findOneOrFail(BugReport, bug.id);
