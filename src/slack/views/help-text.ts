@@ -1,7 +1,7 @@
 // The text of `/bugs help`, built from the subcommand list.
 import { SLASH_COMMAND } from '../../messages/ids.ts';
 
-type HelpEntry = { usage: string; summary: string; adminOnly: boolean };
+type HelpEntry = { usage: string; summary: string; adminOnly?: boolean };
 
 /** One line per subcommand; admin ones only for admins. */
 export function buildHelpText(entries: readonly HelpEntry[], isAdmin: boolean): string {

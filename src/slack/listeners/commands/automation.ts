@@ -9,7 +9,6 @@ export const automationSubcommand: Subcommand = {
   name: 'automation',
   usage: 'automation off|on <ref>',
   summary: 'keep agents away from a bug (off) or let them pick it up again (on)',
-  adminOnly: false,
   async handle({ ack, ctx, command, args, threadTs }) {
     const [mode, ref] = args;
     if (mode !== 'off' && mode !== 'on') {

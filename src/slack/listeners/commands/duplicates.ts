@@ -10,7 +10,6 @@ export const mergeSubcommand: Subcommand = {
   name: 'merge',
   usage: 'merge <ref> into <ref>',
   summary: 'close a bug as a duplicate of another (developers and admins)',
-  adminOnly: false,
   async handle({ ack, ctx, command, args }) {
     const words = args.filter((word) => word.toLowerCase() !== 'into');
     if (words.length !== 2) {
@@ -42,7 +41,6 @@ export const splitSubcommand: Subcommand = {
   name: 'split',
   usage: 'split <ref>',
   summary: 'a duplicate is its own bug after all: open it again, never link the two again',
-  adminOnly: false,
   async handle({ ack, ctx, command, args, threadTs }) {
     const bug = await bugNamedBy({ ack, ctx, command, threadTs }, args[0]);
     if (!bug) return;

@@ -7,7 +7,6 @@ export const findSubcommand: Subcommand = {
   name: 'find',
   usage: 'find <trace id | request id | sha>',
   summary: 'bugs that mention a trace id, a request id or a release SHA (7 characters or more)',
-  adminOnly: false,
   async handle({ ack, ctx, args }) {
     const matches = await findBugsByTelemetry(ctx, args.join(' '));
     const message = buildFindResults(

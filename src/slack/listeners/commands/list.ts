@@ -7,7 +7,6 @@ export const listSubcommand: Subcommand = {
   name: 'list',
   usage: 'list [open|mine|claimed|all] [due]',
   summary: 'bugs with their status, claimant and how long they have been quiet; `due` sorts by SLA due time',
-  adminOnly: false,
   async handle({ ack, ctx, command, args }) {
     const words = args.map((word) => word.toLowerCase());
     const sort = words.includes('due') ? 'due' : 'created';

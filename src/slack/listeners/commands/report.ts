@@ -6,7 +6,6 @@ export const reportSubcommand: Subcommand = {
   name: 'report',
   usage: 'report',
   summary: 'report a bug in a form',
-  adminOnly: false,
   async handle({ ack, ctx, command }) {
     await ack();
     await ctx.slack.views.open({ trigger_id: command.trigger_id, view: buildReportModal() });

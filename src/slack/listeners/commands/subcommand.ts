@@ -20,7 +20,8 @@ export type Subcommand = {
   /** e.g. "claim <ref>" */
   usage: string;
   summary: string;
-  adminOnly: boolean;
+  /** Only admins may run it (and only they see it in help); left out for everyone's subcommands. */
+  adminOnly?: boolean;
   /**
    * Must ack (with the ephemeral answer, or empty before opening a modal). Runs inside answering(): a throw is
    * logged and answered with a short apology, so a handler need not catch what it cannot help.
