@@ -189,7 +189,9 @@ describe('the agent API', () => {
     const thread = t.slackApi.callsTo('chat.postMessage').map((c) => String(c.body.text));
     expect(thread.some((text) => text.includes('agent *remediation-bot* claimed'))).toBe(true);
     const card = t.slackApi.callsTo('chat.update').at(-1);
-    expect(textsOf(card?.body.blocks as never)).toContain('*Claimed by*\nagent *remediation-bot*');
+    expect(textsOf(Array.isArray(card?.body.blocks) ? card.body.blocks : [])).toContain(
+      '*Claimed by*\nagent *remediation-bot*',
+    );
 
     // Two agents pressing claim at the same moment: exactly one wins, the other is told who has it.
     const raced = (await call('POST', '/bug-reports', { token: writer, body: report('Claim race') })).json;

@@ -147,12 +147,12 @@ describe('npm run import on a messy file', () => {
   });
 
   it('resumes an interrupted run after its last committed batch, with exact counts', async () => {
-    const records = Array.from({ length: 25 }, (_, i) => ({
+    const records: Record<string, string>[] = Array.from({ length: 25 }, (_, i) => ({
       id: `R-${i + 1}`,
       title: `Report ${i + 1}`,
       created: '2024-01-01',
     }));
-    records.splice(7, 0, { id: 'R-bad', title: 'no date' } as never);
+    records.splice(7, 0, { id: 'R-bad', title: 'no date' });
     const input = file('interrupted.json', JSON.stringify(records));
     const stop = new AbortController();
     const interrupted: AppContext = { ...ctx(), shutdown: stop.signal };

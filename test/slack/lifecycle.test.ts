@@ -194,7 +194,7 @@ describe('resolving', () => {
           userId: developer,
           callbackId: VIEWS.resolveBug,
           privateMetadata: modal.private_metadata,
-          values: resolveFormValues(note, link) as never,
+          values: resolveFormValues(note, link),
         }),
       );
 

@@ -68,7 +68,7 @@ async function resolve(bug: BugReport) {
       userId: developer,
       callbackId: VIEWS.resolveBug,
       privateMetadata: modal.private_metadata,
-      values: resolveFormValues('fixed the redirect') as never,
+      values: resolveFormValues('fixed the redirect'),
     }),
   );
   expect(res.status).toBe(200);

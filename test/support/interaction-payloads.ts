@@ -169,7 +169,7 @@ export function buttonPress(fields: {
 }
 
 /** The Resolve modal's state.values. */
-export function resolveFormValues(note: string | null, link: string | null = null) {
+export function resolveFormValues(note: string | null, link: string | null = null): ViewStateValues {
   return {
     [INPUTS.resolutionNote.block]: { [INPUTS.resolutionNote.action]: { type: 'plain_text_input', value: note } },
     [INPUTS.resolutionLink.block]: { [INPUTS.resolutionLink.action]: { type: 'plain_text_input', value: link } },
