@@ -134,7 +134,7 @@ export class SlackHttpReceiver implements Receiver {
   }
 }
 
-export function isSignedBySlack(key: KeyObject, request: SlackRequest, nowMs: number): boolean {
+function isSignedBySlack(key: KeyObject, request: SlackRequest, nowMs: number): boolean {
   const timestamp = request.headers.get('x-slack-request-timestamp') ?? '';
   const signature = request.headers.get('x-slack-signature') ?? '';
   const seconds = Number(timestamp);

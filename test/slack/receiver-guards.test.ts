@@ -83,6 +83,52 @@ describe('bodies Slack would not send', () => {
     await stillServing();
   });
 
+  it.each([
+    ['signed six minutes ago (a replay)', { age: 6 * 60 }],
+    ['signed with another secret', { secret: 'not-the-signing-secret' }],
+    ['with junk after its signature', { suffix: '00' }],
+    ['without a timestamp', { timestamp: '' }],
+    ['with a timestamp that is no number', { timestamp: '17e8' }],
+  ])('is answered 401 when %s, and stores nothing', async (_name, how: Record<string, string | number>) => {
+    const before = await counts();
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'TTEAM',
+      event_id: 'EvSIGNED',
+      event: topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(), text: 'Checkout is down' }),
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000) - Number(how.age ?? 0));
+    const signed = signature(String(how.secret ?? TEST_SIGNING_SECRET), Number(timestamp), body);
+    const res = await fetch(`${t.baseUrl}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': String(how.timestamp ?? timestamp),
+        'x-slack-signature': `${signed}${how.suffix ?? ''}`,
+      },
+      body,
+    });
+    expect(res.status).toBe(401);
+    await t.idle();
+    expect(await counts()).toEqual(before);
+  });
+
+  it('accepts a request signed four minutes ago', async () => {
+    const body = JSON.stringify({ type: 'url_verification', challenge: 'still-fresh' });
+    const timestamp = Math.floor(Date.now() / 1000) - 4 * 60;
+    const res = await fetch(`${t.baseUrl}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': signature(TEST_SIGNING_SECRET, timestamp, body),
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge: 'still-fresh' });
+  });
+
   it('is answered 401 unsigned before anything is parsed', async () => {
     const res = await postSigned(t.baseUrl, 'null', 'application/json', { tamper: true });
     expect(res.status).toBe(401);
