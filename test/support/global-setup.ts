@@ -33,6 +33,11 @@ export default async function setup(project: TestProject) {
       extraFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
     });
     adminUrl = server.urlFor('postgres');
+    // A throwaway server: no need to survive a crash, so commits skip the disk flushes (reloadable settings).
+    for (const setting of ['fsync', 'synchronous_commit', 'full_page_writes']) {
+      await adminQuery(adminUrl, `alter system set ${setting} = off`);
+    }
+    await adminQuery(adminUrl, 'select pg_reload_conf()');
     stopServer = async () => {
       await server.stop();
       await rm(dataDir, { recursive: true, force: true });
