@@ -74,7 +74,7 @@ const staleRows = (result: StaleQueryResult): Row[] => [
     '',
   ],
   [
-    '  findIdleBugs first / deep page',
+    'findIdleBugs first / deep page',
     `${fixed(result.firstPageMs, 2)} / ${fixed(result.deepPageMs, 2)} ms`,
     'deep = first',
   ],
