@@ -9,8 +9,18 @@ import { PROJECT_ROOT } from '../support/bot-process.ts';
 
 const run = promisify(execFile);
 
+/** Runs `source` in a fresh Node with the stand-ins loaded first, as bin/bugsweep.mjs does; its last line as JSON. */
+async function withStandIns(source: string): Promise<unknown> {
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', './src/lazy-dependencies.ts', '--input-type=module', '--eval', source],
+    { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+}
+
 /** What a fresh Node reports after the stand-in and then a module importing Bolt statically, as the bot loads them. */
-async function inFreshNode(socketMode: boolean): Promise<{ loaded: string[]; client: string | null }> {
+async function inFreshNode(socketMode: boolean): Promise<unknown> {
   const app = socketMode
     ? "new App({ token: 'xoxb-t', appToken: 'xapp-1-t', socketMode: true, tokenVerificationEnabled: false })"
     : "new App({ token: 'xoxb-t', signingSecret: 's', tokenVerificationEnabled: false })";
@@ -23,12 +33,7 @@ async function inFreshNode(socketMode: boolean): Promise<{ loaded: string[]; cli
     'const client = app.receiver.client?.constructor.name ?? null;',
     'console.log(JSON.stringify({ loaded, client }));',
   ].join('\n');
-  const { stdout } = await run(
-    process.execPath,
-    ['--import', './src/lazy-dependencies.ts', '--input-type=module', '--eval', source],
-    { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } },
-  );
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+  return withStandIns(source);
 }
 
 describe("Socket Mode's client", () => {
@@ -56,11 +61,6 @@ describe("prom-client's OpenTelemetry API", () => {
       "const otel = cache.filter((id) => id.includes('/@opentelemetry/api/build/'));",
       "console.log(JSON.stringify({ otel, cpu: text.includes('bugsweep_process_cpu_seconds_total') }));",
     ].join('\n');
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', './src/lazy-dependencies.ts', '--input-type=module', '--eval', source],
-      { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } },
-    );
-    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')).toEqual({ otel: [], cpu: true });
+    expect(await withStandIns(source)).toEqual({ otel: [], cpu: true });
   });
 });
