@@ -1,8 +1,8 @@
-// Replies to one busy thread are stored in batches (one statement in flight per thread, the replies that arrive
-// meanwhile together in the next): whatever the batching, the rows and the bug's clocks and turn are what storing the
-// replies one after another in Slack timestamp order gives, a message twice in a batch is stored once, a reply that
-// finds something pending stops the batch there, and one reply the database refuses fails only itself.
-import { describe, expect, it } from 'vitest';
+// Replies are stored in batches (the replies that arrive while a statement is in flight go together in the next,
+// whatever their threads): whatever the batching, each bug's rows, clocks and turn are what storing its replies one
+// after another in Slack timestamp order gives, a message twice in a batch is stored once, a reply that finds
+// something pending stops its bug's part of the batch there, and one reply the database refuses fails only itself.
+import { describe, expect, it, vi } from 'vitest';
 import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
 import {
   type IncomingReply,
@@ -61,6 +61,32 @@ const reload = (bug: BugReport) => db.orm.em.fork().findOneOrFail(BugReport, bug
 const kindsOf = (settled: PromiseSettledResult<StoredReply>[]) =>
   settled.map((s) => (s.status === 'fulfilled' ? s.value.kind : 'rejected'));
 
+/** What storing `replies` (sorted by timestamp) one after another gives: each one's sender type, and the bug after. */
+function sequentially(before: BugReport, replies: IncomingReply[]) {
+  let turn: Turn = INITIAL_TURN;
+  let turnSince = before.turnSince;
+  let lastActivityAt = before.lastActivityAt;
+  let claimantLastActivityAt = before.claimantLastActivityAt;
+  const types = replies.map((r) => {
+    const type = classifySender({
+      userId: r.userId ?? undefined,
+      isBot: r.isBot,
+      reporterId: before.reporterId,
+      claimantId: before.claimantId ?? null,
+      developerIds: new Set([DEVELOPER]),
+    });
+    if (countsAsActivity(type)) {
+      const next = turnAfterMessage(turn, type);
+      if (next !== turn) turnSince = r.messageAt;
+      turn = next;
+      lastActivityAt = r.messageAt;
+      if (r.userId === before.claimantId) claimantLastActivityAt = r.messageAt;
+    }
+    return type;
+  });
+  return { types, bug: { turn, turnSince, lastActivityAt, claimantLastActivityAt } };
+}
+
 describe('replies to one busy thread', () => {
   it('are stored as if one after another in timestamp order, in fewer statements than replies', async () => {
     const bug = await createBug(db.orm.em.fork(), {
@@ -78,38 +104,15 @@ describe('replies to one busy thread', () => {
     const settled = await sendAtOnce([oldest!, ...rest.reverse()]);
     expect(kindsOf(settled)).toEqual(replies.map(() => 'stored'));
 
-    // The sequential definition, reply by reply in timestamp order.
-    let turn: Turn = INITIAL_TURN;
-    let turnSince = before.turnSince;
-    let lastActivity = before.lastActivityAt;
-    let claimantActivity = before.claimantLastActivityAt;
-    const expectedTypes = replies.map((r) => {
-      const type = classifySender({
-        userId: r.userId ?? undefined,
-        isBot: r.isBot,
-        reporterId: REPORTER,
-        claimantId: CLAIMANT,
-        developerIds: new Set([DEVELOPER]),
-      });
-      if (countsAsActivity(type)) {
-        const next = turnAfterMessage(turn, type);
-        if (next !== turn) turnSince = r.messageAt;
-        turn = next;
-        lastActivity = r.messageAt;
-        if (r.userId === CLAIMANT) claimantActivity = r.messageAt;
-      }
-      return type;
-    });
-
+    const expected = sequentially(before, replies);
     const rows = await rowsOf(bug);
     expect(rows.map((row) => [row.slackTs, row.senderType])).toEqual(
-      replies.map((r, k) => [r.slackTs, expectedTypes[k]]),
+      replies.map((r, k) => [r.slackTs, expected.types[k]]),
     );
     const after = await reload(bug);
-    expect(after).toMatchObject({ turn, turnSince, lastActivityAt: lastActivity });
-    expect(after.claimantLastActivityAt).toEqual(claimantActivity);
+    expect(after).toMatchObject(expected.bug);
     // Batched: the version goes up once per statement that restarted the clocks, not once per activity reply.
-    const activityReplies = expectedTypes.filter(countsAsActivity).length;
+    const activityReplies = expected.types.filter(countsAsActivity).length;
     expect(after.version - before.version).toBeGreaterThan(0);
     expect(after.version - before.version).toBeLessThan(activityReplies);
   });
@@ -162,5 +165,72 @@ describe('replies to one busy thread', () => {
       'no_bug',
     ]);
     expect(await rowsOf(bug)).toEqual([]);
+  });
+});
+
+describe('replies to many threads at once', () => {
+  it('go together in one statement, each bug moved on as its own replies one after another give', async () => {
+    const bugs = [];
+    for (let k = 0; k < 6; k += 1) {
+      bugs.push(
+        await createBug(db.orm.em.fork(), {
+          status: k % 2 === 0 ? 'in_progress' : 'open',
+          reporterId: `${REPORTER}${k}`,
+          ...(k % 2 === 0 ? { claimantId: CLAIMANT, claimedAt: START } : {}),
+          createdAt: START,
+          channelId: k < 3 ? 'CBUGS1' : 'CBUGS2',
+        }),
+      );
+    }
+    const befores = await Promise.all(bugs.map(reload));
+    // Each bug gets its reporter, a developer, a bystander and the claimant in turn, the bugs interleaved.
+    const authorsOf = (k: number): Author[] => [
+      { userId: `${REPORTER}${k}` },
+      { userId: DEVELOPER, isDeveloper: true },
+      { userId: BYSTANDER },
+      { userId: CLAIMANT },
+    ];
+    const perBug = bugs.map((bug, k) =>
+      authorsOf(k).map((author, n) => reply(bug, plus(START, (n * bugs.length + k + 1) * 5_000), author)),
+    );
+    const pool = await db.orm.em.getConnection().getNativeClient();
+    const query = vi.spyOn(pool, 'query');
+    try {
+      // The newest first: arrival order is not timestamp order.
+      const all = perBug.flat().reverse();
+      const settled = await sendAtOnce(all);
+      expect(kindsOf(settled)).toEqual(all.map(() => 'stored'));
+      // The first reply goes alone; every other one, whatever its thread, waits for it and goes in the next.
+      expect(query).toHaveBeenCalledTimes(2);
+    } finally {
+      query.mockRestore();
+    }
+    for (const [k, bug] of bugs.entries()) {
+      const replies = perBug[k]!;
+      const expected = sequentially(befores[k]!, replies);
+      expect((await rowsOf(bug)).map((row) => [row.slackTs, row.senderType])).toEqual(
+        replies.map((r, n) => [r.slackTs, expected.types[n]]),
+      );
+      expect(await reload(bug)).toMatchObject(expected.bug);
+    }
+  });
+
+  it('cut only the bug whose reply finds something pending; the other bugs of the statement are stored', async () => {
+    const warnedAt = plus(START, MINUTE);
+    const warned = await createBug(db.orm.em.fork(), { reporterId: REPORTER, createdAt: START });
+    await db.orm.em.fork().nativeUpdate(BugReport, { id: warned.id }, { warnedAt });
+    const quiet = await createBug(db.orm.em.fork(), { reporterId: REPORTER, createdAt: START });
+    const opener = reply(quiet, plus(START, 2 * MINUTE), { userId: BYSTANDER });
+    const settled = await sendAtOnce([
+      opener,
+      reply(warned, plus(START, 3 * MINUTE), { userId: REPORTER }),
+      reply(quiet, plus(START, 4 * MINUTE), { userId: REPORTER }),
+      reply(warned, plus(START, 5 * MINUTE), { userId: BYSTANDER }),
+    ]);
+    expect(kindsOf(settled)).toEqual(['stored', 'needs_full_path', 'stored', 'needs_full_path']);
+    expect(await rowsOf(warned)).toEqual([]);
+    expect(await reload(warned)).toMatchObject({ lastActivityAt: START, warnedAt });
+    expect((await rowsOf(quiet)).map((row) => row.senderType)).toEqual(['other', 'reporter']);
+    expect((await reload(quiet)).lastActivityAt).toEqual(plus(START, 4 * MINUTE));
   });
 });

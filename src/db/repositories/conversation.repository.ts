@@ -126,22 +126,24 @@ export type StoredReply =
  * the bug decides first and this waits and sees what it did; a sweep that comes later waits for this and sees the
  * reply.
  *
- * A busy thread would otherwise queue every reply on that row lock, one transaction each. So one statement per
- * thread is in flight at a time (in this process), and the replies that arrive meanwhile go together in the next
- * one: the same work, applied reply after reply in the order of their Slack timestamps, in one round trip.
+ * One statement per reply would spend most of the database's time on statements and commits, and queue a busy
+ * thread's replies on its row lock one transaction each. So the replies that arrive while statements are in flight
+ * go together in the next one, whatever their threads: the same work, applied per bug reply after reply in the
+ * order of their Slack timestamps, in one round trip. A thread is in at most one statement in flight at a time (in
+ * this process), so its replies are applied in order; the bugs of one statement are locked in id order.
  *
  * The classification is classifySender (domain/sender-type.ts) with the bot and developer answers given:
  * bot, else the reporter, else a developer or the claimant, else other. The activity update is what
  * applyBugActivity (services/bug-activity.ts) does for a bug with nothing pending: the clocks move forward, the turn
- * passes as turnAfterMessage (domain/turn.ts) says; from the first reply that finds something pending on, nothing
- * is written here and the answer is `needs_full_path`. test/slack/reply-ingestion.test.ts holds both to their
- * definitions.
+ * passes as turnAfterMessage (domain/turn.ts) says; from the first reply of a bug that finds something pending on,
+ * nothing of that bug is written here and the answer is `needs_full_path`. test/slack/reply-ingestion.test.ts holds
+ * both to their definitions.
  */
 export async function storeReplyWithActivity(em: EntityManager, reply: IncomingReply): Promise<StoredReply> {
   const pool = await em.getConnection().getNativeClient();
   let batches = BATCHES.get(pool);
   if (!batches) {
-    batches = new ThreadBatches(pool);
+    batches = new ReplyBatches(pool);
     BATCHES.set(pool, batches);
   }
   return batches.store(reply);
@@ -149,15 +151,30 @@ export async function storeReplyWithActivity(em: EntityManager, reply: IncomingR
 
 /** What one statement stores at most; a longer queue goes in several. */
 const MAX_BATCH = 200;
+/**
+ * Statements in flight at once: two keep the database busy while the bot reads one answer and sends the next, and
+ * a reply to a bug another transaction holds (a sweep deciding about it) holds up only its statement.
+ */
+const MAX_IN_FLIGHT = 1;
 
-type Queued = { reply: IncomingReply; resolve: (stored: StoredReply) => void; reject: (error: unknown) => void };
+type Queued = {
+  reply: IncomingReply;
+  thread: string;
+  resolve: (stored: StoredReply) => void;
+  reject: (error: unknown) => void;
+};
 type NativePool = Awaited<ReturnType<ReturnType<EntityManager['getConnection']>['getNativeClient']>>;
 
-const BATCHES = new WeakMap<NativePool, ThreadBatches>();
+const BATCHES = new WeakMap<NativePool, ReplyBatches>();
 
-/** The replies waiting per thread while that thread's statement is in flight. */
-class ThreadBatches {
-  private readonly waiting = new Map<string, Queued[]>();
+const threadOf = (reply: IncomingReply) => `${reply.channelId}\u0000${reply.threadTs}`;
+const messageOf = (reply: { channelId: string; slackTs: string }) => `${reply.channelId}\u0000${reply.slackTs}`;
+
+/** The replies waiting for a statement, and the threads of the statements in flight. */
+class ReplyBatches {
+  private waiting: Queued[] = [];
+  private readonly busyThreads = new Set<string>();
+  private inFlight = 0;
   private readonly pool: NativePool;
 
   constructor(pool: NativePool) {
@@ -165,57 +182,72 @@ class ThreadBatches {
   }
 
   store(reply: IncomingReply): Promise<StoredReply> {
-    const key = `${reply.channelId}\u0000${reply.threadTs}`;
     return new Promise((resolve, reject) => {
-      const queue = this.waiting.get(key);
-      if (queue) {
-        queue.push({ reply, resolve, reject });
-        return;
-      }
-      const started: Queued[] = [{ reply, resolve, reject }];
-      this.waiting.set(key, started);
-      void this.drain(key, started);
+      this.waiting.push({ reply, thread: threadOf(reply), resolve, reject });
+      this.startStatements();
     });
   }
 
-  private async drain(key: string, queue: Queued[]): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.splice(0, MAX_BATCH);
-      try {
-        await this.storeBatch(batch);
-      } catch (error) {
-        if (batch.length === 1) {
-          for (const queued of batch) queued.reject(error);
-        } else {
-          // One reply the database refuses must not fail the others: each is tried on its own, oldest first.
-          for (const queued of [...batch].sort((a, b) => compareReplies(a.reply, b.reply))) {
-            await this.storeBatch([queued]).catch(queued.reject);
-          }
-        }
+  /** Starts statements while there is room, each with the waiting replies of threads no statement in flight holds. */
+  private startStatements(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.waiting.length > 0) {
+      const batch: Queued[] = [];
+      const rest: Queued[] = [];
+      for (const queued of this.waiting) {
+        if (batch.length < MAX_BATCH && !this.busyThreads.has(queued.thread)) batch.push(queued);
+        else rest.push(queued);
       }
+      if (batch.length === 0) return;
+      this.waiting = rest;
+      const threads = new Set(batch.map((queued) => queued.thread));
+      for (const thread of threads) this.busyThreads.add(thread);
+      this.inFlight += 1;
+      void this.run(batch).finally(() => {
+        for (const thread of threads) this.busyThreads.delete(thread);
+        this.inFlight -= 1;
+        this.startStatements();
+      });
     }
-    this.waiting.delete(key);
   }
 
-  /** The replies of one thread in one statement, each answered; throws (answering none) when the statement fails. */
+  private async run(batch: Queued[]): Promise<void> {
+    try {
+      await this.storeBatch(batch);
+    } catch (error) {
+      if (batch.length === 1) {
+        for (const queued of batch) queued.reject(error);
+        return;
+      }
+      // One reply the database refuses must not fail the others: each is tried on its own, oldest first.
+      for (const queued of [...batch].sort((a, b) => compareReplies(a.reply, b.reply))) {
+        await this.storeBatch([queued]).catch(queued.reject);
+      }
+    }
+  }
+
+  /** The replies in one statement, each answered; throws (answering none) when the statement fails. */
   private async storeBatch(batch: Queued[]): Promise<void> {
     const sorted = [...batch].sort((a, b) => compareReplies(a.reply, b.reply));
     // The same message twice in one batch (a redelivery): stored by its first copy only.
-    const rows = sorted.map((queued) => queued.reply).filter((reply, k, all) => reply.slackTs !== all[k - 1]?.slackTs);
-    const [first] = rows;
-    if (!first) return;
+    const rows = sorted
+      .map((queued) => queued.reply)
+      .filter((reply, k, all) => {
+        const previous = all[k - 1];
+        return !previous || messageOf(reply) !== messageOf(previous);
+      });
+    if (rows.length === 0) return;
     const result = await this.pool.query<BatchRow>({
       name: 'bugsweep_store_replies',
       text: STORE_REPLIES_SQL,
       values: [
-        first.channelId,
-        first.threadTs,
         new Date(Math.max(...rows.map((reply) => reply.now.getTime()))),
         rows.some((reply) => reply.cardShowsTurn),
         [...ACTIVITY_SENDER_TYPES],
         TURN_AFTER.reporter,
         TURN_AFTER.developer,
         FLAGGED,
+        rows.map((reply) => reply.channelId),
+        rows.map((reply) => reply.threadTs),
         rows.map((reply) => reply.slackTs),
         rows.map((reply) => reply.userId),
         rows.map((reply) => reply.senderId),
@@ -227,24 +259,28 @@ class ThreadBatches {
         rows.map((reply) => reply.developersUnknown),
       ],
     });
-    const byTs = new Map(result.rows.map((row) => [row.slack_ts, row]));
+    const byMessage = new Map(
+      result.rows.map((row) => [messageOf({ channelId: row.channel_id, slackTs: row.slack_ts }), row]),
+    );
     const answered = new Map<string, StoredReply>();
     for (const { reply, resolve } of sorted) {
-      const earlier = answered.get(reply.slackTs);
+      const message = messageOf(reply);
+      const earlier = answered.get(message);
       if (earlier) {
         resolve(
           earlier.kind === 'stored' ? { kind: 'duplicate', bugId: earlier.bugId, bugRef: earlier.bugRef } : earlier,
         );
         continue;
       }
-      const stored = answerFor(byTs.get(reply.slackTs));
-      answered.set(reply.slackTs, stored);
+      const stored = answerFor(byMessage.get(message));
+      answered.set(message, stored);
       resolve(stored);
     }
   }
 }
 
 type BatchRow = {
+  channel_id: string;
   slack_ts: string;
   bug_id: number | string;
   bug_ref: string;
@@ -268,8 +304,13 @@ function answerFor(row: BatchRow | undefined): StoredReply {
   return { kind: 'stored', bugId, bugRef: row.bug_ref, senderType: row.sender_type, closedAt: row.closed_at };
 }
 
+/** Slack timestamp order (the channel breaks ties, so copies of one message end up next to each other). */
 function compareReplies(a: IncomingReply, b: IncomingReply): number {
-  return a.messageAt.getTime() - b.messageAt.getTime() || (a.slackTs < b.slackTs ? -1 : a.slackTs > b.slackTs ? 1 : 0);
+  return (
+    a.messageAt.getTime() - b.messageAt.getTime() ||
+    (a.slackTs < b.slackTs ? -1 : a.slackTs > b.slackTs ? 1 : 0) ||
+    (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0)
+  );
 }
 
 /** The turn after a reporter's and after a developer's message: neither depends on the turn before. */
@@ -279,87 +320,97 @@ const TURN_AFTER = {
 } as const;
 
 /**
- * The statement of storeReplyWithActivity. $1 channel, $2 thread, $3 now, $4 the card shows the turn, $5 the
- * activity sender types, $6/$7 the turn after a reporter's/developer's message, $8 the DEVELOPERS_UNKNOWN flag;
- * then one array per field of the replies, sorted by Slack timestamp. A reply's turn before it is the turn the last
- * activity reply ahead of it in the batch left, else the bug's. Since the replies are sorted, one arrived older than
- * the newest only when it is older than the bug's last activity. From the first reply that needs the full path on
- * (the cut), nothing is written; the bug's clocks move to the newest stored activity reply, its turn to the one the
- * last stored activity reply leaves, and `turn_since` to the last stored reply that changed it.
+ * The statement of storeReplyWithActivity. $1 now, $2 the card shows the turn, $3 the activity sender types, $4/$5
+ * the turn after a reporter's/developer's message, $6 the DEVELOPERS_UNKNOWN flag; then one array per field of the
+ * replies, sorted by Slack timestamp. The bugs are locked in id order, so two statements (or a statement and any
+ * other transaction locking bugs in that order) cannot deadlock. Per bug: a reply's turn before it is the turn the
+ * last activity reply of that bug ahead of it in the batch left, else the bug's. Since the replies are sorted, one
+ * arrived older than the newest only when it is older than the bug's last activity. From the bug's first reply that
+ * needs the full path on (its cut), nothing of it is written; the bug's clocks move to its newest stored activity
+ * reply, its turn to the one its last stored activity reply leaves, and `turn_since` to its last stored reply that
+ * changed it.
  */
 const STORE_REPLIES_SQL = `
-  with bug as (
-    select b.id, b.ref, b.reporter_id, b.claimant_id, b.status, b.close_reason, b.warned_at, b.reminded_at,
-           b.last_activity_at, b.turn, b.nudged_at, b.duplicate_of_id, b.closed_at
-    from bug_reports b
-    where b.channel_id = $1 and b.thread_ts = $2
-    for update
+  with incoming as (
+    select * from unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[],
+                         $13::boolean[], $14::text[], $15::timestamptz[], $16::text[], $17::boolean[])
+      with ordinality as r(channel_id, thread_ts, slack_ts, user_id, sender_id, is_bot, is_developer, text,
+                           message_at, metadata, developers_unknown, ord)
   ),
-  incoming as (
-    select * from unnest($9::text[], $10::text[], $11::text[], $12::boolean[], $13::boolean[], $14::text[],
-                         $15::timestamptz[], $16::text[], $17::boolean[])
-      with ordinality as r(slack_ts, user_id, sender_id, is_bot, is_developer, text, message_at, metadata,
-                           developers_unknown, ord)
+  bug as (
+    select b.id, b.channel_id, b.thread_ts, b.ref, b.reporter_id, b.claimant_id, b.status, b.close_reason,
+           b.warned_at, b.reminded_at, b.last_activity_at, b.turn, b.nudged_at, b.duplicate_of_id, b.closed_at
+    from bug_reports b
+    where (b.channel_id, b.thread_ts) in (select channel_id, thread_ts from incoming)
+    order by b.id
+    for update of b
   ),
   sender as (
-    select incoming.*, case
+    select incoming.*, bug.id as bug_id, case
         when incoming.is_bot or incoming.user_id is null then 'bot'
         when bug.reporter_id = incoming.user_id then 'reporter'
         when incoming.is_developer or bug.claimant_id = incoming.user_id then 'developer'
         else 'other'
       end as sender_type
-    from incoming cross join bug
+    from incoming join bug on bug.channel_id = incoming.channel_id and bug.thread_ts = incoming.thread_ts
   ),
   turned as (
-    select sender.*, case sender.sender_type when 'reporter' then $6::text when 'developer' then $7::text end
+    select sender.*, case sender.sender_type when 'reporter' then $4::text when 'developer' then $5::text end
       as turn_after
     from sender
   ),
   judged as (
-    select t.*, t.turn_before_row as turn_before, (t.sender_type = any($5::text[]) and (
+    select t.*, (t.sender_type = any($3::text[]) and (
         bug.warned_at is not null
         or (bug.reminded_at is not null and bug.claimant_id = t.user_id)
         or (bug.status = 'closed' and bug.close_reason = 'inactivity')
         or t.message_at < bug.last_activity_at
         or (t.sender_type = 'reporter' and bug.duplicate_of_id is not null)
-        or (t.turn_after <> t.turn_before_row and ($4::boolean or bug.nudged_at is not null)))) as needs_full_path
+        or (t.turn_after <> t.turn_before and ($2::boolean or bug.nudged_at is not null)))) as needs_full_path
     from (
       select turned.*, coalesce((
-          select p.turn_after from turned p where p.ord < turned.ord and p.turn_after is not null
-          order by p.ord desc limit 1), bug.turn) as turn_before_row
-      from turned cross join bug
-    ) t cross join bug
+          select p.turn_after from turned p
+          where p.bug_id = turned.bug_id and p.ord < turned.ord and p.turn_after is not null
+          order by p.ord desc limit 1), bug.turn) as turn_before
+      from turned join bug on bug.id = turned.bug_id
+    ) t join bug on bug.id = t.bug_id
   ),
-  cut as (select coalesce(min(ord) filter (where needs_full_path), 9223372036854775807) as ord from judged),
-  plain as (select judged.* from judged, cut where judged.ord < cut.ord),
+  cut as (
+    select bug_id, coalesce(min(ord) filter (where needs_full_path), 9223372036854775807) as ord
+    from judged group by bug_id
+  ),
+  plain as (select judged.* from judged join cut on cut.bug_id = judged.bug_id where judged.ord < cut.ord),
   ins as (
     insert into bug_conversations (bug_id, sender_type, sender_id, channel_id, slack_ts, text, message_at, metadata)
-    select bug.id, plain.sender_type, plain.sender_id, $1, plain.slack_ts, plain.text, plain.message_at,
-           plain.metadata::jsonb || case when plain.sender_type = 'other' and plain.developers_unknown
-             then $8::jsonb else '{}'::jsonb end
-    from plain cross join bug
+    select plain.bug_id, plain.sender_type, plain.sender_id, plain.channel_id, plain.slack_ts, plain.text,
+           plain.message_at, plain.metadata::jsonb || case when plain.sender_type = 'other' and plain.developers_unknown
+             then $6::jsonb else '{}'::jsonb end
+    from plain
     order by plain.ord
     on conflict (channel_id, slack_ts) do nothing
-    returning slack_ts
+    returning channel_id, slack_ts
   ),
   passed as (
-    select plain.* from plain join ins on ins.slack_ts = plain.slack_ts where plain.sender_type = any($5::text[])
+    select plain.* from plain join ins on ins.channel_id = plain.channel_id and ins.slack_ts = plain.slack_ts
+    where plain.sender_type = any($3::text[])
   ),
   activity as (
     update bug_reports b set
-      last_activity_at = greatest(b.last_activity_at, (select max(message_at) from passed)),
+      last_activity_at = greatest(b.last_activity_at, moved.newest),
       claimant_last_activity_at = greatest(b.claimant_last_activity_at,
-        (select max(message_at) from passed where passed.user_id = b.claimant_id)),
-      turn = coalesce((select turn_after from passed order by ord desc limit 1), b.turn),
-      turn_since = coalesce((select message_at from passed where turn_after <> turn_before order by ord desc limit 1),
-        b.turn_since),
-      updated_at = $3::timestamptz,
+        (select max(p.message_at) from passed p where p.bug_id = b.id and p.user_id = b.claimant_id)),
+      turn = coalesce((select p.turn_after from passed p where p.bug_id = b.id order by p.ord desc limit 1), b.turn),
+      turn_since = coalesce((select p.message_at from passed p where p.bug_id = b.id and p.turn_after <> p.turn_before
+        order by p.ord desc limit 1), b.turn_since),
+      updated_at = $1::timestamptz,
       version = b.version + 1
-    from bug
-    where b.id = bug.id and exists (select 1 from passed)
+    from (select bug_id, max(message_at) as newest from passed group by bug_id) moved
+    where b.id = moved.bug_id
     returning b.id
   )
-  select judged.slack_ts, bug.id as bug_id, bug.ref as bug_ref, judged.sender_type, bug.duplicate_of_id,
-         case when bug.status = 'closed' then bug.closed_at end as closed_at,
-         judged.ord < cut.ord as plain, exists (select 1 from ins where ins.slack_ts = judged.slack_ts) as inserted
-  from judged cross join bug cross join cut`;
+  select judged.channel_id, judged.slack_ts, bug.id as bug_id, bug.ref as bug_ref, judged.sender_type,
+         bug.duplicate_of_id, case when bug.status = 'closed' then bug.closed_at end as closed_at,
+         judged.ord < cut.ord as plain,
+         exists (select 1 from ins where ins.channel_id = judged.channel_id and ins.slack_ts = judged.slack_ts)
+           as inserted
+  from judged join bug on bug.id = judged.bug_id join cut on cut.bug_id = judged.bug_id`;
