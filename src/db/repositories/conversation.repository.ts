@@ -152,8 +152,10 @@ export async function storeReplyWithActivity(em: EntityManager, reply: IncomingR
 /** What one statement stores at most; a longer queue goes in several. */
 const MAX_BATCH = 200;
 /**
- * Statements in flight at once: two keep the database busy while the bot reads one answer and sends the next, and
- * a reply to a bug another transaction holds (a sweep deciding about it) holds up only its statement.
+ * Statements in flight at once. One gives the largest batches: measured with 100 threads at concurrency 8, one
+ * reached about 1,450 replies/s at 0.26 ms of database CPU each, two about 1,200 at 0.44 ms, three 1,120 at 0.57 ms.
+ * The price: while a statement waits for a bug another transaction holds (a sweep deciding about it), this process's
+ * next replies wait too; those transactions are short, as none calls Slack.
  */
 const MAX_IN_FLIGHT = 1;
 
