@@ -13,11 +13,22 @@ import { whisperMessage } from '../../ephemeral.ts';
 import { parseMessageEvent } from '../../parse/message-event.ts';
 import { buildFollowUpOffer } from '../../views/follow-up.ts';
 
+/** The listener Bolt calls (Socket Mode). */
 export function handleMessageEvent(ctx: AppContext) {
-  return async ({ event, body }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs): Promise<void> => {
+  const handle = messageEventHandler(ctx);
+  return ({ event, body }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs): Promise<void> =>
+    handle(event, body.event_id);
+}
+
+/**
+ * The same work for a message event taken as it arrives: in HTTP mode the app hands message events here without
+ * Bolt's dispatch (src/slack/app.ts), which would run every registered listener's middleware for each one.
+ */
+export function messageEventHandler(ctx: AppContext): (event: unknown, eventId: unknown) => Promise<void> {
+  return async (event, eventId) => {
     const parsed = parseMessageEvent(event, ctx.clock());
     const log = ctx.logger.child({
-      eventId: typeof body.event_id === 'string' ? body.event_id.slice(0, 64) : undefined,
+      eventId: typeof eventId === 'string' ? eventId.slice(0, 64) : undefined,
       ...(parsed.kind === 'posted' ? { channel: parsed.message.channelId } : {}),
       ...(parsed.kind === 'edited' ? { channel: parsed.edit.channelId } : {}),
       ...(parsed.kind === 'deleted' ? { channel: parsed.deletion.channelId } : {}),
