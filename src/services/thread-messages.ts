@@ -1,7 +1,6 @@
 // Every message in a bug thread becomes one bug_conversations row with its sender type; a top-level message
 // from a person in a bug channel becomes a bug. Edits update the row (not activity); deletions take it away.
 import type { AppContext } from '../app-context.ts';
-import { BugReport } from '../db/entities/index.ts';
 import { recomputeActivity } from '../db/repositories/bug-activity.repository.ts';
 import { findBugByThread, lockBug } from '../db/repositories/bug-report.repository.ts';
 import {
@@ -134,7 +133,7 @@ async function storeReply(
     ...(message.subtype ? { subtype: message.subtype } : {}),
     ...(message.fileNames.length > 0 ? { files: message.fileNames } : {}),
   };
-  // The common case in one statement, batched per thread (no transaction of several round trips): see
+  // The common case in one statement, batched with the replies arriving meanwhile (no transaction of several round trips): see
   // storeReplyWithActivity.
   // The global EntityManager only lends its connection pool here: nothing is loaded into an identity map.
   const stored = await storeReplyWithActivity(ctx.orm.em, {

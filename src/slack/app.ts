@@ -7,9 +7,6 @@ import { messageEventHandler } from './listeners/events/message-events.ts';
 import { registerListeners } from './listeners/index.ts';
 import { slackClientOptions } from './web-client.ts';
 
-/** Bolt's error handler given the request too (the last overload of App.error; Bolt does not export the type). */
-type ExtendedErrorHandler = Parameters<App['error']>[0];
-
 export type SlackApp = {
   app: App;
   /** In HTTP mode, what /slack/events hands requests to (src/http/server.ts); null in Socket Mode. */
@@ -46,8 +43,6 @@ export function createSlackApp(ctx: AppContext): SlackApp {
     logLevel: LogLevel.WARN,
     // The notifier owns retries and pacing; WebClient must fail fast instead of sleeping inside a handler.
     clientOptions,
-    // The error handler sees the request body, so it can tell a message that failed to store (Slack must retry).
-    extendedErrorHandler: true,
     // No listener reads context.conversation: Bolt's in-memory conversation store would only cost every event a
     // lookup (and the memory of every conversation seen).
     convoStore: false,
@@ -85,14 +80,12 @@ export function createSlackApp(ctx: AppContext): SlackApp {
     return running;
   };
 
-  const onError: ExtendedErrorHandler = async ({ error, body }) => {
-    // A message that could not be stored (logged by its listener) is answered 500 by the HTTP receiver, so Slack
-    // delivers it again; messages zod refuses never throw, so only real failures (the database away) get here.
-    if (receiver && isMessageEvent(body)) throw error;
-    // Any other failing handler is logged and never crashes the process; services roll their transaction back.
+  // A message event never gets here over HTTP (it skips Bolt's dispatch, and the receiver answers 500 when it could
+  // not be stored, so Slack delivers it again). Any other failing handler is logged and never crashes the process;
+  // services roll their transaction back.
+  app.error(async (error) => {
     logger.error({ err: error }, 'slack handler failed');
-  };
-  app.error(onError);
+  });
 
   registerListeners(app, ctx);
 

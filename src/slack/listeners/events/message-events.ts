@@ -1,6 +1,7 @@
-// Every message event: bug intake, conversation rows, edits and deletions. Acked by Bolt before this runs;
-// a failure is logged with the event id and never reaches Slack or crashes the process. An event that is not
-// what Slack sends (a malformed id, a field of the wrong type) is dropped with a warning and stores nothing.
+// Every message event: bug intake, conversation rows, edits and deletions. A failure is logged with the event id and
+// rethrown, so the HTTP receiver answers 500 and Slack delivers the event again; it never crashes the process. An
+// event that is not what Slack sends (a malformed id, a field of the wrong type) is dropped with a warning and stores
+// nothing.
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import {
