@@ -13,7 +13,9 @@ export function useTestDatabase(): TestDatabase {
   const name = `bugsweep_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const handle = {} as TestDatabase;
   beforeAll(async () => {
-    await adminQuery(adminUrl, `create database ${name} template ${template}`);
+    // FILE_COPY copies the template's few MB of files; the default (WAL_LOG) writes them through the WAL, which
+    // cost the server five times the CPU (0.15 s against 0.03 s per database here), for every file.
+    await adminQuery(adminUrl, `create database ${name} template ${template} strategy file_copy`);
     handle.url = withDatabase(adminUrl, name);
     handle.orm = await openOrm(handle.url);
   });
