@@ -7,6 +7,7 @@ import { findBugIdsWithTelemetry } from '../db/repositories/telemetry.repository
 import { countWorkQueue } from '../db/repositories/work-queue.repository.ts';
 import { BUG_STATUSES, type BugStatus, SEVERITIES, type Severity, SWEEPABLE_STATUSES } from '../domain/bug-status.ts';
 import { agentClaimantId } from '../domain/claimant.ts';
+import { isCommitSha } from '../domain/slack-text.ts';
 
 export type BugFilters = {
   status?: BugStatus[];
@@ -50,7 +51,10 @@ export async function listBugPage(
     ['release_sha', filters.releaseSha],
   ] as const;
   for (const [kind, value] of telemetry) {
-    if (value) and.push({ id: { $in: await findBugIdsWithTelemetry(em, kind, value, TELEMETRY_MATCHES) } });
+    if (!value) continue;
+    // A release SHA matches as /bugs find matches it: a prefix of 7 or more, in any case.
+    const shaPrefix = kind === 'release_sha' && isCommitSha(value) ? value.toLowerCase() : null;
+    and.push({ id: { $in: await findBugIdsWithTelemetry(em, kind, value, TELEMETRY_MATCHES, shaPrefix) } });
   }
   if (filters.updatedSince) and.push({ updatedAt: { $gte: filters.updatedSince } });
   if (filters.stale) {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BugReport } from '../../src/db/entities/index.ts';
+import { createApiToken } from '../../src/services/api-tokens.ts';
 import { importLegacyReports } from '../../src/services/legacy-import/import-legacy.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sendEvent, sendSlashCommand } from '../support/signed-requests.ts';
@@ -108,6 +109,26 @@ describe('/bugs find', () => {
     };
     expect(listed.text).toContain(`*${imported.ref}* Invoices lose their VAT`);
     expect(listed.text).not.toContain('archives//');
+  });
+});
+
+describe("the agent API's telemetry filters", () => {
+  it('match as /bugs find does: a release SHA prefix of 7 or more in any case, and a full SHA a shorter one', async () => {
+    const created = await createApiToken(t.bugsweep.ctx, { name: 'telemetry-reader', scopes: ['read'] });
+    if (!created.ok) throw new Error(created.message);
+    const listed = async (query: string) => {
+      const res = await fetch(`${t.baseUrl}/api/v1/bug-reports?${query}`, {
+        headers: { authorization: `Bearer ${created.token}` },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: { ref: string }[] }).data.map((bug) => bug.ref);
+    };
+    const full = await report('Refunds stall, release 7e6d5c4b3a29180716f5e4d3c2b1a0987654321f');
+    const short = await report('Refund emails missing, release c4d5e6f7a8');
+    expect(await listed('release_sha=7e6d5c4')).toEqual([full.ref]);
+    expect(await listed('release_sha=7E6D5C4B3A29180716F5E4D3C2B1A0987654321F')).toEqual([full.ref]);
+    expect(await listed('release_sha=c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3')).toEqual([short.ref]);
+    expect(await listed('release_sha=7e6d5c')).toEqual([]);
   });
 });
 

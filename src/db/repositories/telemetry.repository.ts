@@ -50,14 +50,25 @@ function shaPrefixes(sha: string): string[] {
   return prefixes;
 }
 
-/** Ids of the bugs that mention exactly this id of this kind (the agent API's trace_id, request_id, release_sha filters). */
+/**
+ * Ids of the bugs that mention this id of this kind (the agent API's trace_id, request_id, release_sha filters).
+ * With `shaPrefix` (a release SHA typed as /bugs find takes it, lower-cased) a prefix matches the full SHA and a
+ * full SHA a shorter one, as findBugIdsByTelemetry does.
+ */
 export async function findBugIdsWithTelemetry(
   em: EntityManager,
   kind: 'trace_id' | 'request_id' | 'release_sha',
   value: string,
   limit: number,
+  shaPrefix: string | null = null,
 ): Promise<number[]> {
+  const sha = shaPrefix
+    ? sql`
+      union select bug_id from bug_telemetry where kind = 'release_sha' and value like ${`${shaPrefix}%`}
+      union select bug_id from bug_telemetry where kind = 'release_sha' and value = any(${shaPrefixes(shaPrefix)})`
+    : sql``;
   const result = await sql<{ bug_id: number }>`
-    select bug_id from bug_telemetry where kind = ${kind} and value = ${value} limit ${limit}`.execute(em.getKysely());
+    select bug_id from bug_telemetry where kind = ${kind} and value = ${value} ${sha}
+    limit ${limit}`.execute(em.getKysely());
   return result.rows.map((row) => row.bug_id);
 }
