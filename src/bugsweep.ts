@@ -5,6 +5,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { isDatabaseReachable, type Orm } from './db/orm.ts';
 import { readBacklogSnapshot } from './db/repositories/metrics.repository.ts';
+import { subtractBusinessMs } from './domain/business-hours.ts';
 import { hasSlackThread } from './domain/legacy-report.ts';
 import { messagePermalink } from './domain/slack-refs.ts';
 import { mountMetrics } from './http/metrics-route.ts';
@@ -67,12 +68,14 @@ export function createAppContext(
   const { config, orm, logger, identity } = options;
   const clock = options.clock ?? systemClock;
   const slack = options.slack ?? createSlackClient(config);
-  const metrics = createMetrics(() =>
-    readBacklogSnapshot(orm.em.fork(), clock(), {
-      warnAfterMs: config.autoCloseAfterMs - config.autoCloseWarningMs,
-      claimReleaseAfterMs: config.claimReleaseAfterMs,
-    }),
-  );
+  const metrics = createMetrics(() => {
+    // The sweep's clocks count business time under BUSINESS_HOURS: the thresholds are taken on its calendar.
+    const now = clock();
+    return readBacklogSnapshot(orm.em.fork(), now, {
+      warnFrom: subtractBusinessMs(now, config.autoCloseAfterMs - config.autoCloseWarningMs, config.businessCalendar),
+      idleFrom: subtractBusinessMs(now, config.claimReleaseAfterMs, config.businessCalendar),
+    });
+  });
   const ctx: AppContext = {
     metrics,
     config,

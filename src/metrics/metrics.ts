@@ -59,6 +59,9 @@ export function createMetrics(readSnapshot: () => Promise<BacklogSnapshot>): Met
   gauge('bugsweep_stale_bugs_due_warning', 'Bugs the next sweep would warn', (g, s) => g.set(s.staleDueWarning));
   gauge('bugsweep_stale_bugs_due_close', 'Warned bugs the next sweep would close', (g, s) => g.set(s.staleDueClose));
   gauge('bugsweep_orphaned_claims', 'Claims quiet for CLAIM_RELEASE_AFTER', (g, s) => g.set(s.orphanedClaims));
+  gauge('bugsweep_sla_breached_bugs', 'Open and in-progress bugs past their SLA due time', (g, s) =>
+    g.set(s.slaBreached),
+  );
   gauge('bugsweep_outbox_pending', 'Notices waiting to be sent to Slack', (g, s) => g.set(s.outboxPending));
   gauge('bugsweep_outbox_failed', 'Notices Slack refused for good', (g, s) => g.set(s.outboxFailed));
   gauge('bugsweep_outbox_oldest_pending_age_seconds', 'Age of the oldest pending notice', (g, s) =>

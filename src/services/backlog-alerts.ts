@@ -10,6 +10,7 @@ import {
   saveBacklogState,
 } from '../db/repositories/backlog.repository.ts';
 import { nextBacklogAlertState } from '../domain/backlog-alert.ts';
+import { subtractBusinessMs } from '../domain/business-hours.ts';
 import { buildBacklogAlertRaised, buildBacklogBackToNormal } from '../messages/ops-notices.ts';
 import { enqueueInChannel } from './notices.ts';
 
@@ -17,9 +18,10 @@ export type BacklogCheck = { raised: string[]; cleared: string[] };
 
 const OLDEST_SHOWN = 5;
 
-/** The moment before which a quiet bug counts as `stale`: the sweep warns it (or has). */
+/** The moment before which a quiet bug counts as `stale`: the sweep warns it (or has), on its (business) clock. */
 export function staleBefore(ctx: AppContext, now: Date): Date {
-  return new Date(now.getTime() - (ctx.config.autoCloseAfterMs - ctx.config.autoCloseWarningMs));
+  const { autoCloseAfterMs, autoCloseWarningMs, businessCalendar } = ctx.config;
+  return subtractBusinessMs(now, autoCloseAfterMs - autoCloseWarningMs, businessCalendar);
 }
 
 export async function checkBacklogAlerts(ctx: AppContext, now: Date): Promise<BacklogCheck> {

@@ -9,7 +9,7 @@ import { createBug } from '../support/factories.ts';
 import { sendSlashCommand } from '../support/signed-requests.ts';
 import { adminSweep, createReplica, type Replica, ran, resetSweepWorld } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
-import { HOUR, plus, START } from '../support/test-clock.ts';
+import { at, HOUR, plus, START } from '../support/test-clock.ts';
 
 const ALERTS = 'CALERTS';
 const ENV = { BACKLOG_ALERT: 'open>2 for 4h, unclaimed>=10', ALERT_CHANNEL: ALERTS };
@@ -115,5 +115,29 @@ describe('two app instances checking at once', () => {
     const cleared = await checkAll(5);
     expect(cleared.flatMap((check) => check.cleared)).toEqual(['open>2/14400000']);
     expect(alerts()).toHaveLength(2);
+  });
+});
+
+describe('the stale condition under BUSINESS_HOURS', () => {
+  const bizDb = useTestDatabase();
+  // Bugs are warned after 4 business days of silence: 32 business hours.
+  const biz = useTestApp(bizDb, {
+    BACKLOG_ALERT: 'stale>0',
+    ALERT_CHANNEL: ALERTS,
+    BUSINESS_HOURS: 'Mon-Fri 09:00-17:00',
+    AUTO_CLOSE_AFTER: '5d',
+    AUTO_CLOSE_WARNING: '1d',
+  });
+
+  it('counts a bug stale on business time, as the sweep warns it', async () => {
+    // Now is Tue 24 Nov 09:00 UTC; quiet since Fri 20 Nov 09:00: four wall days, 16 business hours.
+    await createBug(bizDb.orm.em.fork(), { title: 'Quiet since Friday', lastActivityAt: at('2026-11-20T09:00:00Z') });
+    expect(await checkBacklogAlerts(biz.bugsweep.ctx, START)).toEqual({ raised: [], cleared: [] });
+    // Quiet since Tue 17 Nov 09:00: 40 business hours.
+    await createBug(bizDb.orm.em.fork(), {
+      title: 'Quiet since last week',
+      lastActivityAt: at('2026-11-17T09:00:00Z'),
+    });
+    expect(await checkBacklogAlerts(biz.bugsweep.ctx, START)).toEqual({ raised: ['stale>0/0'], cleared: [] });
   });
 });

@@ -1,11 +1,13 @@
 // GET /metrics after real traffic: a report through Slack, its card, a sweep run; the figures moved.
 import { describe, expect, it } from 'vitest';
+import { BugReport } from '../../src/db/entities/index.ts';
 import { runSweep } from '../../src/services/sweep/sweep-runner.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { createBug } from '../support/factories.ts';
 import { sendEvent } from '../support/signed-requests.ts';
 import { topLevelMessage } from '../support/slack-events.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
-import { slackTs } from '../support/test-clock.ts';
+import { at, HOUR, plus, slackTs } from '../support/test-clock.ts';
 
 function sampleOf(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -59,5 +61,60 @@ describe('/metrics with METRICS_TOKEN', () => {
     const ok = await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: 'Bearer scrape-secret' } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('bugsweep_bugs');
+  });
+});
+
+describe('/metrics SLA-breached gauge', () => {
+  const db = useTestDatabase();
+  const t = useTestApp(db, { SLA_MEDIUM: '1h' });
+
+  it('counts the open and in-progress bugs past their SLA due time', async () => {
+    await sendEvent(
+      t.baseUrl,
+      topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()), text: 'Overdue bug' }),
+    );
+    await t.settle();
+    const bug = await db.orm.em.fork().findOneOrFail(BugReport, { title: 'Overdue bug' });
+    expect(bug.slaDueAt).toEqual(plus(t.clock.now(), HOUR));
+    t.clock.advance(2 * HOUR);
+
+    const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(text).toContain('# TYPE bugsweep_sla_breached_bugs gauge');
+    expect(sampleOf(text, 'bugsweep_sla_breached_bugs')).toBe(1);
+  });
+});
+
+describe('/metrics under BUSINESS_HOURS', () => {
+  const db = useTestDatabase();
+  // Warned after 4 business days (32 business hours), claims released after 2 (16 business hours).
+  const t = useTestApp(db, {
+    BUSINESS_HOURS: 'Mon-Fri 09:00-17:00',
+    AUTO_CLOSE_AFTER: '5d',
+    AUTO_CLOSE_WARNING: '1d',
+    CLAIM_RELEASE_AFTER: '2d',
+    CLAIM_REMINDER: '1d',
+  });
+
+  it('counts as due a warning or a release only what the sweep counts on business time', async () => {
+    // Now is Tue 24 Nov 09:00 UTC. Quiet since Fri 20 Nov 09:00: 16 business hours, four wall days.
+    const em = db.orm.em.fork();
+    await createBug(em, { title: 'Quiet since Friday', lastActivityAt: at('2026-11-20T09:00:00Z') });
+    // Quiet since Tue 17 Nov 09:00: 40 business hours, past the 32 that warn.
+    await createBug(em, { title: 'Quiet since last week', lastActivityAt: at('2026-11-17T09:00:00Z') });
+    // Claimed Fri 20 Nov 13:00 (12 business hours), a day and a half of wall time: not orphaned yet.
+    await createBug(em, {
+      title: 'Claimed Friday',
+      status: 'in_progress',
+      claimantId: TEST_USERS.developer,
+      claimedAt: at('2026-11-20T13:00:00Z'),
+      lastActivityAt: at('2026-11-23T16:00:00Z'),
+    });
+
+    const preview = await runSweep(t.bugsweep.ctx, { trigger: 'admin', dryRun: true });
+    expect(preview.kind === 'ran' && preview.counts.warned).toBe(1);
+
+    const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(sampleOf(text, 'bugsweep_stale_bugs_due_warning')).toBe(1);
+    expect(sampleOf(text, 'bugsweep_orphaned_claims')).toBe(0);
   });
 });

@@ -8,6 +8,8 @@ export type BacklogSnapshot = {
   staleDueWarning: number;
   staleDueClose: number;
   orphanedClaims: number;
+  /** Open or in-progress bugs past their SLA due time, announced or not (bug_reports_sla_due_idx). */
+  slaBreached: number;
   outboxPending: number;
   outboxFailed: number;
   oldestPendingAgeSeconds: number;
@@ -16,23 +18,23 @@ export type BacklogSnapshot = {
 export async function readBacklogSnapshot(
   em: EntityManager,
   now: Date,
-  limits: { warnAfterMs: number; claimReleaseAfterMs: number },
+  /** The moments before which a bug is due a warning and a claim is orphaned, on the sweep's clock (business time). */
+  thresholds: { warnFrom: Date; idleFrom: Date },
 ): Promise<BacklogSnapshot> {
   const kysely = em.getKysely();
-  const warnFrom = new Date(now.getTime() - limits.warnAfterMs);
-  const idleFrom = new Date(now.getTime() - limits.claimReleaseAfterMs);
+  const { warnFrom, idleFrom } = thresholds;
   const [bugs, stale, outbox] = await Promise.all([
     sql<{ status: string; severity: string; n: string }>`
       select status, severity, count(*) as n from bug_reports group by status, severity`.execute(kysely),
-    sql<{ warn: string; close: string; orphaned: string }>`
+    sql<{ warn: string; close: string; orphaned: string; breached: string }>`
       select
         (select count(*) from bug_reports where status in ('open', 'in_progress', 'awaiting_verification')
            and warned_at is null and last_activity_at <= ${warnFrom}) as warn,
         (select count(*) from bug_reports where status in ('open', 'in_progress', 'awaiting_verification')
            and warned_at is not null and auto_close_at <= ${now}) as close,
-        (select count(*) from bug_reports where status = 'in_progress' and claimant_last_activity_at <= ${idleFrom}) as orphaned`.execute(
-      kysely,
-    ),
+        (select count(*) from bug_reports where status = 'in_progress' and claimant_last_activity_at <= ${idleFrom}) as orphaned,
+        (select count(*) from bug_reports where status in ('open', 'in_progress')
+           and sla_due_at is not null and sla_due_at <= ${now}) as breached`.execute(kysely),
     sql<{ pending: string; failed: string; oldest: Date | null }>`
       select
         (select count(*) from slack_notices where status in ('pending', 'sending')) as pending,
@@ -47,6 +49,7 @@ export async function readBacklogSnapshot(
     staleDueWarning: Number(s?.warn ?? 0),
     staleDueClose: Number(s?.close ?? 0),
     orphanedClaims: Number(s?.orphaned ?? 0),
+    slaBreached: Number(s?.breached ?? 0),
     outboxPending: Number(o?.pending ?? 0),
     outboxFailed: Number(o?.failed ?? 0),
     oldestPendingAgeSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
