@@ -13,7 +13,7 @@ import {
 } from '../../db/repositories/api-token.repository.ts';
 import { type ApiScope, hasScope } from '../../domain/api-scopes.ts';
 import { agentClaimantId } from '../../domain/claimant.ts';
-import { actionForTarget, allowedTargets } from '../../domain/lifecycle.ts';
+import { actionForTarget, allowedTargets, decideTransition } from '../../domain/lifecycle.ts';
 import { backlogStats, bugDetail, bugEventPage, listBugPage } from '../../services/agent-queries.ts';
 import { addAgentNote, releaseAsAgent } from '../../services/agent-work.ts';
 import { type AgentIdentity, authenticate } from '../../services/api-tokens.ts';
@@ -48,13 +48,24 @@ const fail = (...args: Parameters<typeof problem>): never => {
   throw new ApiProblem(problem(...args));
 };
 
+/** Each bad field with what was expected; an unknown field is named on its own, not as the whole `part`. */
+function invalidFields(issues: z.ZodError['issues'], part: string): InvalidField[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...path, key].join('.'), expected: 'no such field' }));
+    }
+    return [{ field: path.length > 0 ? path.join('.') : part, expected: issue.message }];
+  });
+}
+
 /** A body that may be left out (empty reads as `{}`): each bad field is named in the 400. */
 async function optionalBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   const raw = await c.req.text();
   const parsed = schema.safeParse(raw.trim() ? JSON.parse(raw) : {});
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', expected: i.message }));
-    return fail('validation', 400, 'The body is not valid.', { errors });
+    const errors = invalidFields(parsed.error.issues, 'body');
+    return fail('validation', 400, `The body is not valid: ${errors.map((e) => e.field).join(', ')}.`, { errors });
   }
   return parsed.data;
 }
@@ -80,12 +91,11 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
     // Every bad field named, with what was expected.
     defaultHook: (result) => {
       if (result.success) return;
-      const errors: InvalidField[] = result.error.issues.map((issue) => ({
-        field: issue.path.length > 0 ? issue.path.join('.') : (result.target ?? 'body'),
-        expected: issue.message,
-      }));
+      // Hono calls a JSON body `json`; agents send a body.
+      const part = result.target === 'json' ? 'body' : result.target;
+      const errors = invalidFields(result.error.issues, part);
       throw new ApiProblem(
-        problem('validation', 400, `The ${result.target} is not valid: ${errors.map((e) => e.field).join(', ')}.`, {
+        problem('validation', 400, `The ${part} is not valid: ${errors.map((e) => e.field).join(', ')}.`, {
           errors,
         }),
       );
@@ -100,6 +110,12 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
         problem('validation', 400, 'The body is not valid JSON.', {
           errors: [{ field: 'body', expected: 'a JSON object' }],
         }),
+      );
+    }
+    // Hono's own refusals of a request: a body not sent as JSON is 415, not a failure on our side.
+    if (error instanceof HTTPException && error.status === 415) {
+      return problemResponse(
+        problem('unsupportedMediaType', 415, 'Send the body as JSON, with Content-Type: application/json.'),
       );
     }
     ctx.logger.error({ err: error, path: c.req.path }, 'agent API request failed');
@@ -351,6 +367,28 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
       const actorId = agentClaimantId(agent.name);
       let current = bug;
       let expectedVersion: number | undefined = version;
+      if (input.status && input.status !== bug.status) {
+        // Decided before any field is changed, so a refused move leaves the whole bug as it was.
+        if (bug.version !== version) {
+          return fail(
+            'preconditionFailed',
+            412,
+            `${bug.ref} changed since version ${version}; it is at ${bug.version}.`,
+          );
+        }
+        const action = actionForTarget(bug, input.status);
+        const decision = action ? decideTransition(bug, action, agentActor(agent)) : null;
+        if (!decision?.ok) {
+          return fail(
+            'illegalTransition',
+            409,
+            decision?.refusal.message ?? `${bug.ref} cannot become ${input.status}.`,
+            {
+              allowed: allowedTargets(bug, agentActor(agent)),
+            },
+          );
+        }
+      }
       if (input.severity !== undefined || input.category !== undefined) {
         const changed = await changeBugFields(ctx, {
           bugId: bug.id,
