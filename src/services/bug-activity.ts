@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../app-context.ts';
 import type { BugReport } from '../db/entities/index.ts';
-import { recomputeTurn } from '../db/repositories/bug-activity.repository.ts';
+import { recomputeActivity, recomputeTurn } from '../db/repositories/bug-activity.repository.ts';
 import { cancelIfUnsent } from '../db/repositories/notice.repository.ts';
 import { effectsOfActivity, type ReminderClearedWhy, type WarningClearedWhy } from '../domain/bug-activity.ts';
 import { actorKindOf } from '../domain/bug-event-types.ts';
@@ -104,6 +104,19 @@ async function passTurn(
         ctx.clock(),
       );
   }
+}
+
+/**
+ * Activity taken away or counted again (a deleted message, a reply reclassified as a developer's): the activity
+ * times and the turn recomputed from the thread (recomputeActivity), and the card, which says whose turn it is under
+ * the policy, refreshed when the turn changed. True when a notice was queued: call `notifier.kick()` after commit.
+ */
+export async function recomputeBugActivity(em: EntityManager, ctx: AppContext, bug: BugReport): Promise<boolean> {
+  const before = bug.turn;
+  await recomputeActivity(em, bug);
+  if (bug.turn === before || ctx.config.autoClosePolicy !== 'waiting-on-reporter') return false;
+  await requestCardRefresh(em, bug, ctx.clock());
+  return true;
 }
 
 /** A bug whose developers' turn has not been nudged. */

@@ -1,7 +1,6 @@
 // Every message in a bug thread becomes one bug_conversations row with its sender type; a top-level message
 // from a person in a bug channel becomes a bug. Edits update the row (not activity); deletions take it away.
 import type { AppContext } from '../app-context.ts';
-import { recomputeActivity } from '../db/repositories/bug-activity.repository.ts';
 import { findBugByThread, lockBug } from '../db/repositories/bug-report.repository.ts';
 import {
   DEVELOPERS_UNKNOWN,
@@ -15,7 +14,7 @@ import { extractTelemetry, extractTelemetryIds, titleFromText } from '../domain/
 import { classifySender, type SenderType } from '../domain/sender-type.ts';
 import { tsToDate } from '../domain/slack-refs.ts';
 import { bugLogger } from '../logger.ts';
-import { applyBugActivity } from './bug-activity.ts';
+import { applyBugActivity, recomputeBugActivity } from './bug-activity.ts';
 import { createBug } from './bug-intake.ts';
 import { regroupEditedReport } from './duplicates.ts';
 import { noteBystanderReply } from './engagement.ts';
@@ -306,14 +305,17 @@ export async function recordMessageDeletion(ctx: AppContext, deletion: MessageDe
 
 async function applyDeletion(ctx: AppContext, deletion: MessageDeletion): Promise<boolean> {
   const em = ctx.orm.em.fork();
-  return em.transactional(async (tx) => {
+  let queued = false;
+  const deleted = await em.transactional(async (tx) => {
     const row = await findConversation(tx, deletion.channelId, deletion.ts);
     if (!row || row.deletedAt) return false;
     const bug = (await lockBug(tx, row.bugId))!;
     row.deletedAt = deletion.deletedAt;
     await tx.flush();
-    if (countsAsActivity(row.senderType)) await recomputeActivity(tx, bug);
+    if (countsAsActivity(row.senderType)) queued = await recomputeBugActivity(tx, ctx, bug);
     bugLogger(ctx.logger, bug).debug({ ts: deletion.ts }, 'thread message deleted');
     return true;
   });
+  if (queued) ctx.notifier.kick();
+  return deleted;
 }

@@ -153,6 +153,19 @@ describe('AUTO_CLOSE_POLICY=waiting-on-reporter', () => {
     expect(stored.turnSince.toISOString()).toBe(START.toISOString());
   });
 
+  it('a deleted developer answer gives the turn back to developers on the card too', async () => {
+    const bug = await newBug();
+    const answer = await replyAt('2026-11-24T10:00:00Z', developer, bug, 'Steps please?');
+    expect(JSON.stringify(updates(bug.cardTs!).at(-1)!.body.blocks)).toContain('Waiting on the reporter');
+    t.slackApi.reset();
+    await deliver(
+      messageDeleted({ ts: answer, user: developer, deletedAt: slackTs(new Date('2026-11-24T11:00:00Z')) }),
+    );
+    const cards = updates(bug.cardTs!);
+    expect(cards).toHaveLength(1);
+    expect(JSON.stringify(cards[0]!.body.blocks)).toContain('Waiting on developers');
+  });
+
   it('two replicas sweeping at once nudge a bug once', async () => {
     const bug = await newBug();
     const replica = await createReplica(t, db, { env: { AUTO_CLOSE_POLICY: 'waiting-on-reporter' }, ownOrm: true });
