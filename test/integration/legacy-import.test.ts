@@ -217,6 +217,47 @@ describe('npm run import on a messy file', () => {
     );
   });
 
+  it('rejects a record whose text is not UTF-8 instead of importing it garbled; a UTF-16 file stops, saying so', async () => {
+    // Saved by an old tool as Latin-1: é is the one byte 0xE9, which is no UTF-8.
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    const lines = path.join(dir, 'latin1.jsonl');
+    writeFileSync(
+      lines,
+      latin1(
+        jsonLines([
+          { id: 'E-1', title: 'Plain ASCII is fine', created: '2024-01-01' },
+          { id: 'E-2', title: 'Le caf\u00e9 plante', created: '2024-01-01' },
+        ]),
+      ),
+    );
+    const array = path.join(dir, 'latin1.json');
+    writeFileSync(
+      array,
+      latin1(
+        JSON.stringify([
+          { id: 'E-3', title: 'Also fine', created: '2024-01-01' },
+          { id: 'E-4', title: 'Gr\u00fc\u00dfe aus K\u00f6ln', created: '2024-01-01' },
+        ]),
+      ),
+    );
+    const rejectsPath = path.join(dir, 'encoding-rejects.jsonl');
+    for (const [input, position, legacyId] of [
+      [lines, 'latin1.jsonl:2', 'E-2'],
+      [array, 'latin1.json#2', 'E-4'],
+    ] as const) {
+      const summary = await importLegacyReports(ctx(), { input, rejectsPath });
+      expect(summary).toMatchObject({ read: 2, imported: 1, rejected: 1 });
+      expect(summary.rejections.map((r) => [path.basename(r.position), r.legacyId])).toEqual([[position, legacyId]]);
+      expect(summary.rejections[0]!.errors[0]!.message).toMatch(/not UTF-8/);
+    }
+    expect((await bugs()).map((b) => b.legacyId)).toEqual(['E-1', 'E-3']);
+
+    const utf16 = path.join(dir, 'utf16.json');
+    const text = JSON.stringify([{ id: 'U-1', title: 'Saved from Excel', created: '2024-01-01' }]);
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    await expect(importLegacyReports(ctx(), { input: utf16 })).rejects.toThrow(/utf16\.json .*not UTF-8/);
+  });
+
   it('fingerprints imported reports and indexes every telemetry id they mention, like reports from Slack', async () => {
     const trace = [
       "TypeError: Cannot read properties of undefined (reading 'total')",

@@ -25,7 +25,7 @@ import { type LegacyReport, legacyBugRow, legacyThreadKey, NO_SLACK_CHANNEL } fr
 import { extractTelemetryIds, withTelemetry } from '../../domain/report-text.ts';
 import { buildImportedReportPost } from '../../messages/report-post.ts';
 import { describePosition, type ReadRecord, type RecordPosition, readLegacyInput } from './legacy-files.ts';
-import { checkLegacyRecord, type FieldError } from './legacy-record.ts';
+import { checkLegacyRecord, type FieldError, legacyIdIn } from './legacy-record.ts';
 
 export type ImportOptions = {
   /** A .json or .jsonl file, or a folder of them. */
@@ -163,7 +163,8 @@ function checkBatch(batch: ReadRecord[], reject: (rejection: Rejection) => void)
   for (const record of batch) {
     const position = describePosition(record.position);
     if ('unreadable' in record) {
-      reject({ position, legacyId: null, errors: [{ field: '(record)', message: record.unreadable }] });
+      const legacyId = 'value' in record ? legacyIdIn(record.value) : null;
+      reject({ position, legacyId, errors: [{ field: '(record)', message: record.unreadable }] });
       continue;
     }
     const checked = checkLegacyRecord(record.value);

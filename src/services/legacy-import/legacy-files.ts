@@ -1,6 +1,7 @@
 // Reading the old flat-file reports: a JSON array of reports, one report object per file, or JSON lines
 // (`.jsonl`, `.ndjson`), from one file or every such file in a folder (in name order). Everything is read before
 // anything is written, so a malformed file stops the import at once with nothing half done.
+import { isUtf8 } from 'node:buffer';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findJsonFault } from '../../domain/json-position.ts';
@@ -8,10 +9,22 @@ import { findJsonFault } from '../../domain/json-position.ts';
 /** Where a record sits: the file, and its line (JSON lines) or its place in the array (1-based). */
 export type RecordPosition = { file: string; line?: number; index?: number };
 
-/** One record as read: a JSON value, or a JSON line that did not parse (rejected, the run goes on). */
+/**
+ * One record as read: a JSON value, or one that is rejected as read (the run goes on): a JSON line that did not
+ * parse, or a record whose text is not UTF-8 (its value is kept, to name its legacy id).
+ */
 export type ReadRecord =
   | { position: RecordPosition; value: unknown }
-  | { position: RecordPosition; unreadable: string };
+  | { position: RecordPosition; unreadable: string; value?: unknown };
+
+/**
+ * A file saved in another encoding (Latin-1, Windows-1252) reads with U+FFFD where its bytes are no UTF-8: a
+ * record holding one is rejected, never imported with its text garbled.
+ */
+const NOT_UTF8 =
+  'not UTF-8 text: the file holds bytes that are no UTF-8 (saved as Latin-1 or Windows-1252?); save it as UTF-8';
+const FILE_NOT_UTF8 = 'the file is not UTF-8 text (saved as UTF-16, Latin-1 or Windows-1252?): save it as UTF-8';
+const garbled = (value: unknown) => JSON.stringify(value).includes('\uFFFD');
 
 export class MalformedFileError extends Error {
   readonly file: string;
@@ -57,21 +70,25 @@ function faultOf(content: string): { where: string; reason: string } {
 }
 
 export function readLegacyFile(file: string): ReadRecord[] {
-  const content = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  if (LINE_FILE.test(file)) return readJsonLines(file, content);
+  const bytes = readFileSync(file);
+  const utf8 = isUtf8(bytes);
+  const content = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  if (LINE_FILE.test(file)) return readJsonLines(file, content, utf8);
   let parsed: unknown;
   try {
     parsed = JSON.parse(content);
   } catch {
     const { where, reason } = faultOf(content);
-    throw new MalformedFileError(file, where, reason);
+    throw new MalformedFileError(file, where, utf8 ? reason : `${reason}; ${FILE_NOT_UTF8}`);
   }
-  if (Array.isArray(parsed)) return parsed.map((value, i) => ({ position: { file, index: i + 1 }, value }));
-  if (typeof parsed === 'object' && parsed !== null) return [{ position: { file }, value: parsed }];
+  const read = (position: RecordPosition, value: unknown): ReadRecord =>
+    !utf8 && garbled(value) ? { position, unreadable: NOT_UTF8, value } : { position, value };
+  if (Array.isArray(parsed)) return parsed.map((value, i) => read({ file, index: i + 1 }, value));
+  if (typeof parsed === 'object' && parsed !== null) return [read({ file }, parsed)];
   throw new MalformedFileError(file, '', 'expected an array of reports or one report object');
 }
 
-function readJsonLines(file: string, content: string): ReadRecord[] {
+function readJsonLines(file: string, content: string, utf8: boolean): ReadRecord[] {
   const records: ReadRecord[] = [];
   let parsedAny = false;
   let firstBad: { line: number; reason: string } | null = null;
@@ -81,7 +98,8 @@ function readJsonLines(file: string, content: string): ReadRecord[] {
     if (!line) continue;
     const position = { file, line: i + 1 };
     try {
-      records.push({ position, value: JSON.parse(line) });
+      const value: unknown = JSON.parse(line);
+      records.push(!utf8 && garbled(value) ? { position, unreadable: NOT_UTF8, value } : { position, value });
       parsedAny = true;
     } catch {
       const { where, reason } = faultOf(line);
@@ -93,7 +111,12 @@ function readJsonLines(file: string, content: string): ReadRecord[] {
     }
   }
   // Not one line is JSON: this is no JSON lines file at all.
-  if (!parsedAny && firstBad) throw new MalformedFileError(file, `line ${firstBad.line}`, firstBad.reason);
+  if (!parsedAny && firstBad)
+    throw new MalformedFileError(
+      file,
+      `line ${firstBad.line}`,
+      utf8 ? firstBad.reason : `${firstBad.reason}; ${FILE_NOT_UTF8}`,
+    );
   return records;
 }
 

@@ -105,6 +105,12 @@ function legacyIdOf(value: unknown): string | null {
   return null;
 }
 
+/** The legacy id a record read from a file names, if any (for a rejection). */
+export function legacyIdIn(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  return legacyIdOf(canonicalFields(value as Record<string, unknown>).id);
+}
+
 /** Checks one record as read from a file (any JSON value). */
 export function checkLegacyRecord(value: unknown): RecordCheck {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
