@@ -92,7 +92,7 @@ export function createAgentMcpServer(ctx: AppContext, agent: AgentIdentity): Mcp
     {
       description:
         'Give a claim back. With error, the agent failed at it: counted, and not handed out again for a while.',
-      inputSchema: { ref, error: z.string().min(1).max(2000).optional() },
+      inputSchema: { ref, error: z.string().trim().min(1).max(2000).optional() },
     },
     async (input) => {
       const denied = lacks('write');
@@ -110,7 +110,7 @@ export function createAgentMcpServer(ctx: AppContext, agent: AgentIdentity): Mcp
       description: "Add a note or run log to a bug's audit trail; post: true also says it in the Slack thread.",
       inputSchema: {
         ref,
-        text: z.string().min(1).max(10_000),
+        text: z.string().trim().min(1).max(10_000),
         data: z.record(z.string(), z.unknown()).optional(),
         post: z.boolean().default(false),
       },
@@ -133,7 +133,7 @@ export function createAgentMcpServer(ctx: AppContext, agent: AgentIdentity): Mcp
         "Resolve with a note and the fix (commit SHA or pull request URL). Without the admin scope the fix waits for a person's verification.",
       inputSchema: {
         ref,
-        note: z.string().min(1).max(2000),
+        note: z.string().trim().min(1).max(2000),
         commit_sha: z
           .string()
           .regex(/^[0-9a-f]{7,40}$/i)
@@ -148,6 +148,9 @@ export function createAgentMcpServer(ctx: AppContext, agent: AgentIdentity): Mcp
     async (input) => {
       const denied = lacks('write');
       if (denied) return denied;
+      if (input.commit_sha && input.pull_request_url) {
+        return refused('Give the commit SHA or the pull request URL, not both.');
+      }
       const bug = await load(input.ref);
       if (!bug) return refused(`There is no bug ${input.ref}.`);
       const outcome = await performBugAction(ctx, {
@@ -166,13 +169,13 @@ export function createAgentMcpServer(ctx: AppContext, agent: AgentIdentity): Mcp
     {
       description: 'File a bug: posted to the first bug channel with its card, like /bugs report.',
       inputSchema: {
-        title: z.string().min(1).max(200),
+        title: z.string().trim().min(1).max(200),
         description: z.string().max(40_000).default(''),
         severity: z.enum(SEVERITIES).default('medium'),
-        category: z.string().min(1).max(100).optional(),
-        trace_id: z.string().min(1).max(200).optional(),
-        request_id: z.string().min(1).max(200).optional(),
-        release_sha: z.string().min(1).max(200).optional(),
+        category: z.string().trim().min(1).max(100).optional(),
+        trace_id: z.string().trim().min(1).max(200).optional(),
+        request_id: z.string().trim().min(1).max(200).optional(),
+        release_sha: z.string().trim().min(1).max(200).optional(),
         source: z.enum(['agent', 'system']).default('agent'),
       },
     },

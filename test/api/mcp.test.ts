@@ -110,6 +110,40 @@ describe('MCP over streamable HTTP', () => {
     for (const client of [reader, first, second]) await client.close();
   });
 
+  it("holds tool input to REST's rules: no blank title, note or resolution note, and a commit or a pull request, not both", async () => {
+    const client = await httpClient(await token('mcp-strict', ['write']));
+    const blank = await client.callTool({
+      name: 'report_bug',
+      arguments: { title: '   ', description: 'blank title' },
+    });
+    expect(blank.isError).toBe(true);
+    expect(await db.orm.em.fork().count(BugReport, { description: 'blank title' })).toBe(0);
+
+    const bug = JSON.parse(
+      textOf(await client.callTool({ name: 'report_bug', arguments: { title: 'Strict MCP bug' } })),
+    );
+    await client.callTool({ name: 'claim_bug', arguments: { ref: bug.ref } });
+    const blankNote = await client.callTool({ name: 'add_note', arguments: { ref: bug.ref, text: '  ' } });
+    expect(blankNote.isError).toBe(true);
+    const blankResolution = await client.callTool({ name: 'resolve_bug', arguments: { ref: bug.ref, note: ' ' } });
+    expect(blankResolution.isError).toBe(true);
+    const both = await client.callTool({
+      name: 'resolve_bug',
+      arguments: {
+        ref: bug.ref,
+        note: 'fixed',
+        commit_sha: '1a2b3c4',
+        pull_request_url: 'https://github.com/o/r/pull/9',
+      },
+    });
+    expect(both.isError).toBe(true);
+    expect(textOf(both)).toContain('not both');
+    const stored = await db.orm.em.fork().findOneOrFail(BugReport, { id: bug.id });
+    expect(stored.status).toBe('in_progress');
+    expect(await db.orm.em.fork().count(BugEvent, { bugId: bug.id, eventType: 'bug.note_added' })).toBe(0);
+    await client.close();
+  });
+
   it('refuses a request without a valid token with 401', async () => {
     const res = await fetch(`${t.baseUrl}/mcp`, {
       method: 'POST',
