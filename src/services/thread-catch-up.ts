@@ -3,13 +3,14 @@
 // and whenever the database answers again after a message could not be stored, every unresolved bug's thread is
 // marked (bug_reports.catch_up_due_at, so no sweep warns, closes or releases it meanwhile) and every bug channel's
 // history is read: from the later of what a complete read saw (bug_channel_catch_up) and the newest message a person
-// posted there that is stored, or earlier from the first message that failed to store (remembered in memory), and
-// back to the oldest marked thread. A missed top-level report goes through recordPostedMessage as its event would
-// have (the intake: one bug per channel and ts, its card, fingerprints), edited reports take their current text,
-// and a thread whose reply count or latest reply differs from what is stored is read whole: missed replies stored,
-// edits applied, replies Slack no longer returns marked deleted (only within the range the read covered). Slack is
-// read at Tier 3 through the notifier's shared budget; unique keys keep what replicas or redelivered events also
-// store to one row.
+// posted there that is stored, both as they stood when the threads were marked (a live message stored after that,
+// while other channels are still being read, must not hide a report missed before it), or earlier from the first
+// message that failed to store (remembered in memory), and back to the oldest marked thread. A missed top-level report
+// goes through recordPostedMessage as its event would have (the intake: one bug per channel and ts, its card,
+// fingerprints), edited reports take their current text, and a thread whose reply count or latest reply differs from
+// what is stored is read whole: missed replies stored, edits applied, replies Slack no longer returns marked deleted
+// (only within the range the read covered). Slack is read at Tier 3 through the notifier's shared budget; unique keys
+// keep what replicas or redelivered events also store to one row.
 import type { AppContext } from '../app-context.ts';
 import { isDatabaseReachable } from '../db/orm.ts';
 import {
@@ -108,8 +109,11 @@ export function createThreadCatchUp(
   let readNeeded = false;
   let running: Promise<void> | null = null;
   let wake: (() => void) | null = null;
-  /** Bug channels whose history is still to be read for missed reports in this catch-up. */
-  const pendingChannels = new Set<string>();
+  /**
+   * Bug channels whose history is still to be read for missed reports in this catch-up, each with where that read
+   * starts as it stood when the catch-up began (findChannelReadFrom).
+   */
+  const pendingChannels = new Map<string, string | null>();
   const missed = new Map<string, Missed>();
 
   const sleep = (ms: number) =>
@@ -134,8 +138,12 @@ export function createThreadCatchUp(
     });
   }
 
-  function readAllChannels(): void {
-    for (const channelId of ctx.config.bugChannels) pendingChannels.add(channelId);
+  /** Where each bug channel's history is read from is taken now, before anything else is stored there. */
+  async function readAllChannels(): Promise<void> {
+    for (const channelId of ctx.config.bugChannels) {
+      if (!pendingChannels.has(channelId))
+        pendingChannels.set(channelId, await findChannelReadFrom(ctx.orm.em.fork(), channelId));
+    }
   }
 
   async function loop(): Promise<void> {
@@ -148,7 +156,7 @@ export function createThreadCatchUp(
           }
           markNeeded = false;
           readNeeded = true;
-          readAllChannels();
+          await readAllChannels();
           const marked = await markThreadsForCatchUp(ctx.orm.em.fork());
           log.info({ threads: marked }, 'the database answers again: reading open bugs’ threads for missed replies');
         }
@@ -170,7 +178,7 @@ export function createThreadCatchUp(
     const { readAt, threads } = await findThreadsToCatchUp(ctx.orm.em.fork(), batch);
     const round: Round = { threads: threads.length, stored: 0, reports: 0, edited: 0, deleted: 0, failed: false };
     const byChannel = Map.groupBy(threads, (thread) => thread.channelId);
-    const channels = new Set([...pendingChannels, ...missed.keys(), ...byChannel.keys()]);
+    const channels = new Set([...pendingChannels.keys(), ...missed.keys(), ...byChannel.keys()]);
     for (const channelId of channels) {
       if (stopped || ctx.shutdown.aborted) break;
       const channelThreads = byChannel.get(channelId) ?? [];
@@ -219,7 +227,11 @@ export function createThreadCatchUp(
   ): Promise<void> {
     const em = ctx.orm.em.fork();
     const isBugChannel = ctx.config.bugChannels.includes(channelId);
-    let from = isBugChannel ? await findChannelReadFrom(em, channelId) : null;
+    let from: string | null = null;
+    if (isBugChannel)
+      from = pendingChannels.has(channelId)
+        ? (pendingChannels.get(channelId) ?? null)
+        : await findChannelReadFrom(em, channelId);
     if (isBugChannel && from === null && !missedHere) {
       // Met for the first time with nothing stored: watched from now on, nothing earlier is a report.
       await recordChannelSeen(em, channelId, dateToTs(ctx.clock()));
@@ -323,7 +335,7 @@ export function createThreadCatchUp(
     async start() {
       stopped = false;
       await markThreadsForCatchUp(ctx.orm.em.fork());
-      readAllChannels();
+      await readAllChannels();
       readNeeded = true;
       kick();
     },

@@ -28,9 +28,9 @@ let orm: Orm;
 let secondOrm: Orm;
 const running: Bugsweep[] = [];
 
-async function startBot(through: Orm = orm) {
+async function startBot(through: Orm = orm, env: Record<string, string> = {}) {
   const bugsweep = await createBugsweep({
-    config: testConfig({}, api.url),
+    config: testConfig(env, api.url),
     orm: through,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
     clock: clock.now,
@@ -205,6 +205,36 @@ describe('catching up on reports, edits and deletions the bot missed', () => {
     expect(cardsFor(missed.ts)).toHaveLength(1);
     expect(await em().count(BugEvent, { bugId: bugs[0]!.id, eventType: 'bug.created' })).toBe(1);
     expect(await em().count(BugConversation, { channelId: TEST_CHANNEL, slackTs: missed.ts })).toBe(1);
+    await stopAll();
+  });
+
+  it('files a report missed while stopped although a live reply reaches its channel before the read does', {
+    timeout: 60_000,
+  }, async () => {
+    const other = 'CBUGSTWO';
+    const twoChannels = { BUG_CHANNELS: `${TEST_CHANNEL},${other}` };
+    let bot = await startBot(orm, twoChannels);
+    await settle(bot.bugsweep);
+    const watched = say((ts) =>
+      topLevelMessage({ user: TEST_USERS.reporter, ts, channel: other, text: 'Calendar invites lose their zone' }),
+    );
+    await sendEvent(bot.baseUrl, watched);
+    await bot.bugsweep.slack.idle();
+    await stopAll();
+
+    const missed = say((ts) =>
+      topLevelMessage({ user: TEST_USERS.developer, ts, channel: other, text: 'Receipts show the wrong date' }),
+    );
+    // Started again, the catch-up reads the first channel's history first; meanwhile a reply in the second channel
+    // is stored as it arrives, newer than the missed report.
+    const release = threads.holdHistory();
+    bot = await startBot(orm, twoChannels);
+    const live = say((ts) => threadReply({ user: TEST_USERS.reporter, ts, threadTs: watched.ts, channel: other }));
+    expect((await sendEvent(bot.baseUrl, live)).status).toBe(200);
+    release();
+    await settle(bot.bugsweep);
+    expect(await em().find(BugReport, { channelId: other, threadTs: missed.ts })).toHaveLength(1);
+    expect(await em().count(BugConversation, { channelId: other, slackTs: live.ts })).toBe(1);
     await stopAll();
   });
 });
