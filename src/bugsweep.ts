@@ -67,7 +67,6 @@ export function createAppContext(
 ): AppContext {
   const { config, orm, logger, identity } = options;
   const clock = options.clock ?? systemClock;
-  const slack = options.slack ?? createSlackClient(config);
   const metrics = createMetrics(() => {
     // The sweep's clocks count business time under BUSINESS_HOURS: the thresholds are taken on its calendar.
     const now = clock();
@@ -76,6 +75,8 @@ export function createAppContext(
       idleFrom: subtractBusinessMs(now, config.claimReleaseAfterMs, config.businessCalendar),
     });
   });
+  // Every Web API call the services make is counted by method and outcome.
+  const slack = options.slack ?? createSlackClient(config, metrics.webApiCall);
   const ctx: AppContext = {
     metrics,
     config,
@@ -117,10 +118,9 @@ export async function createBugsweep(options: BugsweepOptions): Promise<Bugsweep
     import('./slack/app.ts'),
     import('./http/mcp-route.ts'),
   ]);
-  const slackClient = createSlackClient(config);
-  const identity = options.identity ?? (await fetchIdentity(slackClient));
+  const identity = options.identity ?? (await fetchIdentity(createSlackClient(config)));
   const shutdown = new AbortController();
-  const ctx = createAppContext({ ...options, identity, slack: slackClient, shutdown: shutdown.signal });
+  const ctx = createAppContext({ ...options, identity, shutdown: shutdown.signal });
   const catchUp = createThreadCatchUp(ctx, createSlackThreadReader(ctx), options.catchUp);
   ctx.catchUp = catchUp;
   const slack = createSlackApp(ctx);

@@ -63,3 +63,21 @@ export function classifySlackFailure(error: unknown): SlackFailure {
       return { kind: 'retryable', reason: coded.message ?? String(error) };
   }
 }
+
+/**
+ * A failed call as /metrics labels its outcome: `429`, Slack's error code, `http_<status>`, or `request_error` for a
+ * call that got no answer. Never an error message: a label value must come from a small set.
+ */
+export function callOutcome(error: unknown): string {
+  const failure = classifySlackFailure(error);
+  if (failure.kind === 'rate_limited') return '429';
+  switch ((error as WebApiError | null)?.code) {
+    case WEB_API_ERROR_CODES.platformError:
+    case WEB_API_ERROR_CODES.httpError:
+      return failure.reason;
+    case WEB_API_ERROR_CODES.requestError:
+      return 'request_error';
+    default:
+      return 'error';
+  }
+}

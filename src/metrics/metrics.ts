@@ -83,7 +83,7 @@ export function createMetrics(readSnapshot: () => Promise<BacklogSnapshot>): Met
   });
   const calls = new Counter({
     name: 'bugsweep_slack_api_calls_total',
-    help: 'Slack Web API calls made by the outbox, by method and outcome (ok, 429, or the error code)',
+    help: 'Slack Web API calls the bot made, by method and outcome (ok, 429, or the error code)',
     labelNames: ['method', 'outcome'],
     registers: [registry],
   });

@@ -66,9 +66,8 @@ export type NotifierDeps = {
   logger: Logger;
   /** bugsweep's bot id: lets a post be recognised by author and text where Slack leaves its metadata out. */
   botId?: string;
-  /** Counts each Web API call and notice outcome (GET /metrics). */
+  /** Counts each notice outcome (GET /metrics); the Web API calls are counted by the client (slack/web-client.ts). */
   metrics?: {
-    webApiCall(method: string, outcome: string): void;
     notice(purpose: string, result: 'sent' | 'failed'): void;
   };
   /** Cards say whose turn it is (AUTO_CLOSE_POLICY=waiting-on-reporter). */
@@ -160,7 +159,6 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     const now = deps.clock();
     switch (delivery.kind) {
       case 'sent':
-        deps.metrics?.webApiCall(call.method ?? (head.lane === 'post' ? 'chat.postMessage' : 'chat.update'), 'ok');
         deps.metrics?.notice(notice.purpose, 'sent');
         await em.transactional(async (tx) => {
           await markNoticeSent(tx, notice.id, delivery.ts, now);
@@ -198,10 +196,6 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
     noticeLog: Logger,
   ): Promise<void> {
     const failure = classifySlackFailure(error);
-    deps.metrics?.webApiCall(
-      call.method ?? (head.lane === 'post' ? 'chat.postMessage' : 'chat.update'),
-      failure.kind === 'rate_limited' ? '429' : failure.reason,
-    );
     if (failure.kind === 'rate_limited') {
       const until = new Date(now.getTime() + failure.retryAfterMs);
       const method = call.method ?? (head.lane === 'post' ? 'chat.postMessage' : 'chat.update');

@@ -51,6 +51,35 @@ describe('/metrics', () => {
   });
 });
 
+describe('/metrics Web API calls', () => {
+  const db = useTestDatabase();
+  const t = useTestApp(db);
+  const homeOpened = {
+    type: 'app_home_opened',
+    user: TEST_USERS.developer,
+    tab: 'home',
+    event_ts: '1764000000.000100',
+  };
+
+  it('counts every Web API call the bot makes, not only the outbox', async () => {
+    t.slackApi.enqueue(
+      'views.publish',
+      { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } },
+      { status: 200, body: { ok: false, error: 'invalid_blocks' } },
+    );
+    for (let i = 0; i < 3; i += 1) {
+      expect((await sendEvent(t.baseUrl, homeOpened)).status).toBe(200);
+      await t.settle();
+    }
+    expect(t.slackApi.callsTo('views.publish')).toHaveLength(3);
+
+    const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(sampleOf(text, 'bugsweep_slack_api_calls_total{method="views.publish",outcome="ok"}')).toBe(1);
+    expect(sampleOf(text, 'bugsweep_slack_api_calls_total{method="views.publish",outcome="429"}')).toBe(1);
+    expect(sampleOf(text, 'bugsweep_slack_api_calls_total{method="views.publish",outcome="invalid_blocks"}')).toBe(1);
+  });
+});
+
 describe('/metrics with METRICS_TOKEN', () => {
   const db = useTestDatabase();
   const t = useTestApp(db, { METRICS_TOKEN: 'scrape-secret' });

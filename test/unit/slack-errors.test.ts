@@ -1,7 +1,7 @@
 // What a failed Web API call means (domain/slack-errors.ts), on the errors @slack/web-api really throws.
 import { ErrorCode } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import { classifySlackFailure, WEB_API_ERROR_CODES } from '../../src/domain/slack-errors.ts';
+import { callOutcome, classifySlackFailure, WEB_API_ERROR_CODES } from '../../src/domain/slack-errors.ts';
 
 describe('classifySlackFailure', () => {
   it("reads the library's own error codes", () => {
@@ -39,5 +39,21 @@ describe('classifySlackFailure', () => {
     );
     expect(classifySlackFailure(new Error('boom'))).toEqual({ kind: 'retryable', reason: 'boom' });
     expect(classifySlackFailure(null)).toEqual({ kind: 'retryable', reason: 'null' });
+  });
+});
+
+describe('callOutcome', () => {
+  it("labels a failed call for /metrics from a small set: 429, Slack's code, the HTTP status, never a message", () => {
+    expect(callOutcome({ code: ErrorCode.RateLimitedError, retryAfter: 30 })).toBe('429');
+    expect(callOutcome({ code: ErrorCode.PlatformError, data: { error: 'ratelimited' } })).toBe('429');
+    expect(callOutcome({ code: ErrorCode.PlatformError, data: { error: 'channel_not_found' } })).toBe(
+      'channel_not_found',
+    );
+    expect(callOutcome({ code: ErrorCode.HTTPError, statusCode: 503 })).toBe('http_503');
+    expect(callOutcome({ code: ErrorCode.RequestError, message: 'connect ECONNREFUSED 10.0.0.7:443' })).toBe(
+      'request_error',
+    );
+    expect(callOutcome(new Error('boom at 12:00'))).toBe('error');
+    expect(callOutcome(null)).toBe('error');
   });
 });
