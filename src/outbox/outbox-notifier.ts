@@ -219,6 +219,7 @@ export function createOutboxNotifier(deps: NotifierDeps, options: NotifierOption
         { reason: failure.reason, attempts: notice.attempts },
         'giving up on a notice after repeated failures',
       );
+      deps.metrics?.notice(notice.purpose, 'failed');
       await markNoticeFailed(em, notice.id, `gave up after ${notice.attempts} attempts: ${failure.reason}`);
     } else {
       const delay = retryDelayMs(notice.attempts);

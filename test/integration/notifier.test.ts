@@ -13,7 +13,7 @@ import { BugReport, SlackNotice } from '../../src/db/entities/index.ts';
 import { type Orm, openOrm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createOutboxNotifier, type NotifierOptions } from '../../src/outbox/outbox-notifier.ts';
-import { retryDelayMs } from '../../src/outbox/slack-failure.ts';
+import { MAX_NOTICE_ATTEMPTS, retryDelayMs } from '../../src/outbox/slack-failure.ts';
 import { enqueueNotice, type NoticeRequest, requestCardRefresh } from '../../src/services/notices.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
@@ -243,6 +243,31 @@ describe('outbox notifier: failures', () => {
     expect(row.status).toBe('sent');
     expect(row.attempts).toBe(2);
     expect(row.lastError).toBeNull();
+  });
+
+  it('a notice given up on after repeated failures is counted failed for /metrics, as a refused one is', async () => {
+    const outcomes: string[] = [];
+    const notifier = createOutboxNotifier(
+      {
+        orm: db.orm,
+        slack: createSlackClient(config),
+        clock: clock.now,
+        logger,
+        metrics: { notice: (purpose, result) => void outcomes.push(`${purpose}:${result}`) },
+      },
+      { channelIntervalMs: 0, tier3IntervalMs: 0 },
+    );
+    const id = await enqueue('CGIVEUP', 'through its last 500');
+    await sql('update slack_notices set attempts = ? where id = ?', [MAX_NOTICE_ATTEMPTS - 1, id]);
+    api.enqueue('chat.postMessage', { status: 500, body: { ok: false, error: 'internal_error' } });
+    await notifier.drain();
+    expect((await notice(id)).status).toBe('failed');
+
+    const refused = await enqueue('CGIVEUP', 'into an archived channel');
+    api.enqueue('chat.postMessage', { status: 200, body: { ok: false, error: 'is_archived' } });
+    await notifier.drain();
+    expect((await notice(refused)).status).toBe('failed');
+    expect(outcomes).toEqual(['thread_notice:failed', 'thread_notice:failed']);
   });
 
   it('retries dropped connections (ECONNRESET) with growing backoff, then sends once Slack is reachable', async () => {
