@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BugEvent, BugReport, BugReportDedup } from '../../src/db/entities/index.ts';
 import { fingerprintReport } from '../../src/domain/fingerprint.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
+import { createApiToken } from '../../src/services/api-tokens.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { buttonPress } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction } from '../support/signed-requests.ts';
@@ -256,5 +257,32 @@ describe('near-duplicates', () => {
     for (const bug of [elsewhere, different, late]) {
       expect(await eventsOf(bug)).toEqual(['bug.created']);
     }
+  });
+});
+
+describe('over the agent API', () => {
+  it('a bug shows its fingerprint and the canonical bug it duplicates (duplicate_of), null when it is none', async () => {
+    const created = await createApiToken(t.bugsweep.ctx, { name: 'dedup-reader', scopes: ['read'] });
+    if (!created.ok) throw new Error(created.message);
+    const fetched = async (bug: BugReport) => {
+      const res = await fetch(`${t.baseUrl}/api/v1/bug-reports/${bug.ref}`, {
+        headers: { authorization: `Bearer ${created.token}` },
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    const { fn, text } = crash();
+    const canonical = await report(text);
+    const duplicate = await report(crash({ fn, line: 51 }).text);
+    const vague = await report('Checkout is weird today');
+    const fingerprint = (await reload(canonical)).fingerprint;
+    expect(await fetched(canonical)).toMatchObject({ fingerprint, duplicate_of: null, legacy_id: null });
+    expect(await fetched(duplicate)).toMatchObject({
+      fingerprint,
+      duplicate_of: canonical.ref,
+      status: 'closed',
+      close_reason: 'duplicate',
+    });
+    expect(await fetched(vague)).toMatchObject({ fingerprint: null, duplicate_of: null });
   });
 });

@@ -2,6 +2,7 @@
 // filters and reports read: one mapping for REST and MCP alike.
 import type { z } from '@hono/zod-openapi';
 import type { BugConversation, BugEvent, BugReport } from '../../db/entities/index.ts';
+import { bugRefFor } from '../../db/repositories/bug-report.repository.ts';
 import { agentClaimantId, agentNameOf } from '../../domain/claimant.ts';
 import { hasSlackThread } from '../../domain/legacy-report.ts';
 import type { BugFilters } from '../../services/agent-queries.ts';
@@ -50,6 +51,9 @@ export function bugJson(bug: BugReport, permalink: string): z.infer<typeof Bug> 
     closed_at: iso(bug.closedAt),
     close_reason: bug.closeReason ?? null,
     sla_due_at: iso(bug.slaDueAt),
+    fingerprint: bug.fingerprint ?? null,
+    duplicate_of: bug.duplicateOfId ? bugRefFor(bug.duplicateOfId) : null,
+    legacy_id: bug.legacyId ?? null,
     version: bug.version,
   };
 }

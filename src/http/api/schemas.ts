@@ -51,6 +51,15 @@ export const Bug = z
     closed_at: timestamp.nullable(),
     close_reason: z.enum(CLOSE_REASONS).nullable(),
     sla_due_at: timestamp.nullable().openapi({ description: 'When the bug is due resolved by its severity (SLA_*)' }),
+    fingerprint: z
+      .string()
+      .nullable()
+      .openapi({ description: 'What duplicates are grouped by (README, Duplicates); null: too little signal' }),
+    duplicate_of: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The ref of the canonical bug this one duplicates (closed as duplicate); else null' }),
+    legacy_id: z.string().nullable().openapi({ description: "The old system's id of an imported bug; else null" }),
     version: z.number().int(),
   })
   .openapi('Bug');
