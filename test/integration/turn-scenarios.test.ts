@@ -2,6 +2,7 @@
 // app: bugs and replies come in as signed Slack events, the sweep runs at the moments named (the clock moves only
 // by hand), the outbox is drained, and the exact notices, edits, cards and bug_events are asserted.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { BugReport } from '../../src/db/entities/index.ts';
 import { slackMoment } from '../../src/messages/date-token.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { messageDeleted } from '../support/slack-events.ts';
@@ -164,6 +165,16 @@ describe('AUTO_CLOSE_POLICY=waiting-on-reporter', () => {
     const cards = updates(bug.cardTs!);
     expect(cards).toHaveLength(1);
     expect(JSON.stringify(cards[0]!.body.blocks)).toContain('Waiting on developers');
+  });
+
+  it('a bug whose thread is still being read back after an outage is not nudged until it is read', async () => {
+    const bug = await newBug();
+    // A developer may have answered in a reply the bot could not store yet (thread-catch-up.ts).
+    await db.orm.em.fork().nativeUpdate(BugReport, { id: bug.id }, { catchUpDueAt: new Date('2026-11-26T09:30:00Z') });
+    expect(await sweepAt('2026-11-26T10:00:00Z')).toEqual(NONE);
+    expect(posts(bug)).toEqual([]);
+    await db.orm.em.fork().nativeUpdate(BugReport, { id: bug.id }, { catchUpDueAt: null });
+    expect(await sweepAt('2026-11-26T11:00:00Z')).toEqual({ ...NONE, nudged: 1 });
   });
 
   it('two replicas sweeping at once nudge a bug once', async () => {

@@ -126,6 +126,7 @@ export async function sweepClaim(
 /** Nudge developers once in this turn, if the bug still calls for it. */
 export async function sweepNudge(ctx: AppContext, bugId: number, now: Date): Promise<SweepAction | null> {
   return onLockedBug(ctx, bugId, async (em, bug) => {
+    if (bug.catchUpDueAt) return null; // a developer may have answered in a reply not read back yet
     const decision = decideNudge(bug, now, sweepSettings(ctx));
     if (decision.kind !== 'nudge') return null;
     const audience: NudgeAudience = bug.claimantId
