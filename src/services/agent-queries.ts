@@ -7,7 +7,10 @@ import { findBugIdsWithTelemetry } from '../db/repositories/telemetry.repository
 import { countWorkQueue } from '../db/repositories/work-queue.repository.ts';
 import { BUG_STATUSES, type BugStatus, SEVERITIES, type Severity, SWEEPABLE_STATUSES } from '../domain/bug-status.ts';
 import { agentClaimantId } from '../domain/claimant.ts';
+import { NO_SLACK_CHANNEL } from '../domain/legacy-report.ts';
 import { isCommitSha } from '../domain/slack-text.ts';
+import { clockThreshold } from '../domain/sweep-rules.ts';
+import { sweepSettings } from './sweep/sweep-items.ts';
 
 export type BugFilters = {
   status?: BugStatus[];
@@ -57,13 +60,7 @@ export async function listBugPage(
     and.push({ id: { $in: await findBugIdsWithTelemetry(em, kind, value, TELEMETRY_MATCHES, shaPrefix) } });
   }
   if (filters.updatedSince) and.push({ updatedAt: { $gte: filters.updatedSince } });
-  if (filters.stale) {
-    const warnFrom = new Date(now.getTime() - (ctx.config.autoCloseAfterMs - ctx.config.autoCloseWarningMs));
-    and.push({
-      status: { $in: [...SWEEPABLE_STATUSES] },
-      $or: [{ warnedAt: { $ne: null } }, { lastActivityAt: { $lte: warnFrom } }],
-    });
-  }
+  if (filters.stale) and.push(sweepCandidates(ctx, now));
   if (page.after) {
     const { updatedAt, id } = page.after;
     and.push({ $or: [{ updatedAt: { $lt: updatedAt } }, { updatedAt, id: { $lt: id } }] });
@@ -76,6 +73,21 @@ export async function listBugPage(
   const shown = more ? bugs.slice(0, page.limit) : bugs;
   const last = shown[shown.length - 1];
   return { bugs: shown, next: more && last ? { updatedAt: last.updatedAt, id: last.id } : null };
+}
+
+/**
+ * The bugs the next sweep looks at for a warning or a close, as it selects them (findIdleBugs): in a Slack thread,
+ * quiet since before its threshold on its own clock (business time under BUSINESS_HOURS), and under
+ * AUTO_CLOSE_POLICY=waiting-on-reporter only those whose turn it is.
+ */
+function sweepCandidates(ctx: AppContext, now: Date): FilterQuery<BugReport> {
+  const settings = sweepSettings(ctx);
+  return {
+    status: { $in: [...SWEEPABLE_STATUSES] },
+    channelId: { $ne: NO_SLACK_CHANNEL },
+    lastActivityAt: { $lt: clockThreshold(now, settings.autoCloseAfterMs - settings.autoCloseWarningMs, settings) },
+    ...(settings.autoClosePolicy === 'waiting-on-reporter' ? { turn: 'reporter' as const } : {}),
+  };
 }
 
 export type BugDetail = { bug: BugReport; conversation: BugConversation[]; events: BugEvent[] };
@@ -130,11 +142,15 @@ export async function backlogStats(ctx: AppContext): Promise<BacklogStats> {
   const unresolved = { $in: ['open', 'in_progress', 'escalated', 'awaiting_verification'] as BugStatus[] };
   const statusCounts = await Promise.all(BUG_STATUSES.map((status) => countWhere({ status })));
   const severityCounts = await Promise.all(SEVERITIES.map((severity) => countWhere({ status: unresolved, severity })));
-  const idleFrom = new Date(now.getTime() - ctx.config.claimReleaseAfterMs);
-  const warnFrom = new Date(now.getTime() - (ctx.config.autoCloseAfterMs - ctx.config.autoCloseWarningMs));
+  // The claims the sweep's orphaned-claim rules release, on its clock (findQuietClaims).
+  const idleFrom = clockThreshold(now, ctx.config.claimReleaseAfterMs, sweepSettings(ctx));
   const [orphanedClaims, staleSoon, oldest, workQueueDepth] = await Promise.all([
-    countWhere({ status: 'in_progress', claimantLastActivityAt: { $lte: idleFrom } }),
-    countWhere({ status: { $in: [...SWEEPABLE_STATUSES] }, lastActivityAt: { $lte: warnFrom } }),
+    countWhere({
+      status: 'in_progress',
+      channelId: { $ne: NO_SLACK_CHANNEL },
+      claimantLastActivityAt: { $lt: idleFrom },
+    }),
+    countWhere(sweepCandidates(ctx, now)),
     em.findOne(BugReport, { status: 'open' }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
     countWorkQueue(em, now, ctx.config.agents.maxAttempts),
   ]);

@@ -1,18 +1,22 @@
 // The agent API's edges as an agent meets them over real HTTP (issue 13): a body sent without JSON's content type,
-// unknown fields named one by one, and a PATCH refused as a whole rather than half applied.
+// unknown fields named one by one, a PATCH refused as a whole rather than half applied, and `stale` and the backlog's
+// figures on the sweep's own clock.
 import { describe, expect, it } from 'vitest';
 import { BugReport } from '../../src/db/entities/index.ts';
+import { NO_SLACK_CHANNEL } from '../../src/domain/legacy-report.ts';
 import { createApiToken } from '../../src/services/api-tokens.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { useTestApp } from '../support/test-app.ts';
+import { createBug } from '../support/factories.ts';
+import { type TestApp, useTestApp } from '../support/test-app.ts';
+import { at } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
 
 type Json = Record<string, unknown>;
 
-async function token(name: string, scopes: ('read' | 'write' | 'admin')[]): Promise<string> {
-  const created = await createApiToken(t.bugsweep.ctx, { name, scopes });
+async function token(name: string, scopes: ('read' | 'write' | 'admin')[], app: TestApp = t): Promise<string> {
+  const created = await createApiToken(app.bugsweep.ctx, { name, scopes });
   if (!created.ok) throw new Error(created.message);
   return created.token;
 }
@@ -21,14 +25,15 @@ async function call(
   method: string,
   path: string,
   options: { token: string; body?: string; headers?: Record<string, string> },
+  app: TestApp = t,
 ) {
-  const res = await fetch(`${t.baseUrl}/api/v1${path}`, {
+  const res = await fetch(`${app.baseUrl}/api/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${options.token}`, ...options.headers },
     ...(options.body !== undefined ? { body: options.body } : {}),
   });
   const text = await res.text();
-  await t.settle();
+  await app.settle();
   return { status: res.status, headers: res.headers, json: (text ? JSON.parse(text) : null) as Json };
 }
 
@@ -106,5 +111,46 @@ describe('the agent API at its edges', () => {
     });
     expect(claimed.status).toBe(200);
     expect(claimed.json).toMatchObject({ severity: 'low', status: 'in_progress' });
+  });
+});
+
+describe('stale and the backlog figures under BUSINESS_HOURS', () => {
+  const bizDb = useTestDatabase();
+  // A quiet bug is due its warning after 4 business days (32 business hours); a claim is released after 7 (56 hours).
+  const biz = useTestApp(bizDb, {
+    BUSINESS_HOURS: 'Mon-Fri 09:00-17:00',
+    AUTO_CLOSE_AFTER: '5d',
+    AUTO_CLOSE_WARNING: '1d',
+    CLAIM_RELEASE_AFTER: '7d',
+  });
+
+  it('lists as stale and counts what the sweep would act on, on business time and only in Slack', async () => {
+    const reader = await token('biz-reader', ['read'], biz);
+    const em = () => bizDb.orm.em.fork();
+    // Now is Tue 24 Nov 09:00 UTC. Quiet since Fri 20 Nov 09:00: four wall days, but only 16 business hours.
+    await createBug(em(), { title: 'Quiet since Friday', lastActivityAt: at('2026-11-20T09:00:00Z') });
+    // Quiet since Tue 17 Nov 09:00: 40 business hours.
+    const due = await createBug(em(), { title: 'Quiet since last week', lastActivityAt: at('2026-11-17T09:00:00Z') });
+    // Imported without a Slack thread: the sweep never warns it.
+    await createBug(em(), {
+      title: 'Imported long ago',
+      channelId: NO_SLACK_CHANNEL,
+      threadTs: '',
+      lastActivityAt: at('2026-10-01T09:00:00Z'),
+    });
+    // Claimed and quiet since Mon 16 Nov 09:00 (and otherwise active): eight wall days, 48 business hours.
+    await createBug(em(), {
+      title: 'Claimed a week ago',
+      status: 'in_progress',
+      claimantId: 'UDEVELOPER',
+      claimedAt: at('2026-11-16T09:00:00Z'),
+      lastActivityAt: at('2026-11-24T08:00:00Z'),
+    });
+
+    const stale = await call('GET', '/bug-reports?stale=true', { token: reader }, biz);
+    expect(stale.status).toBe(200);
+    expect((stale.json.data as Json[]).map((bug) => bug.ref)).toEqual([due.ref]);
+    const stats = await call('GET', '/stats', { token: reader }, biz);
+    expect(stats.json).toMatchObject({ stale_soon: 1, orphaned_claims: 0 });
   });
 });
