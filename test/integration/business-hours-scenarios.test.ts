@@ -8,6 +8,7 @@ import { threadReply } from '../support/slack-events.ts';
 import {
   adminSweep,
   createReplica,
+  eventsOf,
   fallbackTextOf,
   NO_COUNTS,
   ran,
@@ -16,7 +17,7 @@ import {
   timelineFor,
 } from '../support/sweep-support.ts';
 import { TEST_USERS, useTestApp } from '../support/test-app.ts';
-import { slackTs } from '../support/test-clock.ts';
+import { HOUR, slackTs } from '../support/test-clock.ts';
 
 const { developer } = TEST_USERS;
 const HOURS = {
@@ -30,7 +31,8 @@ const db = useTestDatabase();
 const t = useTestApp(db, HOURS);
 beforeEach(() => resetSweepWorld(db, t));
 
-const { deliver, newBug } = timelineFor(db, t);
+const timeline = timelineFor(db, t);
+const { deliver, newBug } = timeline;
 
 /** A bug reported at `moment`. */
 async function bugAt(moment: string): Promise<BugReport> {
@@ -65,6 +67,25 @@ describe('BUSINESS_HOURS', () => {
     expect(await sweepAt('2026-12-01T15:00:00Z')).toEqual(NO_COUNTS);
     expect(await sweepAt('2026-12-01T16:00:00Z')).toEqual({ ...NO_COUNTS, closed: 1 });
     expect(await reload(db, bug)).toMatchObject({ status: 'closed', closeReason: 'inactivity' });
+  });
+
+  it('a claim released on business time records its idle time in business time, as bug.auto_closed does', async () => {
+    // Long inactivity clocks, so only the claim clock acts: CLAIM_RELEASE_AFTER 7d is 56 business hours.
+    const claims = await createReplica(t, db, {
+      env: { ...HOURS, AUTO_CLOSE_AFTER: '20d', AUTO_CLOSE_WARNING: '1d' },
+      clock: t.clock,
+    });
+    try {
+      const bug = await bugAt('2026-11-24T09:00:00Z'); // Tue 10:00 in Berlin
+      await timeline.command(developer, `claim ${bug.ref}`);
+      expect(await sweepAt('2026-12-01T10:00:00Z', claims.ctx)).toEqual({ ...NO_COUNTS, reminded: 1 });
+      expect(await sweepAt('2026-12-03T10:00:00Z', claims.ctx)).toEqual({ ...NO_COUNTS, released: 1 });
+      const released = (await eventsOf(db, bug)).find((event) => event.eventType === 'claim.timeout_released');
+      // Tue 10:00-17:00, six whole business days, Thu 09:00-11:00 in Berlin: 57 business hours (9 days of real time).
+      expect(released?.metadata).toMatchObject({ idleMs: 57 * HOUR, thresholdMs: 56 * HOUR });
+    } finally {
+      await claims.close();
+    }
   });
 
   it('a reply on Saturday starts the clock at the opening on Monday; a holiday is not counted', async () => {

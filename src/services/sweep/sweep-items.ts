@@ -13,6 +13,7 @@ import {
   claimQuietSince,
   decideClaim,
   decideInactivity,
+  elapsedMs,
   type InactivityState,
   type NextSweepAt,
   type SweepSettings,
@@ -286,7 +287,9 @@ export async function releaseClaim(
 ): Promise<void> {
   const claimantId = bug.claimantId!;
   const quietSince = claimQuietSince(bug) ?? now;
+  // The notice says how long in real time; the event, like bug.auto_closed, in the clocks' time (business time).
   const idleMs = now.getTime() - quietSince.getTime();
+  const clockIdleMs = elapsedMs(quietSince, now, sweepSettings(ctx));
   const from = bug.status;
   bug.status = 'open';
   bug.updatedAt = now;
@@ -302,8 +305,8 @@ export async function releaseClaim(
       to: 'open',
       claimant: claimantId,
       quietSince: quietSince.toISOString(),
-      idleMs,
-      daysIdle: daysOf(idleMs),
+      idleMs: clockIdleMs,
+      daysIdle: daysOf(clockIdleMs),
       thresholdMs: ctx.config.claimReleaseAfterMs,
     },
   });
