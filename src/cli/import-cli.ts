@@ -3,7 +3,7 @@
 // Same settings and database as the bot. Prints a progress bar on a terminal (a plain progress line otherwise) and a
 // summary table: read, imported, already present, rejected. Exit code 0 when every record was imported or already
 // there, 1 when some were rejected (see the rejects file), 2 when the input could not be read at all (or --channel
-// is not one of BUG_CHANNELS). With --channel, each open imported bug gets a root message queued in the outbox: the
+// is not one of BUG_CHANNELS, or --rejects names the input). With --channel, each open imported bug gets a root message queued in the outbox: the
 // running bot posts them (this command never calls Slack), one channel post at a time at Slack's pace, each
 // followed by the bug's card in its new thread.
 import { Command, InvalidArgumentError } from 'commander';
@@ -14,7 +14,7 @@ import {
   type ImportSummary,
   importLegacyReports,
 } from '../services/legacy-import/import-legacy.ts';
-import { MalformedFileError } from '../services/legacy-import/legacy-files.ts';
+import { MalformedFileError, RejectsFileIsInputError } from '../services/legacy-import/legacy-files.ts';
 import { plainTable, table, withContext } from './cli-context.ts';
 
 const DEFAULT_REJECTS = 'legacy-import-rejects.jsonl';
@@ -115,7 +115,7 @@ const program = new Command()
           process.stdout.write(summaryText(summary));
           if (summary.rejected > 0) process.exitCode = 1;
         } catch (error) {
-          if (error instanceof ImportChannelError) {
+          if (error instanceof ImportChannelError || error instanceof RejectsFileIsInputError) {
             process.stderr.write(`Nothing was imported: ${error.message}\n`);
             process.exitCode = 2;
             return;

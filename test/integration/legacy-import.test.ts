@@ -202,6 +202,35 @@ describe('npm run import on a messy file', () => {
     expect((await bugs()).map((b) => b.legacyId)).toEqual(['F-1', 'F-2', 'F-3']);
   });
 
+  it('never reads its rejects file as input, so re-runs over a folder count the same; nor overwrites an input', async () => {
+    const folder = mkdtempSync(path.join(dir, 'with-rejects-'));
+    writeFileSync(
+      path.join(folder, 'a.jsonl'),
+      jsonLines([
+        { id: 'W-1', title: 'Fine', created: '2024-01-01' },
+        { id: 'W-2', title: 'No date' },
+      ]),
+    );
+    const rejectsPath = path.join(folder, 'rejects.jsonl');
+    expect(await importLegacyReports(ctx(), { input: folder, rejectsPath })).toMatchObject({
+      read: 2,
+      imported: 1,
+      rejected: 1,
+    });
+    for (const dryRun of [false, true]) {
+      expect(await importLegacyReports(ctx(), { input: folder, rejectsPath, dryRun })).toMatchObject({
+        read: 2,
+        imported: 0,
+        alreadyPresent: 1,
+        rejected: 1,
+      });
+    }
+    const input = path.join(folder, 'a.jsonl');
+    const before = readFileSync(input, 'utf8');
+    await expect(importLegacyReports(ctx(), { input, rejectsPath: input })).rejects.toThrow(/a\.jsonl is the input/);
+    expect(readFileSync(input, 'utf8')).toBe(before);
+  });
+
   it('a file that is not JSON stops at once, naming the file and the position, with nothing written', async () => {
     const folder = mkdtempSync(path.join(dir, 'broken-'));
     writeFileSync(path.join(folder, 'a.json'), JSON.stringify([{ id: 'B-1', title: 'Fine', created: '2024-01-01' }]));

@@ -89,7 +89,7 @@ export async function importLegacyReports(ctx: AppContext, options: ImportOption
   const channel = options.channel ?? null;
   if (channel !== null && !ctx.config.bugChannels.includes(channel))
     throw new ImportChannelError(channel, ctx.config.bugChannels);
-  const records = readLegacyInput(options.input);
+  const records = readLegacyInput(options.input, options.rejectsPath ?? null);
   const rejectsPath = dryRun ? null : (options.rejectsPath ?? null);
   const rejectsFd = rejectsPath ? openSync(rejectsPath, 'w') : null;
   const summary: ImportSummary = {

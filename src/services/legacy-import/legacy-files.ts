@@ -120,7 +120,23 @@ function readJsonLines(file: string, content: string, utf8: boolean): ReadRecord
   return records;
 }
 
-/** Every record of the input, in order; throws MalformedFileError for the first file that is not JSON at all. */
-export function readLegacyInput(input: string): ReadRecord[] {
-  return legacyFilesIn(input).flatMap(readLegacyFile);
+/** The rejects file (`--rejects`) named as the input itself: writing it would destroy the reports. */
+export class RejectsFileIsInputError extends Error {
+  constructor(file: string) {
+    super(`${file} is the input: the rejects file (--rejects) would overwrite it. Pick another rejects file.`);
+    this.name = 'RejectsFileIsInputError';
+  }
+}
+
+/**
+ * Every record of the input, in order; throws MalformedFileError for the first file that is not JSON at all. The
+ * rejects file is never read as input (an earlier run may have left it in the input folder), and is refused as the
+ * input itself.
+ */
+export function readLegacyInput(input: string, rejectsPath: string | null = null): ReadRecord[] {
+  const rejects = rejectsPath ? path.resolve(rejectsPath) : null;
+  const files = legacyFilesIn(input);
+  if (rejects && !statSync(input).isDirectory() && path.resolve(input) === rejects)
+    throw new RejectsFileIsInputError(input);
+  return files.filter((file) => path.resolve(file) !== rejects).flatMap(readLegacyFile);
 }
