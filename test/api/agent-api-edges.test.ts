@@ -114,6 +114,36 @@ describe('the agent API at its edges', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('declares the headers the API reads and sends: If-Match, Idempotency-Key, ETag, Retry-After, WWW-Authenticate', async () => {
+    const doc = (await (await fetch(`${t.baseUrl}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, OpenApiOperation>>;
+    };
+    const headerParams = (op: OpenApiOperation | undefined) =>
+      // Header names are case-insensitive: the document spells them as Node hands them over.
+      (op?.parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name.toLowerCase());
+    const paths = doc.paths;
+    expect(headerParams(paths['/bug-reports/{ref}']?.patch)).toContain('if-match');
+    expect(headerParams(paths['/bug-reports']?.post)).toContain('idempotency-key');
+    expect(Object.keys(paths['/bug-reports/{ref}']?.get?.responses['200']?.headers ?? {})).toContain('ETag');
+    expect(Object.keys(paths['/bug-reports/{ref}']?.patch?.responses['200']?.headers ?? {})).toContain('ETag');
+    for (const [path, operations] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(operations)) {
+        const where = `${method} ${path}`;
+        expect(Object.keys(op.responses['401']?.headers ?? {}), where).toContain('WWW-Authenticate');
+        expect(Object.keys(op.responses['429']?.headers ?? {}), where).toContain('Retry-After');
+        if (op.requestBody) expect(Object.keys(op.responses), where).toContain('415');
+      }
+    }
+  });
+});
+
+type OpenApiOperation = {
+  parameters?: { in: string; name: string }[];
+  requestBody?: unknown;
+  responses: Record<string, { headers?: Record<string, unknown> }>;
+};
+
 describe('stale and the backlog figures under BUSINESS_HOURS', () => {
   const bizDb = useTestDatabase();
   // A quiet bug is due its warning after 4 business days (32 business hours); a claim is released after 7 (56 hours).

@@ -75,13 +75,27 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
   description,
 });
+/** The headers some problems carry, so the document says them as the answers do. */
+const PROBLEM_HEADERS: Record<number, Record<string, { description: string; schema: { type: 'string' } }>> = {
+  401: { 'WWW-Authenticate': { description: 'Bearer', schema: { type: 'string' } } },
+  429: { 'Retry-After': { description: 'Seconds until this token may send again', schema: { type: 'string' } } },
+};
 const problems = (...statuses: number[]) =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
-      { content: { 'application/problem+json': { schema: S.ProblemSchema } }, description: `Problem (${status})` },
+      {
+        content: { 'application/problem+json': { schema: S.ProblemSchema } },
+        description: `Problem (${status})`,
+        ...(PROBLEM_HEADERS[status] ? { headers: PROBLEM_HEADERS[status] } : {}),
+      },
     ]),
   );
+/** An answer with the bug's version as its ETag, for If-Match. */
+const withEtag = <T extends object>(response: T) => ({
+  ...response,
+  headers: { ETag: { description: "The bug's version, for If-Match", schema: { type: 'string' as const } } },
+});
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
@@ -208,7 +222,10 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
       summary: 'One bug with its telemetry, its thread and its audit trail',
       security: BEARER,
       request: { params: S.BugRefParam },
-      responses: { 200: json(S.BugDetail, 'The bug; ETag is its version'), ...problems(400, 401, 403, 404, 429) },
+      responses: {
+        200: withEtag(json(S.BugDetail, 'The bug; ETag is its version')),
+        ...problems(400, 401, 403, 404, 429),
+      },
     }),
     async (c) => {
       agentWith(c, 'read');
@@ -286,8 +303,8 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
       summary: 'File a bug: posted to the first bug channel with its card, like /bugs report',
       description: 'Send Idempotency-Key to make a retry return the first result instead of filing twice.',
       security: BEARER,
-      request: body(S.CreateBug),
-      responses: { 201: json(S.Bug, 'The bug filed'), ...problems(400, 401, 403, 409, 422, 429, 503) },
+      request: { headers: S.IdempotencyKeyHeader, ...body(S.CreateBug) },
+      responses: { 201: json(S.Bug, 'The bug filed'), ...problems(400, 401, 403, 409, 415, 422, 429, 503) },
     }),
     async (c) => {
       const agent = agentWith(c, 'write');
@@ -339,7 +356,7 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
         params: S.BugRefParam,
         body: { content: { 'application/json': { schema: S.ReleaseClaim } }, required: false },
       },
-      responses: { 200: json(S.Bug, 'Released'), ...problems(400, 401, 403, 404, 409, 429) },
+      responses: { 200: json(S.Bug, 'Released'), ...problems(400, 401, 403, 404, 409, 415, 429) },
     }),
     async (c) => {
       const agent = agentWith(c, 'write');
@@ -356,8 +373,11 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
       path: '/bug-reports/{ref}',
       summary: 'Change status, severity or category; If-Match with the ETag is required',
       security: BEARER,
-      request: { params: S.BugRefParam, ...body(S.UpdateBug) },
-      responses: { 200: json(S.Bug, 'Changed'), ...problems(400, 401, 403, 404, 409, 412, 428, 429) },
+      request: { params: S.BugRefParam, headers: S.IfMatchHeader, ...body(S.UpdateBug) },
+      responses: {
+        200: withEtag(json(S.Bug, 'Changed')),
+        ...problems(400, 401, 403, 404, 409, 412, 415, 428, 429),
+      },
     }),
     async (c) => {
       const agent = agentWith(c, 'write');
@@ -451,7 +471,10 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
         'Without the admin scope the bug moves to awaiting_verification; the card asks for Verify or Still broken.',
       security: BEARER,
       request: { params: S.BugRefParam, ...body(S.ResolveBug) },
-      responses: { 200: json(S.Bug, 'Resolved or awaiting verification'), ...problems(400, 401, 403, 404, 409, 429) },
+      responses: {
+        200: json(S.Bug, 'Resolved or awaiting verification'),
+        ...problems(400, 401, 403, 404, 409, 415, 429),
+      },
     }),
     async (c) => {
       const agent = agentWith(c, 'write');
@@ -480,7 +503,7 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
       summary: "Add an agent's note or run log (event bug.note_added); post: true also says it in the thread",
       security: BEARER,
       request: { params: S.BugRefParam, ...body(S.AddNote) },
-      responses: { 201: json(S.Note, 'Stored'), ...problems(400, 401, 403, 404, 429) },
+      responses: { 201: json(S.Note, 'Stored'), ...problems(400, 401, 403, 404, 415, 429) },
     }),
     async (c) => {
       const agent = agentWith(c, 'write');
@@ -519,7 +542,7 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
       summary: 'Run one sweep now (admin); dry_run decides everything and changes nothing',
       security: BEARER,
       request: { body: { content: { 'application/json': { schema: S.RunSweep } }, required: false } },
-      responses: { 200: json(S.SweepRun, 'What the sweep did'), ...problems(400, 401, 403, 429) },
+      responses: { 200: json(S.SweepRun, 'What the sweep did'), ...problems(400, 401, 403, 415, 429) },
     }),
     async (c) => {
       const agent = agentWith(c, 'admin');

@@ -10,6 +10,29 @@ export const BugRefParam = z.object({
     .openapi({ param: { name: 'ref', in: 'path' }, example: 'BUG-42' }),
 });
 
+/** Headers the handlers read themselves (their problems are 428, 412 and 422), declared here for the document. */
+export const IfMatchHeader = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .openapi({
+      param: { in: 'header' },
+      description: "Required: the ETag from GET (the bug's version). Missing is 428; another version is 412.",
+      example: '"3"',
+    }),
+});
+
+export const IdempotencyKeyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .openapi({
+      param: { in: 'header' },
+      description:
+        'At most 200 characters. A retry with the same key returns the first answer; the same key with another body is 422.',
+    }),
+});
+
 const timestamp = z.string().datetime().openapi({ example: '2026-12-02T09:30:00.000Z' });
 
 export const Claimant = z
