@@ -186,6 +186,23 @@ describe('checkLegacyRecord', () => {
   });
 });
 
+describe('checkLegacyRecord on dates', () => {
+  it('rejects a day that is not on the calendar instead of moving it into the next month', () => {
+    for (const created of ['2024-02-30', '2023-02-29', '2024-04-31T10:00:00Z', '2024-06-31T10:00:00+02:00']) {
+      expect(checkLegacyRecord({ id: 'd-1', title: 'Dated', created })).toEqual({
+        ok: false,
+        legacyId: 'd-1',
+        errors: [{ field: 'createdAt', message: 'expected an ISO 8601 time or a Unix time' }],
+      });
+    }
+    const leap = checkLegacyRecord({ id: 'd-2', title: 'Leap day', created: '2024-02-29', resolved: '2024-12-31' });
+    expect(leap.ok && [leap.report.createdAt, leap.report.resolvedAt]).toEqual([
+      new Date('2024-02-29T00:00:00Z'),
+      new Date('2024-12-31T00:00:00Z'),
+    ]);
+  });
+});
+
 describe('findJsonFault', () => {
   it.each([
     ['[1, 2]', null],

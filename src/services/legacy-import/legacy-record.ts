@@ -43,12 +43,18 @@ const person = z
   .transform((value) => storableText(String(value)).trim())
   .pipe(z.string().min(1).max(200, 'at most 200 characters'));
 
+/** A written `YYYY-MM-DD` that is on the calendar: JavaScript would move 30 February into March. */
+function onTheCalendar(written: string): boolean {
+  const [, year, month, day] = /^(\d{4})-(\d{2})-(\d{2})/.exec(written) ?? [];
+  return Number(day) <= new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+}
+
 /** ISO 8601 text, or a Unix time in seconds or milliseconds (a number or digits; Slack's `1700000000.123456` too). */
 const moment = z.union([z.string(), z.number()]).transform((value, issue) => {
   const written = String(value).trim();
   const date = /^\d+(\.\d+)?$/.test(written)
     ? new Date(Number(written) < 100_000_000_000 ? Number(written) * 1000 : Number(written))
-    : /^\d{4}-\d{2}-\d{2}/.test(written)
+    : /^\d{4}-\d{2}-\d{2}/.test(written) && onTheCalendar(written)
       ? new Date(written)
       : new Date(Number.NaN);
   if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1990 || date.getUTCFullYear() > 2100) {
