@@ -7,7 +7,15 @@ import type { BugReport } from '../db/entities/index.ts';
 import { type ApiScope, hasScope } from '../domain/api-scopes.ts';
 import { BUG_STATUSES, SEVERITIES } from '../domain/bug-status.ts';
 import { agentClaimantId } from '../domain/claimant.ts';
-import { agentReportFrom, bugFiltersFrom, bugJson, conversationJson, eventJson } from '../http/api/bug-json.ts';
+import {
+  agentReportFrom,
+  bugFiltersFrom,
+  bugJson,
+  conversationJson,
+  eventJson,
+  listCursorFrom,
+  listCursorText,
+} from '../http/api/bug-json.ts';
 import { bugDetail, listBugPage } from '../services/agent-queries.ts';
 import { addAgentNote, releaseAsAgent } from '../services/agent-work.ts';
 import type { AgentIdentity } from '../services/api-tokens.ts';
@@ -37,23 +45,32 @@ export function createAgentMcpServer(ctx: AppContext, agent: AgentIdentity): Mcp
     'list_bugs',
     {
       description:
-        'List bugs, newest change first; filter by status, severity, claimant (user id, agent name, none) or telemetry.',
+        'List bugs, newest change first, a page at a time (pass next_cursor back as cursor); filter by status, severity, claimant (user id, agent name, none), reporter, telemetry or updated_since.',
       inputSchema: {
         status: z.array(z.enum(BUG_STATUSES)).optional(),
         severity: z.enum(SEVERITIES).optional(),
         claimant: z.string().max(80).optional(),
+        reporter: z.string().min(1).max(80).optional(),
         trace_id: z.string().max(200).optional(),
         request_id: z.string().max(200).optional(),
         release_sha: z.string().max(200).optional(),
+        updated_since: z.string().datetime({ offset: true }).optional(),
         stale: z.boolean().optional().describe('only what the next sweep would warn or close'),
         limit: z.number().int().min(1).max(200).default(20),
+        cursor: z.string().max(200).optional().describe('the next_cursor of the page before'),
       },
     },
     async (input) => {
       const denied = lacks('read');
       if (denied) return denied;
-      const page = await listBugPage(ctx, bugFiltersFrom(input), { limit: input.limit, after: null });
-      return ok({ data: page.bugs.map(render), more: page.next !== null });
+      const after = input.cursor ? listCursorFrom(input.cursor) : null;
+      if (input.cursor && !after) return refused('The cursor is not one this API gave out: pass a next_cursor back.');
+      const page = await listBugPage(ctx, bugFiltersFrom(input), { limit: input.limit, after });
+      return ok({
+        data: page.bugs.map(render),
+        more: page.next !== null,
+        next_cursor: page.next ? listCursorText(page.next) : null,
+      });
     },
   );
 

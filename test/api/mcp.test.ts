@@ -144,6 +144,28 @@ describe('MCP over streamable HTTP', () => {
     await client.close();
   });
 
+  it('lists bugs a page at a time with a cursor, and by reporter and updated_since as REST does', async () => {
+    const client = await httpClient(await token('mcp-pager', ['write']));
+    const filed: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const bug = JSON.parse(textOf(await client.callTool({ name: 'report_bug', arguments: { title: `Paged ${n}` } })));
+      filed.push(bug.ref);
+    }
+    const list = async (args: Record<string, unknown>) =>
+      JSON.parse(textOf(await client.callTool({ name: 'list_bugs', arguments: args })));
+    const page1 = await list({ reporter: 'agent:mcp-pager', limit: 2 });
+    expect(page1.data.map((b: { title: string }) => b.title)).toEqual(['Paged 3', 'Paged 2']);
+    expect(page1.next_cursor).toEqual(expect.any(String));
+    const page2 = await list({ reporter: 'agent:mcp-pager', limit: 2, cursor: page1.next_cursor });
+    expect(page2.data.map((b: { title: string }) => b.title)).toEqual(['Paged 1']);
+    expect(page2.next_cursor).toBeNull();
+    const later = await list({ reporter: 'agent:mcp-pager', updated_since: '2099-01-01T00:00:00Z' });
+    expect(later.data).toEqual([]);
+    const bad = await client.callTool({ name: 'list_bugs', arguments: { cursor: 'garbage' } });
+    expect(bad.isError).toBe(true);
+    await client.close();
+  });
+
   it('refuses a request without a valid token with 401', async () => {
     const res = await fetch(`${t.baseUrl}/mcp`, {
       method: 'POST',

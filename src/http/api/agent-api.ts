@@ -28,7 +28,15 @@ import { findBug } from '../../services/bug-queries.ts';
 import { fileApiReport } from '../../services/report-bug.ts';
 import { runSweep } from '../../services/sweep/sweep-runner.ts';
 import { type InvalidField, type Problem, problem, problemResponse } from '../problem.ts';
-import { agentReportFrom, bugFiltersFrom, bugJson, conversationJson, eventJson } from './bug-json.ts';
+import {
+  agentReportFrom,
+  bugFiltersFrom,
+  bugJson,
+  conversationJson,
+  eventJson,
+  listCursorFrom,
+  listCursorText,
+} from './bug-json.ts';
 import * as S from './schemas.ts';
 
 type Env = { Variables: { agent: AgentIdentity } };
@@ -203,12 +211,12 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
       const q = c.req.valid('query');
       const page = await listBugPage(ctx, bugFiltersFrom({ ...q, stale: q.stale === 'true' }), {
         limit: q.limit,
-        after: q.cursor ? decodeListCursor(q.cursor) : null,
+        after: q.cursor ? (listCursorFrom(q.cursor) ?? badCursor()) : null,
       });
       return c.json(
         {
           data: page.bugs.map(render),
-          next_cursor: page.next ? encodeCursor([page.next.updatedAt.toISOString(), page.next.id]) : null,
+          next_cursor: page.next ? listCursorText(page.next) : null,
         },
         200,
       );
@@ -642,14 +650,6 @@ const badCursor = (): never =>
   fail('validation', 400, 'The cursor is not one this API gave out.', {
     errors: [{ field: 'cursor', expected: 'a next_cursor from an earlier page' }],
   });
-
-function decodeListCursor(cursor: string): { updatedAt: Date; id: number } {
-  const parts = decodeCursor(cursor);
-  if (!Array.isArray(parts) || typeof parts[0] !== 'string' || !Number.isInteger(parts[1])) return badCursor();
-  const updatedAt = new Date(parts[0]);
-  if (Number.isNaN(updatedAt.getTime())) return badCursor();
-  return { updatedAt, id: Number(parts[1]) };
-}
 
 function decodeEventCursor(cursor: string): number {
   const parts = decodeCursor(cursor);

@@ -5,7 +5,7 @@ import type { BugConversation, BugEvent, BugReport } from '../../db/entities/ind
 import { bugRefFor } from '../../db/repositories/bug-report.repository.ts';
 import { agentClaimantId, agentNameOf } from '../../domain/claimant.ts';
 import { hasSlackThread } from '../../domain/legacy-report.ts';
-import type { BugFilters } from '../../services/agent-queries.ts';
+import type { BugFilters, PageCursor } from '../../services/agent-queries.ts';
 import type { AgentIdentity } from '../../services/api-tokens.ts';
 import type { ApiReport } from '../../services/report-bug.ts';
 import type { Bug, BugEvent as BugEventSchema, ConversationRow } from './schemas.ts';
@@ -106,6 +106,24 @@ export function bugFiltersFrom(input: AgentFilterInput): BugFilters {
     ...(input.updated_since ? { updatedSince: new Date(input.updated_since) } : {}),
     ...(input.stale ? { stale: true } : {}),
   };
+}
+
+/** A list page's `next_cursor`: opaque to agents, the keyset position of the page's last bug. */
+export function listCursorText(next: PageCursor): string {
+  return Buffer.from(JSON.stringify([next.updatedAt.toISOString(), next.id])).toString('base64url');
+}
+
+/** The position a `next_cursor` names; null when it is not one this API gave out. */
+export function listCursorFrom(text: string): PageCursor | null {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parts) || typeof parts[0] !== 'string' || !Number.isInteger(parts[1])) return null;
+  const updatedAt = new Date(parts[0]);
+  return Number.isNaN(updatedAt.getTime()) ? null : { updatedAt, id: Number(parts[1]) };
 }
 
 /** A report as an agent files it: the agent is its reporter. */
