@@ -74,7 +74,7 @@ export function createAppContext(
       warnFrom: subtractBusinessMs(now, config.autoCloseAfterMs - config.autoCloseWarningMs, config.businessCalendar),
       idleFrom: subtractBusinessMs(now, config.claimReleaseAfterMs, config.businessCalendar),
     });
-  });
+  }, clock);
   // Every Web API call the services make is counted by method and outcome.
   const slack = options.slack ?? createSlackClient(config, metrics.webApiCall);
   const ctx: AppContext = {

@@ -15,7 +15,7 @@ export function mountMetrics(app: Hono, ctx: AppContext): void {
         return c.text('metrics need Authorization: Bearer <METRICS_TOKEN>\n', 401, { 'www-authenticate': 'Bearer' });
       }
     }
-    const body = await ctx.metrics.registry.metrics();
+    const body = await ctx.metrics.scrape();
     return c.body(body, 200, { 'content-type': ctx.metrics.registry.contentType });
   });
 }

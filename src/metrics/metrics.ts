@@ -1,11 +1,16 @@
 // Prometheus metrics (prom-client): counters and histograms the process keeps, and gauges read from PostgreSQL at
-// scrape time (cached for a few seconds, so a scrape every 5 s costs a handful of index-backed counts at most).
-// One registry per app, so several apps in one process (the tests) never mix their figures.
+// scrape time (cached for a few seconds, so a scrape every 5 s costs a handful of counts at most).
+// One registry per app, so several apps in one process (the tests) never mix their figures. A database that refuses
+// or hangs costs a scrape only the PostgreSQL gauges: the process's own figures are served regardless.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type Clock, systemClock } from '../clock.ts';
 import type { BacklogSnapshot } from '../db/repositories/metrics.repository.ts';
 
 export type Metrics = {
+  /** The process's own metrics: counters, histograms and Node's. */
   registry: Registry;
+  /** What GET /metrics serves: the process's metrics, and the PostgreSQL gauges when they could be read in time. */
+  scrape(): Promise<string>;
   slackEvent(type: string): void;
   eventHandled(type: string, seconds: number): void;
   webApiCall(method: string, outcome: string): void;
@@ -14,15 +19,29 @@ export type Metrics = {
 };
 
 const SNAPSHOT_TTL_MS = 5_000;
+/** How long a scrape waits for the PostgreSQL figures before it answers without them (Prometheus gives up at 10 s). */
+const SNAPSHOT_WAIT_MS = 2_000;
 
-export function createMetrics(readSnapshot: () => Promise<BacklogSnapshot>): Metrics {
+/** The value, or null when it fails or takes longer than `ms`. */
+function within<T>(value: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(resolve, ms, null);
+    timer.unref();
+  });
+  return Promise.race([value.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
+
+export function createMetrics(readSnapshot: () => Promise<BacklogSnapshot>, clock: Clock = systemClock): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'bugsweep_' });
+  // The gauges read from PostgreSQL, served only with figures read for this scrape.
+  const database = new Registry();
 
   let cached: { at: number; value: Promise<BacklogSnapshot> } | null = null;
   const snapshot = (): Promise<BacklogSnapshot> => {
-    const now = Date.now();
-    if (!cached || now - cached.at > SNAPSHOT_TTL_MS) {
+    const now = clock().getTime();
+    if (!cached || Math.abs(now - cached.at) > SNAPSHOT_TTL_MS) {
       const value = readSnapshot();
       cached = { at: now, value };
       value.catch(() => {
@@ -31,6 +50,8 @@ export function createMetrics(readSnapshot: () => Promise<BacklogSnapshot>): Met
     }
     return cached.value;
   };
+  /** What the gauges show: set by scrape() right before they are collected. */
+  let figures: BacklogSnapshot | null = null;
   const gauge = (
     name: string,
     help: string,
@@ -41,9 +62,9 @@ export function createMetrics(readSnapshot: () => Promise<BacklogSnapshot>): Met
       name,
       help,
       labelNames,
-      registers: [registry],
-      async collect() {
-        set(this, await snapshot());
+      registers: [database],
+      collect() {
+        if (figures) set(this, figures);
       },
     });
 
@@ -114,6 +135,14 @@ export function createMetrics(readSnapshot: () => Promise<BacklogSnapshot>): Met
 
   return {
     registry,
+    async scrape() {
+      const read = await within(snapshot(), SNAPSHOT_WAIT_MS);
+      const own = await registry.metrics();
+      if (!read) return own;
+      // Collected synchronously as metrics() starts: a concurrent scrape cannot swap the figures in between.
+      figures = read;
+      return `${own}\n${await database.metrics()}`;
+    },
     slackEvent: (type) => events.inc({ type }),
     eventHandled: (type, seconds) => handling.observe({ type }, seconds),
     webApiCall: (method, outcome) => calls.inc({ method, outcome }),

@@ -1,4 +1,5 @@
-// /healthz tells a load balancer the truth: 503 while the database cannot be reached, 200 again once it can.
+// /healthz tells a load balancer the truth: 503 while the database cannot be reached, 200 again once it can; and
+// /metrics keeps serving the process's figures meanwhile, without the ones it reads from PostgreSQL.
 // The outage is real: bugsweep's own ORM talks to PostgreSQL through a TCP proxy the test cuts and restores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bugsweep, createBugsweep } from '../../src/bugsweep.ts';
@@ -17,6 +18,7 @@ let proxy: TcpProxy;
 let orm: Orm;
 let bugsweep: Bugsweep;
 let baseUrl: string;
+const clock = new TestClock(START);
 
 beforeAll(async () => {
   api = await startFakeSlackApi();
@@ -28,7 +30,7 @@ beforeAll(async () => {
     config: testConfig({}, api.url),
     orm,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
-    clock: new TestClock(START).now,
+    clock: clock.now,
     identity: { botId: FAKE_BOT.botId, botUserId: FAKE_BOT.botUserId, workspaceUrl: FAKE_BOT.workspaceUrl },
     notifier: { channelIntervalMs: 0, tier3IntervalMs: 0, tier4IntervalMs: 0 },
     runSchedule: false,
@@ -96,5 +98,42 @@ describe('/healthz', () => {
       proxy.resume();
     }
     await expect.poll(async () => (await health()).status, { timeout: 10_000 }).toBe(200);
+  });
+});
+
+describe('/metrics while the database is down', () => {
+  async function scrape() {
+    const started = performance.now();
+    const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
+    return { status: res.status, text: await res.text(), ms: performance.now() - started };
+  }
+
+  it('serves the process metrics without the PostgreSQL gauges, at once when refused and within seconds when hung', async () => {
+    await proxy.cut();
+    try {
+      const refused = await scrape();
+      expect(refused.status).toBe(200);
+      expect(refused.text).toContain('bugsweep_process_cpu_user_seconds_total');
+      expect(refused.text).toContain('bugsweep_slack_events_received_total');
+      expect(refused.text).not.toContain('bugsweep_outbox_pending');
+    } finally {
+      await proxy.restore();
+    }
+    await expect.poll(async () => (await scrape()).text, { timeout: 10_000 }).toContain('bugsweep_outbox_pending 0');
+
+    proxy.stall();
+    try {
+      // The cached figures are read again after 5 s.
+      clock.advance(6_000);
+      const hung = await scrape();
+      expect(hung.status).toBe(200);
+      expect(hung.text).toContain('bugsweep_process_cpu_user_seconds_total');
+      expect(hung.text).not.toContain('bugsweep_outbox_pending');
+      // The read gives up at 2 s; the margin is for a loaded machine, far short of Prometheus' 10 s scrape timeout.
+      expect(hung.ms).toBeLessThan(5_000);
+    } finally {
+      proxy.resume();
+    }
+    await expect.poll(async () => (await scrape()).text, { timeout: 10_000 }).toContain('bugsweep_outbox_pending 0');
   });
 });
