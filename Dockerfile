@@ -4,7 +4,7 @@
 #   docker build -t bugsweep .
 #   docker run -d --env-file .env -p 3000:3000 -v bugsweep-data:/data bugsweep      # embedded PostgreSQL in /data
 # compose.yaml runs it against a PostgreSQL server instead (DATABASE_URL). The Node version is the one package.json
-# pins as its `node` dependency (test/unit/container-recipe.test.ts keeps them equal).
+# pins as its `node` dependency (test/unit/deployment.test.ts keeps them equal).
 ARG NODE_VERSION=24.21.0
 
 FROM node:${NODE_VERSION}-slim AS dependencies
