@@ -3,7 +3,11 @@
 import { actions, button, escapeMrkdwn, message, type SlackMessage, section, textMessage } from './blocks.ts';
 import { ACTIONS, BLOCKS } from './ids.ts';
 
-export type LinkedBug = { ref: string; permalink: string };
+/** A bug named in a notice: its permalink, or null for an imported bug without a Slack thread (named, not linked). */
+export type LinkedBug = { ref: string; permalink: string | null };
+
+/** `*<thread|BUG-12>*`, or just `*BUG-12*` when the bug has no Slack thread to link to. */
+const refLink = (bug: LinkedBug) => (bug.permalink ? `*<${bug.permalink}|${bug.ref}>*` : `*${bug.ref}*`);
 
 /** "2 h", "5 min", "3 d": how long ago a group was last reported, as the notice says it. */
 export function agoPhrase(ms: number): string {
@@ -30,7 +34,7 @@ export function buildDuplicateLinkedNotice(input: {
   const text = `Looks like *${input.canonical.ref}* ${facts}`;
   return message(text, [
     section(
-      `:link: Looks like *<${input.canonical.permalink}|${input.canonical.ref}>* ${facts}.\n` +
+      `:link: Looks like ${refLink(input.canonical)} ${facts}.\n` +
         `I closed *${input.duplicate.ref}* as its duplicate so the work happens in one place; your replies here still count on ${input.canonical.ref}. ` +
         `If this is a different problem, press *Not a duplicate*.`,
     ),
@@ -47,7 +51,7 @@ export function buildDuplicateSplitNotice(input: {
   actorId: string;
 }): SlackMessage {
   return textMessage(
-    `:scissors: <@${input.actorId}> says *${input.bug.ref}* is not a duplicate of *<${input.canonical.permalink}|${input.canonical.ref}>*. ` +
+    `:scissors: <@${input.actorId}> says *${input.bug.ref}* is not a duplicate of ${refLink(input.canonical)}. ` +
       `It is open again as a bug of its own, and the two will not be linked again.`,
   );
 }
@@ -62,7 +66,7 @@ export function buildDuplicateNoticeSplitOut(input: {
   actorId: string;
 }): SlackMessage {
   return textMessage(
-    `:scissors: Split out: <@${input.actorId}> said *${input.bug.ref}* is not a duplicate of *<${input.canonical.permalink}|${input.canonical.ref}>*, ` +
+    `:scissors: Split out: <@${input.actorId}> said *${input.bug.ref}* is not a duplicate of ${refLink(input.canonical)}, ` +
       `so it is a bug of its own again.`,
   );
 }
@@ -74,7 +78,7 @@ export function buildMergedNotice(input: {
   actorId: string;
 }): SlackMessage {
   return textMessage(
-    `:link: <@${input.actorId}> marked *${input.bug.ref}* as a duplicate of *<${input.canonical.permalink}|${input.canonical.ref}>* and closed it; ` +
+    `:link: <@${input.actorId}> marked *${input.bug.ref}* as a duplicate of ${refLink(input.canonical)} and closed it; ` +
       `replies here from its reporter still count there. \`/bugs split ${input.bug.ref}\` undoes this.`,
   );
 }
@@ -85,7 +89,7 @@ export function buildNearDuplicateNotice(input: {
   similar: LinkedBug & { title: string };
 }): SlackMessage {
   return textMessage(
-    `:mag: This might be the same as *<${input.similar.permalink}|${input.similar.ref}>* (“${escapeMrkdwn(input.similar.title)}”). ` +
+    `:mag: This might be the same as ${refLink(input.similar)} (“${escapeMrkdwn(input.similar.title)}”). ` +
       `If it is, a developer can \`/bugs merge ${input.bug.ref} into ${input.similar.ref}\`; otherwise carry on here.`,
   );
 }

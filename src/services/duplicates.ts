@@ -332,7 +332,7 @@ function announced(
 }
 
 function linkTo(ctx: AppContext, bug: BugReport) {
-  return { ref: bug.ref, permalink: ctx.permalinkFor(bug.channelId, bug.threadTs) };
+  return { ref: bug.ref, permalink: ctx.threadLinkFor(bug) };
 }
 
 /**

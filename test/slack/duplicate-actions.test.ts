@@ -1,8 +1,12 @@
 // Duplicates in Slack: the "Not a duplicate" button, `/bugs merge` and `/bugs split`, the cards of a group, and a
 // duplicate's reporter replying in its own thread, all through signed requests into the running app.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BugEvent, BugReport, BugReportDedup, SlackNotice } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
+import { importLegacyReports } from '../../src/services/legacy-import/import-legacy.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { buttonPress } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
@@ -208,6 +212,33 @@ describe('/bugs merge and /bugs split', () => {
     expect((await reload(second.canonical)).duplicateOfId).toBe(first.canonical.id);
     expect((await reload(second.duplicates[0]!)).duplicateOfId).toBe(first.canonical.id);
     expect(lastCard(first.canonical)).toContain('*Reported*\\n4 times');
+  });
+});
+
+describe('merging with an imported bug that has no Slack thread', () => {
+  it('names it without a link in the notices and answers, never a broken archives// link', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bugsweep-merge-imported-'));
+    try {
+      const input = path.join(dir, 'old.json');
+      writeFileSync(input, JSON.stringify([{ id: 'OLD-M1', title: 'Export drops rows', created: '2024-06-01' }]));
+      expect(await importLegacyReports(t.bugsweep.ctx, { input })).toMatchObject({ imported: 1, rejected: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const imported = await db.orm.em.fork().findOneOrFail(BugReport, { legacyId: 'OLD-M1' });
+    const fresh = await report('Export is missing some rows');
+    t.slackApi.reset();
+    const answer = await command(developer, `merge ${fresh.ref} into ${imported.ref}`);
+    expect(await reload(fresh)).toMatchObject({ closeReason: 'duplicate', duplicateOfId: imported.id });
+    const notice = threadTexts(fresh).join('\n');
+    expect(notice).toContain(`marked *${fresh.ref}* as a duplicate of *${imported.ref}*`);
+    expect(answer).toContain(`duplicate of *${imported.ref}*`);
+    for (const text of [answer, notice]) expect(text).not.toContain('archives//');
+    t.slackApi.reset();
+    await command(developer, `split ${fresh.ref}`);
+    const split = threadTexts(fresh).join('\n');
+    expect(split).toContain(`is not a duplicate of *${imported.ref}*`);
+    expect(split).not.toContain('archives//');
   });
 });
 
