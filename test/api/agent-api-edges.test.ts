@@ -84,6 +84,29 @@ describe('the agent API at its edges', () => {
     expect(release.json.errors).toEqual([{ field: 'reason', expected: expect.any(String) }]);
   });
 
+  it('answers a claim on a claimed bug with 409 naming the claimant, the caller included; a fix waiting is no claim', async () => {
+    const first = await token('edge-first', ['write']);
+    const second = await token('edge-second', ['write']);
+    const bug = (
+      await call('POST', '/bug-reports', { token: first, body: report('Claimed twice'), headers: JSON_TYPE })
+    ).json;
+    expect((await call('POST', `/bug-reports/${bug.ref}/claim`, { token: first })).status).toBe(200);
+    const again = await call('POST', `/bug-reports/${bug.ref}/claim`, { token: first });
+    expect(again.status).toBe(409);
+    expect(again.json).toMatchObject({ type: 'urn:bugsweep:problem:already-claimed', claimant: 'agent:edge-first' });
+
+    // Resolved by its agent, the bug keeps the claimant for the record but waits for a person, not for a claim.
+    await call('POST', `/bug-reports/${bug.ref}/resolve`, {
+      token: first,
+      body: JSON.stringify({ note: 'fixed it' }),
+      headers: JSON_TYPE,
+    });
+    const waiting = await call('POST', `/bug-reports/${bug.ref}/claim`, { token: second });
+    expect(waiting.status).toBe(409);
+    expect(waiting.json).toMatchObject({ type: 'urn:bugsweep:problem:illegal-transition' });
+    expect(waiting.json.detail).toContain('verification');
+  });
+
   it('refuses a PATCH whose status move is illegal without applying its other fields', async () => {
     const reporter = await token('edge-reporter', ['write']);
     const worker = await token('edge-worker', ['write']);

@@ -12,6 +12,7 @@ import {
   releaseIdempotencyKey,
 } from '../../db/repositories/api-token.repository.ts';
 import { type ApiScope, hasScope } from '../../domain/api-scopes.ts';
+import { isUnresolved } from '../../domain/bug-status.ts';
 import { agentClaimantId } from '../../domain/claimant.ts';
 import { actionForTarget, allowedTargets, decideTransition } from '../../domain/lifecycle.ts';
 import { backlogStats, bugDetail, bugEventPage, listBugPage } from '../../services/agent-queries.ts';
@@ -344,9 +345,11 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
         agent,
       });
       if (!outcome.ok) {
-        const holder = outcome.bug?.claimantId;
-        if (holder && holder !== agentClaimantId(agent.name) && outcome.refusal.kind === 'invalid') {
-          return fail('alreadyClaimed', 409, outcome.refusal.message, { claimant: holder });
+        // Held by someone, this agent included, while it could be worked: the 409 names the claimant. A resolved
+        // bug or a fix waiting for verification keeps its claimant for the record; that refusal is its status.
+        const held = outcome.bug;
+        if (held?.claimantId && isUnresolved(held.status) && held.status !== 'awaiting_verification') {
+          return fail('alreadyClaimed', 409, outcome.refusal.message, { claimant: held.claimantId });
         }
         return refused(outcome, agent);
       }
