@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { BugReport } from '../../src/db/entities/index.ts';
 import { NO_SLACK_CHANNEL } from '../../src/domain/legacy-report.ts';
+import { createAgentApi } from '../../src/http/api/agent-api.ts';
 import { createApiToken } from '../../src/services/api-tokens.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
@@ -138,6 +139,21 @@ describe('the agent API at its edges', () => {
 });
 
 describe('the OpenAPI document', () => {
+  it('lists every route the API answers, read from the router rather than from a list kept by hand', async () => {
+    const doc = (await (await fetch(`${t.baseUrl}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const answered = createAgentApi(t.bugsweep.ctx)
+      // Middleware is ALL; the document does not list itself.
+      .routes.filter((route) => route.method !== 'ALL' && route.path !== '/openapi.json')
+      .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`);
+    expect(answered.length).toBeGreaterThan(10);
+    expect([...new Set(answered)].sort()).toEqual([...new Set(documented)].sort());
+  });
+
   it('declares the headers the API reads and sends: If-Match, Idempotency-Key, ETag, Retry-After, WWW-Authenticate', async () => {
     const doc = (await (await fetch(`${t.baseUrl}/api/v1/openapi.json`)).json()) as {
       paths: Record<string, Record<string, OpenApiOperation>>;
