@@ -73,6 +73,7 @@ export function createAppContext(
     return readBacklogSnapshot(orm.em.fork(), now, {
       warnFrom: subtractBusinessMs(now, config.autoCloseAfterMs - config.autoCloseWarningMs, config.businessCalendar),
       idleFrom: subtractBusinessMs(now, config.claimReleaseAfterMs, config.businessCalendar),
+      ...(config.autoClosePolicy === 'waiting-on-reporter' ? { warnTurn: 'reporter' as const } : {}),
     });
   }, clock);
   // Every Web API call the services make is counted by method and outcome.

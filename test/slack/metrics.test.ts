@@ -51,6 +51,43 @@ describe('/metrics', () => {
   });
 });
 
+describe('/metrics under AUTO_CLOSE_POLICY=waiting-on-reporter, with imported bugs', () => {
+  const db = useTestDatabase();
+  const t = useTestApp(db, {
+    AUTO_CLOSE_POLICY: 'waiting-on-reporter',
+    AUTO_CLOSE_AFTER: '10d',
+    AUTO_CLOSE_WARNING: '2d',
+    CLAIM_RELEASE_AFTER: '5d',
+    CLAIM_REMINDER: '2d',
+  });
+
+  it('counts as due a warning or a release only the bugs the sweep acts on: in a thread, and the reporter’s turn', async () => {
+    const em = db.orm.em.fork();
+    const quiet = at('2026-11-01T10:00:00Z');
+    const waitingOnReporter = await createBug(em, { title: 'Asked the reporter', lastActivityAt: quiet });
+    const waitingOnDevelopers = await createBug(em, { title: 'Reporter asked', lastActivityAt: quiet });
+    const imported = await createBug(em, { title: 'Imported, no thread', channelId: '', lastActivityAt: quiet });
+    await createBug(em, {
+      title: 'Imported claim',
+      channelId: '',
+      status: 'in_progress',
+      claimantId: TEST_USERS.developer,
+      claimedAt: quiet,
+      lastActivityAt: quiet,
+    });
+    await em.nativeUpdate(BugReport, { id: { $in: [waitingOnReporter.id, imported.id] } }, { turn: 'reporter' });
+    await em.nativeUpdate(BugReport, { id: waitingOnDevelopers.id }, { turn: 'developers' });
+
+    const preview = await runSweep(t.bugsweep.ctx, { trigger: 'admin', dryRun: true });
+    expect(preview.kind === 'ran' && preview.counts.warned).toBe(1);
+    expect(preview.kind === 'ran' && preview.counts.released).toBe(0);
+
+    const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(sampleOf(text, 'bugsweep_stale_bugs_due_warning')).toBe(1);
+    expect(sampleOf(text, 'bugsweep_orphaned_claims')).toBe(0);
+  });
+});
+
 describe('/metrics Web API calls', () => {
   const db = useTestDatabase();
   const t = useTestApp(db);

@@ -1,6 +1,8 @@
-// The figures /metrics shows from PostgreSQL: a few index-backed counts, read at most every few seconds.
+// The figures /metrics shows from PostgreSQL: a few counts, read at most every few seconds.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
+import { NO_SLACK_CHANNEL } from '../../domain/legacy-report.ts';
+import type { Turn } from '../../domain/turn.ts';
 
 /** What the /metrics gauges show (src/metrics/metrics.ts). */
 export type BacklogSnapshot = {
@@ -18,21 +20,28 @@ export type BacklogSnapshot = {
 export async function readBacklogSnapshot(
   em: EntityManager,
   now: Date,
-  /** The moments before which a bug is due a warning and a claim is orphaned, on the sweep's clock (business time). */
-  thresholds: { warnFrom: Date; idleFrom: Date },
+  /**
+   * The moments before which a bug is due a warning and a claim is orphaned, on the sweep's clock (business time);
+   * `warnTurn`: under AUTO_CLOSE_POLICY=waiting-on-reporter only the reporter's turn is warned.
+   */
+  thresholds: { warnFrom: Date; idleFrom: Date; warnTurn?: Turn },
 ): Promise<BacklogSnapshot> {
   const kysely = em.getKysely();
-  const { warnFrom, idleFrom } = thresholds;
+  const { warnFrom, idleFrom, warnTurn } = thresholds;
+  // As the sweep selects them (sweep.repository.ts): imported bugs without a Slack thread are never swept.
+  const inSlack = sql`channel_id <> ${NO_SLACK_CHANNEL}`;
+  const turn = warnTurn ? sql`and turn = ${warnTurn}` : sql``;
   const [bugs, stale, outbox] = await Promise.all([
     sql<{ status: string; severity: string; n: string }>`
       select status, severity, count(*) as n from bug_reports group by status, severity`.execute(kysely),
     sql<{ warn: string; close: string; orphaned: string; breached: string }>`
       select
         (select count(*) from bug_reports where status in ('open', 'in_progress', 'awaiting_verification')
-           and warned_at is null and last_activity_at <= ${warnFrom}) as warn,
+           and ${inSlack} ${turn} and warned_at is null and last_activity_at <= ${warnFrom}) as warn,
         (select count(*) from bug_reports where status in ('open', 'in_progress', 'awaiting_verification')
-           and warned_at is not null and auto_close_at <= ${now}) as close,
-        (select count(*) from bug_reports where status = 'in_progress' and claimant_last_activity_at <= ${idleFrom}) as orphaned,
+           and ${inSlack} and warned_at is not null and auto_close_at <= ${now}) as close,
+        (select count(*) from bug_reports where status = 'in_progress'
+           and ${inSlack} and claimant_last_activity_at <= ${idleFrom}) as orphaned,
         (select count(*) from bug_reports where status in ('open', 'in_progress')
            and sla_due_at is not null and sla_due_at <= ${now}) as breached`.execute(kysely),
     sql<{ pending: string; failed: string; oldest: Date | null }>`
