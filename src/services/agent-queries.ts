@@ -6,7 +6,7 @@ import { BugConversation, BugEvent, BugReport } from '../db/entities/index.ts';
 import { findBugIdsWithTelemetry } from '../db/repositories/telemetry.repository.ts';
 import { countWorkQueue } from '../db/repositories/work-queue.repository.ts';
 import { BUG_STATUSES, type BugStatus, SEVERITIES, type Severity, SWEEPABLE_STATUSES } from '../domain/bug-status.ts';
-import { agentClaimantId } from '../domain/claimant.ts';
+import { agentClaimantId, agentNameOf } from '../domain/claimant.ts';
 import { NO_SLACK_CHANNEL } from '../domain/legacy-report.ts';
 import { isCommitSha } from '../domain/slack-text.ts';
 import { clockThreshold } from '../domain/sweep-rules.ts';
@@ -43,8 +43,14 @@ export async function listBugPage(
   if (filters.status?.length) and.push({ status: { $in: [...filters.status] } });
   if (filters.severity) and.push({ severity: filters.severity });
   if (filters.claimant === 'none') and.push({ claimantId: null });
+  // The claimant id a bug shows (`agent:<name>`) works as well as the agent's name.
   else if (filters.claimant)
-    and.push({ claimantId: SLACK_USER.test(filters.claimant) ? filters.claimant : agentClaimantId(filters.claimant) });
+    and.push({
+      claimantId:
+        SLACK_USER.test(filters.claimant) || agentNameOf(filters.claimant) !== null
+          ? filters.claimant
+          : agentClaimantId(filters.claimant),
+    });
   if (filters.reporter) and.push({ reporterId: filters.reporter });
   // Every id a bug mentions counts (bug_telemetry, index-backed), not only the first one its report named.
   const em = ctx.orm.em.fork();

@@ -108,6 +108,20 @@ describe('the agent API at its edges', () => {
     expect(waiting.json.detail).toContain('verification');
   });
 
+  it('lists by claimant given as the agent name or as the claimant id its bugs show', async () => {
+    const agent = await token('edge-holder', ['write']);
+    const bug = (
+      await call('POST', '/bug-reports', { token: agent, body: report('Held for listing'), headers: JSON_TYPE })
+    ).json;
+    const claimed = (await call('POST', `/bug-reports/${bug.ref}/claim`, { token: agent })).json;
+    const claimantId = (claimed.claimant as Json).id as string;
+    expect(claimantId).toBe('agent:edge-holder');
+    for (const claimant of ['edge-holder', claimantId]) {
+      const listed = await call('GET', `/bug-reports?claimant=${encodeURIComponent(claimant)}`, { token: agent });
+      expect((listed.json.data as Json[]).map((b) => b.ref)).toEqual([bug.ref]);
+    }
+  });
+
   it('refuses a PATCH whose status move is illegal without applying its other fields', async () => {
     const reporter = await token('edge-reporter', ['write']);
     const worker = await token('edge-worker', ['write']);
