@@ -3,6 +3,7 @@
 import { Cron } from 'croner';
 import type { AppContext } from '../app-context.ts';
 import { sendDigest } from '../services/digest.ts';
+import { currentSlot } from './cron-slot.ts';
 
 export type DigestScheduler = { start(): void; stop(): Promise<void> };
 
@@ -20,12 +21,7 @@ export function createDigestScheduler(ctx: AppContext): DigestScheduler {
       catch: (error) => log.error({ err: error }, 'scheduled digest failed'),
     },
     async (job: Cron) => {
-      // The slot is the scheduled time at or before the timer's firing, the same in every replica. previousRuns
-      // gives the runs strictly before its reference, so the reference is a millisecond past the firing: a firing
-      // right on its scheduled time (as currentRun() reports it) is its own slot, not the one before.
-      const firedAt = job.currentRun() ?? new Date();
-      const slot = job.previousRuns(1, new Date(firedAt.getTime() + 1))[0] ?? firedAt;
-      running = sendDigest(ctx, slot);
+      running = sendDigest(ctx, currentSlot(job));
       try {
         await running;
       } finally {

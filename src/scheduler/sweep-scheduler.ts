@@ -12,6 +12,7 @@ import { beat, stopBeating } from '../services/sweep/sweep-control.ts';
 import { runSweep } from '../services/sweep/sweep-runner.ts';
 import { effectiveSweepSchedule } from '../services/sweep/sweep-schedule.ts';
 import { isSlotOf } from '../services/sweep/sweep-slots.ts';
+import { currentSlot } from './cron-slot.ts';
 
 const HEARTBEAT_MS = 60_000;
 /** How often each replica reads the stored schedule: a change reaches every replica within a minute. */
@@ -65,10 +66,7 @@ export function createSweepScheduler(ctx: AppContext, options: SweepSchedulerOpt
         catch: (error) => log.error({ err: error }, 'scheduled sweep failed'),
       },
       async (job: Cron) => {
-        // currentRun() is when the timer fired (a few ms late, differently in each replica); the slot is the
-        // scheduled time at or before it, the same in every replica.
-        const firedAt = job.currentRun() ?? new Date();
-        const slot = job.previousRuns(1, firedAt)[0] ?? firedAt;
+        const slot = currentSlot(job);
         void heartbeat();
         const current = await effectiveSweepSchedule(ctx);
         if (!sameSpec(fires, current)) {
