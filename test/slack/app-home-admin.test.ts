@@ -252,3 +252,18 @@ describe('the release confirmation with more claims than fit', () => {
     );
   });
 });
+
+describe('the admin App Home with more sweep candidates than it looks at', () => {
+  it('says the next-sweep lists are the oldest candidates only, instead of giving their count as the whole', async () => {
+    // 201 bugs due a warning: one more than App Home looks at.
+    await em().execute(
+      `insert into bug_reports (id, ref, title, status, reporter_id, channel_id, thread_ts, created_at, updated_at, last_activity_at)
+       select g, 'BUG-' || g, 'Stale ' || g, 'open', 'UREPORTER', 'CBUGS', '1700000000.' || lpad(g::text, 6, '0'),
+              '2026-10-01T10:00:00Z', '2026-10-01T10:00:00Z', '2026-10-01T10:00:00Z'
+       from generate_series(90001, 90201) g`,
+    );
+    const home = await openHome(admin);
+    expect(home).toContain('*The next sweep will warn* (200+)');
+    expect(home).toContain('Only the oldest candidates are shown');
+  });
+});

@@ -19,6 +19,8 @@ export type AdminHomeInput = {
   /** What the next sweep will do, with when each closes. */
   warn: (BugListItem & { closesAt: Date | null })[];
   close: BugListItem[];
+  /** The preview stopped at its limit: more candidates than were looked at. */
+  truncated: boolean;
   sweep: SweepStatus;
   breached: { items: (BugListItem & { dueAt: Date })[]; total: number };
   timeZone: string;
@@ -40,13 +42,15 @@ function adminBlocks(input: AdminHomeInput, now: Date): KnownBlock[] {
           button({ actionId: ACTIONS.homeReleaseClaims, label: 'Release orphaned claims' }),
         )
       : section(':white_check_mark: No orphaned claims.');
+  const more = input.truncated ? '+' : '';
   const next = [
     input.warn.length > 0
-      ? `*The next sweep will warn* (${input.warn.length})\n${lines(input.warn, (bug) => `${link(bug)}${bug.closesAt ? `, closing ${slackMoment(bug.closesAt, tz)}` : ''}`)}`
+      ? `*The next sweep will warn* (${input.warn.length}${more})\n${lines(input.warn, (bug) => `${link(bug)}${bug.closesAt ? `, closing ${slackMoment(bug.closesAt, tz)}` : ''}`)}`
       : '*The next sweep will warn* nothing.',
     input.close.length > 0
-      ? `*The next sweep will close* (${input.close.length})\n${lines(input.close, (bug) => `${link(bug)}, quiet ${formatDuration(now.getTime() - bug.lastActivityAt.getTime())}`)}`
+      ? `*The next sweep will close* (${input.close.length}${more})\n${lines(input.close, (bug) => `${link(bug)}, quiet ${formatDuration(now.getTime() - bug.lastActivityAt.getTime())}`)}`
       : '*The next sweep will close* nothing.',
+    ...(input.truncated ? ['_Only the oldest candidates are shown._'] : []),
   ];
   const status = buildSweepStatus({ ...input.sweep, timeZone: tz });
   const breached =

@@ -41,6 +41,7 @@ function adminInput(ctx: AppContext, admin: AdminOverview): AdminHomeInput {
     orphanedClaims: admin.orphaned.length,
     warn: admin.preview.warn.map((entry) => ({ ...item(entry.bug), closesAt: entry.when })),
     close: admin.preview.close.map((entry) => item(entry.bug)),
+    truncated: admin.preview.truncated,
     sweep: admin.sweep,
     breached: {
       items: admin.breached.bugs.map((bug) => ({ ...item(bug), dueAt: bug.slaDueAt! })),
