@@ -1,6 +1,8 @@
 // PostgreSQL advisory locks held for the length of a piece of work, so that of several replicas only one does it
 // at a time. A session lock belongs to the connection that took it: both statements run on one pinned
-// connection, and the work itself uses other connections from the pool.
+// connection, and the work itself uses other connections from the pool. So at most half the pool is pinned at once:
+// with every connection pinned, no holder's work could get one and the whole bot would wait for ever (a dozen
+// report modals submitted while Slack was slow to post did that, and every event and /healthz hung with them).
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { type RawBuilder, sql } from 'kysely';
 
@@ -26,21 +28,46 @@ function keyArguments(key: LockKey): RawBuilder<unknown> {
   return typeof key === 'number' ? sql`${key}` : sql`${key.namespace}::int, hashtext(${key.name})`;
 }
 
+/** Pinned connections per pool: how many more may be taken, and who waits for one. */
+type PinGate = { free: number; waiting: (() => void)[] };
+const PIN_GATES = new WeakMap<MikroORM, PinGate>();
+
+/** Runs `pin` (which holds one pooled connection until it settles) once fewer than half the pool are so held. */
+async function pinning<T>(orm: MikroORM, pin: () => Promise<T>): Promise<T> {
+  let gate = PIN_GATES.get(orm);
+  if (!gate) {
+    gate = { free: Math.max(1, Math.floor((orm.config.get('pool')?.max ?? 10) / 2)), waiting: [] };
+    PIN_GATES.set(orm, gate);
+  }
+  const taken = gate;
+  if (taken.free > 0) taken.free -= 1;
+  else await new Promise<void>((resolve) => taken.waiting.push(resolve));
+  try {
+    return await pin();
+  } finally {
+    const next = taken.waiting.shift();
+    if (next) next();
+    else taken.free += 1;
+  }
+}
+
 /** Waits for the lock, runs `fn` while holding it, and lets go even when `fn` throws. */
 export async function withSessionAdvisoryLock<T>(orm: MikroORM, key: LockKey, fn: () => Promise<T>): Promise<T> {
   const args = keyArguments(key);
-  return orm.em
-    .fork()
-    .getKysely()
-    .connection()
-    .execute(async (connection) => {
-      await sql`select pg_advisory_lock(${args})`.execute(connection);
-      try {
-        return await fn();
-      } finally {
-        await sql`select pg_advisory_unlock(${args})`.execute(connection);
-      }
-    });
+  return pinning(orm, () =>
+    orm.em
+      .fork()
+      .getKysely()
+      .connection()
+      .execute(async (connection) => {
+        await sql`select pg_advisory_lock(${args})`.execute(connection);
+        try {
+          return await fn();
+        } finally {
+          await sql`select pg_advisory_unlock(${args})`.execute(connection);
+        }
+      }),
+  );
 }
 
 export type TryLockResult<T> = { locked: true; value: T } | { locked: false };
@@ -52,19 +79,23 @@ export async function tryWithSessionAdvisoryLock<T>(
   fn: () => Promise<T>,
 ): Promise<TryLockResult<T>> {
   const args = keyArguments(key);
-  return orm.em
-    .fork()
-    .getKysely()
-    .connection()
-    .execute(async (connection): Promise<TryLockResult<T>> => {
-      const taken = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${args}) as locked`.execute(connection);
-      if (!taken.rows[0]?.locked) return { locked: false };
-      try {
-        return { locked: true, value: await fn() };
-      } finally {
-        await sql`select pg_advisory_unlock(${args})`.execute(connection);
-      }
-    });
+  return pinning(orm, () =>
+    orm.em
+      .fork()
+      .getKysely()
+      .connection()
+      .execute(async (connection): Promise<TryLockResult<T>> => {
+        const taken = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${args}) as locked`.execute(
+          connection,
+        );
+        if (!taken.rows[0]?.locked) return { locked: false };
+        try {
+          return { locked: true, value: await fn() };
+        } finally {
+          await sql`select pg_advisory_unlock(${args})`.execute(connection);
+        }
+      }),
+  );
 }
 
 /**

@@ -9,7 +9,8 @@ import { useTestDatabase } from '../support/database.ts';
 import { FAKE_BOT, type RecordedCall } from '../support/fake-slack-api.ts';
 import { messageAction, type ReportForm, reportFormValues, viewSubmission } from '../support/interaction-payloads.ts';
 import { refuseRowsContaining } from '../support/refused-rows.ts';
-import { sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
+import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
+import { topLevelMessage } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 import { slackTs } from '../support/test-clock.ts';
 
@@ -224,6 +225,42 @@ describe('submitting the report modal', () => {
     // The report is posted once; the bug card may already be in its thread (the repeat waits for the first).
     expect(t.slackApi.callsTo('chat.postMessage').filter((call) => !call.body.thread_ts)).toHaveLength(1);
     await t.settle();
+  });
+
+  it('files a dozen reports submitted at once while Slack is slow to post them, and stores events meanwhile', {
+    timeout: 30_000,
+  }, async () => {
+    const before = await bugCount();
+    let posted = 0;
+    // Each report post takes 300 ms; cards (thread posts) are answered as usual.
+    t.slackApi.on('chat.postMessage', async (call) => {
+      if (call.body.thread_ts) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      posted += 1;
+      return {
+        status: 200,
+        body: { ok: true, channel: TEST_CHANNEL, ts: `1800000900.${String(posted).padStart(6, '0')}` },
+      };
+    });
+    const submissions = Array.from({ length: 12 }, (_, k) =>
+      sendInteraction(
+        t.baseUrl,
+        viewSubmission({
+          userId: TEST_USERS.reporter,
+          values: reportFormValues({ title: `Submitted together ${k}`, description: 'at once' }),
+        }),
+      ),
+    );
+    const report = topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()), text: 'Meanwhile' });
+    const stalled = new Promise<'stalled'>((resolve) => setTimeout(() => resolve('stalled'), 10_000).unref());
+    const answers = await Promise.race([Promise.all([...submissions, sendEvent(t.baseUrl, report)]), stalled]);
+    expect(answers).not.toBe('stalled');
+    if (answers === 'stalled') return;
+    expect(answers.map((answer) => answer.status)).toEqual(Array(13).fill(200));
+    expect(answers.slice(0, 12).map((answer) => (answer.json() as ViewResponse).response_action)).toEqual(
+      Array(12).fill('update'),
+    );
+    expect(await bugCount()).toBe(before + 13);
   });
 
   it('defaults the severity to medium and leaves empty optional fields empty', async () => {
