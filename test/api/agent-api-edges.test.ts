@@ -56,6 +56,21 @@ describe('the agent API at its edges', () => {
     expect(await db.orm.em.fork().count(BugReport, { title: 'No JSON type' })).toBe(0);
   });
 
+  it('answers 503 when Slack does not take the report, files nothing, and lets the same Idempotency-Key retry', async () => {
+    const writer = await token('edge-unposted', ['write']);
+    t.slackApi.enqueue('chat.postMessage', { status: 200, body: { ok: false, error: 'channel_not_found' } });
+    const headers = { ...JSON_TYPE, 'idempotency-key': 'slack-down-1' };
+    const refused = await call('POST', '/bug-reports', { token: writer, body: report('Slack said no'), headers });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.json).toMatchObject({ type: 'urn:bugsweep:problem:unavailable', status: 503 });
+    expect(await db.orm.em.fork().count(BugReport, { title: 'Slack said no' })).toBe(0);
+
+    const retried = await call('POST', '/bug-reports', { token: writer, body: report('Slack said no'), headers });
+    expect(retried.status).toBe(201);
+    expect(await db.orm.em.fork().count(BugReport, { title: 'Slack said no' })).toBe(1);
+  });
+
   it('names every unknown field of a body as a bad field of its own', async () => {
     const writer = await token('edge-strict', ['write']);
     const bad = await call('POST', '/bug-reports', {

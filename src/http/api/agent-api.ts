@@ -26,7 +26,7 @@ import {
   performBugAction,
 } from '../../services/bug-lifecycle.ts';
 import { findBug } from '../../services/bug-queries.ts';
-import { fileApiReport } from '../../services/report-bug.ts';
+import { fileApiReport, ReportNotPostedError } from '../../services/report-bug.ts';
 import { runSweep } from '../../services/sweep/sweep-runner.ts';
 import { type InvalidField, type Problem, problem, problemResponse } from '../problem.ts';
 import {
@@ -139,6 +139,13 @@ export function createAgentApi(ctx: AppContext): OpenAPIHono<Env> {
     if (error instanceof HTTPException && error.status === 415) {
       return problemResponse(
         problem('unsupportedMediaType', 415, 'Send the body as JSON, with Content-Type: application/json.'),
+      );
+    }
+    // Slack did not take a new report's post: nothing was filed, and a retry (same Idempotency-Key) may work.
+    if (error instanceof ReportNotPostedError) {
+      ctx.logger.warn({ reason: error.reason, path: c.req.path }, 'agent report not posted to Slack');
+      return problemResponse(
+        problem('unavailable', 503, `Slack did not take the report (${error.reason}); nothing was filed. Retry later.`),
       );
     }
     ctx.logger.error({ err: error, path: c.req.path }, 'agent API request failed');
