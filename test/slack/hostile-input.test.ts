@@ -76,6 +76,19 @@ describe('malformed Slack ids', () => {
     expect(dropWarnings()).toHaveLength(warnings + 7);
   });
 
+  it('a message whose ts is digits.digits but no time Slack writes is dropped with a warning, writing nothing', async () => {
+    const root = slackTs(t.clock.now());
+    await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts: root, text: 'Refunds take a week' }));
+    const before = await count();
+    const warnings = dropWarnings().length;
+    for (const ts of ['99999999999999.1', '1700000000.1234567890123456']) {
+      await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts }));
+      await deliver(threadReply({ user: TEST_USERS.reporter, ts, threadTs: root }));
+    }
+    expect(await count()).toEqual(before);
+    expect(dropWarnings()).toHaveLength(warnings + 4);
+  });
+
   it('keeps the offending value out of the log line', async () => {
     const marker = 'Z'.repeat(5_000);
     await deliver({ ...topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()) }), user: marker });

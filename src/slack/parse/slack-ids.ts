@@ -12,8 +12,11 @@ export const channelId = slackId('CGD', 'channel');
 export const teamId = slackId('T', 'team');
 export const botId = slackId('B', 'bot');
 export const viewId = slackId('V', 'view');
-/** A message timestamp, "1700000000.123456": the message's id within its channel. */
-export const messageTs = z.string().regex(/^\d{1,16}\.\d{1,16}$/, 'must be a Slack message timestamp');
+/**
+ * A message timestamp, "1700000000.123456": the message's id within its channel. At most ten digits of seconds and six
+ * of microseconds, as Slack writes them: a longer one is no time a date can hold (and no permalink Slack makes).
+ */
+export const messageTs = z.string().regex(/^\d{1,10}\.\d{1,6}$/, 'must be a Slack message timestamp');
 
 /** Text a person wrote, as it will be stored (see storableText). */
 export const personText = z.string().transform(storableText);
