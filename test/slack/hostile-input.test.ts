@@ -89,6 +89,25 @@ describe('malformed Slack ids', () => {
     expect(dropWarnings()).toHaveLength(warnings + 4);
   });
 
+  it('a reaction whose user or message is malformed is dropped with a warning; one on a file only ignored', async () => {
+    const root = slackTs(t.clock.now());
+    await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts: root, text: 'Avatars do not load' }));
+    const reaction = (fields: Record<string, unknown>) => ({
+      type: 'reaction_added',
+      user: TEST_USERS.bystander,
+      reaction: '+1',
+      item: { type: 'message', channel: TEST_CHANNEL, ts: root },
+      event_ts: slackTs(t.clock.now()),
+      ...fields,
+    });
+    const dropped = () => t.logs.filter((line) => line.msg === 'reaction event dropped: it is not what Slack sends');
+    const warnings = dropped().length;
+    await deliver(reaction({ user: "'; drop table bug_reactions;--" }));
+    await deliver(reaction({ item: { type: 'message', channel: TEST_CHANNEL, ts: 1.5 } }));
+    await deliver(reaction({ item: { type: 'file', file: 'F0FILE' } }));
+    expect(dropped()).toHaveLength(warnings + 2);
+  });
+
   it('keeps the offending value out of the log line', async () => {
     const marker = 'Z'.repeat(5_000);
     await deliver({ ...topLevelMessage({ user: TEST_USERS.reporter, ts: slackTs(t.clock.now()) }), user: marker });

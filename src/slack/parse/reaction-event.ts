@@ -10,10 +10,19 @@ const reactionEvent = z.object({
 
 export type ReactionEvent = { userId: string; reaction: string; channelId: string; ts: string };
 
-/** The reaction, or why the event is not one bugsweep counts. */
-export function parseReactionEvent(event: unknown): { ok: true; reaction: ReactionEvent } | { ok: false; why: string } {
+/** A reaction to something other than a message (a file): not counted, and not malformed either. */
+const toOtherThanMessage = z.object({ item: z.object({ type: z.string().refine((type) => type !== 'message') }) });
+
+/**
+ * The reaction, or why the event is not one bugsweep counts; `malformed` when it is not what Slack sends (a malformed
+ * id, a field of the wrong type) rather than a reaction to something else.
+ */
+export function parseReactionEvent(
+  event: unknown,
+): { ok: true; reaction: ReactionEvent } | { ok: false; why: string; malformed: boolean } {
   const parsed = reactionEvent.safeParse(event);
-  if (!parsed.success) return { ok: false, why: describeIssues(parsed.error) };
+  if (!parsed.success)
+    return { ok: false, why: describeIssues(parsed.error), malformed: !toOtherThanMessage.safeParse(event).success };
   const { user, reaction, item } = parsed.data;
   return { ok: true, reaction: { userId: user, reaction, channelId: item.channel, ts: item.ts } };
 }

@@ -11,7 +11,9 @@ export function handleReaction(ctx: AppContext, added: boolean) {
   }: SlackEventMiddlewareArgs<'reaction_added' | 'reaction_removed'> & AllMiddlewareArgs): Promise<void> => {
     const parsed = parseReactionEvent(event);
     if (!parsed.ok) {
-      ctx.logger.debug({ why: parsed.why }, 'reaction event ignored');
+      if (parsed.malformed)
+        ctx.logger.warn({ reason: parsed.why }, 'reaction event dropped: it is not what Slack sends');
+      else ctx.logger.debug({ why: parsed.why }, 'reaction event ignored');
       return;
     }
     try {
