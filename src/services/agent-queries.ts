@@ -83,16 +83,21 @@ export async function listBugPage(
 
 /**
  * The bugs the next sweep looks at for a warning or a close, as it selects them (findIdleBugs): in a Slack thread,
- * quiet since before its threshold on its own clock (business time under BUSINESS_HOURS), and under
- * AUTO_CLOSE_POLICY=waiting-on-reporter only those whose turn it is.
+ * quiet since before its threshold on its own clock (business time under BUSINESS_HOURS), under
+ * AUTO_CLOSE_POLICY=waiting-on-reporter only those whose turn it is, and none exempt by engagement.
  */
 function sweepCandidates(ctx: AppContext, now: Date): FilterQuery<BugReport> {
   const settings = sweepSettings(ctx);
+  // ENGAGEMENT_EXEMPT: a bug that reaches any threshold is never warned or closed (domain/engagement.ts).
+  const exempt = settings.engagementExempt;
   return {
     status: { $in: [...SWEEPABLE_STATUSES] },
     channelId: { $ne: NO_SLACK_CHANNEL },
     lastActivityAt: { $lt: clockThreshold(now, settings.autoCloseAfterMs - settings.autoCloseWarningMs, settings) },
     ...(settings.autoClosePolicy === 'waiting-on-reporter' ? { turn: 'reporter' as const } : {}),
+    ...(exempt?.reactions != null ? { reactors: { $lt: exempt.reactions } } : {}),
+    // The reporter counts as one of the people reporting it (reportersOf).
+    ...(exempt?.reporters != null ? { affectedReporters: { $lt: exempt.reporters - 1 } } : {}),
   };
 }
 

@@ -220,15 +220,22 @@ describe('stale and the backlog figures under BUSINESS_HOURS', () => {
     AUTO_CLOSE_AFTER: '5d',
     AUTO_CLOSE_WARNING: '1d',
     CLAIM_RELEASE_AFTER: '7d',
+    // Bugs three people reacted to, or two more said they see too, are never warned or closed.
+    ENGAGEMENT_EXEMPT: 'reactions>=3, reporters>=3',
   });
 
-  it('lists as stale and counts what the sweep would act on, on business time and only in Slack', async () => {
+  it('lists as stale and counts what the sweep would act on: on business time, in Slack, not exempt by engagement', async () => {
     const reader = await token('biz-reader', ['read'], biz);
     const em = () => bizDb.orm.em.fork();
     // Now is Tue 24 Nov 09:00 UTC. Quiet since Fri 20 Nov 09:00: four wall days, but only 16 business hours.
     await createBug(em(), { title: 'Quiet since Friday', lastActivityAt: at('2026-11-20T09:00:00Z') });
     // Quiet since Tue 17 Nov 09:00: 40 business hours.
     const due = await createBug(em(), { title: 'Quiet since last week', lastActivityAt: at('2026-11-17T09:00:00Z') });
+    // Just as quiet, but exempt by engagement.
+    const liked = await createBug(em(), { title: 'Liked', lastActivityAt: at('2026-11-17T09:00:00Z') });
+    const shared = await createBug(em(), { title: 'Shared', lastActivityAt: at('2026-11-17T09:00:00Z') });
+    await em().nativeUpdate(BugReport, { id: liked.id }, { reactors: 3 });
+    await em().nativeUpdate(BugReport, { id: shared.id }, { affectedReporters: 2 });
     // Imported without a Slack thread: the sweep never warns it.
     await createBug(em(), {
       title: 'Imported long ago',
