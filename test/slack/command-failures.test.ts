@@ -1,10 +1,13 @@
 // A /bugs subcommand whose service fails still answers the person who typed it: before its acknowledgement with a
-// short ephemeral apology (not Slack's "didn't respond" timeout), after it through the response_url. The database
-// is made to fail for real: the table the services read is moved out of their way.
+// short ephemeral apology (not Slack's "didn't respond" timeout), after it through the response_url. A button press
+// or a mention that fails after its acknowledgement (Slack never sends it again) is answered with the same apology.
+// The database is made to fail for real: the table the services read is moved out of their way.
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../support/database.ts';
-import { sendSlashCommand } from '../support/signed-requests.ts';
-import { TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { buttonPress } from '../support/interaction-payloads.ts';
+import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
+import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
+import { slackTs } from '../support/test-clock.ts';
 
 const db = useTestDatabase();
 const t = useTestApp(db);
@@ -69,5 +72,46 @@ describe('a subcommand that fails', () => {
       text: string;
     };
     expect(answer.text).not.toMatch(SORRY);
+  });
+});
+
+describe('a button press or a mention that fails once acknowledged', () => {
+  const whispered = () => t.slackApi.callsTo('chat.postEphemeral').map((call) => call.body);
+
+  it('tells the presser to try again, in the thread', async () => {
+    await breakDatabase();
+    const threadTs = slackTs(t.clock.now());
+    const press = buttonPress({
+      userId: TEST_USERS.developer,
+      actionId: 'bug_claim',
+      value: '1',
+      channelId: TEST_CHANNEL,
+      messageTs: threadTs,
+      threadTs,
+    });
+    expect((await sendInteraction(t.baseUrl, press)).status).toBe(200);
+    await t.idle();
+    expect(whispered()).toEqual([
+      expect.objectContaining({ user: TEST_USERS.developer, thread_ts: threadTs, text: expect.stringMatching(SORRY) }),
+    ]);
+  });
+
+  it('tells whoever mentioned the bot to try again, in the thread', async () => {
+    await breakDatabase();
+    const threadTs = slackTs(t.clock.now());
+    const mention = {
+      type: 'app_mention',
+      user: TEST_USERS.developer,
+      text: '<@UBUGSWEEP> claim',
+      ts: slackTs(new Date(t.clock.now().getTime() + 1_000)),
+      thread_ts: threadTs,
+      channel: TEST_CHANNEL,
+      event_ts: threadTs,
+    };
+    expect((await sendEvent(t.baseUrl, mention)).status).toBe(200);
+    await t.idle();
+    expect(whispered()).toEqual([
+      expect.objectContaining({ user: TEST_USERS.developer, thread_ts: threadTs, text: expect.stringMatching(SORRY) }),
+    ]);
   });
 });

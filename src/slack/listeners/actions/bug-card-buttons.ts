@@ -11,6 +11,7 @@ import { whisper } from '../../ephemeral.ts';
 import { type BugButtonPress, parseBugButtonPress } from '../../parse/button-value.ts';
 import { buildActionAnswer } from '../../views/action-answer.ts';
 import { buildResolveModal, buildStillBrokenModal } from '../../views/resolve-modal.ts';
+import { SORRY } from '../commands/answering.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -19,7 +20,10 @@ async function answerPresser(ctx: AppContext, press: BugButtonPress, text: strin
     await whisper(ctx, { channel: press.where.channel, user: press.userId, threadTs: press.where.threadTs }, text);
 }
 
-/** Acks, then hands a press bugsweep's buttons could have made to `handle`; any other is logged and dropped. */
+/**
+ * Acks, then hands a press bugsweep's buttons could have made to `handle`; any other is logged and dropped. A press
+ * that fails once acknowledged (the database away) cannot come again from Slack: the presser is told to press again.
+ */
 function onPress(ctx: AppContext, handle: (press: BugButtonPress, args: ButtonArgs) => Promise<void>) {
   return async (args: ButtonArgs): Promise<void> => {
     await args.ack();
@@ -31,7 +35,14 @@ function onPress(ctx: AppContext, handle: (press: BugButtonPress, args: ButtonAr
       );
       return;
     }
-    await handle(press, args);
+    try {
+      await handle(press, args);
+    } catch (error) {
+      ctx.logger.error({ err: error, actionId: args.action.action_id, bugId: press.bugId }, 'a button press failed');
+      await answerPresser(ctx, press, SORRY).catch((answerError: unknown) =>
+        ctx.logger.warn({ err: answerError }, 'could not tell the presser that their press failed'),
+      );
+    }
   };
 }
 

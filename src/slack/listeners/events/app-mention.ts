@@ -7,6 +7,7 @@ import { findBugForCommand } from '../../../services/bug-queries.ts';
 import { whisper } from '../../ephemeral.ts';
 import { parseMentionCommand, parseMentionEvent } from '../../parse/mention-command.ts';
 import { buildActionAnswer } from '../../views/action-answer.ts';
+import { SORRY } from '../commands/answering.ts';
 
 const THREAD_HELP =
   'In a bug thread, mention me with what to do: `@bugsweep claim`, `release`, `resolve <what fixed it> [commit or PR link]`, `reopen`, `close [reason]`, or `escalate [reason]` (admins).';
@@ -48,6 +49,10 @@ export function handleAppMention(ctx: AppContext) {
       if (!outcome.ok) await answer(buildActionAnswer(outcome, null));
     } catch (error) {
       log.error({ err: error, channel: mention.channelId }, 'handling a mention failed');
+      // Slack does not deliver an acknowledged event again: the person is told to ask again.
+      await answer(SORRY).catch((answerError: unknown) =>
+        log.warn({ err: answerError }, 'could not tell the person that their mention failed'),
+      );
     }
   };
 }
