@@ -1,10 +1,12 @@
 // A /bugs subcommand whose service fails still answers the person who typed it: before its acknowledgement with a
 // short ephemeral apology (not Slack's "didn't respond" timeout), after it through the response_url. A button press
-// or a mention that fails after its acknowledgement (Slack never sends it again) is answered with the same apology.
+// or a mention that fails after its acknowledgement (Slack never sends it again) is answered with the same apology,
+// and a Resolve form whose action fails stays open with an inline error.
 // The database is made to fail for real: the table the services read is moved out of their way.
 import { afterEach, describe, expect, it } from 'vitest';
+import { VIEWS } from '../../src/messages/ids.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { buttonPress } from '../support/interaction-payloads.ts';
+import { buttonPress, resolveFormValues, viewSubmission } from '../support/interaction-payloads.ts';
 import { sendEvent, sendInteraction, sendSlashCommand } from '../support/signed-requests.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 import { slackTs } from '../support/test-clock.ts';
@@ -113,5 +115,25 @@ describe('a button press or a mention that fails once acknowledged', () => {
     expect(whispered()).toEqual([
       expect.objectContaining({ user: TEST_USERS.developer, thread_ts: threadTs, text: expect.stringMatching(SORRY) }),
     ]);
+  });
+});
+
+describe('a Resolve form whose action fails to save', () => {
+  it('stays open with an inline error, so the note typed is not lost', async () => {
+    await breakDatabase();
+    const res = await sendInteraction(
+      t.baseUrl,
+      viewSubmission({
+        userId: TEST_USERS.developer,
+        values: resolveFormValues('Fixed the retry loop'),
+        privateMetadata: JSON.stringify({ bugId: 1 }),
+        callbackId: VIEWS.resolveBug,
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({
+      response_action: 'errors',
+      errors: { resolution_note_block: expect.stringMatching(/submit again/) },
+    });
   });
 });
