@@ -1,6 +1,6 @@
 // The agent API at scale: list-page and fetch latency (p50/p99) over real HTTP at 1,000,000 bugs, GET requests/s at
-// concurrency 8, and the plan PostgreSQL picks for a list page (it must stay an index scan). Prints figures;
-// asserts nothing.
+// concurrency 8, the plan PostgreSQL picks for a list page (it must stay an index scan), and how long /metrics takes
+// to read its gauges at that size. Prints figures; asserts nothing.
 //   npm run bench:api -- [bugs=1000000] [requests=300] [seconds=10]
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createBugsweep } from '../src/bugsweep.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { migrateToLatest, openOrm } from '../src/db/orm.ts';
+import { readBacklogSnapshot, readBugCounts } from '../src/db/repositories/metrics.repository.ts';
 import { createLogger } from '../src/logger.ts';
 import { createApiToken } from '../src/services/api-tokens.ts';
 import { FAKE_BOT, startFakeSlackApi } from '../test/support/fake-slack-api.ts';
@@ -21,6 +22,7 @@ const BUGS = Number(args.bugs ?? 1_000_000);
 const REQUESTS = Number(args.requests ?? 300);
 const SECONDS = Number(args.seconds ?? 10);
 const CONCURRENCY = 8;
+const DAY = 86_400_000;
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bugsweep-bench-api-'));
 const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
@@ -53,6 +55,30 @@ try {
       .map((row) => row['QUERY PLAN'].trim())
       .slice(0, 3)
       .join(' / ')}`,
+  );
+
+  // /metrics' bugs by status and severity: from the counts the triggers record, against a count over the table.
+  const timed = async (runs: number, read: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const at = performance.now();
+      await read();
+      times.push(performance.now() - at);
+    }
+    return percentile(times, 50);
+  };
+  const recordedMs = await timed(20, () => readBugCounts(orm.em.fork()));
+  const tableMs = await timed(5, () =>
+    orm.em.fork().execute('select status, severity, count(*) from bug_reports group by status, severity'),
+  );
+  const snapshotMs = await timed(10, () =>
+    readBacklogSnapshot(orm.em.fork(), new Date(), {
+      warnFrom: new Date(Date.now() - 4 * DAY),
+      idleFrom: new Date(Date.now() - 3 * DAY),
+    }),
+  );
+  console.log(
+    `/metrics bugs by status and severity: p50 ${recordedMs.toFixed(2)} ms from recorded counts, ${tableMs.toFixed(0)} ms counting the table (${(tableMs / recordedMs).toFixed(0)}x); every gauge read: p50 ${snapshotMs.toFixed(1)} ms`,
   );
 
   const logger = createLogger({ level: 'silent', pretty: false });

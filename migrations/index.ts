@@ -24,6 +24,7 @@ import { Migration20261203707500_duplicate_notice } from './Migration20261203707
 import { Migration20261203707510_imported_threads } from './Migration20261203707510_imported_threads.ts';
 import { Migration20261203707520_fingerprint_backfill } from './Migration20261203707520_fingerprint_backfill.ts';
 import { Migration20261203707700_sweep_index_statuses } from './Migration20261203707700_sweep_index_statuses.ts';
+import { Migration20261204799000_bug_count_deltas } from './Migration20261204799000_bug_count_deltas.ts';
 
 export const MIGRATIONS = [
   Migration20261124000000_initial_schema,
@@ -50,4 +51,5 @@ export const MIGRATIONS = [
   Migration20261203707510_imported_threads,
   Migration20261203707520_fingerprint_backfill,
   Migration20261203707700_sweep_index_statuses,
+  Migration20261204799000_bug_count_deltas,
 ].map((migration) => ({ name: migration.name, class: migration }));

@@ -45,6 +45,7 @@ describe('migrations at start-up', () => {
       'Migration20261203707510_imported_threads',
       'Migration20261203707520_fingerprint_backfill',
       'Migration20261203707700_sweep_index_statuses',
+      'Migration20261204799000_bug_count_deltas',
     ]);
     const tables = await first.em
       .fork()

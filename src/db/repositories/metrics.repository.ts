@@ -32,8 +32,7 @@ export async function readBacklogSnapshot(
   const inSlack = sql`channel_id <> ${NO_SLACK_CHANNEL}`;
   const turn = warnTurn ? sql`and turn = ${warnTurn}` : sql``;
   const [bugs, stale, outbox] = await Promise.all([
-    sql<{ status: string; severity: string; n: string }>`
-      select status, severity, count(*) as n from bug_reports group by status, severity`.execute(kysely),
+    readBugCounts(em),
     sql<{ warn: string; close: string; orphaned: string; breached: string }>`
       select
         (select count(*) from bug_reports where status in ('open', 'in_progress', 'awaiting_verification')
@@ -54,7 +53,7 @@ export async function readBacklogSnapshot(
   const o = outbox.rows[0];
   const oldest = o?.oldest ? new Date(o.oldest) : null;
   return {
-    bugs: bugs.rows.map((row) => ({ status: row.status, severity: row.severity, count: Number(row.n) })),
+    bugs,
     staleDueWarning: Number(s?.warn ?? 0),
     staleDueClose: Number(s?.close ?? 0),
     orphanedClaims: Number(s?.orphaned ?? 0),
@@ -63,4 +62,36 @@ export async function readBacklogSnapshot(
     outboxFailed: Number(o?.failed ?? 0),
     oldestPendingAgeSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
   };
+}
+
+/** Past this many rows of bug_report_count_deltas, a read folds them into one per (status, severity). */
+const FOLD_AFTER_ROWS = 1_000;
+
+/**
+ * Bugs by status and severity, from the signed counts the triggers on bug_reports record (migration
+ * bug_count_deltas), not a count over bug_reports: a few hundred rows at most, whatever the history holds.
+ */
+export async function readBugCounts(em: EntityManager): Promise<BacklogSnapshot['bugs']> {
+  const kysely = em.getKysely();
+  const result = await sql<{ status: string; severity: string; n: string; rows: string }>`
+    select status, severity, sum(delta) as n, sum(count(*)) over () as rows
+    from bug_report_count_deltas group by status, severity order by status, severity`.execute(kysely);
+  if (Number(result.rows[0]?.rows ?? 0) > FOLD_AFTER_ROWS) await foldBugCounts(em);
+  return result.rows
+    .filter((row) => Number(row.n) !== 0)
+    .map((row) => ({ status: row.status, severity: row.severity, count: Number(row.n) }));
+}
+
+/**
+ * Folds the recorded counts into one row per (status, severity), in one statement. Safe beside writers and other
+ * replicas folding at once: a row inserted after the statement began is not in its snapshot and stays, and a row
+ * another fold deleted first is skipped, so the sums never change.
+ */
+export async function foldBugCounts(em: EntityManager): Promise<void> {
+  await sql`
+    with folded as (delete from bug_report_count_deltas returning status, severity, delta)
+    insert into bug_report_count_deltas (status, severity, delta)
+    select status, severity, sum(delta) from folded group by status, severity having sum(delta) <> 0`.execute(
+    em.getKysely(),
+  );
 }
