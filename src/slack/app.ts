@@ -61,27 +61,27 @@ export function createSlackApp(ctx: AppContext): SlackApp {
   // Track every incoming request from the moment the receiver hands it over (events are acked before any
   // middleware runs), so shutdown and tests can wait for in-flight work.
   const processEvent = app.processEvent.bind(app);
-  // Over HTTP a message event (most of the traffic) goes straight to its handler: Bolt would run a copy of every
-  // registered listener's middleware chain for it (about 35 KB allocated per event, measured). Nothing else listens
-  // to messages, the receiver does not wait for Bolt's ack of a message (it answers once the message is stored), and
-  // a failure rejects here as it would through the error handler below.
+  // A message event (most of the traffic) goes straight to its handler: Bolt would run a copy of every registered
+  // listener's middleware chain for it (about 35 KB allocated per event, measured), and would acknowledge it before
+  // it is stored. Nothing else listens to messages. It is acknowledged once stored: over HTTP the receiver answers
+  // then (its ack of a message does nothing); in Socket Mode the envelope is acked then, and a message that could not
+  // be stored is not, so Slack delivers it again. A failure rejects here as it would through the error handler below.
   const storeMessageEvent = messageEventHandler(ctx);
   app.processEvent = (event) => {
     const type = requestType(event.body);
     ctx.metrics.slackEvent(type);
     const started = performance.now();
-    const running =
-      receiver && isMessageEvent(event.body)
-        ? storeMessageEvent(event.body.event, event.body.event_id)
-        : processEvent(event);
+    const running = isMessageEvent(event.body)
+      ? storeMessageEvent(event.body.event, event.body.event_id).then(() => event.ack())
+      : processEvent(event);
     void running.finally(() => ctx.metrics.eventHandled(type, (performance.now() - started) / 1000)).catch(() => {});
     inFlight.add(running);
     void running.finally(() => inFlight.delete(running)).catch(() => {});
     return running;
   };
 
-  // A message event never gets here over HTTP (it skips Bolt's dispatch, and the receiver answers 500 when it could
-  // not be stored, so Slack delivers it again). Any other failing handler is logged and never crashes the process;
+  // A message event never gets here (it skips Bolt's dispatch, and is not acknowledged when it could not be stored,
+  // so Slack delivers it again). Any other failing handler is logged and never crashes the process;
   // services roll their transaction back.
   app.error(async (error) => {
     logger.error({ err: error }, 'slack handler failed');

@@ -1,7 +1,7 @@
 // Every message event: bug intake, conversation rows, edits and deletions. A failure is logged with the event id and
-// rethrown, so the HTTP receiver answers 500 and Slack delivers the event again; it never crashes the process. An
-// event that is not what Slack sends (a malformed id, a field of the wrong type) is dropped with a warning and stores
-// nothing.
+// rethrown, so the event is not acknowledged (over HTTP the receiver answers 500) and Slack delivers it again; it never
+// crashes the process. An event that is not what Slack sends (a malformed id, a field of the wrong type) is dropped
+// with a warning and stores nothing.
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { AppContext } from '../../../app-context.ts';
 import {
@@ -14,7 +14,7 @@ import { whisperMessage } from '../../ephemeral.ts';
 import { parseMessageEvent } from '../../parse/message-event.ts';
 import { buildFollowUpOffer } from '../../views/follow-up.ts';
 
-/** The listener Bolt calls (Socket Mode). */
+/** The listener registered with Bolt; the app hands message events to messageEventHandler before Bolt sees them. */
 export function handleMessageEvent(ctx: AppContext) {
   const handle = messageEventHandler(ctx);
   return ({ event, body }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs): Promise<void> =>
@@ -22,8 +22,8 @@ export function handleMessageEvent(ctx: AppContext) {
 }
 
 /**
- * The same work for a message event taken as it arrives: in HTTP mode the app hands message events here without
- * Bolt's dispatch (src/slack/app.ts), which would run every registered listener's middleware for each one.
+ * The same work for a message event taken as it arrives: the app hands message events here without Bolt's dispatch
+ * (src/slack/app.ts), which would run every registered listener's middleware for each one and ack it before storing.
  */
 export function messageEventHandler(ctx: AppContext): (event: unknown, eventId: unknown) => Promise<void> {
   return async (event, eventId) => {
