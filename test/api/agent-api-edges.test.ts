@@ -56,6 +56,22 @@ describe('the agent API at its edges', () => {
     expect(await db.orm.em.fork().count(BugReport, { title: 'No JSON type' })).toBe(0);
   });
 
+  it('refuses a query parameter it does not know, naming it, instead of listing as if it were not there', async () => {
+    const reader = await token('edge-query-reader', ['read']);
+    const misspelled = await call('GET', '/bug-reports?claimaint=none&status=open&colour=red', { token: reader });
+    expect(misspelled.status).toBe(400);
+    expect(misspelled.headers.get('content-type')).toBe('application/problem+json');
+    expect(misspelled.json).toMatchObject({ type: 'urn:bugsweep:problem:validation', status: 400 });
+    expect((misspelled.json.errors as Json[]).map((error) => error.field).sort()).toEqual(['claimaint', 'colour']);
+    const filed = await createBug(db.orm.em.fork(), { title: 'Has events' });
+    const events = await call('GET', `/bug-reports/${filed.ref}/events?limt=5`, { token: reader });
+    expect(events.status).toBe(400);
+    expect((events.json.errors as Json[]).map((error) => error.field)).toEqual(['limt']);
+    // The parameters it knows still work.
+    expect((await call('GET', '/bug-reports?claimant=none&status=open', { token: reader })).status).toBe(200);
+    expect((await call('GET', `/bug-reports/${filed.ref}/events?limit=5`, { token: reader })).status).toBe(200);
+  });
+
   it('answers 503 when Slack does not take the report, files nothing, and lets the same Idempotency-Key retry', async () => {
     const writer = await token('edge-unposted', ['write']);
     t.slackApi.enqueue('chat.postMessage', { status: 200, body: { ok: false, error: 'channel_not_found' } });

@@ -122,28 +122,36 @@ export const EventList = z.object({ data: z.array(BugEvent), next_cursor: z.stri
 const repeatable = <T extends z.ZodType>(item: T) =>
   z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(item).optional());
 
-export const ListQuery = z.object({
-  status: repeatable(z.enum(BUG_STATUSES)).openapi({
-    description: 'repeatable',
-    type: 'array',
-    items: { type: 'string', enum: [...BUG_STATUSES] },
-  }),
-  severity: z.enum(SEVERITIES).optional(),
-  claimant: z.string().min(1).max(80).optional().openapi({ description: 'a Slack user id, an agent name, or none' }),
-  reporter: z.string().min(1).max(80).optional(),
-  trace_id: z.string().min(1).max(200).optional(),
-  request_id: z.string().min(1).max(200).optional(),
-  release_sha: z.string().min(1).max(200).optional(),
-  updated_since: z.string().datetime({ offset: true }).optional(),
-  stale: z.enum(['true', 'false']).optional().openapi({ description: 'true: what the next sweep would warn or close' }),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
-});
+export const ListQuery = z
+  .object({
+    status: repeatable(z.enum(BUG_STATUSES)).openapi({
+      description: 'repeatable',
+      type: 'array',
+      items: { type: 'string', enum: [...BUG_STATUSES] },
+    }),
+    severity: z.enum(SEVERITIES).optional(),
+    claimant: z.string().min(1).max(80).optional().openapi({ description: 'a Slack user id, an agent name, or none' }),
+    reporter: z.string().min(1).max(80).optional(),
+    trace_id: z.string().min(1).max(200).optional(),
+    request_id: z.string().min(1).max(200).optional(),
+    release_sha: z.string().min(1).max(200).optional(),
+    updated_since: z.string().datetime({ offset: true }).optional(),
+    stale: z
+      .enum(['true', 'false'])
+      .optional()
+      .openapi({ description: 'true: what the next sweep would warn or close' }),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  // A misspelled filter (`claimaint=none`) is a 400 naming it, not a silently unfiltered list.
+  .strict();
 
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
-});
+export const PageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
 
 const commitSha = z.string().regex(/^[0-9a-f]{7,40}$/i, 'a commit SHA: 7 to 40 hex characters');
 const pullRequestUrl = z
