@@ -82,7 +82,16 @@ export type ThreadCatchUpOptions = {
 };
 
 /** What a round of catching up did. */
-type Round = { threads: number; stored: number; reports: number; edited: number; deleted: number; failed: boolean };
+type Round = {
+  threads: number;
+  stored: number;
+  reports: number;
+  edited: number;
+  deleted: number;
+  failed: boolean;
+  /** The longest Retry-After Slack asked for in this round (0 when none did). */
+  retryAfterMs: number;
+};
 
 /** Messages of one channel that could not be stored since it was last read back (kept in memory until then). */
 type Missed = { floorTs: string; messages: MissedMessage[] };
@@ -161,7 +170,7 @@ export function createThreadCatchUp(
           log.info({ threads: marked }, 'the database answers again: reading open bugs’ threads for missed replies');
         }
         const round = await readMarkedThreads();
-        if (round.failed) await sleep(retryMs);
+        if (round.failed) await sleep(Math.max(retryMs, round.retryAfterMs));
         else if (round.threads < batch && pendingChannels.size === 0 && missed.size === 0) readNeeded = false;
         if (round.stored + round.reports + round.edited + round.deleted > 0)
           log.info(round, 'caught up on messages missed while the bot could not store them');
@@ -176,7 +185,15 @@ export function createThreadCatchUp(
 
   async function readMarkedThreads(): Promise<Round> {
     const { readAt, threads } = await findThreadsToCatchUp(ctx.orm.em.fork(), batch);
-    const round: Round = { threads: threads.length, stored: 0, reports: 0, edited: 0, deleted: 0, failed: false };
+    const round: Round = {
+      threads: threads.length,
+      stored: 0,
+      reports: 0,
+      edited: 0,
+      deleted: 0,
+      failed: false,
+      retryAfterMs: 0,
+    };
     const byChannel = Map.groupBy(threads, (thread) => thread.channelId);
     const channels = new Set([...pendingChannels.keys(), ...missed.keys(), ...byChannel.keys()]);
     for (const channelId of channels) {
@@ -198,6 +215,7 @@ export function createThreadCatchUp(
         if (isSlackError(error)) {
           log.warn({ channel: channelId, reason: failure.reason }, 'reading a bug channel failed; trying again later');
           round.failed = true;
+          if (failure.kind === 'rate_limited') round.retryAfterMs = Math.max(round.retryAfterMs, failure.retryAfterMs);
           continue;
         }
         throw error;

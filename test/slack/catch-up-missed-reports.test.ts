@@ -208,6 +208,18 @@ describe('catching up on reports, edits and deletions the bot missed', () => {
     await stopAll();
   });
 
+  it('waits as long as a 429 from conversations.history asks before reading again', { timeout: 60_000 }, async () => {
+    const missed = say(report(TEST_USERS.reporter, 'Saved filters vanish after logout'));
+    api.enqueue('conversations.history', { status: 429, body: { ok: false }, headers: { 'retry-after': '1' } });
+    const reads = api.callsTo('conversations.history').length;
+    const bot = await startBot();
+    await settle(bot.bugsweep);
+    expect(await bugsOf(missed.ts)).toHaveLength(1);
+    const [refused, again] = api.callsTo('conversations.history').slice(reads);
+    expect(again!.at - refused!.at).toBeGreaterThanOrEqual(1_000);
+    await stopAll();
+  });
+
   it('files a report missed while stopped although a live reply reaches its channel before the read does', {
     timeout: 60_000,
   }, async () => {
