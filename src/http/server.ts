@@ -41,7 +41,8 @@ export type HttpServer = {
   close(): Promise<void>;
 };
 
-const HEALTH_TIMEOUT_MS = 1_000;
+/** Under a second, so the 503 reaches a probe that waits one second (Kubernetes' default timeout) before it gives up. */
+const HEALTH_TIMEOUT_MS = 750;
 
 export function createHttpServer(deps: HttpServerDeps): HttpServer {
   const app = new Hono();
@@ -53,7 +54,7 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   );
 
   app.get('/healthz', async (c) => {
-    // A hung database must not hang the load balancer's probe: no answer within a second counts as down.
+    // A hung database must not hang the load balancer's probe: no answer in time counts as down.
     const database = await Promise.race([
       deps.databaseReachable().catch(() => false),
       new Promise<false>((resolve) => setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref()),

@@ -99,6 +99,18 @@ describe('/healthz', () => {
     }
     await expect.poll(async () => (await health()).status, { timeout: 10_000 }).toBe(200);
   });
+
+  it('answers 503 in under a second while the database hangs, so a probe that waits one second gets it', async () => {
+    proxy.stall();
+    try {
+      const started = performance.now();
+      expect((await health()).status).toBe(503);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    } finally {
+      proxy.resume();
+    }
+    await expect.poll(async () => (await health()).status, { timeout: 10_000 }).toBe(200);
+  });
 });
 
 describe('/metrics while the database is down', () => {
