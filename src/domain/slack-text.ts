@@ -27,9 +27,11 @@ export function isCommitOrLink(value: string): boolean {
 }
 
 /**
- * PostgreSQL refuses U+0000 in text and jsonb, so a message carrying one would be acknowledged and lost. It is
- * stored as U+FFFD (the replacement character) instead: everything else the person wrote is kept.
+ * PostgreSQL refuses U+0000 in text and jsonb, and half of a surrogate pair (an emoji cut in two, which JSON can
+ * carry as `\ud83d`) in jsonb, so a message carrying one would never be stored. Each is stored as U+FFFD (the
+ * replacement character) instead: everything else the person wrote is kept.
  */
 export function storableText(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+  const whole = text.isWellFormed() ? text : text.toWellFormed();
+  return whole.includes('\u0000') ? whole.replaceAll('\u0000', '\uFFFD') : whole;
 }

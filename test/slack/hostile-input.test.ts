@@ -1,6 +1,6 @@
 // Input that Slack would never send, delivered the way an attacker with a valid signature (or a broken proxy)
-// could: malformed ids are dropped with a warning and a 200 and write nothing; text carrying NUL characters,
-// which PostgreSQL cannot store, is stored with U+FFFD in their place instead of being acked and lost; a real
+// could: malformed ids are dropped with a warning and a 200 and write nothing; text carrying NUL characters or half
+// an emoji, which PostgreSQL cannot store, is stored with U+FFFD in their place instead of being acked and lost; a real
 // report right after a burst of signed garbage is stored, and its card goes out before the sweep's bulk notices.
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { useTestDatabase } from '../support/database.ts';
 import { reportFormValues, viewSubmission } from '../support/interaction-payloads.ts';
 import { withoutInterception } from '../support/network.ts';
 import { sendEvent, sendInteraction, signature, TEST_SIGNING_SECRET } from '../support/signed-requests.ts';
-import { messageChanged, threadReply, topLevelMessage } from '../support/slack-events.ts';
+import { fileShare, messageChanged, threadReply, topLevelMessage } from '../support/slack-events.ts';
 import { TEST_CHANNEL, TEST_USERS, useTestApp } from '../support/test-app.ts';
 import { slackTs } from '../support/test-clock.ts';
 
@@ -143,6 +143,19 @@ describe('NUL characters', () => {
     );
     const edited = await db.orm.em.fork().findOneOrFail(BugConversation, { channelId: TEST_CHANNEL, slackTs: replyTs });
     expect(edited.text).toBe('fixed\uFFFD on staging');
+  });
+
+  it('a reply whose file name or text holds half an emoji is stored, with U+FFFD in its place', async () => {
+    const root = slackTs(t.clock.now());
+    await deliver(topLevelMessage({ user: TEST_USERS.reporter, ts: root, text: 'Thumbnails are blank' }));
+    const fileTs = slackTs(t.clock.now());
+    await deliver(fileShare({ user: TEST_USERS.reporter, ts: fileTs, threadTs: root, fileName: 'shot\ud83d.png' }));
+    const file = await db.orm.em.fork().findOneOrFail(BugConversation, { channelId: TEST_CHANNEL, slackTs: fileTs });
+    expect(file.metadata.files).toEqual(['shot\uFFFD.png']);
+    const textTs = slackTs(t.clock.now());
+    await deliver(threadReply({ user: TEST_USERS.reporter, ts: textTs, threadTs: root, text: 'half \ude00 here' }));
+    const reply = await db.orm.em.fork().findOneOrFail(BugConversation, { channelId: TEST_CHANNEL, slackTs: textTs });
+    expect(reply.text).toBe('half \uFFFD here');
   });
 
   it('a report modal with NUL characters in its fields is filed, with U+FFFD in their place', async () => {
