@@ -1,7 +1,8 @@
 // What a sign of life (a reporter's or developer's thread message, a "Keep open" press, a claim, a reopen) does
 // to a bug, inside the caller's transaction on a bug it has locked: the inactivity clock restarts, a pending
-// warning or reminder is withdrawn (and its message edited to say so), and a bug auto-closed not long ago
-// reopens. The rules are domain/bug-activity.ts; this applies them.
+// warning or reminder is withdrawn (and its message edited to say so), a bug auto-closed not long ago
+// reopens, and whose turn it is moves on (a message passes it, a reopen gives it to developers). The rules are
+// domain/bug-activity.ts and domain/turn.ts; this applies them.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppContext } from '../app-context.ts';
 import type { BugReport } from '../db/entities/index.ts';
@@ -11,7 +12,7 @@ import { effectsOfActivity, type ReminderClearedWhy, type WarningClearedWhy } fr
 import { actorKindOf } from '../domain/bug-event-types.ts';
 import { statusTimestamps } from '../domain/lifecycle.ts';
 import type { SenderType } from '../domain/sender-type.ts';
-import { turnAfterMessage } from '../domain/turn.ts';
+import { TURN_AFTER_REOPEN, turnAfterMessage } from '../domain/turn.ts';
 import type { SlackMessage } from '../messages/blocks.ts';
 import {
   buildAutoReopenedNotice,
@@ -60,8 +61,9 @@ export async function applyBugActivity(
 
 /**
  * Whose turn it is after this message (domain/turn.ts). The newest message decides; one older than the bug's last
- * activity (delivered late) may not be the newest, so the turn is recomputed from the thread instead. When the turn
- * passes to the reporter, a developer answered: the nudge of the developers' turn is withdrawn.
+ * activity or than its turn's start (delivered late; a reopen starts a turn without being activity) may not be the
+ * newest, or may come before a reopen, so the turn is recomputed from the thread instead. When the turn passes to the
+ * reporter, a developer answered: the nudge of the developers' turn is withdrawn.
  */
 async function passTurn(
   em: EntityManager,
@@ -73,7 +75,7 @@ async function passTurn(
   const before = bug.turn;
   const nudgeId = bug.nudgeNoticeId ?? null;
   const nudged = Boolean(bug.nudgedAt);
-  if (at.getTime() < bug.lastActivityAt.getTime()) {
+  if (at.getTime() < bug.lastActivityAt.getTime() || at.getTime() < bug.turnSince.getTime()) {
     await recomputeTurn(em, bug);
   } else {
     const next = turnAfterMessage(bug.turn, senderType);
@@ -104,6 +106,22 @@ async function passTurn(
         ctx.clock(),
       );
   }
+}
+
+/**
+ * A bug reopened at `at` (Reopen, `/bugs reopen`, the API, "still broken", "Not a duplicate"; the bot's own reopen
+ * goes through autoReopen): from then on it is the developers' turn, a new one, so a nudge of an earlier developers'
+ * turn is forgotten and the next is due DEVELOPER_NUDGE_AFTER from `at`. The card, which says whose turn it is under
+ * the policy, is refreshed when the turn changed. The caller records the reopen's event (domain/turn.ts
+ * REOPEN_EVENT_TYPES) at `at`, which is how the recompute (recomputeTurn) knows of it.
+ */
+export async function startDevelopersTurn(em: EntityManager, ctx: AppContext, bug: BugReport, at: Date): Promise<void> {
+  const before = bug.turn;
+  bug.turn = TURN_AFTER_REOPEN;
+  bug.turnSince = at;
+  Object.assign(bug, NO_PENDING_NUDGE);
+  if (before !== bug.turn && ctx.config.autoClosePolicy === 'waiting-on-reporter')
+    await requestCardRefresh(em, bug, ctx.clock());
 }
 
 /**
@@ -217,6 +235,12 @@ export async function clearClaim(
   await withdrawReminder(em, ctx, bug, why);
 }
 
+/**
+ * The bot's own reopen of a bug auto-closed not long ago, on a reply or a Keep open press. The reopen is recorded at
+ * the activity's moment, and the reply that caused it counts after it (domain/turn.ts): the turn is the developers',
+ * unless a developer's reply reopened it, which asks the reporter. Recomputed from the thread, so a reply delivered
+ * late, with newer ones already stored, is placed right too.
+ */
 async function autoReopen(em: EntityManager, ctx: AppContext, bug: BugReport, activity: BugActivity): Promise<void> {
   const now = ctx.clock();
   const closedAt = bug.closedAt;
@@ -230,7 +254,7 @@ async function autoReopen(em: EntityManager, ctx: AppContext, bug: BugReport, ac
     type: 'bug.auto_reopened',
     actorId: activity.actorId,
     actorKind: actorKindOf(activity.actorId, ctx.config.adminUsers),
-    at: now,
+    at: activity.at,
     metadata: {
       from: 'closed',
       to: 'open',
@@ -238,6 +262,7 @@ async function autoReopen(em: EntityManager, ctx: AppContext, bug: BugReport, ac
       reopenWithinMs: ctx.config.reopenWithinMs,
     },
   });
+  await recomputeTurn(em, bug);
   await enqueueInThread(em, bug, 'thread_notice', buildAutoReopenedNotice(bug, activity.actorId), now);
   await requestCardRefresh(em, bug, now);
 }

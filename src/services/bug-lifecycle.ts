@@ -23,11 +23,18 @@ import {
   type TransitionDetails,
   type UserAction,
 } from '../domain/lifecycle.ts';
+import { isReopenEvent } from '../domain/turn.ts';
 import { bugLogger } from '../logger.ts';
 import { buildTransitionNotice } from '../messages/thread-notices.ts';
 import type { AgentIdentity } from './api-tokens.ts';
 import { recordEvent } from './audit.ts';
-import { applyBugActivity, clearClaim, withdrawReminder, withdrawWarning } from './bug-activity.ts';
+import {
+  applyBugActivity,
+  clearClaim,
+  startDevelopersTurn,
+  withdrawReminder,
+  withdrawWarning,
+} from './bug-activity.ts';
 import { enqueueInThread, requestCardRefresh } from './notices.ts';
 import { applySlaSeverityChange, applySlaStatusChange } from './sla.ts';
 
@@ -140,6 +147,8 @@ async function applyTransition(
     const source = transition.action === 'claim' ? 'claim' : 'reopen';
     await applyBugActivity(em, ctx, bug, { actorId: actor.id, at: now, source });
   }
+  // A reopen (or "still broken") says the fix did not do it: the developers' turn from now (domain/turn.ts).
+  if (isReopenEvent(transition.event)) await startDevelopersTurn(em, ctx, bug, now);
   if (!isSweepable(transition.to)) {
     await withdrawWarning(em, ctx, bug, { byUserId: actor.id, why: 'status' });
     await withdrawReminder(em, ctx, bug, 'status');

@@ -33,7 +33,7 @@ import {
   buildNearDuplicateNotice,
 } from '../messages/duplicate-notices.ts';
 import { recordEvent } from './audit.ts';
-import { clearClaim, retractNotice, withdrawReminder, withdrawWarning } from './bug-activity.ts';
+import { clearClaim, retractNotice, startDevelopersTurn, withdrawReminder, withdrawWarning } from './bug-activity.ts';
 import { enqueueInThread, requestCardRefresh } from './notices.ts';
 import { applySlaStatusChange } from './sla.ts';
 
@@ -189,6 +189,8 @@ export async function splitDuplicate(
     applySlaStatusChange(ctx, bug, from, now);
     // Someone just said this one matters on its own: its inactivity clock starts again.
     if (now > bug.lastActivityAt) bug.lastActivityAt = now;
+    // And a reopen gives the turn to developers (domain/turn.ts): whatever was asked before the link is not awaited.
+    await startDevelopersTurn(em, ctx, bug, now);
     await rememberNotDuplicate(em, bug.id, canonical.id, actor.id, now);
     await adjustGroupOfCanonical(em, canonical.id, -1, now);
     const metadata = {

@@ -4,6 +4,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BugReport } from '../../src/db/entities/index.ts';
 import { slackMoment } from '../../src/messages/date-token.ts';
+import { ACTIONS } from '../../src/messages/ids.ts';
+import type { AgentIdentity } from '../../src/services/api-tokens.ts';
+import { performBugAction } from '../../src/services/bug-lifecycle.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { messageDeleted } from '../support/slack-events.ts';
 import {
@@ -28,7 +31,7 @@ const NONE = { ...NO_COUNTS, nudged: 0 };
 
 const db = useTestDatabase();
 const t = useTestApp(db, { AUTO_CLOSE_POLICY: 'waiting-on-reporter' });
-const { deliver, newBug, replyAt, runAt, command, posts, updates } = timelineFor(db, t);
+const { deliver, newBug, replyAt, runAt, command, press, pressKeepOpen, posts, updates } = timelineFor(db, t);
 /** A sweep at `at`: its counts and how many bugs it nudged developers about. */
 const sweepAt = async (at: string) => {
   const result = await runAt(at);
@@ -192,5 +195,189 @@ describe('AUTO_CLOSE_POLICY=waiting-on-reporter', () => {
     } finally {
       await replica.close();
     }
+  });
+
+  describe('a reopen hands the turn to developers', () => {
+    /** `/bugs <words>` at `at` (the clock moves there). */
+    const commandAt = async (at: string, user: string, words: string) => {
+      t.clock.set(at);
+      return command(user, words);
+    };
+    /** A developer resolves the bug at `at` (what the resolve modal's submission does). */
+    const resolveAt = async (at: string, bug: BugReport, note: string) => {
+      t.clock.set(at);
+      const outcome = await performBugAction(t.bugsweep.ctx, {
+        bugId: bug.id,
+        action: 'resolve',
+        actorId: developer,
+        details: { note },
+      });
+      expect(outcome.ok).toBe(true);
+      await t.settle();
+    };
+
+    it('a developer says it is fixed, the reporter reopens without a word: never warned or closed, nudged, then the reporter’s turn once a developer answers', async () => {
+      const bug = await newBug();
+      await replyAt('2026-11-24T10:00:00Z', developer, bug, 'Fixed in 2.3');
+      await resolveAt('2026-11-24T11:00:00Z', bug, 'Fixed in 2.3');
+      expect(await reload(db, bug)).toMatchObject({ status: 'resolved', turn: 'reporter' });
+      t.slackApi.reset();
+
+      await commandAt('2026-11-25T09:00:00Z', reporter, `reopen ${bug.ref}`);
+      const stored = await reload(db, bug);
+      expect(stored).toMatchObject({ status: 'open', turn: 'developers', nudgedAt: null });
+      expect(stored.turnSince.toISOString()).toBe('2026-11-25T09:00:00.000Z');
+      // The card says so.
+      expect(JSON.stringify(updates(bug.cardTs!).at(-1)!.body.blocks)).toContain('Waiting on developers');
+      t.slackApi.reset();
+
+      // Nudged DEVELOPER_NUDGE_AFTER (2d) after the reopen, once; never warned or closed, however long.
+      expect(await sweepAt('2026-11-27T09:00:00Z')).toEqual(NONE);
+      expect(await sweepAt('2026-11-27T10:00:00Z')).toEqual({ ...NONE, nudged: 1 });
+      const nudges = posts(bug);
+      expect(nudges).toHaveLength(1);
+      expect(textOf(nudges[0]!)).toContain(
+        `is waiting on developers: <@${reporter}> has had no answer since ${moment('2026-11-25T09:00:00Z')}`,
+      );
+      for (const at of ['2026-11-29T10:00:00Z', '2026-11-30T10:00:00Z', '2026-12-05T10:00:00Z']) {
+        expect(await sweepAt(at)).toEqual(NONE);
+      }
+      expect(posts(bug).filter((call) => textOf(call).includes('closes'))).toEqual([]);
+      expect(await reload(db, bug)).toMatchObject({ status: 'open', warnedAt: null });
+
+      // A developer answers: the reporter's turn again, the nudge withdrawn; the reporter's silence now closes it.
+      await replyAt('2026-12-05T11:00:00Z', developer, bug, 'Which version are you on?');
+      expect(await reload(db, bug)).toMatchObject({ turn: 'reporter', nudgedAt: null });
+      t.slackApi.reset();
+      expect(await sweepAt('2026-12-09T12:00:00Z')).toEqual({ ...NONE, warned: 1 });
+      expect(textOf(posts(bug)[0]!)).toContain(
+        `<@${reporter}>, <@${developer}> asked “Which version are you on?” on ${moment('2026-12-05T11:00:00Z')}`,
+      );
+      expect(await sweepAt('2026-12-10T12:00:00Z')).toEqual({ ...NONE, closed: 1 });
+      expect((await eventTypesOf(db, bug)).filter((type) => type !== 'bug.created')).toEqual([
+        'bug.resolved',
+        'bug.reopened',
+        'bug.developers_nudged',
+        'bug.nudge_withdrawn',
+        'bug.warned',
+        'bug.auto_closed',
+      ]);
+    });
+
+    it('a bug nudged, resolved and reopened with the card’s button is nudged again, once', async () => {
+      const bug = await newBug();
+      expect(await sweepAt('2026-11-26T10:00:00Z')).toEqual({ ...NONE, nudged: 1 });
+      await resolveAt('2026-11-26T12:00:00Z', bug, 'Fixed in 2.3');
+      t.clock.set('2026-11-27T09:00:00Z');
+      await press(reporter, ACTIONS.reopen, bug);
+      const stored = await reload(db, bug);
+      expect(stored).toMatchObject({ status: 'open', turn: 'developers', nudgedAt: null, nudgeNoticeId: null });
+      expect(stored.turnSince.toISOString()).toBe('2026-11-27T09:00:00.000Z');
+      t.slackApi.reset();
+
+      expect(await sweepAt('2026-11-29T09:00:00Z')).toEqual(NONE);
+      expect(await sweepAt('2026-11-29T10:00:00Z')).toEqual({ ...NONE, nudged: 1 });
+      expect(textOf(posts(bug)[0]!)).toContain(`since ${moment('2026-11-27T09:00:00Z')}`);
+      for (const at of ['2026-11-29T11:00:00Z', '2026-12-02T10:00:00Z']) expect(await sweepAt(at)).toEqual(NONE);
+      expect(posts(bug)).toHaveLength(1);
+      expect((await eventTypesOf(db, bug)).filter((type) => type === 'bug.developers_nudged')).toHaveLength(2);
+    });
+
+    it('an agent’s fix the reporter says is still broken, and an agent’s reopen through the API, are developers’ turns', async () => {
+      const agent: AgentIdentity = { name: 'fixer', scopes: ['read', 'write'] };
+      const act = async (at: string, bug: BugReport, action: 'resolve' | 'still_broken' | 'reopen', actor = agent) => {
+        t.clock.set(at);
+        const outcome = await performBugAction(t.bugsweep.ctx, {
+          bugId: bug.id,
+          action,
+          actorId: action === 'still_broken' ? reporter : `agent:${actor.name}`,
+          ...(action === 'still_broken' ? {} : { agent: actor }),
+        });
+        expect(outcome.ok).toBe(true);
+        await t.settle();
+      };
+      const verifying = await newBug('Cart total is wrong');
+      const reopened = await newBug('Search loses focus');
+      await replyAt('2026-11-24T09:30:00Z', developer, reopened, 'Fixed in 2.3');
+      await replyAt('2026-11-24T10:00:00Z', developer, verifying, 'An agent is on it, try again in an hour');
+      await act('2026-11-24T11:00:00Z', verifying, 'resolve');
+      expect(await reload(db, verifying)).toMatchObject({ status: 'awaiting_verification', turn: 'reporter' });
+      await act('2026-11-24T12:00:00Z', verifying, 'still_broken');
+      const broken = await reload(db, verifying);
+      expect(broken).toMatchObject({ status: 'open', turn: 'developers' });
+      expect(broken.turnSince.toISOString()).toBe('2026-11-24T12:00:00.000Z');
+
+      await resolveAt('2026-11-24T12:10:00Z', reopened, 'Fixed in 2.3');
+      await act('2026-11-24T12:30:00Z', reopened, 'reopen', { name: 'triage', scopes: ['read', 'write', 'admin'] });
+      const again = await reload(db, reopened);
+      expect(again).toMatchObject({ status: 'open', turn: 'developers' });
+      expect(again.turnSince.toISOString()).toBe('2026-11-24T12:30:00.000Z');
+
+      expect(await sweepAt('2026-11-28T13:00:00Z')).toEqual({ ...NONE, nudged: 2 });
+      expect(await sweepAt('2026-11-30T13:00:00Z')).toEqual(NONE);
+    });
+
+    it('a bug split out as not a duplicate is the developers’ turn; its canonical bug’s turn is not touched', async () => {
+      const canonical = await newBug('Checkout crashes');
+      const duplicate = await newBug('Checkout crashes on submit');
+      await replyAt('2026-11-24T10:00:00Z', developer, canonical, 'Which card did you use?');
+      await replyAt('2026-11-24T10:30:00Z', developer, duplicate, 'Same as the other one, I think');
+      await commandAt('2026-11-24T11:00:00Z', developer, `merge ${duplicate.ref} into ${canonical.ref}`);
+      expect(await reload(db, duplicate)).toMatchObject({
+        status: 'closed',
+        duplicateOfId: canonical.id,
+        turn: 'reporter',
+      });
+      await commandAt('2026-11-24T12:00:00Z', reporter, `split ${duplicate.ref}`);
+      const split = await reload(db, duplicate);
+      expect(split).toMatchObject({ status: 'open', duplicateOfId: null, turn: 'developers' });
+      expect(split.turnSince.toISOString()).toBe('2026-11-24T12:00:00.000Z');
+      const other = await reload(db, canonical);
+      expect(other.turn).toBe('reporter');
+      expect(other.turnSince.toISOString()).toBe('2026-11-24T10:00:00.000Z');
+    });
+
+    it('deleting a message after a reopen does not undo it', async () => {
+      const bug = await newBug();
+      const details = await replyAt('2026-11-24T09:30:00Z', reporter, bug, 'It happens on Safari too');
+      await replyAt('2026-11-24T10:00:00Z', developer, bug, 'Fixed in 2.3');
+      await resolveAt('2026-11-24T11:00:00Z', bug, 'Fixed in 2.3');
+      await commandAt('2026-11-24T12:00:00Z', reporter, `reopen ${bug.ref}`);
+      // The reporter's earlier reply is deleted: the turn is recomputed from the thread, and the reopen still counts.
+      await deliver(
+        messageDeleted({ ts: details, user: reporter, deletedAt: slackTs(new Date('2026-11-24T13:00:00Z')) }),
+      );
+      const stored = await reload(db, bug);
+      expect(stored.turn).toBe('developers');
+      expect(stored.turnSince.toISOString()).toBe('2026-11-24T12:00:00.000Z');
+      t.slackApi.reset();
+      expect(await sweepAt('2026-11-26T13:00:00Z')).toEqual({ ...NONE, nudged: 1 });
+      expect(await sweepAt('2026-11-29T13:00:00Z')).toEqual(NONE);
+    });
+
+    it('the bot’s own reopen: on a Keep open press the developers’ turn, on a developer’s reply the reporter’s', async () => {
+      const pressed = await newBug('Cart total is wrong');
+      const replied = await newBug('Search loses focus');
+      for (const bug of [pressed, replied]) await replyAt('2026-11-24T10:00:00Z', developer, bug, 'Steps please?');
+      expect(await sweepAt('2026-11-28T11:00:00Z')).toEqual({ ...NONE, warned: 2 });
+      const warningTs = await postedTsOf(db, (await reload(db, pressed)).warningNoticeId);
+      expect(await sweepAt('2026-11-29T11:00:00Z')).toEqual({ ...NONE, closed: 2 });
+
+      // Keep open on the old warning reopens it (REOPEN_WITHIN): nobody has answered since, it waits on developers.
+      t.clock.set('2026-11-30T09:00:00Z');
+      await pressKeepOpen(reporter, pressed, warningTs);
+      const kept = await reload(db, pressed);
+      expect(kept).toMatchObject({ status: 'open', turn: 'developers' });
+      expect(kept.turnSince.toISOString()).toBe('2026-11-30T09:00:00.000Z');
+      // A developer's reply reopens the other: it asks the reporter, so it is the reporter's turn from that reply.
+      await replyAt('2026-11-30T09:30:00Z', developer, replied, 'Did 2.4 fix it for you?');
+      const answered = await reload(db, replied);
+      expect(answered).toMatchObject({ status: 'open', turn: 'reporter' });
+      expect(answered.turnSince.toISOString()).toBe('2026-11-30T09:30:00.000Z');
+
+      expect(await sweepAt('2026-12-02T09:30:00Z')).toEqual({ ...NONE, nudged: 1 });
+      expect(await sweepAt('2026-12-04T10:00:00Z')).toEqual({ ...NONE, warned: 1 });
+      expect((await reload(db, replied)).warnedAt).not.toBeNull();
+    });
   });
 });

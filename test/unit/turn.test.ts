@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { SENDER_TYPES, type SenderType } from '../../src/domain/sender-type.ts';
 import type { ActivityMessage } from '../../src/domain/staleness.ts';
-import { INITIAL_TURN, TURN_LABELS, TURNS, type Turn, turnAfterMessage, turnOf } from '../../src/domain/turn.ts';
+import {
+  INITIAL_TURN,
+  TURN_AFTER_REOPEN,
+  TURN_LABELS,
+  TURNS,
+  type Turn,
+  turnAfterMessage,
+  turnOf,
+} from '../../src/domain/turn.ts';
 
 const at = (day: number, hour = 9) => new Date(Date.UTC(2026, 11, day, hour));
 const said = (senderType: SenderType, when: Date, deletedAt: Date | null = null): ActivityMessage => ({
@@ -73,6 +81,66 @@ describe('turnOf', () => {
       }
     }
     expect(checked).toBe(1 + 4 + 16 + 64 + 256 + 1024);
+  });
+
+  it.each<[string, ActivityMessage[], Date[], Turn]>([
+    ['a developer said it is fixed, then the bug was reopened', [said('developer', at(1))], [at(2)], 'developers'],
+    ['reopened, then a developer asked', [said('developer', at(1)), said('developer', at(3))], [at(2)], 'reporter'],
+    [
+      'reopened, then the reporter added details',
+      [said('developer', at(1)), said('reporter', at(3))],
+      [at(2)],
+      'developers',
+    ],
+    ['a reopen with no message at all', [], [at(2)], 'developers'],
+    ['reopened, then a bystander said +1', [said('developer', at(1)), said('other', at(3))], [at(2)], 'developers'],
+    [
+      'a developer’s reply that reopened it, at the reopen’s moment, comes after it',
+      [said('developer', at(2))],
+      [at(2)],
+      'reporter',
+    ],
+    [
+      'the last of several reopens counts',
+      [said('developer', at(1)), said('reporter', at(2)), said('developer', at(4))],
+      [at(3), at(5)],
+      'developers',
+    ],
+    [
+      'a message from before the reopen deleted after it: the reopen stands',
+      [said('reporter', at(1), at(4)), said('developer', at(2))],
+      [at(3)],
+      'developers',
+    ],
+    [
+      'the developer’s answer after a reopen deleted: back to developers',
+      [said('developer', at(1)), said('developer', at(3), at(4))],
+      [at(2)],
+      'developers',
+    ],
+  ])('%s', (_, messages, reopenedAt, turn) => {
+    expect(turnOf(messages, reopenedAt)).toBe(turn);
+  });
+
+  it('agrees with the column kept message by message and reopen by reopen, for every timeline of up to five', () => {
+    type Step = SenderType | 'reopen';
+    const steps: Step[] = [...SENDER_TYPES, 'reopen'];
+    const timelines = (length: number): Step[][] =>
+      length === 0 ? [[]] : timelines(length - 1).flatMap((timeline) => steps.map((step) => [...timeline, step]));
+    let checked = 0;
+    for (let length = 0; length <= 5; length++) {
+      for (const timeline of timelines(length)) {
+        const column = timeline.reduce<Turn>(
+          (turn, step) => (step === 'reopen' ? TURN_AFTER_REOPEN : turnAfterMessage(turn, step)),
+          INITIAL_TURN,
+        );
+        const messages = timeline.flatMap((step, i) => (step === 'reopen' ? [] : [said(step, at(1, i))]));
+        const reopens = timeline.flatMap((step, i) => (step === 'reopen' ? [at(1, i)] : []));
+        expect(turnOf(messages, reopens)).toBe(column);
+        checked++;
+      }
+    }
+    expect(checked).toBe(1 + 5 + 25 + 125 + 625 + 3125);
   });
 
   it('has a label for the card for each turn', () => {

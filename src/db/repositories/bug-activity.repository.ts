@@ -3,6 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { ACTIVITY_EVENT_TYPES, ACTIVITY_SENDER_TYPES } from '../../domain/bug-activity.ts';
+import { REOPEN_EVENT_TYPES } from '../../domain/turn.ts';
 import type { BugReport } from '../entities/index.ts';
 
 /**
@@ -39,9 +40,11 @@ export async function recomputeActivity(em: EntityManager, bug: BugReport): Prom
 }
 
 /**
- * Recomputes whose turn it is from the thread's messages still there (domain/turn.ts turnOf), for when a message
- * is taken away or one arrives older than the newest: the sender of the newest reporter or developer message, and
- * since when. A nudge of a developers' turn that ended is forgotten. Same rules as the migration's backfill
+ * Recomputes whose turn it is from the thread's messages still there and the bug's reopens (domain/turn.ts turnOf),
+ * for when a message is taken away or one arrives older than the newest: the sender of the newest reporter or
+ * developer message since the last reopen (developers when there is none), and since when (the message that handed
+ * the turn over, else the last reopen, else the bug's creation). A nudge of a developers' turn that ended, or that
+ * came before the last reopen, is forgotten. Without reopens, the same rules as the migration's backfill
  * (migrations/Migration20261203400000_turn.ts). The bug is flushed first and reloaded after, as recomputeActivity does.
  */
 export async function recomputeTurn(em: EntityManager, bug: BugReport): Promise<void> {
@@ -52,28 +55,38 @@ export async function recomputeTurn(em: EntityManager, bug: BugReport): Promise<
 
 async function updateTurn(em: EntityManager, bugId: number): Promise<void> {
   const kysely = em.getKysely();
+  // The last reopen (domain/turn.ts REOPEN_EVENT_TYPES): a split is the duplicate's reopen, not its canonical bug's.
+  const lastReopen = sql`(select max(e.created_at) as at from bug_events e
+    where e.bug_id = ${bugId} and e.event_type = any(${[...REOPEN_EVENT_TYPES]})
+      and (e.event_type <> 'bug.duplicate_split' or e.metadata->>'duplicateId' = ${String(bugId)})) r`;
   await sql`
     update bug_reports b set turn = coalesce(
       (select case when c.sender_type = 'developer' then 'reporter' else 'developers' end from bug_conversations c
         where c.bug_id = b.id and c.deleted_at is null and c.sender_type in ('reporter', 'developer')
+          and c.message_at >= coalesce(r.at, '-infinity')
         order by c.message_at desc, c.id desc limit 1),
       'developers')
+    from ${lastReopen}
     where b.id = ${bugId}`.execute(kysely);
   await sql`
     update bug_reports b set
       turn_since = case when b.turn = 'reporter' then coalesce(
         (select min(c.message_at) from bug_conversations c
           where c.bug_id = b.id and c.deleted_at is null and c.sender_type = 'developer'
-            and c.message_at >= coalesce((select max(r.message_at) from bug_conversations r
-              where r.bug_id = b.id and r.deleted_at is null and r.sender_type = 'reporter'), '-infinity')),
+            and c.message_at >= greatest(coalesce(r.at, '-infinity'), coalesce((select max(p.message_at)
+              from bug_conversations p
+              where p.bug_id = b.id and p.deleted_at is null and p.sender_type = 'reporter'), '-infinity'))),
         b.created_at)
       else greatest(b.created_at, coalesce(
         (select min(c.message_at) from bug_conversations c
           where c.bug_id = b.id and c.deleted_at is null and c.sender_type = 'reporter'
             and c.message_at >= (select max(d.message_at) from bug_conversations d
-              where d.bug_id = b.id and d.deleted_at is null and d.sender_type = 'developer')),
-        b.created_at)) end,
-      nudged_at = case when b.turn = 'developers' then b.nudged_at end,
-      nudge_notice_id = case when b.turn = 'developers' then b.nudge_notice_id end
+              where d.bug_id = b.id and d.deleted_at is null and d.sender_type = 'developer'
+                and d.message_at >= coalesce(r.at, '-infinity'))),
+        r.at, b.created_at)) end,
+      nudged_at = case when b.turn = 'developers' and b.nudged_at >= coalesce(r.at, '-infinity') then b.nudged_at end,
+      nudge_notice_id = case when b.turn = 'developers' and b.nudged_at >= coalesce(r.at, '-infinity')
+        then b.nudge_notice_id end
+    from ${lastReopen}
     where b.id = ${bugId}`.execute(kysely);
 }

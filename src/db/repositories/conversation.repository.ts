@@ -327,7 +327,8 @@ const TURN_AFTER = {
  * replies, sorted by Slack timestamp. The bugs are locked in id order, so two statements (or a statement and any
  * other transaction locking bugs in that order) cannot deadlock. Per bug: a reply's turn before it is the turn the
  * last activity reply of that bug ahead of it in the batch left, else the bug's. Since the replies are sorted, one
- * arrived older than the newest only when it is older than the bug's last activity. From the bug's first reply that
+ * arrived older than the newest only when it is older than the bug's last activity, or than its turn's start (a
+ * reopen starts one, domain/turn.ts, and may come after it without being activity). From the bug's first reply that
  * needs the full path on (its cut), nothing of it is written; the bug's clocks move to its newest stored activity
  * reply, its turn to the one its last stored activity reply leaves, and `turn_since` to its last stored reply that
  * changed it.
@@ -341,7 +342,8 @@ const STORE_REPLIES_SQL = `
   ),
   bug as (
     select b.id, b.channel_id, b.thread_ts, b.ref, b.reporter_id, b.claimant_id, b.status, b.close_reason,
-           b.warned_at, b.reminded_at, b.last_activity_at, b.turn, b.nudged_at, b.duplicate_of_id, b.closed_at
+           b.warned_at, b.reminded_at, b.last_activity_at, b.turn, b.turn_since, b.nudged_at, b.duplicate_of_id,
+           b.closed_at
     from bug_reports b
     where (b.channel_id, b.thread_ts) in (select channel_id, thread_ts from incoming)
     order by b.id
@@ -367,6 +369,7 @@ const STORE_REPLIES_SQL = `
         or (bug.reminded_at is not null and bug.claimant_id = t.user_id)
         or (bug.status = 'closed' and bug.close_reason = 'inactivity')
         or t.message_at < bug.last_activity_at
+        or t.message_at < bug.turn_since
         or (t.sender_type = 'reporter' and bug.duplicate_of_id is not null)
         or (t.turn_after <> t.turn_before and ($2::boolean or bug.nudged_at is not null)))) as needs_full_path
     from (
