@@ -13,11 +13,12 @@ export function countsAsActivity(type: SenderType): boolean {
 
 /**
  * Lifecycle events that restart a bug's inactivity clock besides reporter/developer messages:
- * a claim, a reopen and a "Keep open" press are all someone saying "this is alive".
+ * a claim, a reopen, "Still broken" on an agent's fix and a "Keep open" press are all someone saying "this is alive".
  */
 export const ACTIVITY_EVENT_TYPES = [
   'bug.claimed',
   'bug.reopened',
+  'bug.verification_failed',
   'bug.auto_reopened',
   'bug.kept_open',
 ] as const satisfies readonly BugEventType[];

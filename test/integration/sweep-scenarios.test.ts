@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BugConversation, BugReport } from '../../src/db/entities/index.ts';
 import { ACTIONS } from '../../src/messages/ids.ts';
+import { performBugAction } from '../../src/services/bug-lifecycle.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { createBug } from '../support/factories.ts';
 import type { RecordedCall } from '../support/fake-slack-api.ts';
@@ -191,6 +192,31 @@ describe('a quiet bug', () => {
 });
 
 describe('who keeps a bug open', () => {
+  it('a person saying an agent’s fix is still broken does, as a reopen does: the clock starts again then', async () => {
+    const bug = await newBug('Cart total is wrong');
+    const agent = { name: 'fixer', scopes: ['read', 'write'] as const };
+    t.clock.set('2026-11-24T10:00:00Z');
+    const resolved = await performBugAction(t.bugsweep.ctx, {
+      bugId: bug.id,
+      action: 'resolve',
+      actorId: `agent:${agent.name}`,
+      agent: { name: agent.name, scopes: [...agent.scopes] },
+    });
+    expect(resolved.ok).toBe(true);
+    expect((await reload(db, bug)).status).toBe('awaiting_verification');
+    // Four days on, the reporter tries the fix and says it does not work.
+    t.clock.set('2026-11-28T08:00:00Z');
+    const broken = await performBugAction(t.bugsweep.ctx, { bugId: bug.id, action: 'still_broken', actorId: reporter });
+    expect(broken.ok).toBe(true);
+    await t.settle();
+    const stored = await reload(db, bug);
+    expect(stored.status).toBe('open');
+    expect(stored.lastActivityAt.toISOString()).toBe('2026-11-28T08:00:00.000Z');
+    // Not warned at the slot that would have warned a bug quiet since its report, but four days after the press.
+    expect(await sweepAt('2026-11-28T10:00:00Z')).toEqual(NO_COUNTS);
+    expect(await sweepAt('2026-12-02T09:00:00Z')).toEqual({ ...NO_COUNTS, warned: 1 });
+  });
+
   it('bystander replies and bot posts (other apps and bugsweep itself) never do, before or after the warning', async () => {
     const bug = await newBug('Avatar upload fails');
     await replyAt('2026-11-26T09:00:00Z', bystander, bug, '+1 same here');

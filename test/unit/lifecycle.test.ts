@@ -286,7 +286,7 @@ describe('statusTimestamps', () => {
 
 describe('restartsInactivityClock', () => {
   // Like a reporter's or developer's message (the same events the SQL recompute counts as activity).
-  it('claiming and reopening restart the clock; nothing else a person does in the lifecycle does', () => {
+  it('claiming, reopening and saying a fix is still broken restart the clock; nothing else a person does in the lifecycle does', () => {
     const restarting = new Set<string>();
     for (const status of BUG_STATUSES)
       for (const action of USER_ACTIONS)
@@ -294,7 +294,7 @@ describe('restartsInactivityClock', () => {
           const decision = decideTransition(bug(status, who === 'claimant' ? CLAIMANT : null), action, ACTORS[who]);
           if (decision.ok && restartsInactivityClock(decision.transition)) restarting.add(decision.transition.action);
         }
-    expect([...restarting].sort()).toEqual(['claim', 'reopen']);
+    expect([...restarting].sort()).toEqual(['claim', 'reopen', 'still_broken']);
   });
 });
 
