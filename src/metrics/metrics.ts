@@ -38,15 +38,22 @@ export function createMetrics(readSnapshot: () => Promise<BacklogSnapshot>, cloc
   // The gauges read from PostgreSQL, served only with figures read for this scrape.
   const database = new Registry();
 
-  let cached: { at: number; value: Promise<BacklogSnapshot> } | null = null;
+  // A read still running is shared, however old: against a hung database, one query waits, not one per scrape
+  // until the pool runs out. A failed read is forgotten, so the next scrape tries again.
+  let cached: { at: number; value: Promise<BacklogSnapshot>; settled: boolean } | null = null;
   const snapshot = (): Promise<BacklogSnapshot> => {
     const now = clock().getTime();
-    if (!cached || Math.abs(now - cached.at) > SNAPSHOT_TTL_MS) {
-      const value = readSnapshot();
-      cached = { at: now, value };
-      value.catch(() => {
-        cached = null;
-      });
+    if (!cached || (cached.settled && Math.abs(now - cached.at) > SNAPSHOT_TTL_MS)) {
+      const entry = { at: now, value: readSnapshot(), settled: false };
+      cached = entry;
+      entry.value.then(
+        () => {
+          entry.settled = true;
+        },
+        () => {
+          if (cached === entry) cached = null;
+        },
+      );
     }
     return cached.value;
   };
