@@ -215,7 +215,11 @@ export function createThreadCatchUp(
         if (isSlackError(error)) {
           log.warn({ channel: channelId, reason: failure.reason }, 'reading a bug channel failed; trying again later');
           round.failed = true;
-          if (failure.kind === 'rate_limited') round.retryAfterMs = Math.max(round.retryAfterMs, failure.retryAfterMs);
+          if (failure.kind === 'rate_limited') {
+            round.retryAfterMs = Math.max(round.retryAfterMs, failure.retryAfterMs);
+            // Every channel is read through the same Tier 3 limit: the next one would be refused too.
+            break;
+          }
           continue;
         }
         throw error;

@@ -220,6 +220,21 @@ describe('catching up on reports, edits and deletions the bot missed', () => {
     await stopAll();
   });
 
+  it('reads no other channel until a 429 from conversations.history has waited its Retry-After', {
+    timeout: 60_000,
+  }, async () => {
+    const twoChannels = { BUG_CHANNELS: `${TEST_CHANNEL},CBUGSLIMIT` };
+    const missed = say(report(TEST_USERS.reporter, 'Exports time out on Mondays'));
+    api.enqueue('conversations.history', { status: 429, body: { ok: false }, headers: { 'retry-after': '1' } });
+    const reads = api.callsTo('conversations.history').length;
+    const bot = await startBot(orm, twoChannels);
+    await settle(bot.bugsweep);
+    expect(await bugsOf(missed.ts)).toHaveLength(1);
+    const [refused, next] = api.callsTo('conversations.history').slice(reads);
+    expect(next!.at - refused!.at).toBeGreaterThanOrEqual(1_000);
+    await stopAll();
+  });
+
   it('files a report missed while stopped although a live reply reaches its channel before the read does', {
     timeout: 60_000,
   }, async () => {
