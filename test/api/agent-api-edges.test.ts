@@ -72,6 +72,29 @@ describe('the agent API at its edges', () => {
     expect((await call('GET', `/bug-reports/${filed.ref}/events?limit=5`, { token: reader })).status).toBe(200);
   });
 
+  it('holds a body that may be left out to JSON too: 415 for another type, 400 for text that does not parse', async () => {
+    const admin = await token('edge-optional-admin', ['admin']);
+    const plain = { 'content-type': 'text/plain' };
+    const sweep = await call('POST', '/sweep/run', { token: admin, body: '{"dry_run":true}', headers: plain });
+    expect(sweep.status).toBe(415);
+    expect(sweep.json).toMatchObject({ type: 'urn:bugsweep:problem:unsupported-media-type', status: 415 });
+    const claimed = await createBug(db.orm.em.fork(), { title: 'Claimed by nobody yet' });
+    const release = await call('DELETE', `/bug-reports/${claimed.ref}/claim`, {
+      token: admin,
+      body: '{"error":"gave up"}',
+      headers: plain,
+    });
+    expect(release.status, JSON.stringify(release.json)).toBe(415);
+    const garbled = await call('POST', '/sweep/run', { token: admin, body: '{"dry_run":', headers: JSON_TYPE });
+    expect(garbled.status).toBe(400);
+    expect(garbled.json).toMatchObject({ type: 'urn:bugsweep:problem:validation', errors: [{ field: 'body' }] });
+    // Left out, or sent as JSON, the body still works.
+    expect(
+      (await call('POST', '/sweep/run', { token: admin, body: '{"dry_run":true}', headers: JSON_TYPE })).status,
+    ).toBe(200);
+    expect((await call('POST', '/sweep/run', { token: admin })).status).toBe(200);
+  });
+
   it('answers 503 when Slack does not take the report, files nothing, and lets the same Idempotency-Key retry', async () => {
     const writer = await token('edge-unposted', ['write']);
     t.slackApi.enqueue('chat.postMessage', { status: 200, body: { ok: false, error: 'channel_not_found' } });

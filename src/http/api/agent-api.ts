@@ -68,10 +68,25 @@ function invalidFields(issues: z.ZodError['issues'], part: string): InvalidField
   });
 }
 
-/** A body that may be left out (empty reads as `{}`): each bad field is named in the 400. */
+/** JSON's media types, as Hono's own body validator takes them (`application/json`, `application/…+json`). */
+const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json(;|$)/i;
+
+/**
+ * A body that may be left out (empty reads as `{}`): one sent must be JSON, as on every other route (415 for another
+ * media type, 400 for text that does not parse), and each bad field is named in the 400.
+ */
 async function optionalBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   const raw = await c.req.text();
-  const parsed = schema.safeParse(raw.trim() ? JSON.parse(raw) : {});
+  if (raw.trim() && !JSON_MEDIA_TYPE.test(c.req.header('content-type') ?? '')) {
+    return fail('unsupportedMediaType', 415, 'Send the body as JSON, with Content-Type: application/json.');
+  }
+  let value: unknown = {};
+  try {
+    if (raw.trim()) value = JSON.parse(raw);
+  } catch {
+    return fail('validation', 400, 'The body is not valid: body.', { errors: [{ field: 'body', expected: 'JSON' }] });
+  }
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const errors = invalidFields(parsed.error.issues, 'body');
     return fail('validation', 400, `The body is not valid: ${errors.map((e) => e.field).join(', ')}.`, { errors });
