@@ -79,23 +79,21 @@ export async function tryWithSessionAdvisoryLock<T>(
   fn: () => Promise<T>,
 ): Promise<TryLockResult<T>> {
   const args = keyArguments(key);
-  return pinning(orm, () =>
-    orm.em
-      .fork()
-      .getKysely()
-      .connection()
-      .execute(async (connection): Promise<TryLockResult<T>> => {
-        const taken = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${args}) as locked`.execute(
-          connection,
-        );
-        if (!taken.rows[0]?.locked) return { locked: false };
-        try {
-          return { locked: true, value: await fn() };
-        } finally {
-          await sql`select pg_advisory_unlock(${args})`.execute(connection);
-        }
-      }),
-  );
+  // Not behind the gate: a try answers at once (the sweep's run must not queue behind slow report posts). Only the
+  // sweep tries, so this pins one connection more than the gate's half at most.
+  return orm.em
+    .fork()
+    .getKysely()
+    .connection()
+    .execute(async (connection): Promise<TryLockResult<T>> => {
+      const taken = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${args}) as locked`.execute(connection);
+      if (!taken.rows[0]?.locked) return { locked: false };
+      try {
+        return { locked: true, value: await fn() };
+      } finally {
+        await sql`select pg_advisory_unlock(${args})`.execute(connection);
+      }
+    });
 }
 
 /**
