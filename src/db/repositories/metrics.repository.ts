@@ -1,6 +1,7 @@
 // The figures /metrics shows from PostgreSQL: a few counts, read at most every few seconds.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
+import { SLA_STATUSES } from '../../domain/bug-status.ts';
 import { NO_SLACK_CHANNEL } from '../../domain/legacy-report.ts';
 import type { Turn } from '../../domain/turn.ts';
 
@@ -41,7 +42,7 @@ export async function readBacklogSnapshot(
            and ${inSlack} and warned_at is not null and auto_close_at <= ${now}) as close,
         (select count(*) from bug_reports where status = 'in_progress'
            and ${inSlack} and claimant_last_activity_at <= ${idleFrom}) as orphaned,
-        (select count(*) from bug_reports where status in ('open', 'in_progress')
+        (select count(*) from bug_reports where status = any(${[...SLA_STATUSES]})
            and sla_due_at is not null and sla_due_at <= ${now}) as breached`.execute(kysely),
     sql<{ pending: string; failed: string; oldest: Date | null }>`
       select

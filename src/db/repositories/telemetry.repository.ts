@@ -2,7 +2,7 @@
 // Look-ups are index range scans on bug_telemetry_lookup_idx (kind, value text_pattern_ops, bug_id): exact ids by
 // equality, a release SHA prefix by `like 'prefix%'`, and a full SHA finds a shorter stored one by its prefixes.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { TelemetryIds, TelemetryQuery } from '../../domain/report-text.ts';
 
 /** Adds the ids a bug mentions; ids it already has are left as they are. */
@@ -25,11 +25,7 @@ export async function findBugIdsByTelemetry(
   query: TelemetryQuery,
   limit: number,
 ): Promise<{ ids: number[]; total: number }> {
-  const sha = query.shaPrefix
-    ? sql`
-      union select bug_id from bug_telemetry where kind = 'release_sha' and value like ${`${query.shaPrefix}%`}
-      union select bug_id from bug_telemetry where kind = 'release_sha' and value = any(${shaPrefixes(query.shaPrefix)})`
-    : sql``;
+  const sha = shaPrefixMatches(query.shaPrefix);
   const result = await sql<{ id: number; total: string }>`
     with matches as (
       select bug_id from bug_telemetry where kind = 'trace_id' and value = ${query.value}
@@ -41,6 +37,17 @@ export async function findBugIdsByTelemetry(
     order by b.created_at desc, b.id desc
     limit ${limit}`.execute(em.getKysely());
   return { ids: result.rows.map((row) => row.id), total: Number(result.rows[0]?.total ?? 0) };
+}
+
+/**
+ * More bugs a release SHA typed in finds (`union` clauses to add to a select of bug ids): the full SHAs it is a prefix
+ * of, and the shorter ones stored that are prefixes of it. Nothing without a prefix.
+ */
+function shaPrefixMatches(shaPrefix: string | null | undefined): RawBuilder<unknown> {
+  if (!shaPrefix) return sql``;
+  return sql`
+      union select bug_id from bug_telemetry where kind = 'release_sha' and value like ${`${shaPrefix}%`}
+      union select bug_id from bug_telemetry where kind = 'release_sha' and value = any(${shaPrefixes(shaPrefix)})`;
 }
 
 /** A full SHA typed in finds a bug that stored a shorter one: every prefix of 7 characters or more. */
@@ -62,11 +69,7 @@ export async function findBugIdsWithTelemetry(
   limit: number,
   shaPrefix: string | null = null,
 ): Promise<number[]> {
-  const sha = shaPrefix
-    ? sql`
-      union select bug_id from bug_telemetry where kind = 'release_sha' and value like ${`${shaPrefix}%`}
-      union select bug_id from bug_telemetry where kind = 'release_sha' and value = any(${shaPrefixes(shaPrefix)})`
-    : sql``;
+  const sha = shaPrefixMatches(shaPrefix);
   const result = await sql<{ bug_id: number }>`
     select bug_id from bug_telemetry where kind = ${kind} and value = ${value} ${sha}
     limit ${limit}`.execute(em.getKysely());

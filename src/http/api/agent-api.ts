@@ -34,6 +34,8 @@ import {
   bugFiltersFrom,
   bugJson,
   conversationJson,
+  decodeCursor,
+  encodeCursor,
   eventJson,
   listCursorFrom,
   listCursorText,
@@ -657,18 +659,6 @@ function parseIfMatch(header: string | undefined): number {
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   if (!match) return fail('preconditionFailed', 412, `If-Match ${header} is not a version of this bug.`);
   return Number(match[1]);
-}
-
-function encodeCursor(parts: unknown[]): string {
-  return Buffer.from(JSON.stringify(parts)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
 }
 
 const badCursor = (): never =>

@@ -108,19 +108,28 @@ export function bugFiltersFrom(input: AgentFilterInput): BugFilters {
   };
 }
 
-/** A list page's `next_cursor`: opaque to agents, the keyset position of the page's last bug. */
+/** A `next_cursor`: opaque to agents, the keyset position of a page's last row as base64url JSON. */
+export function encodeCursor(parts: unknown[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+/** What a cursor holds; null when it is not base64url JSON. */
+export function decodeCursor(cursor: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** A list page's `next_cursor`: the position of the page's last bug. */
 export function listCursorText(next: PageCursor): string {
-  return Buffer.from(JSON.stringify([next.updatedAt.toISOString(), next.id])).toString('base64url');
+  return encodeCursor([next.updatedAt.toISOString(), next.id]);
 }
 
 /** The position a `next_cursor` names; null when it is not one this API gave out. */
 export function listCursorFrom(text: string): PageCursor | null {
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
+  const parts = decodeCursor(text);
   if (!Array.isArray(parts) || typeof parts[0] !== 'string' || !Number.isInteger(parts[1])) return null;
   const updatedAt = new Date(parts[0]);
   return Number.isNaN(updatedAt.getTime()) ? null : { updatedAt, id: Number(parts[1]) };
